@@ -1,0 +1,218 @@
+//! Registry container files: `<registry>/containers/<name>.yaml`.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use crate::{GitClone, Implies, Mode, ScalarString, StringOrList};
+
+/// A service run as a container, or reached externally through a deployment profile.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerSpec {
+    /// Name; must match the file name. Also the compose service name.
+    pub name: String,
+    /// Free text.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Production image (shorthand for `sources.prod: {type: image, image}`).
+    #[serde(default)]
+    pub image: Option<String>,
+    /// Port mappings in compose short syntax (`"6379:6379"`).
+    #[serde(default)]
+    pub ports: Vec<ScalarString>,
+    /// The port clients connect to inside the network; defaults to the container side of
+    /// the first port mapping.
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// Volumes in compose short syntax; named volumes are declared at top level.
+    #[serde(default)]
+    pub volumes: Vec<String>,
+    /// Environment; values may use `${VAR}` and `${HSM_MERGED_PARAMS.<key>}`.
+    #[serde(default)]
+    pub env: BTreeMap<String, ScalarString>,
+    /// Health check; dependants wait for `service_healthy` when present.
+    #[serde(default)]
+    pub healthcheck: Option<Healthcheck>,
+    /// CPU and memory limits (prod).
+    #[serde(default)]
+    pub resources: Option<Resources>,
+    /// Extra network names this service answers to.
+    #[serde(default)]
+    pub network_aliases: Vec<String>,
+    /// Command override.
+    #[serde(default)]
+    pub command: Option<StringOrList>,
+    /// Restart policy.
+    #[serde(default)]
+    pub restart: Option<String>,
+    /// Per-mode sources.
+    #[serde(default)]
+    pub sources: ContainerSources,
+    /// Named deployment profiles (`managed-dev`, `external-corp`, …).
+    #[serde(default)]
+    pub deployment_profiles: IndexMap<String, Profile>,
+    /// Declared implication params and how several values merge.
+    #[serde(default)]
+    pub params: IndexMap<String, ParamDecl>,
+    /// What selecting this container brings along.
+    #[serde(default)]
+    pub implies: Implies,
+}
+
+/// Per-mode container sources.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerSources {
+    /// Source in `prod` mode.
+    #[serde(default)]
+    pub prod: Option<ContainerSource>,
+    /// Source in `dev` mode.
+    #[serde(default)]
+    pub dev: Option<ContainerSource>,
+}
+
+impl ContainerSources {
+    /// The source for `mode`, if present.
+    pub fn for_mode(&self, mode: Mode) -> Option<&ContainerSource> {
+        match mode {
+            Mode::Dev => self.dev.as_ref(),
+            Mode::Prod => self.prod.as_ref(),
+        }
+    }
+}
+
+/// How a container's image is obtained.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
+pub enum ContainerSource {
+    /// A published image.
+    Image {
+        /// Image reference.
+        image: String,
+        /// Extra environment in this mode.
+        #[serde(default)]
+        env: BTreeMap<String, ScalarString>,
+        /// Extra volumes in this mode.
+        #[serde(default)]
+        volumes: Vec<String>,
+    },
+    /// Built from local code (dev): `build:` + code volumes + debug env.
+    Build {
+        /// Build context, relative to the registry file's directory.
+        path: String,
+        /// Dockerfile name inside the context.
+        #[serde(default)]
+        dockerfile: Option<String>,
+        /// Build arguments.
+        #[serde(default)]
+        args: BTreeMap<String, ScalarString>,
+        /// Volumes (hot reload); host paths relative to the registry file's directory.
+        #[serde(default)]
+        volumes: Vec<String>,
+        /// Debug environment.
+        #[serde(default)]
+        env: BTreeMap<String, ScalarString>,
+        /// Clone this repository into `path` when it does not exist yet.
+        #[serde(default)]
+        git: Option<GitClone>,
+    },
+}
+
+/// A compose health check.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Healthcheck {
+    /// `["CMD", …]`, `["CMD-SHELL", "…"]` or a shell string.
+    pub test: StringOrList,
+    /// Interval (`5s`).
+    #[serde(default)]
+    pub interval: Option<String>,
+    /// Timeout.
+    #[serde(default)]
+    pub timeout: Option<String>,
+    /// Retries.
+    #[serde(default)]
+    pub retries: Option<u32>,
+    /// Start period.
+    #[serde(default)]
+    pub start_period: Option<String>,
+}
+
+/// Resource limits.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resources {
+    /// CPUs (`"0.5"`).
+    #[serde(default)]
+    pub cpus: Option<ScalarString>,
+    /// Memory (`512M`).
+    #[serde(default)]
+    pub memory: Option<String>,
+}
+
+/// Whether a profile runs the container here or points at an existing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeploymentMode {
+    /// Run it with Docker Compose.
+    #[default]
+    Managed,
+    /// Do not run it; export the connection details of an existing server.
+    External,
+}
+
+/// A named deployment profile of a container.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Managed (run here) or external (connect elsewhere).
+    #[serde(default)]
+    pub mode: DeploymentMode,
+    /// Connection details of the external server: `host`, `port`, and any other keys
+    /// (`api_key`, …), each exported as `<CONTAINER>_<KEY>`.
+    #[serde(default)]
+    pub external: Option<BTreeMap<String, ScalarString>>,
+    /// Port mappings replacing the container's.
+    #[serde(default)]
+    pub ports: Option<Vec<ScalarString>>,
+    /// Extra environment.
+    #[serde(default)]
+    pub env: BTreeMap<String, ScalarString>,
+    /// Volumes replacing the container's.
+    #[serde(default)]
+    pub volumes: Option<Vec<String>>,
+    /// Command override.
+    #[serde(default)]
+    pub command: Option<StringOrList>,
+    /// Image override.
+    #[serde(default)]
+    pub image: Option<String>,
+}
+
+/// How values of one implication param from several implying components combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParamMerge {
+    /// Collect every distinct value (joined with `,` when substituted).
+    #[default]
+    List,
+    /// Exactly one value; two different values are a conflict.
+    Scalar,
+}
+
+/// Declaration of one implication param.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParamDecl {
+    /// Merge rule.
+    #[serde(default)]
+    pub merge: ParamMerge,
+    /// Value used when nothing sets the param.
+    #[serde(default)]
+    pub default: Option<StringOrList>,
+    /// Free text.
+    #[serde(default)]
+    pub description: Option<String>,
+}

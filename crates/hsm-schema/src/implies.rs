@@ -1,0 +1,194 @@
+//! `implies:` — what choosing a component or option brings along.
+//!
+//! Keys name a target by kind: `container:<name>` (with optional `params` for implication
+//! merging), `package:<name>`, and `container_group:<group>` / `package_group:<group>` (which
+//! force option(s) of that group). Parsing the key here, with a located error for an unknown
+//! kind, keeps the resolver free of string handling.
+
+use std::fmt;
+
+use indexmap::IndexMap;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+
+use crate::{Mode, StringOrList};
+
+/// The target of one implication.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ImpliesTarget {
+    /// A container, by name.
+    Container(String),
+    /// A package, by name.
+    Package(String),
+    /// A container group, by name.
+    ContainerGroup(String),
+    /// A package group, by name.
+    PackageGroup(String),
+}
+
+impl ImpliesTarget {
+    /// Parses `kind:name`.
+    pub fn parse(key: &str) -> Result<Self, String> {
+        let Some((kind, name)) = key.split_once(':') else {
+            return Err(format!(
+                "implies key `{key}` has no kind; expected `container:<name>`, `package:<name>`, `container_group:<group>` or `package_group:<group>`"
+            ));
+        };
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(format!("implies key `{key}` names nothing after `:`"));
+        }
+        let name = name.to_string();
+        match kind.trim() {
+            "container" => Ok(Self::Container(name)),
+            "package" => Ok(Self::Package(name)),
+            "container_group" => Ok(Self::ContainerGroup(name)),
+            "package_group" => Ok(Self::PackageGroup(name)),
+            other => Err(format!(
+                "unknown implies kind `{other}` in `{key}`; expected `container`, `package`, `container_group` or `package_group`"
+            )),
+        }
+    }
+
+    /// The key as written (`container:postgres`).
+    pub fn key(&self) -> String {
+        match self {
+            Self::Container(n) => format!("container:{n}"),
+            Self::Package(n) => format!("package:{n}"),
+            Self::ContainerGroup(n) => format!("container_group:{n}"),
+            Self::PackageGroup(n) => format!("package_group:{n}"),
+        }
+    }
+}
+
+impl fmt::Display for ImpliesTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.key())
+    }
+}
+
+/// One implication: a target and what it carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Implication {
+    /// Bring a container, contributing `params` to its implication merge.
+    Container {
+        /// Container name.
+        name: String,
+        /// Params, each with one or more values in written order.
+        params: IndexMap<String, Vec<String>>,
+    },
+    /// Bring a package, optionally in a given mode.
+    Package {
+        /// Package name.
+        name: String,
+        /// Mode override for the implied package.
+        mode: Option<Mode>,
+    },
+    /// Force option(s) of a group.
+    Group {
+        /// `true` for a container group, `false` for a package group.
+        container: bool,
+        /// Group name.
+        group: String,
+        /// Forced option names.
+        options: Vec<String>,
+    },
+}
+
+impl Implication {
+    /// The target this implication points at.
+    pub fn target(&self) -> ImpliesTarget {
+        match self {
+            Self::Container { name, .. } => ImpliesTarget::Container(name.clone()),
+            Self::Package { name, .. } => ImpliesTarget::Package(name.clone()),
+            Self::Group {
+                container: true,
+                group,
+                ..
+            } => ImpliesTarget::ContainerGroup(group.clone()),
+            Self::Group { group, .. } => ImpliesTarget::PackageGroup(group.clone()),
+        }
+    }
+}
+
+/// All implications of one component or option, in written order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Implies(pub Vec<Implication>);
+
+impl Implies {
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ContainerValue {
+    #[serde(default)]
+    params: IndexMap<String, StringOrList>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PackageValue {
+    #[serde(default)]
+    mode: Option<Mode>,
+}
+
+struct ImpliesVisitor;
+
+impl<'de> Visitor<'de> for ImpliesVisitor {
+    type Value = Implies;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a mapping of `kind:name` targets")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Implies::default())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let target = ImpliesTarget::parse(&key).map_err(de::Error::custom)?;
+            let imp = match target {
+                ImpliesTarget::Container(name) => {
+                    let v: Option<ContainerValue> = map.next_value()?;
+                    let params = v
+                        .unwrap_or_default()
+                        .params
+                        .into_iter()
+                        .map(|(k, v)| (k, v.to_vec()))
+                        .collect();
+                    Implication::Container { name, params }
+                }
+                ImpliesTarget::Package(name) => {
+                    let v: Option<PackageValue> = map.next_value()?;
+                    Implication::Package {
+                        name,
+                        mode: v.and_then(|v| v.mode),
+                    }
+                }
+                ImpliesTarget::ContainerGroup(group) | ImpliesTarget::PackageGroup(group) => {
+                    let container = key.trim_start().starts_with("container_group");
+                    let v: StringOrList = map.next_value()?;
+                    Implication::Group {
+                        container,
+                        group,
+                        options: v.to_vec(),
+                    }
+                }
+            };
+            out.push(imp);
+        }
+        Ok(Implies(out))
+    }
+}
+
+impl<'de> Deserialize<'de> for Implies {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ImpliesVisitor)
+    }
+}

@@ -1,0 +1,32 @@
+//! The vocabulary of hsm: typed forms of `hsm.yaml` and of every registry file.
+//!
+//! These types only describe shape. They do no I/O and hold no policy, so the loader, the
+//! resolver, the editor and the fuzz targets can all share them. Every struct denies unknown
+//! fields: a misspelt key in hand-written YAML must be an error with a location, never a
+//! silently ignored setting (the earlier implementation's bug 20).
+
+#![warn(missing_docs)]
+
+mod component_ref;
+mod container;
+mod group;
+mod implies;
+mod manifest;
+mod mode;
+mod package;
+mod scalar;
+
+pub use component_ref::ComponentRef;
+pub use container::{
+    ContainerSource, ContainerSources, ContainerSpec, DeploymentMode, Healthcheck, ParamDecl,
+    ParamMerge, Profile, Resources,
+};
+pub use group::{GroupKind, GroupOption, GroupSpec, Strategy};
+pub use implies::{Implication, Implies, ImpliesTarget};
+pub use manifest::{
+    ComposeSettings, ConnectionScope, EnvSettings, GroupSelection, Manifest, PackageManagerName,
+    ProjectMeta, Services,
+};
+pub use mode::Mode;
+pub use package::{GitClone, PackageSource, PackageSources, PackageSpec};
+pub use scalar::{ScalarString, StringOrList};

@@ -1,0 +1,20 @@
+//! YAML loading with errors a person can act on.
+//!
+//! Every product in the workspace reads hand-written YAML (manifests, registries, desired
+//! state). A bare "invalid type" is useless there: the user needs the file, the line, the key
+//! path and what was expected. This crate wraps `serde-saphyr` (panic-free parser, located
+//! errors) with `serde_path_to_error` (key paths) and returns one [`YamlError`] that carries all
+//! of it, plus a [`Located`] helper for semantic checks done after deserialisation.
+
+#![warn(missing_docs)]
+
+mod error;
+mod load;
+mod paths;
+mod suggest;
+
+pub use error::{Located, YamlError};
+pub use load::{Loc, from_str, line_col_of};
+pub use paths::PathIndex;
+pub use serde_saphyr::Spanned;
+pub use suggest::did_you_mean;

@@ -1,0 +1,192 @@
+//! Deserialising YAML text into typed values with located, key-pathed errors.
+
+use std::cell::RefCell;
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::YamlError;
+
+/// A 1-based line/column position in a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Loc {
+    /// 1-based line.
+    pub line: u64,
+    /// 1-based column.
+    pub column: u64,
+}
+
+impl Loc {
+    /// Converts a parser location, dropping the "unknown" sentinel.
+    pub fn from_saphyr(loc: &serde_saphyr::Location) -> Option<Self> {
+        if loc.line() == 0 {
+            None
+        } else {
+            Some(Self {
+                line: loc.line(),
+                column: loc.column(),
+            })
+        }
+    }
+}
+
+/// Parses `text` (the contents of `path`) into `T`.
+///
+/// Empty documents deserialize like an empty mapping would, so an empty file is a valid
+/// (empty) manifest instead of a crash on `null`.
+pub fn from_str<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, YamlError> {
+    let text = if text.trim().is_empty() || is_only_comments(text) {
+        "{}"
+    } else {
+        text
+    };
+    let key_path: RefCell<Option<String>> = RefCell::new(None);
+    let result = serde_saphyr::with_deserializer_from_str(text, |de| {
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            *key_path.borrow_mut() = Some(e.path().to_string());
+            e.into_inner()
+        })
+    });
+    result.map_err(|err| convert(path, &err, key_path.into_inner()))
+}
+
+fn is_only_comments(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .all(|l| l.is_empty() || l.starts_with('#') || l == "---")
+}
+
+fn convert(path: &Path, err: &serde_saphyr::Error, key: Option<String>) -> YamlError {
+    let loc = err.location().as_ref().and_then(Loc::from_saphyr);
+    let inner = err.without_snippet();
+    let mut message = inner.to_string();
+    // The parser prefixes "line L column C:" or similar; we print our own position.
+    message = humanize(&strip_position_prefix(&message));
+    let key = key.filter(|k| k != "." && k != "?" && !k.is_empty());
+    let mut out = YamlError::new(path, message).at(loc);
+    if let Some(k) = key {
+        out = out.key(k);
+    }
+    let hint = hint_for(&out.message);
+    out.maybe_hint(hint)
+}
+
+fn strip_position_prefix(msg: &str) -> String {
+    let mut m = msg.trim();
+    if let Some(rest) = m.strip_prefix("error: ") {
+        m = rest;
+    }
+    // "line 3 column 7: ..." / "at line 3, column 7"
+    if let Some(rest) = m.strip_prefix("line ")
+        && let Some(idx) = rest.find(": ")
+        && rest[..idx].chars().all(|c| c.is_ascii_digit() || c == ' ' || c.is_alphabetic())
+    {
+        return rest[idx + 2..].trim().to_string();
+    }
+    if let Some(idx) = m.rfind(" at line ") {
+        return m[..idx].trim().to_string();
+    }
+    m.lines().next().unwrap_or(m).trim().to_string()
+}
+
+/// Rewrites parser jargon into "expected X" phrasing users understand.
+fn humanize(msg: &str) -> String {
+    let msg = msg
+        .split(", set DuplicateKeyPolicy")
+        .next()
+        .unwrap_or(msg)
+        .to_string();
+    let table: &[(&str, &str)] = &[
+        ("expected sequence start", "expected a list"),
+        ("expected mapping start", "expected a mapping (key: value pairs)"),
+        ("invalid u16", "expected a whole number between 0 and 65535"),
+        ("invalid u32", "expected a whole number"),
+        ("invalid u64", "expected a whole number"),
+        ("invalid bool", "expected `true` or `false`"),
+    ];
+    for (from, to) in table {
+        if msg == *from {
+            return (*to).to_string();
+        }
+    }
+    msg
+}
+
+fn hint_for(message: &str) -> Option<String> {
+    if message.contains("unknown field") {
+        Some("remove the key or check its spelling against the documented fields".into())
+    } else if message.contains("duplicate") {
+        Some("each key may appear only once in a mapping".into())
+    } else if message.contains("missing field") {
+        Some("add the required key".into())
+    } else {
+        None
+    }
+}
+
+/// Returns the 1-based line and column of byte `offset` in `text`.
+pub fn line_col_of(text: &str, offset: usize) -> Loc {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() as u64 + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
+    Loc { line, column }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+    use std::path::PathBuf;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Inner {
+        port: u16,
+    }
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Outer {
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(default)]
+        web: Option<Inner>,
+    }
+
+    fn p() -> PathBuf {
+        PathBuf::from("hsm.yaml")
+    }
+
+    #[test]
+    fn wrong_type_is_located_with_key_path() {
+        let e = from_str::<Outer>(&p(), "name: x\nweb:\n  port: eighty\n").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e:?}");
+        assert_eq!(e.key.as_deref(), Some("web.port"), "{e:?}");
+        assert!(e.to_string().starts_with("hsm.yaml:3:"), "{e}");
+    }
+
+    #[test]
+    fn unknown_field_names_key_and_hints() {
+        let e = from_str::<Outer>(&p(), "name: x\nwbe: {}\n").unwrap_err();
+        assert_eq!(e.line, Some(2), "{e:?}");
+        assert!(e.message.contains("wbe"), "{e:?}");
+        assert!(!e.hints.is_empty());
+    }
+
+    #[test]
+    fn empty_document_is_empty_mapping() {
+        let o = from_str::<Outer>(&p(), "# only a comment\n").unwrap();
+        assert!(o.name.is_none());
+    }
+
+    #[test]
+    fn bad_yaml_is_located() {
+        let e = from_str::<Outer>(&p(), "name: [x\n").unwrap_err();
+        assert!(e.line.is_some(), "{e:?}");
+    }
+
+    #[test]
+    fn line_col() {
+        assert_eq!(line_col_of("ab\ncd", 4), Loc { line: 2, column: 2 });
+    }
+}
