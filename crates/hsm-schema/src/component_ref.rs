@@ -6,8 +6,8 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use crate::Mode;
 
@@ -60,7 +60,9 @@ impl<'de> Visitor<'de> for RefVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let Some(first) = map.next_key::<String>()? else {
-            return Err(de::Error::custom("empty mapping; expected a component name"));
+            return Err(de::Error::custom(
+                "empty mapping; expected a component name",
+            ));
         };
         if matches!(first.as_str(), "name" | "mode" | "profile") {
             // Full form.
@@ -74,7 +76,10 @@ impl<'de> Visitor<'de> for RefVisitor {
                     "mode" => mode = Some(map.next_value::<Mode>()?),
                     "profile" => profile = Some(map.next_value::<String>()?),
                     other => {
-                        return Err(de::Error::unknown_field(other, &["name", "mode", "profile"]));
+                        return Err(de::Error::unknown_field(
+                            other,
+                            &["name", "mode", "profile"],
+                        ));
                     }
                 }
                 key = map.next_key::<String>()?;

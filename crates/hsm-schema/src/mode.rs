@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 /// Which source of a component is active: `dev` (local code, editable, build contexts) or
 /// `prod` (published packages and images). The default is `prod`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Deserialize, Serialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Local sources, editable installs, `build:` contexts, code volumes, debug env.

@@ -3,8 +3,7 @@
 use std::path::Path;
 
 use hsm_schema::{
-    ContainerSpec, GroupSpec, Implication, Manifest, Mode, PackageSource, PackageSpec,
-    StringOrList,
+    ContainerSpec, GroupSpec, Implication, Manifest, Mode, PackageSource, PackageSpec, StringOrList,
 };
 
 fn load<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, infra_yaml::YamlError> {
@@ -29,7 +28,10 @@ services:
     assert_eq!(m.project.name.as_deref(), Some("demo"));
     assert_eq!(m.packages[1].name, "neo4j-client");
     assert_eq!(m.packages[1].mode, Some(Mode::Dev));
-    assert_eq!(m.services.containers[1].profile.as_deref(), Some("managed-dev"));
+    assert_eq!(
+        m.services.containers[1].profile.as_deref(),
+        Some("managed-dev")
+    );
     let g = &m.services.container_groups["graph-services"];
     assert_eq!(g.mode, Some(Mode::Dev));
     assert_eq!(
@@ -79,7 +81,10 @@ fn sources_and_profiles() {
         "name: qdrant\ndeployment_profiles:\n  external-corp:\n    mode: external\n    external:\n      host: \"10.0.0.50\"\n      port: 6333\n",
     )
     .unwrap();
-    let ext = c.deployment_profiles["external-corp"].external.as_ref().unwrap();
+    let ext = c.deployment_profiles["external-corp"]
+        .external
+        .as_ref()
+        .unwrap();
     assert_eq!(ext["port"].as_str(), "6333");
 }
 

@@ -79,7 +79,9 @@ fn strip_position_prefix(msg: &str) -> String {
     // "line 3 column 7: ..." / "at line 3, column 7"
     if let Some(rest) = m.strip_prefix("line ")
         && let Some(idx) = rest.find(": ")
-        && rest[..idx].chars().all(|c| c.is_ascii_digit() || c == ' ' || c.is_alphabetic())
+        && rest[..idx]
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ' ' || c.is_alphabetic())
     {
         return rest[idx + 2..].trim().to_string();
     }
@@ -98,7 +100,10 @@ fn humanize(msg: &str) -> String {
         .to_string();
     let table: &[(&str, &str)] = &[
         ("expected sequence start", "expected a list"),
-        ("expected mapping start", "expected a mapping (key: value pairs)"),
+        (
+            "expected mapping start",
+            "expected a mapping (key: value pairs)",
+        ),
         ("invalid u16", "expected a whole number between 0 and 65535"),
         ("invalid u32", "expected a whole number"),
         ("invalid u64", "expected a whole number"),

@@ -132,7 +132,11 @@ mod tests {
         assert_eq!((sel.line, sel.column), (8, 18));
         assert_eq!(idx.locate("project.name").map(|l| l.line), Some(1));
         // unknown child falls back to the parent
-        assert_eq!(idx.locate("services.container_groups.db.nope").map(|l| l.line), Some(7));
+        assert_eq!(
+            idx.locate("services.container_groups.db.nope")
+                .map(|l| l.line),
+            Some(7)
+        );
     }
 
     #[test]

@@ -1,0 +1,62 @@
+//! Why a component is in the stack: the chain of steps that brought it in.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use infra_yaml::{Loc, YamlError};
+
+/// The chain that brought something in, plus the spot to point at when it goes wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Via {
+    /// Human steps, outermost first: `hsm.yaml packages[0]`, `package auth-service`, …
+    pub chain: Vec<String>,
+    /// The file holding the last step.
+    pub file: PathBuf,
+    /// Key path of the last step inside `file`.
+    pub key: String,
+    /// Its position, if known.
+    pub loc: Option<Loc>,
+}
+
+impl Via {
+    /// A step written in a file.
+    pub fn root(file: PathBuf, key: String, loc: Option<Loc>, label: String) -> Self {
+        Self {
+            chain: vec![label],
+            file,
+            key,
+            loc,
+        }
+    }
+
+    /// Extends the chain with one more step located in another file.
+    #[must_use]
+    pub fn then(&self, label: String, file: PathBuf, key: String, loc: Option<Loc>) -> Self {
+        let mut chain = self.chain.clone();
+        chain.push(label);
+        Self {
+            chain,
+            file,
+            key,
+            loc,
+        }
+    }
+
+    /// Whether this came straight from `hsm.yaml`.
+    pub fn is_direct(&self) -> bool {
+        self.chain.len() == 1
+    }
+
+    /// A located error at the last step.
+    pub fn error(&self, message: impl Into<String>) -> YamlError {
+        YamlError::new(&self.file, message)
+            .at(self.loc)
+            .key(self.key.clone())
+    }
+}
+
+impl fmt::Display for Via {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.chain.join(" → "))
+    }
+}

@@ -1,0 +1,18 @@
+//! Atomic file writes and transactional rollback for everything the tool writes to disk.
+//!
+//! This crate owns *how* bytes reach the filesystem. Every artifact the tool generates
+//! (env files, compose overrides, edited manifests) is written through [`write_atomic`], so a
+//! crash or interruption never leaves a half-written file behind: readers see either the old
+//! content or the new content. A multi-file operation wraps its writes in a [`Transaction`],
+//! which snapshots each path before the first change and can put every byte and permission
+//! bit back if a later step fails — the user's project is left exactly as it was found.
+#![warn(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+mod atomic;
+mod error;
+mod transaction;
+
+pub use atomic::{read_optional, write_atomic};
+pub use error::FsError;
+pub use transaction::Transaction;
