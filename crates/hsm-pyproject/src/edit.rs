@@ -105,6 +105,48 @@ fn source_table(r: &Requirement) -> Option<InlineTable> {
     Some(t)
 }
 
+/// Removes the entries hsm managed. A comment written after the comma of the entry *before*
+/// a removed one lives in the removed entry's prefix; it is carried over to the next entry
+/// (or the array's trailing space) so the user's comment stays on its line.
+fn remove_managed(deps: &mut Array, previous: &[String]) {
+    let mut carry = String::new();
+    let mut i = 0;
+    while i < deps.len() {
+        let managed = deps
+            .get(i)
+            .and_then(Value::as_str)
+            .is_some_and(|s| previous.contains(&dep_name(s)));
+        if managed {
+            let v = deps.remove(i);
+            let prefix = v.decor().prefix().and_then(|p| p.as_str()).unwrap_or("");
+            if let Some(idx) = prefix.find('\n') {
+                let head = &prefix[..idx];
+                if head.contains('#') {
+                    carry.push_str(head);
+                }
+            }
+            continue;
+        }
+        if !carry.is_empty()
+            && let Some(v) = deps.get_mut(i)
+        {
+            let prefix = v
+                .decor()
+                .prefix()
+                .and_then(|p| p.as_str())
+                .unwrap_or("")
+                .to_string();
+            v.decor_mut().set_prefix(format!("{carry}{prefix}"));
+            carry.clear();
+        }
+        i += 1;
+    }
+    if !carry.is_empty() {
+        let trailing = deps.trailing().as_str().unwrap_or("").to_string();
+        deps.set_trailing(format!("{carry}{trailing}"));
+    }
+}
+
 /// Applies `reqs` as the hsm-managed dependencies of `text`. Returns the new text (identical
 /// to `text` when nothing changes).
 pub fn apply(text: &str, reqs: &[Requirement]) -> Result<String, EditError> {
@@ -195,7 +237,7 @@ pub fn apply(text: &str, reqs: &[Requirement]) -> Result<String, EditError> {
             key: "project.dependencies",
             expected: "an array of strings",
         })?;
-    deps.retain(|v| v.as_str().is_none_or(|s| !previous.contains(&dep_name(s))));
+    remove_managed(deps, &previous);
     let multiline = deps.iter().any(|v| {
         v.decor()
             .prefix()
@@ -400,5 +442,28 @@ mod tests {
     #[test]
     fn noop_without_managed() {
         assert_eq!(apply(USER, &[]).unwrap(), USER);
+    }
+}
+
+#[cfg(test)]
+mod comment_tests {
+    use super::*;
+
+    #[test]
+    fn removing_entries_keeps_comments_of_user_lines() {
+        let user = "[project]\nname = \"m\"\ndependencies = [\n    \"mine\", # not hsm's\n]\n";
+        let a = Requirement {
+            name: "a".into(),
+            kind: ReqKind::Index { spec: "a".into() },
+        };
+        let b = Requirement {
+            name: "b".into(),
+            kind: ReqKind::Index { spec: "b".into() },
+        };
+        let both = apply(user, &[a.clone(), b]).unwrap();
+        assert!(both.contains("\"mine\", # not hsm's\n"), "{both}");
+        let one = apply(&both, &[a]).unwrap();
+        assert!(one.contains("\"mine\", # not hsm's\n"), "{one}");
+        assert_eq!(apply(&one, &[]).unwrap(), user);
     }
 }

@@ -286,11 +286,21 @@ impl Registry {
     }
 }
 
-/// `path` relative to `base` when inside it, else as is.
+/// `path` relative to `base` (with `..` when outside it), unless the two share nothing but
+/// the filesystem root, in which case the absolute path is clearer.
 pub fn display_path(path: &Path, base: &Path) -> PathBuf {
-    path.strip_prefix(base)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
+    if let Ok(inside) = path.strip_prefix(base) {
+        return inside.to_path_buf();
+    }
+    let shared = path
+        .components()
+        .zip(base.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if shared <= 1 {
+        return path.to_path_buf();
+    }
+    PathBuf::from(infra_fs::relative_to(path, base))
 }
 
 #[cfg(test)]

@@ -12,14 +12,18 @@
 
 mod connections;
 mod cycles;
-mod paths;
 mod project;
 mod resolver;
 mod stack;
 mod via;
 
 pub use connections::{ConnVar, connection_vars, effective_ports, env_prefix, split_port};
-pub use paths::{from_registry, normalize, relative_to};
+pub use infra_fs::{normalize, relative_to};
+
+/// Resolves a path written in a registry file (relative to that file's directory).
+pub fn from_registry(dir: &std::path::Path, written: &str) -> std::path::PathBuf {
+    normalize(&dir.join(written))
+}
 pub use project::ProjectFile;
 pub use resolver::resolve;
 pub use stack::{

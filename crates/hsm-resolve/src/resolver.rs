@@ -52,6 +52,7 @@ pub fn resolve<'r>(
 type Key = (CompKind, String);
 
 struct Comp<'r> {
+    index: &'r infra_yaml::PathIndex,
     package: Option<&'r PackageSpec>,
     container: Option<&'r ContainerSpec>,
     dir: std::path::PathBuf,
@@ -367,7 +368,7 @@ impl<'r> Resolver<'_, 'r> {
         } else {
             "package group"
         };
-        if !g.options.iter().any(|o| *o == option) {
+        if !g.options.contains(&option) {
             let hint = did_you_mean(&option, g.options.iter().map(String::as_str));
             let msg = if g.adhoc {
                 format!(
@@ -388,6 +389,16 @@ impl<'r> Resolver<'_, 'r> {
             return;
         }
         if g.selected.contains_key(&option) {
+            // Already chosen: still record who relies on it (consumers, depends_on).
+            if implier.is_some() {
+                self.queue.push_back(Work::Add {
+                    key: (comp_kind(container), option),
+                    via,
+                    implier,
+                    params: IndexMap::new(),
+                    mode: None,
+                });
+            }
             return;
         }
         if g.strategy == Strategy::OneOfN
@@ -471,7 +482,7 @@ impl<'r> Resolver<'_, 'r> {
         }
         let (kind, name) = (&key.0, &key.1);
         let rk = reg_kind(*kind);
-        let (package, container, dir, file, implies, index) = match kind {
+        let (package, container, dir, file, implies, index, index_ref) = match kind {
             CompKind::Package => match self.registry.package(name) {
                 Err(e) => {
                     self.problems.push(e);
@@ -488,6 +499,7 @@ impl<'r> Resolver<'_, 'r> {
                     e.display.clone(),
                     e.spec.implies.clone(),
                     e.index.clone(),
+                    &e.index,
                 ),
             },
             CompKind::Container => match self.registry.container(name) {
@@ -506,6 +518,7 @@ impl<'r> Resolver<'_, 'r> {
                     e.display.clone(),
                     e.spec.implies.clone(),
                     e.index.clone(),
+                    &e.index,
                 ),
             },
         };
@@ -516,6 +529,7 @@ impl<'r> Resolver<'_, 'r> {
             });
         }
         let mut comp = Comp {
+            index: index_ref,
             package,
             container,
             dir,
@@ -614,7 +628,7 @@ impl<'r> Resolver<'_, 'r> {
         self.problems.push(e);
     }
 
-    fn mode_of(&self, key: &Key, comp: &Comp<'_>) -> Mode {
+    fn mode_of(&self, key: &Key, comp: &Comp<'r>) -> Mode {
         let m = &self.project.manifest;
         if let Some(mode) = m.modes.get(&key.1) {
             return *mode;
@@ -712,6 +726,7 @@ impl<'r> Resolver<'_, 'r> {
                     spec,
                     registry_dir: comp.dir.clone(),
                     registry_file: comp.file.clone(),
+                    index: comp.index,
                     source,
                     via: comp.via.clone(),
                     consumes,
@@ -790,7 +805,7 @@ impl<'r> Resolver<'_, 'r> {
     fn finish_container(
         &self,
         key: &Key,
-        comp: &Comp<'_>,
+        comp: &Comp<'r>,
         spec: &'r ContainerSpec,
         mode: Mode,
         depends_on: Vec<String>,
@@ -915,6 +930,7 @@ impl<'r> Resolver<'_, 'r> {
             spec,
             registry_dir: comp.dir.clone(),
             registry_file: comp.file.clone(),
+            index: comp.index,
             profile,
             deployment,
             params,

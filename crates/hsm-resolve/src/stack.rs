@@ -61,6 +61,8 @@ pub struct ResolvedPackage<'r> {
     pub registry_dir: PathBuf,
     /// Registry file as shown in messages.
     pub registry_file: PathBuf,
+    /// Key positions in the registry file.
+    pub index: &'r infra_yaml::PathIndex,
     /// Active source; `None` = virtual (contributes implies and env only).
     pub source: Option<&'r PackageSource>,
     /// Why it is here.
@@ -91,6 +93,8 @@ pub struct ResolvedContainer<'r> {
     pub registry_dir: PathBuf,
     /// Registry file as shown in messages.
     pub registry_file: PathBuf,
+    /// Key positions in the registry file.
+    pub index: &'r infra_yaml::PathIndex,
     /// Active deployment profile name.
     pub profile: Option<String>,
     /// Managed or external.

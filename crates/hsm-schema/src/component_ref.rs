@@ -31,11 +31,35 @@ struct Options {
     profile: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
 enum ShortValue {
     Mode(Mode),
     Options(Options),
+}
+
+struct ShortVisitor;
+
+impl<'de> Visitor<'de> for ShortVisitor {
+    type Value = ShortValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("`dev`, `prod` or `{mode, profile}`")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Mode::parse(v)
+            .map(ShortValue::Mode)
+            .ok_or_else(|| E::custom(format!("expected `dev` or `prod`, found `{v}`")))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Options::deserialize(de::value::MapAccessDeserializer::new(map)).map(ShortValue::Options)
+    }
+}
+
+impl<'de> Deserialize<'de> for ShortValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ShortVisitor)
+    }
 }
 
 struct RefVisitor;

@@ -11,8 +11,10 @@
 
 mod atomic;
 mod error;
+mod paths;
 mod transaction;
 
 pub use atomic::{read_optional, write_atomic};
 pub use error::FsError;
+pub use paths::{normalize, relative_to};
 pub use transaction::Transaction;

@@ -146,11 +146,13 @@ mod tests {
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
+    #[allow(dead_code, reason = "only deserialised")]
     struct Inner {
         port: u16,
     }
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
+    #[allow(dead_code, reason = "only deserialised")]
     struct Outer {
         #[serde(default)]
         name: Option<String>,

@@ -1,0 +1,27 @@
+//! The one error type of the editor.
+//!
+//! Callers need to tell apart "the file is not YAML" (show the parser message), "the file has
+//! an unexpected shape where we must write" (point at the key), "the result would not load"
+//! (never write it) and "the thing to edit is not there" (a usage error of the command).
+
+/// Why an edit could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    /// The input text is not YAML the editor can work on.
+    #[error("cannot parse the YAML: {0}")]
+    Parse(String),
+    /// A key the edit has to go through holds the wrong kind of value.
+    #[error("`{key}` must be {expected}")]
+    Shape {
+        /// Dotted path of the offending key.
+        key: String,
+        /// What the editor needs there, e.g. "a mapping".
+        expected: &'static str,
+    },
+    /// The edited text would not load as a valid file; nothing was changed.
+    #[error("the edit would leave an invalid file: {0}")]
+    Invalid(String),
+    /// The entry the edit refers to is not in the file.
+    #[error("{0} is not in the file")]
+    NotFound(String),
+}

@@ -1,0 +1,481 @@
+//! The pip adapter (`package_manager: pip` in hsm.yaml).
+//!
+//! This crate exists to prove the package-adapter seam of `hsm-adapter`: a second,
+//! quite different package manager plugged in without touching any core crate. Where the
+//! uv adapter edits `pyproject.toml` and lets `uv sync` own a lock file, this one writes a
+//! generated `.hsm/requirements.txt`, keeps a virtual environment at `.venv`, and drives
+//! plain pip in it:
+//!
+//! * [`PackageAdapter::plan`] renders the requirements file (sorted, deterministic; path
+//!   requirements carry their package name as a trailing comment because pip cannot tell
+//!   it from a directory).
+//! * [`PackageAdapter::install`] creates `.venv` when missing, runs
+//!   `pip install -r .hsm/requirements.txt`, and then uninstalls what an earlier sync
+//!   installed but the requirements no longer name (pip itself never removes anything).
+//!   The names it manages are remembered in `.hsm/requirements.installed`. A dropped
+//!   package that an installed distribution still requires is kept (and stays managed).
+//! * [`PackageAdapter::check`] asks pip for a dry-run resolution of the same requirements
+//!   with the base interpreter, leaving the project and its `.venv` alone.
+//!
+//! pip has no lock file, so `--frozen` changes nothing here: every sync installs exactly
+//! what the requirements file says, and already-installed packages are not upgraded
+//! unless a requirement demands it.
+
+#![warn(missing_docs)]
+
+mod prune;
+mod requirements;
+
+use std::collections::BTreeSet;
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use hsm_adapter::{AdapterError, Artifact, InstallCtx, PackageAdapter, Requirement};
+use infra_process::{Cmd, Finished, Interrupt, Output, ProcessError, run};
+
+/// Environment variable naming the Python interpreter that creates `.venv` and runs the
+/// dry-run check (default `python3` on `PATH`).
+pub const PYTHON_ENV: &str = "HSM_PYTHON";
+
+/// The generated requirements file, relative to the project root.
+pub const REQUIREMENTS_FILE: &str = ".hsm/requirements.txt";
+
+/// The normalised names of the packages the last successful sync installed, one per
+/// line, relative to the project root.
+pub const INSTALLED_FILE: &str = ".hsm/requirements.installed";
+
+/// The project's virtual environment, relative to the project root.
+pub const VENV_DIR: &str = ".venv";
+
+/// Prefix of pip's forwarded output lines.
+const PREFIX: &str = "  pip │ ";
+
+/// Drives pip in the project's `.venv`.
+#[derive(Debug, Clone)]
+pub struct PipAdapter {
+    /// The base interpreter (`python3`, or `$HSM_PYTHON`).
+    python: &'static str,
+}
+
+impl Default for PipAdapter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PipAdapter {
+    /// The adapter using `$HSM_PYTHON`, or `python3` when that is unset, empty or not
+    /// UTF-8. The variable is read once per process.
+    pub fn new() -> Self {
+        static FROM_ENV: OnceLock<Option<String>> = OnceLock::new();
+        let python = FROM_ENV
+            .get_or_init(|| std::env::var(PYTHON_ENV).ok().filter(|p| !p.is_empty()))
+            .as_deref()
+            .unwrap_or("python3");
+        Self { python }
+    }
+
+    /// The adapter using `python` as the base interpreter.
+    ///
+    /// [`PackageAdapter::program`] hands out a `&'static str`, so the name is leaked: make
+    /// one adapter per run, not one per call.
+    pub fn with_python(python: impl Into<String>) -> Self {
+        Self {
+            python: Box::leak(python.into().into_boxed_str()),
+        }
+    }
+
+    /// The base interpreter.
+    pub fn python(&self) -> &'static str {
+        self.python
+    }
+
+    /// A command running the project's venv interpreter with `-m pip`, in `root`.
+    ///
+    /// The interpreter path is absolute: a relative program path combined with a working
+    /// directory is resolved differently across platforms.
+    fn venv_pip(&self, root: &Path) -> Result<Cmd, AdapterError> {
+        let python = absolute(root)?.join(VENV_DIR).join("bin/python");
+        Ok(Cmd::new(python)
+            .args(["-m", "pip"])
+            .current_dir(root)
+            .stdin_null())
+    }
+
+    /// Creates `.venv` unless its interpreter already exists.
+    fn ensure_venv(&self, ctx: &InstallCtx<'_>, output: &Output) -> Result<(), AdapterError> {
+        if ctx.root.join(VENV_DIR).join("bin/python").exists() {
+            return Ok(());
+        }
+        let cmd = Cmd::new(self.python)
+            .args(["-m", "venv", VENV_DIR])
+            .current_dir(ctx.root)
+            .stdin_null();
+        run(&cmd, output.clone(), ctx.interrupt)?;
+        Ok(())
+    }
+
+    /// Uninstalls `candidates` except those an installed distribution outside the set
+    /// still requires; returns the kept ones.
+    fn prune(
+        &self,
+        ctx: &InstallCtx<'_>,
+        candidates: &BTreeSet<String>,
+        output: &Output,
+    ) -> Result<BTreeSet<String>, AdapterError> {
+        if candidates.is_empty() {
+            return Ok(BTreeSet::new());
+        }
+        let show = self
+            .venv_pip(ctx.root)?
+            .args(["show", "--disable-pip-version-check"])
+            .args(candidates);
+        let shown = match run(&show, Output::Capture, ctx.interrupt) {
+            Ok(Finished { stdout, .. }) => stdout,
+            // pip show exits 1 when none of the packages is installed.
+            Err(ProcessError::Failed { code: Some(1), .. }) => String::new(),
+            Err(err) => return Err(err.into()),
+        };
+        let (remove, keep) = prune::split(candidates, &prune::required_by(&shown));
+        if !remove.is_empty() {
+            let uninstall = self
+                .venv_pip(ctx.root)?
+                .args(["uninstall", "--yes", "--disable-pip-version-check"])
+                .args(&remove);
+            run(&uninstall, output.clone(), ctx.interrupt)?;
+        }
+        Ok(keep)
+    }
+}
+
+impl PackageAdapter for PipAdapter {
+    fn name(&self) -> &'static str {
+        "pip"
+    }
+
+    fn plan(
+        &self,
+        _root: &Path,
+        _project_name: &str,
+        reqs: &[Requirement],
+    ) -> Result<Vec<Artifact>, AdapterError> {
+        Ok(vec![Artifact {
+            path: PathBuf::from(REQUIREMENTS_FILE),
+            contents: Some(requirements::render(reqs)),
+            mode: Some(0o644),
+            sensitive: false,
+        }])
+    }
+
+    fn tool_files(&self, root: &Path) -> Vec<PathBuf> {
+        vec![root.join(INSTALLED_FILE)]
+    }
+
+    /// Creates `.venv` if needed, installs `.hsm/requirements.txt` into it and uninstalls
+    /// packages an earlier sync installed that are no longer required. `ctx.frozen` is
+    /// accepted and ignored: pip has no lock file to honour.
+    fn install(&self, ctx: &InstallCtx<'_>) -> Result<(), AdapterError> {
+        let wanted = requirements::parse(&read(ctx.root, REQUIREMENTS_FILE, false)?);
+        let installed = requirements::parse_installed(&read(ctx.root, INSTALLED_FILE, true)?);
+        let output = if ctx.quiet {
+            Output::Capture
+        } else {
+            Output::Forward {
+                prefix: PREFIX.to_owned(),
+            }
+        };
+
+        self.ensure_venv(ctx, &output)?;
+        if wanted.lines > 0 {
+            let install = self.venv_pip(ctx.root)?.args([
+                "install",
+                "--disable-pip-version-check",
+                "-r",
+                REQUIREMENTS_FILE,
+            ]);
+            run(&install, output.clone(), ctx.interrupt)?;
+        }
+        let dropped = installed.difference(&wanted.names).cloned().collect();
+        let kept = self.prune(ctx, &dropped, &output)?;
+
+        let managed = wanted.names.union(&kept).cloned().collect();
+        write(
+            ctx.root,
+            INSTALLED_FILE,
+            &requirements::render_installed(&managed),
+        )
+    }
+
+    /// Runs `<python> -m pip install --dry-run --ignore-installed` on the requirements in
+    /// a temporary file, from `root` so relative paths resolve. A pip too old for
+    /// `--dry-run` (before 22.2) makes this a no-op.
+    fn check(
+        &self,
+        root: &Path,
+        reqs: &[Requirement],
+        interrupt: &Interrupt,
+    ) -> Result<(), AdapterError> {
+        if reqs.is_empty() {
+            return Ok(());
+        }
+        let file = temp_requirements(&requirements::render(reqs))?;
+        let cmd = Cmd::new(self.python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--dry-run",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--ignore-installed",
+                "-r",
+            ])
+            .arg(file.path())
+            .current_dir(root)
+            .stdin_null();
+        match run(&cmd, Output::Capture, interrupt) {
+            Ok(_) => Ok(()),
+            Err(ProcessError::Failed { output_tail, .. })
+                if output_tail.contains("no such option: --dry-run") =>
+            {
+                Ok(())
+            }
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    fn program(&self) -> &'static str {
+        self.python
+    }
+}
+
+/// `root` made absolute against our working directory.
+fn absolute(root: &Path) -> Result<PathBuf, AdapterError> {
+    std::path::absolute(root).map_err(|err| AdapterError::File {
+        path: root.to_path_buf(),
+        message: format!("cannot resolve the project root: {err}"),
+        hint: None,
+    })
+}
+
+/// Reads `relative` under `root`; a missing file is empty when `optional`.
+fn read(root: &Path, relative: &str, optional: bool) -> Result<String, AdapterError> {
+    match std::fs::read_to_string(root.join(relative)) {
+        Ok(text) => Ok(text),
+        Err(err) if optional && err.kind() == io::ErrorKind::NotFound => Ok(String::new()),
+        Err(err) => Err(AdapterError::File {
+            path: PathBuf::from(relative),
+            message: format!("cannot read: {err}"),
+            hint: (err.kind() == io::ErrorKind::NotFound)
+                .then(|| "run `hsm sync`, which writes it before installing".to_owned()),
+        }),
+    }
+}
+
+/// Writes `relative` under `root`, creating its directory.
+fn write(root: &Path, relative: &str, contents: &str) -> Result<(), AdapterError> {
+    let path = root.join(relative);
+    let result = match path.parent() {
+        Some(dir) => std::fs::create_dir_all(dir),
+        None => Ok(()),
+    }
+    .and_then(|()| std::fs::write(&path, contents));
+    result.map_err(|err| AdapterError::File {
+        path: PathBuf::from(relative),
+        message: format!("cannot write: {err}"),
+        hint: None,
+    })
+}
+
+/// A temporary requirements file holding `contents`, deleted on drop.
+fn temp_requirements(contents: &str) -> Result<tempfile::NamedTempFile, AdapterError> {
+    let file_error = |err: io::Error| AdapterError::File {
+        path: std::env::temp_dir(),
+        message: format!("cannot write a temporary requirements file: {err}"),
+        hint: None,
+    };
+    let mut file = tempfile::Builder::new()
+        .prefix("hsm-requirements-")
+        .suffix(".txt")
+        .tempfile()
+        .map_err(file_error)?;
+    file.write_all(contents.as_bytes())
+        .and_then(|()| file.flush())
+        .map_err(file_error)?;
+    Ok(file)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use hsm_adapter::ReqKind;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn reqs() -> Vec<Requirement> {
+        vec![
+            Requirement {
+                name: "beta".into(),
+                kind: ReqKind::Path {
+                    path: "pkgs/beta".into(),
+                    editable: false,
+                },
+            },
+            Requirement {
+                name: "Alpha".into(),
+                kind: ReqKind::Index {
+                    spec: "Alpha>=1".into(),
+                },
+            },
+        ]
+    }
+
+    #[test]
+    fn names_and_files() {
+        let adapter = PipAdapter::with_python("/opt/py/bin/python3.12");
+        assert_eq!(adapter.name(), "pip");
+        assert_eq!(adapter.program(), "/opt/py/bin/python3.12");
+        assert_eq!(
+            adapter.tool_files(Path::new("/p")),
+            [PathBuf::from("/p/.hsm/requirements.installed")]
+        );
+        assert!(!PipAdapter::new().program().is_empty());
+    }
+
+    #[test]
+    fn plan_is_one_requirements_file() {
+        let artifacts = PipAdapter::new()
+            .plan(Path::new("/p"), "demo", &reqs())
+            .unwrap();
+        assert_eq!(
+            artifacts,
+            [Artifact {
+                path: PathBuf::from(".hsm/requirements.txt"),
+                contents: Some(format!(
+                    "{}\nAlpha>=1\n./pkgs/beta  # beta\n",
+                    requirements::HEADER
+                )),
+                mode: Some(0o644),
+                sensitive: false,
+            }]
+        );
+        let empty = PipAdapter::new()
+            .plan(Path::new("/p"), "demo", &[])
+            .unwrap();
+        assert_eq!(
+            empty[0].contents.as_deref(),
+            Some(format!("{}\n", requirements::HEADER).as_str())
+        );
+    }
+
+    /// A fake interpreter: a shell script printing `stderr` and exiting with `code`.
+    fn fake_python(dir: &Path, stderr: &str, code: i32) -> PipAdapter {
+        let script = dir.join("python");
+        std::fs::write(
+            &script,
+            format!("#!/bin/sh\nprintf '%s\\n' '{stderr}' >&2\nexit {code}\n"),
+        )
+        .unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        PipAdapter::with_python(script.to_str().unwrap())
+    }
+
+    #[test]
+    fn check_without_dry_run_support_passes() {
+        let dir = tempfile::tempdir().unwrap();
+        let adapter = fake_python(
+            dir.path(),
+            "Usage: pip install [options]\nno such option: --dry-run",
+            2,
+        );
+        adapter
+            .check(dir.path(), &reqs(), &Interrupt::none())
+            .unwrap();
+    }
+
+    #[test]
+    fn check_failure_names_the_command() {
+        let dir = tempfile::tempdir().unwrap();
+        let adapter = fake_python(dir.path(), "ERROR: No matching distribution found", 1);
+        let err = adapter
+            .check(dir.path(), &reqs(), &Interrupt::none())
+            .unwrap_err();
+        let AdapterError::Process(ProcessError::Failed {
+            command,
+            output_tail,
+            ..
+        }) = &err
+        else {
+            panic!("unexpected {err:?}");
+        };
+        assert!(
+            command.contains("-m pip install --dry-run --quiet --disable-pip-version-check --ignore-installed -r /"),
+            "{command}"
+        );
+        assert!(output_tail.contains("No matching distribution"));
+    }
+
+    #[test]
+    fn check_with_no_requirements_runs_nothing() {
+        let adapter = PipAdapter::with_python("/definitely/not/python");
+        adapter
+            .check(Path::new("/"), &[], &Interrupt::none())
+            .unwrap();
+    }
+
+    #[test]
+    fn missing_python_is_reported() {
+        let adapter = PipAdapter::with_python("no-such-python-4711");
+        let err = adapter
+            .check(Path::new("/"), &reqs(), &Interrupt::none())
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            AdapterError::Process(ProcessError::NotFound { ref program }) if program == "no-such-python-4711"
+        ));
+    }
+
+    #[test]
+    fn install_without_requirements_file_explains() {
+        let dir = tempfile::tempdir().unwrap();
+        let interrupt = Interrupt::none();
+        let ctx = InstallCtx {
+            root: dir.path(),
+            frozen: false,
+            interrupt: &interrupt,
+            quiet: true,
+        };
+        let err = PipAdapter::with_python("no-such-python-4711")
+            .install(&ctx)
+            .unwrap_err();
+        let AdapterError::File { path, hint, .. } = err else {
+            panic!("unexpected {err:?}");
+        };
+        assert_eq!(path, PathBuf::from(".hsm/requirements.txt"));
+        assert!(hint.unwrap().contains("hsm sync"));
+    }
+
+    #[test]
+    fn interrupted_install_runs_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), REQUIREMENTS_FILE, "x==1\n").unwrap();
+        let interrupt = Interrupt::none();
+        interrupt.trigger(2);
+        let ctx = InstallCtx {
+            root: dir.path(),
+            frozen: false,
+            interrupt: &interrupt,
+            quiet: true,
+        };
+        let err = PipAdapter::with_python("python3")
+            .install(&ctx)
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            AdapterError::Process(ProcessError::Interrupted { signal: 2, .. })
+        ));
+        assert!(!dir.path().join(VENV_DIR).exists());
+        assert!(!dir.path().join(INSTALLED_FILE).exists());
+    }
+}

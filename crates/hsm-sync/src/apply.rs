@@ -1,0 +1,141 @@
+//! Executing a plan as one transaction.
+
+use hsm_adapter::{InstallCtx, PackageAdapter};
+use infra_fs::Transaction;
+use infra_process::{Cmd, Interrupt, Output, run};
+
+use crate::error::StepError;
+use crate::{SyncError, SyncPlan};
+
+/// How to apply.
+pub struct ApplyOptions<'a> {
+    /// `--frozen`.
+    pub frozen: bool,
+    /// Capture tool output instead of forwarding it.
+    pub quiet: bool,
+    /// SIGINT/SIGTERM.
+    pub interrupt: &'a Interrupt,
+}
+
+/// What a successful apply did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Files written or removed (relative paths).
+    pub written: Vec<String>,
+    /// Directories cloned.
+    pub cloned: Vec<String>,
+    /// Whether the package tool ran.
+    pub installed: bool,
+}
+
+/// Applies `plan`: clones, writes every changed file atomically, then runs the package
+/// tool. On any failure or interruption, every file touched (including the tool's own lock
+/// file) is restored byte for byte and fresh clones are removed.
+pub fn apply(
+    plan: &SyncPlan<'_>,
+    adapter: &dyn PackageAdapter,
+    opts: &ApplyOptions<'_>,
+) -> Result<Outcome, SyncError> {
+    let root = plan.root.as_path();
+    let mut tx = Transaction::new();
+    let mut outcome = Outcome {
+        written: Vec::new(),
+        cloned: Vec::new(),
+        installed: false,
+    };
+    let result = (|| -> Result<(), (String, StepError)> {
+        for f in adapter.tool_files(root) {
+            tx.track(&f)
+                .map_err(|e| ("back up tool files".to_string(), e.into()))?;
+        }
+        for c in &plan.clones {
+            let step = format!("git clone into {}", c.display);
+            check(opts.interrupt, &step)?;
+            tx.track_new_dir(&c.dir);
+            let clone = Cmd::new("git")
+                .arg("clone")
+                .arg("--quiet")
+                .arg(&c.url)
+                .arg(&c.dir)
+                .stdin_null();
+            run(&clone, Output::Capture, opts.interrupt).map_err(|e| (step.clone(), e.into()))?;
+            if let Some(r) = &c.reference {
+                let co = Cmd::new("git")
+                    .arg("-C")
+                    .arg(&c.dir)
+                    .args(["checkout", "--quiet", r])
+                    .stdin_null();
+                run(&co, Output::Capture, opts.interrupt).map_err(|e| (step.clone(), e.into()))?;
+            }
+            outcome.cloned.push(c.display.clone());
+        }
+        for f in plan.files.iter().filter(|f| f.changed()) {
+            let rel = f.path.to_string_lossy().into_owned();
+            let step = format!("write {rel}");
+            check(opts.interrupt, &step)?;
+            let path = root.join(&f.path);
+            match &f.after {
+                Some(text) => tx.write(&path, text.as_bytes(), f.mode),
+                None => tx.remove(&path),
+            }
+            .map_err(|e| (step.clone(), e.into()))?;
+            outcome.written.push(rel);
+        }
+        let step = format!("{} install", adapter.name());
+        check(opts.interrupt, &step)?;
+        let ctx = InstallCtx {
+            root,
+            frozen: opts.frozen,
+            interrupt: opts.interrupt,
+            quiet: opts.quiet,
+        };
+        adapter
+            .install(&ctx)
+            .map_err(|e| (step_name(adapter, opts.frozen), e.into()))?;
+        outcome.installed = true;
+        check(opts.interrupt, "finalize")?;
+        Ok(())
+    })();
+    match result {
+        Ok(()) => {
+            tx.commit();
+            Ok(outcome)
+        }
+        Err((step, source)) => {
+            let rolled = tx.rollback();
+            if let Some(signal) = opts.interrupt.signal() {
+                return Err(SyncError::Interrupted { signal, step });
+            }
+            match rolled {
+                Ok(()) => Err(SyncError::Step { step, source }),
+                Err(errors) => Err(SyncError::RollbackFailed {
+                    step,
+                    source,
+                    errors,
+                }),
+            }
+        }
+    }
+}
+
+fn step_name(adapter: &dyn PackageAdapter, frozen: bool) -> String {
+    match adapter.name() {
+        "uv" if frozen => "`uv sync --frozen`".into(),
+        "uv" => "`uv sync`".into(),
+        other => format!("`{other}` install"),
+    }
+}
+
+fn check(interrupt: &Interrupt, step: &str) -> Result<(), (String, StepError)> {
+    if interrupt.is_set() {
+        Err((
+            step.to_string(),
+            StepError::Process(infra_process::ProcessError::Interrupted {
+                command: step.to_string(),
+                signal: interrupt.signal().unwrap_or(15),
+            }),
+        ))
+    } else {
+        Ok(())
+    }
+}

@@ -1,0 +1,87 @@
+//! `hsm up|down|ps|logs`: Docker Compose with the right files, env file and profiles.
+
+use crate::cli::ComposeArgs;
+use crate::context::Ctx;
+use crate::error::CliError;
+
+/// The Compose command: `HSM_COMPOSE` (e.g. `docker-compose`), else `docker compose` when the
+/// plugin answers, else `docker-compose`.
+pub fn tool() -> Option<Vec<String>> {
+    if let Some(v) = std::env::var_os("HSM_COMPOSE")
+        .and_then(|v| v.into_string().ok())
+        .filter(|v| !v.trim().is_empty())
+    {
+        return Some(v.split_whitespace().map(str::to_string).collect());
+    }
+    if infra_process::which("docker").is_some() {
+        let probe = infra_process::Cmd::new("docker")
+            .args(["compose", "version"])
+            .stdin_null();
+        if infra_process::run(
+            &probe,
+            infra_process::Output::Capture,
+            &infra_process::Interrupt::none(),
+        )
+        .is_ok()
+        {
+            return Some(vec!["docker".into(), "compose".into()]);
+        }
+    }
+    infra_process::which("docker-compose").map(|_| vec!["docker-compose".into()])
+}
+
+pub fn run(ctx: &Ctx, verb: &str, args: &ComposeArgs) -> Result<(), CliError> {
+    let root = ctx.root()?;
+    let generated = root.join(hsm_sync::COMPOSE_FILE);
+    if !generated.is_file() {
+        return Err(
+            CliError::failure(format!("`{}` does not exist", hsm_sync::COMPOSE_FILE))
+                .hint("run `hsm sync` first (or the stack has no managed containers)"),
+        );
+    }
+    let tool = tool().ok_or_else(|| {
+        CliError::failure("Docker Compose is not installed")
+            .hint("install `docker compose` or `docker-compose`, or set HSM_COMPOSE")
+    })?;
+    let loaded = ctx.load()?;
+    let m = &loaded.project.manifest;
+    let mut cmd = infra_process::Cmd::new(&tool[0])
+        .args(&tool[1..])
+        .current_dir(&root);
+    if let Some(name) = &m.compose.project_name {
+        cmd = cmd.arg("-p").arg(name);
+    }
+    let user = m.compose.file.clone().or_else(|| {
+        [
+            "docker-compose.yml",
+            "docker-compose.yaml",
+            "compose.yml",
+            "compose.yaml",
+        ]
+        .iter()
+        .find(|f| root.join(f).is_file())
+        .map(|s| (*s).to_string())
+    });
+    if let Some(u) = &user {
+        cmd = cmd.arg("-f").arg(u);
+    }
+    cmd = cmd.arg("-f").arg(hsm_sync::COMPOSE_FILE);
+    let env_file = root.join(hsm_sync::ENV_FILE);
+    if env_file.is_file() {
+        cmd = cmd.arg("--env-file").arg(hsm_sync::ENV_FILE);
+        if let Ok(vars) = hsm_sync::parse_env_file(&env_file) {
+            for (k, v) in vars {
+                if k == "COMPOSE_PROFILES" {
+                    for p in v.split(',').filter(|p| !p.is_empty()) {
+                        cmd = cmd.arg("--profile").arg(p);
+                    }
+                }
+            }
+        }
+    }
+    cmd = cmd.arg(verb).args(&args.args);
+    ctx.printer.status(&format!("$ {}", cmd.display()));
+    infra_process::run(&cmd, infra_process::Output::Inherit, &ctx.interrupt)
+        .map_err(|e| CliError::failure(e.to_string()))?;
+    Ok(())
+}

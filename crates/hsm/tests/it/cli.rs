@@ -1,0 +1,351 @@
+//! The command-line surface: init, edits that keep comments, registry authoring, env/run,
+//! global flags, exit codes.
+
+use crate::common::*;
+
+#[test]
+fn version_help_and_usage_errors() {
+    let s = Scratch::empty();
+    let v = ok(&run(hsm(s.path()).arg("--version")));
+    assert_eq!(v.trim(), format!("hsm {}", env!("CARGO_PKG_VERSION")));
+    let h = ok(&run(hsm(s.path()).arg("--help")));
+    assert!(
+        h.contains("Exit codes: 0 ok, 1 failure, 2 usage error"),
+        "{h}"
+    );
+    fails_with(&run(hsm(s.path()).arg("frobnicate")), 2);
+    fails_with(&run(hsm(s.path()).args(["mode", "x", "staging"])), 2);
+    let c = ok(&run(hsm(s.path()).args(["completions", "bash"])));
+    assert!(c.contains("_hsm"), "bash completion script");
+}
+
+#[test]
+fn init_creates_project_and_is_idempotent() {
+    let s = Scratch::empty();
+    let dir = s.path().join("myproj");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = run(hsm(&dir).args(["init", "--name", "p"]));
+    insta::assert_snapshot!("init_transcript", transcript(&out, s.path()));
+    let manifest = read(&dir.join("hsm.yaml"));
+    insta::assert_snapshot!("init_manifest", manifest);
+    assert!(manifest.contains("name: p"));
+    for f in [
+        "packages",
+        "containers",
+        "package_groups",
+        "container_groups",
+    ] {
+        assert!(dir.join("hsm-registry").join(f).is_dir(), "{f}");
+    }
+    assert!(read(&dir.join(".gitignore")).contains(".hsm/"));
+    assert!(read(&dir.join("pyproject.toml")).contains("name = \"p\""));
+    // Not a workspace member of anything, no uv init side effects.
+    assert!(!dir.join("main.py").exists());
+    std::fs::write(dir.join("hsm.yaml"), "# mine\nproject: {name: kept}\n").unwrap();
+    let before = snapshot_tree(&dir);
+    ok(&run(hsm(&dir).arg("init")));
+    assert_eq!(
+        before,
+        snapshot_tree(&dir),
+        "re-running init changes nothing"
+    );
+    // The empty stack is valid and syncs.
+    ok(&run(hsm(&dir).args(["check", "--offline"])));
+}
+
+#[test]
+fn project_is_found_upwards_and_with_dash_c() {
+    let s = Scratch::examples();
+    let sub = s.project("shared-db").join("deep/er");
+    std::fs::create_dir_all(&sub).unwrap();
+    let list = ok(&run(hsm(&sub).arg("list")));
+    assert!(list.starts_with("Project: shared-db"), "{list}");
+    let list = ok(&run(hsm(s.path()).args([
+        "-C",
+        "projects/shared-db",
+        "list",
+    ])));
+    assert!(list.starts_with("Project: shared-db"), "{list}");
+    let err = fails_with(&run(hsm(s.path()).arg("list")), 3);
+    assert!(err.contains("no `hsm.yaml` found"), "{err}");
+}
+
+#[test]
+fn edits_keep_comments_and_validate() {
+    let s = Scratch::examples();
+    let dir = s.project("external-db");
+    let original = read(&dir.join("hsm.yaml"));
+    ok(&run(hsm(&dir).args([
+        "package",
+        "add",
+        "neo4j-client",
+        "--mode",
+        "dev",
+    ])));
+    ok(&run(hsm(&dir).args(["container", "add", "redis"])));
+    ok(&run(hsm(&dir).args(["mode", "qdrant-client", "dev"])));
+    ok(&run(hsm(&dir).args(["mode", "vector-db", "prod"])));
+    ok(&run(hsm(&dir).args([
+        "profile",
+        "vector-db",
+        "managed-dev",
+    ])));
+    ok(&run(hsm(&dir).args(["mode", "postgres", "dev"])));
+    let edited = read(&dir.join("hsm.yaml"));
+    insta::assert_snapshot!("edited_manifest", edited);
+    assert!(
+        edited.contains("# All qdrant clients in the project connect to 10.0.0.50"),
+        "comments kept"
+    );
+    // Removing the map-form entry works (the earlier tool could not).
+    ok(&run(hsm(&dir).args(["package", "remove", "neo4j-client"])));
+    assert!(!read(&dir.join("hsm.yaml")).contains("neo4j-client"));
+    // Unknown names are refused with a hint and nothing is written.
+    let before = read(&dir.join("hsm.yaml"));
+    let err = fails_with(&run(hsm(&dir).args(["package", "add", "neo4j-clint"])), 3);
+    assert!(err.contains("did you mean `neo4j-client`?"), "{err}");
+    let err = fails_with(
+        &run(hsm(&dir).args(["profile", "vector-db", "external-crop"])),
+        3,
+    );
+    assert!(err.contains("did you mean `external-corp`?"), "{err}");
+    let err = fails_with(
+        &run(hsm(&dir).args(["group", "select", "vector-db", "milvus"])),
+        3,
+    );
+    assert!(err.contains("not an option"), "{err}");
+    assert_eq!(before, read(&dir.join("hsm.yaml")));
+    // Editing again to the same value says so and changes nothing.
+    let out = run(hsm(&dir).args(["container", "add", "redis"]));
+    ok(&out);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Nothing to change"));
+    assert_ne!(original, before);
+}
+
+#[test]
+fn group_select_strategies_and_implied_selection() {
+    let s = Scratch::examples();
+    let dir = s.path().join("projects/groups");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("hsm.yaml"), "registry: ../../registry\n").unwrap();
+    // M-of-N appends without duplicates.
+    ok(&run(hsm(&dir).args([
+        "group",
+        "select",
+        "graph-services",
+        "redis",
+    ])));
+    ok(&run(hsm(&dir).args([
+        "group",
+        "select",
+        "graph-services",
+        "graph-builder-service",
+        "redis",
+    ])));
+    let m = read(&dir.join("hsm.yaml"));
+    let list = ok(&run(hsm(&dir).arg("list")));
+    assert!(
+        list.contains("graph-services (container, M-of-N) → redis, graph-builder-service"),
+        "{m}\n{list}"
+    );
+    // 1-of-N replaces.
+    ok(&run(
+        hsm(&dir).args(["group", "select", "database", "postgres"])
+    ));
+    ok(&run(
+        hsm(&dir).args(["group", "select", "database", "mysql"])
+    ));
+    let m = read(&dir.join("hsm.yaml"));
+    assert!(
+        m.contains("selection: mysql") && !m.contains("selection: postgres"),
+        "{m}"
+    );
+    // Unselecting the only option of a group removes the group.
+    ok(&run(
+        hsm(&dir).args(["group", "unselect", "database", "mysql"])
+    ));
+    assert!(!read(&dir.join("hsm.yaml")).contains("database"));
+    // A package implying a group option selects it (reported at edit time, resolved at sync).
+    let out = run(hsm(&dir).args(["package", "add", "legacy-reports"]));
+    ok(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("implied: selected `mysql` in container group `database`"),
+        "{err}"
+    );
+    let list = ok(&run(hsm(&dir).arg("list")));
+    assert!(
+        list.contains("database (container, 1-of-N) → mysql"),
+        "{list}"
+    );
+}
+
+#[test]
+fn registry_crud() {
+    let s = Scratch::empty();
+    let dir = s.path();
+    ok(&run(hsm(dir).arg("init")));
+    ok(&run(hsm(dir).args([
+        "registry",
+        "package",
+        "add",
+        "requests",
+        "--pypi",
+        ">=2",
+        "--description",
+        "HTTP for humans",
+    ])));
+    ok(&run(hsm(dir).args([
+        "registry",
+        "package",
+        "add",
+        "mylib",
+        "--git",
+        "https://example.invalid/mylib.git",
+        "--ref",
+        "v1.2",
+        "--dev-path",
+        "../../libs/mylib",
+        "--implies",
+        "container:cache:db=1",
+    ])));
+    ok(&run(hsm(dir).args([
+        "registry",
+        "container",
+        "add",
+        "cache",
+        "--image",
+        "redis:7",
+        "--port",
+        "6379:6379",
+        "--healthcheck",
+        "redis-cli ping",
+        "--external",
+        "corp=10.1.1.1:6379",
+    ])));
+    ok(&run(hsm(dir).args([
+        "registry",
+        "group",
+        "add",
+        "caches",
+        "--kind",
+        "container",
+        "--option",
+        "cache",
+        "--alias",
+        "kv",
+    ])));
+    insta::assert_snapshot!(
+        "registry_written_package",
+        read(&dir.join("hsm-registry/packages/mylib.yaml"))
+    );
+    insta::assert_snapshot!(
+        "registry_written_container",
+        read(&dir.join("hsm-registry/containers/cache.yaml"))
+    );
+    let list = ok(&run(hsm(dir).args(["registry", "list"])));
+    insta::assert_snapshot!("registry_list", list);
+    let found = ok(&run(hsm(dir).args(["registry", "search", "humans"])));
+    assert!(
+        found.contains("requests"),
+        "search covers descriptions: {found}"
+    );
+    let shown = ok(&run(hsm(dir).args(["registry", "show", "cache"])));
+    assert!(shown.contains("image: redis:7"), "{shown}");
+    fails_with(&run(hsm(dir).args(["registry", "show", "nope"])), 1);
+    ok(&run(hsm(dir).args(["registry", "validate"])));
+    // Already exists: refused without --force.
+    fails_with(
+        &run(hsm(dir).args(["registry", "container", "add", "cache", "--image", "x"])),
+        3,
+    );
+    // Referenced entries cannot be removed; removal needs --yes without a terminal.
+    let err = fails_with(
+        &run(hsm(dir).args(["registry", "container", "remove", "cache", "--yes"])),
+        3,
+    );
+    assert!(err.contains("still referenced"), "{err}");
+    let err = fails_with(
+        &run(hsm(dir).args(["registry", "package", "remove", "requests"])),
+        2,
+    );
+    assert!(err.contains("--yes"), "{err}");
+    ok(&run(hsm(dir).args([
+        "registry", "package", "remove", "requests", "--yes",
+    ])));
+    assert!(!dir.join("hsm-registry/packages/requests.yaml").exists());
+    // Options: add / remove keep the file's comments.
+    let g = dir.join("hsm-registry/container_groups/caches.yaml");
+    std::fs::write(&g, format!("# my caches\n{}", read(&g))).unwrap();
+    ok(&run(hsm(dir).args([
+        "registry",
+        "container",
+        "add",
+        "memcached",
+        "--image",
+        "memcached:1",
+    ])));
+    ok(&run(hsm(dir).args([
+        "registry",
+        "group",
+        "add-option",
+        "caches",
+        "memcached",
+    ])));
+    let text = read(&g);
+    assert!(
+        text.starts_with("# my caches\n") && text.contains("memcached"),
+        "{text}"
+    );
+    ok(&run(hsm(dir).args([
+        "registry",
+        "group",
+        "remove-option",
+        "caches",
+        "memcached",
+    ])));
+    assert!(!read(&g).contains("memcached"));
+    // Validation finds dangling references.
+    std::fs::write(
+        dir.join("hsm-registry/packages/bad.yaml"),
+        "name: bad\nimplies:\n  container:nothing: {}\n",
+    )
+    .unwrap();
+    let err = fails_with(&run(hsm(dir).args(["registry", "validate"])), 3);
+    assert!(
+        err.contains("hsm-registry/packages/bad.yaml:3:") && err.contains("not in the registry"),
+        "{err}"
+    );
+}
+
+#[test]
+fn env_and_run_use_the_generated_environment() {
+    let s = Scratch::examples();
+    let dir = s.project("hybrid-cloud");
+    ok(&run(hsm(&dir).args(["sync", "-q"])));
+    let shown = ok(&run(hsm(&dir).arg("env")));
+    assert!(shown.contains("QDRANT_API_KEY=<redacted>"), "{shown}");
+    let json = ok(&run(hsm(&dir).args(["env", "--json"])));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["QDRANT_API_KEY"], "<redacted>");
+    let secret = ok(&run(hsm(&dir).args(["env", "--show-secrets"])));
+    assert!(secret.contains("QDRANT_API_KEY=s3cr3t-qdrant-key"));
+    let out = ok(&run(hsm(&dir)
+        .args(["run", "--", "sh", "-c", "echo $QDRANT_API_KEY"])
+        .env_remove("QDRANT_API_KEY")));
+    assert_eq!(out.trim(), "s3cr3t-qdrant-key");
+    let out = run(hsm(&dir).args(["run", "--", "sh", "-c", "exit 7"]));
+    assert_eq!(
+        out.status.code(),
+        Some(7),
+        "hsm run passes the exit code through"
+    );
+}
+
+#[test]
+fn json_output_of_list() {
+    let s = Scratch::examples();
+    let dir = s.project("hybrid-stack");
+    let json = ok(&run(hsm(&dir).args(["list", "--json"])));
+    insta::assert_snapshot!("hybrid_stack_list_json", json);
+}

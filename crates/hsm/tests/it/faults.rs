@@ -1,0 +1,167 @@
+//! Fault injection: each execution step of sync fails in turn and every file hsm touched
+//! must be byte-identical afterwards (pyproject.toml, uv.lock, the compose file, .hsm/*).
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+
+/// A fake `uv` that scribbles over uv.lock (as a real one would) and then fails or hangs.
+fn fake_uv(dir: &Path, body: &str) -> PathBuf {
+    let p = dir.join("fake-uv");
+    std::fs::write(&p, format!("#!/bin/sh\necho 'fake uv: resolving' >&2\necho 'version = 999 # scribbled' > uv.lock\n{body}\n")).unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    p
+}
+
+/// A project with a synced state (so every artifact exists) and then a change pending.
+fn synced_project_with_change(s: &Scratch) -> PathBuf {
+    let dir = s.project("hybrid-stack");
+    // Pre-existing state written by hand so no real uv is needed here.
+    std::fs::write(
+        dir.join("pyproject.toml"),
+        "[project]\nname = \"x\"\nversion = \"0.1.0\"\ndependencies = [\"requests\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("uv.lock"), "version = 1\n# the user's lock\n").unwrap();
+    std::fs::write(
+        dir.join("docker-compose.hsm.yml"),
+        "# an older generated file\nservices: {}\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[track_caller]
+fn assert_identical(before: &std::collections::BTreeMap<PathBuf, (Vec<u8>, u32)>, dir: &Path) {
+    let after = snapshot_tree(dir);
+    for (k, v) in before {
+        match after.get(k) {
+            None => panic!("{} disappeared", k.display()),
+            Some(a) if a != v => panic!(
+                "{} changed:\n--- before\n{}\n--- after\n{}",
+                k.display(),
+                String::from_utf8_lossy(&v.0),
+                String::from_utf8_lossy(&a.0)
+            ),
+            _ => {}
+        }
+    }
+    let extra: Vec<_> = after.keys().filter(|k| !before.contains_key(*k)).collect();
+    assert!(extra.is_empty(), "left behind: {extra:?}");
+}
+
+#[test]
+fn failing_uv_restores_every_file() {
+    let s = Scratch::examples();
+    let dir = synced_project_with_change(&s);
+    let uv = fake_uv(s.path(), "echo 'error: no solution found' >&2\nexit 1");
+    let before = snapshot_tree(&dir);
+    let out = run(hsm(&dir).arg("sync").env("HSM_UV", &uv));
+    let err = fails_with(&out, 1);
+    assert!(
+        err.contains("`uv sync` failed; every file hsm touched was restored"),
+        "{err}"
+    );
+    assert!(
+        err.contains("no solution found"),
+        "the tool's output is shown:\n{err}"
+    );
+    assert_identical(&before, &dir);
+}
+
+#[test]
+fn failing_uv_on_a_fresh_project_removes_what_it_created() {
+    let s = Scratch::examples();
+    let dir = s.project("hybrid-stack");
+    let uv = fake_uv(s.path(), "exit 2");
+    let before = snapshot_tree(&dir);
+    fails_with(&run(hsm(&dir).args(["sync", "-q"]).env("HSM_UV", &uv)), 1);
+    assert_identical(&before, &dir);
+    assert!(
+        !dir.join(".hsm").exists()
+            && !dir.join("pyproject.toml").exists()
+            && !dir.join("uv.lock").exists()
+    );
+}
+
+#[test]
+fn unwritable_target_restores_every_file() {
+    let s = Scratch::examples();
+    let dir = synced_project_with_change(&s);
+    // `.hsm` is a regular file, so writing `.hsm/env` fails after pyproject.toml and the
+    // compose file were already replaced.
+    std::fs::write(dir.join(".hsm"), "not a directory").unwrap();
+    let uv = fake_uv(s.path(), "exit 0");
+    let before = snapshot_tree(&dir);
+    let out = run(hsm(&dir).arg("sync").env("HSM_UV", &uv));
+    let err = fails_with(&out, 1);
+    assert!(err.contains("write .hsm/"), "names the failed step:\n{err}");
+    assert_identical(&before, &dir);
+}
+
+#[test]
+fn sigterm_mid_sync_restores_every_file_and_stops_the_tool() {
+    let s = Scratch::examples();
+    let dir = synced_project_with_change(&s);
+    let marker = s.path().join("uv-started");
+    let finished = s.path().join("uv-finished");
+    let uv = fake_uv(
+        s.path(),
+        &format!(
+            "touch {}\nsleep 30\ntouch {}",
+            marker.display(),
+            finished.display()
+        ),
+    );
+    let before = snapshot_tree(&dir);
+    let mut child = hsm(&dir)
+        .args(["sync", "-q"])
+        .env("HSM_UV", &uv)
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !marker.exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "fake uv never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid = child.id().to_string();
+    let k = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(k.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(143), "exit 128+SIGTERM");
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "hsm stopped promptly"
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(!finished.exists(), "the tool was stopped too");
+    assert_identical(&before, &dir);
+}
+
+#[test]
+fn failing_clone_on_demand_removes_the_partial_clone() {
+    let s = Scratch::examples();
+    s.write("registry/packages/cloned.yaml", "name: cloned\nsources:\n  dev:\n    type: local\n    path: ../../packages/cloned\n    git: {url: \"file:///nonexistent/repo.git\"}\n");
+    let dir = s.path().join("projects/clone");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("hsm.yaml"),
+        "registry: ../../registry\npackages:\n  - cloned: dev\n",
+    )
+    .unwrap();
+    let before = snapshot_tree(s.path());
+    let err = fails_with(&run(hsm(&dir).arg("sync")), 1);
+    assert!(
+        err.contains("git clone into ../../packages/cloned failed"),
+        "{err}"
+    );
+    assert_identical(&before, s.path());
+}

@@ -1,0 +1,175 @@
+//! Real uv: pyproject ownership, git sources from a local bare repository, editable installs,
+//! removal, `--frozen`, and the no-op sync that rewrites nothing.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::SystemTime;
+
+use crate::common::*;
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new(require("git"))
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A bare repository holding package `gitpkg` in sub-directory `py/`, tagged `v1`
+/// (VALUE = 1) with a later commit (VALUE = 2) on the default branch.
+fn bare_repo(root: &Path) -> String {
+    let work = root.join("gitpkg-work");
+    let pkg = work.join("py");
+    std::fs::create_dir_all(pkg.join("src/gitpkg")).unwrap();
+    std::fs::write(
+        pkg.join("pyproject.toml"),
+        "[project]\nname = \"gitpkg\"\nversion = \"1.0.0\"\nrequires-python = \">=3.10\"\n\n[build-system]\nrequires = [\"uv_build>=0.9\"]\nbuild-backend = \"uv_build\"\n",
+    )
+    .unwrap();
+    std::fs::write(pkg.join("src/gitpkg/__init__.py"), "VALUE = 1\n").unwrap();
+    git(&work, &["init", "-q", "-b", "main"]);
+    git(&work, &["add", "."]);
+    git(&work, &["commit", "-q", "-m", "v1"]);
+    git(&work, &["tag", "v1"]);
+    std::fs::write(pkg.join("src/gitpkg/__init__.py"), "VALUE = 2\n").unwrap();
+    git(&work, &["commit", "-q", "-am", "v2"]);
+    let bare = root.join("gitpkg.git");
+    git(
+        root,
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            work.to_str().unwrap(),
+            bare.to_str().unwrap(),
+        ],
+    );
+    format!("file://{}", bare.display())
+}
+
+fn project(s: &Scratch, hsm_yaml: &str) -> std::path::PathBuf {
+    s.write("proj/hsm.yaml", hsm_yaml);
+    s.path().join("proj")
+}
+
+#[test]
+fn git_source_from_local_bare_repo_with_tag_and_subdirectory() {
+    require("uv");
+    let s = Scratch::empty();
+    let url = bare_repo(s.path());
+    s.write(
+        "proj/hsm-registry/packages/gitpkg.yaml",
+        &format!("name: gitpkg\nsources:\n  prod: {{type: git, url: \"{url}\", tag: v1, subdirectory: py}}\n"),
+    );
+    let dir = project(&s, "packages: [gitpkg]\n");
+    ok(&run(hsm(&dir).args(["sync", "-q"])));
+    let py = read(&dir.join("pyproject.toml"));
+    assert!(
+        py.contains(&format!(
+            "gitpkg = {{ git = \"{url}\", tag = \"v1\", subdirectory = \"py\" }}"
+        )),
+        "{py}"
+    );
+    let out = ok(&run(hsm(&dir).args([
+        "run",
+        "--",
+        ".venv/bin/python",
+        "-c",
+        "import gitpkg; print(gitpkg.VALUE)",
+    ])));
+    assert_eq!(out.trim(), "1", "the tag, not the branch head");
+}
+
+#[test]
+fn user_dependencies_survive_and_removed_components_disappear() {
+    require("uv");
+    let s = Scratch::examples();
+    let dir = s.path().join("projects/mine");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("hsm.yaml"),
+        "registry: ../../registry\npackages:\n  - qdrant-client\n  - neo4j-client: dev\n",
+    )
+    .unwrap();
+    let user = "# my project\n[project]\nname = \"mine\"\nversion = \"0.1.0\"\nrequires-python = \">=3.10\"\ndependencies = [\n    \"tree-sitter-chunker\", # mine, not hsm's\n]\n\n[tool.uv.sources]\ntree-sitter-chunker = { path = \"../../packages/tree-sitter-chunker\" }\n";
+    std::fs::write(dir.join("pyproject.toml"), user).unwrap();
+    ok(&run(hsm(&dir).args(["sync", "-q"])));
+    let py = read(&dir.join("pyproject.toml"));
+    insta::assert_snapshot!("user_pyproject_after_sync", py);
+    // Remove one hsm component: it disappears, the user's entries stay.
+    ok(&run(hsm(&dir).args(["package", "remove", "neo4j-client"])));
+    ok(&run(hsm(&dir).args(["sync", "-q"])));
+    let py = read(&dir.join("pyproject.toml"));
+    assert!(!py.contains("neo4j"), "{py}");
+    assert!(
+        py.contains("\"tree-sitter-chunker\", # mine, not hsm's"),
+        "{py}"
+    );
+    // Remove the last one: the file is the user's own again, byte for byte.
+    ok(&run(hsm(&dir).args(["package", "remove", "qdrant-client"])));
+    ok(&run(hsm(&dir).args(["sync", "-q"])));
+    assert_eq!(read(&dir.join("pyproject.toml")), user);
+}
+
+#[test]
+fn noop_sync_rewrites_nothing_and_frozen_passes_through() {
+    require("uv");
+    let s = Scratch::examples();
+    let dir = s.project("hybrid-stack");
+    ok(&run(hsm(&dir).args(["sync", "-q"])));
+    let files = [
+        "pyproject.toml",
+        "uv.lock",
+        "docker-compose.hsm.yml",
+        ".hsm/env",
+        ".hsm/.gitignore",
+    ];
+    let mtimes: Vec<SystemTime> = files
+        .iter()
+        .map(|f| std::fs::metadata(dir.join(f)).unwrap().modified().unwrap())
+        .collect();
+    let before = snapshot_tree(&dir);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let out = run(hsm(&dir).args(["sync"]));
+    ok(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Nothing to change"), "{err}");
+    let after: Vec<SystemTime> = files
+        .iter()
+        .map(|f| std::fs::metadata(dir.join(f)).unwrap().modified().unwrap())
+        .collect();
+    assert_eq!(mtimes, after, "no file was rewritten");
+    assert_eq!(before, snapshot_tree(&dir));
+    // --frozen reaches uv: with a lock that no longer matches, uv must refuse to update it.
+    ok(&run(hsm(&dir).args(["sync", "-q", "--frozen"])));
+    let json = ok(&run(hsm(&dir).args(["sync", "--json", "--frozen"])));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["status"], "unchanged");
+    assert_eq!(v["installed"], true);
+}
+
+#[test]
+fn plan_shows_diffs_and_writes_nothing() {
+    let s = Scratch::examples();
+    let dir = s.project("shared-db");
+    let before = snapshot_tree(s.path());
+    let out = run(hsm(&dir).arg("plan"));
+    let text = ok(&out);
+    insta::assert_snapshot!("shared_db_plan", filter(&text, s.path()));
+    assert_eq!(before, snapshot_tree(s.path()), "plan changed a file");
+    let json = ok(&run(hsm(&dir).args(["plan", "--json"])));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["summary"]["create"], 3, "{v}");
+    let dry = ok(&run(hsm(&dir).args(["sync", "--dry-run"])));
+    assert_eq!(dry, text, "sync --dry-run prints the same plan");
+    assert_eq!(before, snapshot_tree(s.path()));
+}

@@ -1,0 +1,6 @@
+"""Example chunker."""
+from qdrant_client import endpoint
+
+
+def describe() -> str:
+    return f"chunks go to {endpoint()}"
