@@ -74,8 +74,9 @@ pub trait PackageAdapter {
     /// Files the tool itself may modify while installing (backed up and restored on failure).
     fn tool_files(&self, root: &Path) -> Vec<PathBuf>;
 
-    /// Installs: runs the tool against the written artifacts.
-    fn install(&self, ctx: &InstallCtx<'_>) -> Result<(), AdapterError>;
+    /// Installs: runs the tool against the written artifacts. Returns whether the tool ran
+    /// (a project with no Python packages may have nothing to run).
+    fn install(&self, ctx: &InstallCtx<'_>) -> Result<bool, AdapterError>;
 
     /// Checks that `reqs` resolve, without touching the project (used by `hsm check`).
     fn check(

@@ -175,7 +175,7 @@ impl PackageAdapter for PipAdapter {
     /// Creates `.venv` if needed, installs `.hsm/requirements.txt` into it and uninstalls
     /// packages an earlier sync installed that are no longer required. `ctx.frozen` is
     /// accepted and ignored: pip has no lock file to honour.
-    fn install(&self, ctx: &InstallCtx<'_>) -> Result<(), AdapterError> {
+    fn install(&self, ctx: &InstallCtx<'_>) -> Result<bool, AdapterError> {
         let wanted = requirements::parse(&read(ctx.root, REQUIREMENTS_FILE, false)?);
         let installed = requirements::parse_installed(&read(ctx.root, INSTALLED_FILE, true)?);
         let output = if ctx.quiet {
@@ -204,7 +204,8 @@ impl PackageAdapter for PipAdapter {
             ctx.root,
             INSTALLED_FILE,
             &requirements::render_installed(&managed),
-        )
+        )?;
+        Ok(true)
     }
 
     /// Runs `<python> -m pip install --dry-run --ignore-installed` on the requirements in

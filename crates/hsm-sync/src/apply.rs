@@ -89,10 +89,9 @@ pub fn apply(
             interrupt: opts.interrupt,
             quiet: opts.quiet,
         };
-        adapter
+        outcome.installed = adapter
             .install(&ctx)
             .map_err(|e| (step_name(adapter, opts.frozen), e.into()))?;
-        outcome.installed = true;
         check(opts.interrupt, "finalize")?;
         Ok(())
     })();

@@ -19,6 +19,7 @@ mod vars;
 pub use apply::{ApplyOptions, Outcome, apply};
 pub use envfile::{
     ENV_FILE, LocalEnv, is_secret_name, local_env, parse_env_file, redact_value, render_env_file,
+    secret_keys,
 };
 pub use error::{StepError, SyncError};
 pub use load::{Loaded, RegistryChoice, find_root, load};

@@ -82,19 +82,28 @@ impl SyncPlan<'_> {
         self.clones.is_empty() && self.files.iter().all(|f| !f.changed())
     }
 
-    /// The plan as renderable data (the tool run is listed as a step).
+    /// The plan as renderable data (the tool run is listed as a step). In sensitive files
+    /// only the values of secret variables are redacted, so a diff of `.hsm/env` still shows
+    /// hosts, ports and profiles.
     pub fn to_plan(&self, install_step: Option<String>) -> Plan {
         let changes = self
             .files
             .iter()
             .map(|f| {
+                let show = |t: String| {
+                    if f.sensitive {
+                        redact_secrets(&t, &self.secret_names)
+                    } else {
+                        t
+                    }
+                };
                 FileChange::new(
                     f.path.to_string_lossy().into_owned(),
                     f.before
                         .as_ref()
-                        .map(|b| String::from_utf8_lossy(b).into_owned()),
-                    f.after.clone(),
-                    f.sensitive,
+                        .map(|b| show(String::from_utf8_lossy(b).into_owned())),
+                    f.after.clone().map(show),
+                    false,
                 )
             })
             .collect();
@@ -122,6 +131,21 @@ impl SyncPlan<'_> {
         }
         Plan { changes, steps }
     }
+}
+
+/// Replaces the values of secret variables in dotenv text with `<redacted>`.
+fn redact_secrets(text: &str, secret_names: &[String]) -> String {
+    text.lines()
+        .map(|l| match l.split_once('=') {
+            Some((k, _))
+                if !l.starts_with('#')
+                    && (crate::is_secret_name(k) || secret_names.iter().any(|s| s == k)) =>
+            {
+                format!("{k}=<redacted>\n")
+            }
+            _ => format!("{l}\n"),
+        })
+        .collect()
 }
 
 fn read(root: &Path, rel: &str) -> Result<Option<Vec<u8>>, SyncError> {
@@ -263,7 +287,7 @@ pub fn plan<'r>(
     files.push(PlannedFile {
         before: read(root, ENV_FILE)?,
         path: PathBuf::from(ENV_FILE),
-        after: Some(render_env_file(&env_vars, version)),
+        after: Some(render_env_file(&env_vars, &secret_names, version)),
         mode: Some(0o600),
         sensitive: true,
     });

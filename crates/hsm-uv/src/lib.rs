@@ -99,9 +99,9 @@ impl PackageAdapter for UvAdapter {
         vec![root.join("uv.lock")]
     }
 
-    fn install(&self, ctx: &InstallCtx<'_>) -> Result<(), AdapterError> {
+    fn install(&self, ctx: &InstallCtx<'_>) -> Result<bool, AdapterError> {
         if !ctx.root.join("pyproject.toml").exists() {
-            return Ok(());
+            return Ok(false);
         }
         let mut cmd = self.cmd(ctx.root).arg("sync");
         if ctx.frozen {
@@ -115,7 +115,7 @@ impl PackageAdapter for UvAdapter {
             }
         };
         run(&cmd, output, ctx.interrupt)?;
-        Ok(())
+        Ok(true)
     }
 
     fn check(

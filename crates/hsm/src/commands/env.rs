@@ -23,13 +23,14 @@ fn read(ctx: &Ctx) -> Result<Vec<(String, String)>, CliError> {
 
 pub fn show(ctx: &Ctx, args: &EnvArgs) -> Result<(), CliError> {
     let vars = read(ctx)?;
+    let secret = hsm_sync::secret_keys(&ctx.root()?.join(hsm_sync::ENV_FILE));
     let shown: Vec<(String, String)> = vars
         .into_iter()
         .map(|(k, v)| {
             let v = if args.show_secrets {
                 v
             } else {
-                hsm_sync::redact_value(&k, &v, &[])
+                hsm_sync::redact_value(&k, &v, &secret)
             };
             (k, v)
         })

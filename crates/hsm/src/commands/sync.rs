@@ -81,11 +81,17 @@ pub fn run(ctx: &Ctx, args: &SyncArgs) -> Result<(), CliError> {
             "s"
         }
     );
-    if unchanged {
-        ctx.printer.success(&format!("Nothing to change: every artifact is up to date ({summary}; {} checked the environment)", plan.adapter));
+    let tool = if outcome.installed {
+        format!("{} checked the environment", plan.adapter)
     } else {
-        ctx.printer
-            .success(&format!("Synced {summary} with {}", plan.adapter));
+        "no Python project to install".to_string()
+    };
+    if unchanged {
+        ctx.printer.success(&format!(
+            "Nothing to change: every artifact is up to date ({summary}; {tool})"
+        ));
+    } else {
+        ctx.printer.success(&format!("Synced {summary} ({tool})"));
     }
     Ok(())
 }
