@@ -133,7 +133,7 @@ impl<'r> Resolver<'_, 'r> {
         Via::root(
             self.project.display.clone(),
             key.to_string(),
-            self.project.loc(key),
+            Some(self.project.index.clone()),
             label,
         )
     }
@@ -427,7 +427,7 @@ impl<'r> Resolver<'_, 'r> {
             format!("{kind_word} `{group}` option `{option}`"),
             via.file.clone(),
             via.key.clone(),
-            via.loc,
+            via.index.clone(),
         );
         let ck = (comp_kind(container), option.clone());
         self.queue.push_back(Work::Add {
@@ -445,7 +445,7 @@ impl<'r> Resolver<'_, 'r> {
                     format!("implies `{}`", i.target()),
                     file.clone(),
                     key.clone(),
-                    index.locate(&key),
+                    Some(index.clone()),
                 );
                 self.enqueue_implication(i, v, Some(ck.clone()));
             }
@@ -560,13 +560,13 @@ impl<'r> Resolver<'_, 'r> {
                     label.clone(),
                     file.clone(),
                     ikey.clone(),
-                    index.locate(&ikey),
+                    Some(index.clone()),
                 )
                 .then(
                     format!("implies `{}`", i.target()),
                     file.clone(),
                     ikey.clone(),
-                    index.locate(&ikey),
+                    Some(index.clone()),
                 );
             self.enqueue_implication(i, v, Some(key.clone()));
         }

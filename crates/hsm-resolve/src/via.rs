@@ -3,10 +3,10 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use infra_yaml::{Loc, YamlError};
+use infra_yaml::{Loc, PathIndex, YamlError};
 
 /// The chain that brought something in, plus the spot to point at when it goes wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Via {
     /// Human steps, outermost first: `hsm.yaml packages[0]`, `package auth-service`, …
     pub chain: Vec<String>,
@@ -14,32 +14,51 @@ pub struct Via {
     pub file: PathBuf,
     /// Key path of the last step inside `file`.
     pub key: String,
-    /// Its position, if known.
-    pub loc: Option<Loc>,
+    /// Key positions of `file`, looked up only when an error needs them.
+    pub index: Option<PathIndex>,
 }
+
+impl PartialEq for Via {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.chain, &self.file, &self.key) == (&other.chain, &other.file, &other.key)
+    }
+}
+
+impl Eq for Via {}
 
 impl Via {
     /// A step written in a file.
-    pub fn root(file: PathBuf, key: String, loc: Option<Loc>, label: String) -> Self {
+    pub fn root(file: PathBuf, key: String, index: Option<PathIndex>, label: String) -> Self {
         Self {
             chain: vec![label],
             file,
             key,
-            loc,
+            index,
         }
     }
 
     /// Extends the chain with one more step located in another file.
     #[must_use]
-    pub fn then(&self, label: String, file: PathBuf, key: String, loc: Option<Loc>) -> Self {
+    pub fn then(
+        &self,
+        label: String,
+        file: PathBuf,
+        key: String,
+        index: Option<PathIndex>,
+    ) -> Self {
         let mut chain = self.chain.clone();
         chain.push(label);
         Self {
             chain,
             file,
             key,
-            loc,
+            index,
         }
+    }
+
+    /// Where the last step is written.
+    pub fn loc(&self) -> Option<Loc> {
+        self.index.as_ref().and_then(|i| i.locate(&self.key))
     }
 
     /// Whether this came straight from `hsm.yaml`.
@@ -50,7 +69,7 @@ impl Via {
     /// A located error at the last step.
     pub fn error(&self, message: impl Into<String>) -> YamlError {
         YamlError::new(&self.file, message)
-            .at(self.loc)
+            .at(self.loc())
             .key(self.key.clone())
     }
 }

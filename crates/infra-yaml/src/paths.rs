@@ -7,14 +7,24 @@
 //! where its key and its value start. Paths use the same syntax as `serde_path_to_error`.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use serde_saphyr::granit_parser::{Event, Parser};
 
 use crate::Loc;
 
 /// Positions of every key and value in one YAML document.
+///
+/// Built lazily: the text is kept and only walked the first time a position is asked for,
+/// which happens when something is wrong. Loading a thousand valid files never pays for it.
 #[derive(Debug, Default, Clone)]
 pub struct PathIndex {
+    text: Arc<str>,
+    maps: OnceLock<Maps>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Maps {
     keys: HashMap<String, Loc>,
     values: HashMap<String, Loc>,
 }
@@ -25,8 +35,45 @@ enum Frame {
 }
 
 impl PathIndex {
-    /// Indexes `text`. Stops quietly at the first syntax error: the loader reports those.
+    /// An index of `text`, computed on first use.
     pub fn build(text: &str) -> Self {
+        Self {
+            text: Arc::from(text),
+            maps: OnceLock::new(),
+        }
+    }
+
+    fn maps(&self) -> &Maps {
+        self.maps.get_or_init(|| Maps::build(&self.text))
+    }
+
+    /// Where the key of `path` was written, falling back to its value, then to the nearest
+    /// ancestor that is known (so an error about a missing child points at its parent).
+    pub fn locate(&self, path: &str) -> Option<Loc> {
+        let m = self.maps();
+        let mut p = path.to_string();
+        loop {
+            if let Some(l) = m.keys.get(&p).or_else(|| m.values.get(&p)) {
+                return Some(*l);
+            }
+            let cut = p.rfind(['.', '['])?;
+            p.truncate(cut);
+        }
+    }
+
+    /// Where the value of `path` starts (for scalars: the scalar itself).
+    pub fn value(&self, path: &str) -> Option<Loc> {
+        self.maps()
+            .values
+            .get(path)
+            .copied()
+            .or_else(|| self.locate(path))
+    }
+}
+
+impl Maps {
+    /// Walks `text`. Stops quietly at the first syntax error: the loader reports those.
+    fn build(text: &str) -> Self {
         let mut idx = Self::default();
         let mut stack: Vec<(Frame, String)> = Vec::new();
         for item in Parser::new_from_str(text) {
@@ -88,24 +135,6 @@ impl PathIndex {
             Some((Frame::Seq { index }, _)) => *index += 1,
             None => {}
         }
-    }
-
-    /// Where the key of `path` was written, falling back to its value, then to the nearest
-    /// ancestor that is known (so an error about a missing child points at its parent).
-    pub fn locate(&self, path: &str) -> Option<Loc> {
-        let mut p = path.to_string();
-        loop {
-            if let Some(l) = self.keys.get(&p).or_else(|| self.values.get(&p)) {
-                return Some(*l);
-            }
-            let cut = p.rfind(['.', '['])?;
-            p.truncate(cut);
-        }
-    }
-
-    /// Where the value of `path` starts (for scalars: the scalar itself).
-    pub fn value(&self, path: &str) -> Option<Loc> {
-        self.values.get(path).copied().or_else(|| self.locate(path))
     }
 }
 
