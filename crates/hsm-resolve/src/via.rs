@@ -61,6 +61,12 @@ impl Via {
         self.index.as_ref().and_then(|i| i.locate(&self.key))
     }
 
+    /// Whether `hsm.yaml` asked for it itself (directly or as a group selection), rather
+    /// than an implication bringing it in.
+    pub fn is_from_manifest(&self) -> bool {
+        !self.chain.iter().any(|s| s.starts_with("implies"))
+    }
+
     /// Whether this came straight from `hsm.yaml`.
     pub fn is_direct(&self) -> bool {
         self.chain.len() == 1

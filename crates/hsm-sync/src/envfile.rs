@@ -129,10 +129,19 @@ pub fn local_env(
     }
     let consumed: Vec<&str> = match scope {
         ConnectionScope::All => stack.containers.iter().map(|c| c.name.as_str()).collect(),
+        // Local processes consume what their packages imply, and every service the project
+        // asks for by name in hsm.yaml.
         ConnectionScope::Consumers => stack
             .packages
             .iter()
             .flat_map(|p| p.consumes.iter().map(String::as_str))
+            .chain(
+                stack
+                    .containers
+                    .iter()
+                    .filter(|c| c.via.is_from_manifest())
+                    .map(|c| c.name.as_str()),
+            )
             .collect(),
     };
     for c in &stack.containers {
