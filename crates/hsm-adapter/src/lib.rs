@@ -88,4 +88,8 @@ pub trait PackageAdapter {
 
     /// The program this adapter runs, for "is it installed" checks.
     fn program(&self) -> &'static str;
+
+    /// How the installed environment differs from the written artifacts, one line per
+    /// difference (empty: in sync). Changes nothing.
+    fn status(&self, root: &Path, interrupt: &Interrupt) -> Result<Vec<String>, AdapterError>;
 }

@@ -249,6 +249,23 @@ impl PackageAdapter for PipAdapter {
     fn program(&self) -> &'static str {
         self.python
     }
+
+    /// The venv exists and every requirement was installed by the last successful sync.
+    fn status(&self, root: &Path, _interrupt: &Interrupt) -> Result<Vec<String>, AdapterError> {
+        let wanted = requirements::parse(&read(root, REQUIREMENTS_FILE, true)?);
+        if wanted.lines == 0 {
+            return Ok(Vec::new());
+        }
+        if !root.join(VENV_DIR).join("bin").join("python").exists() {
+            return Ok(vec![format!("no virtual environment at {VENV_DIR}")]);
+        }
+        let installed = requirements::parse_installed(&read(root, INSTALLED_FILE, true)?);
+        Ok(wanted
+            .names
+            .difference(&installed)
+            .map(|n| format!("`{n}` is required but not installed"))
+            .collect())
+    }
 }
 
 /// `root` made absolute against our working directory.

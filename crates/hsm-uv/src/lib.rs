@@ -118,6 +118,33 @@ impl PackageAdapter for UvAdapter {
         Ok(true)
     }
 
+    fn status(&self, root: &Path, interrupt: &Interrupt) -> Result<Vec<String>, AdapterError> {
+        if !root.join("pyproject.toml").exists() {
+            return Ok(Vec::new());
+        }
+        if !root.join("uv.lock").exists() {
+            return Ok(vec!["uv.lock does not exist".into()]);
+        }
+        let cmd = self.cmd(root).args(["sync", "--check", "--locked"]);
+        match run(&cmd, Output::Capture, interrupt) {
+            Ok(_) => Ok(Vec::new()),
+            Err(infra_process::ProcessError::Failed { output_tail, .. }) => {
+                let detail: Vec<String> = output_tail
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| l.starts_with(['+', '-', '~']) || l.contains("error"))
+                    .map(|l| format!("uv: {l}"))
+                    .collect();
+                Ok(if detail.is_empty() {
+                    vec!["the environment is not in sync with uv.lock".into()]
+                } else {
+                    detail
+                })
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     fn check(
         &self,
         root: &Path,

@@ -44,6 +44,8 @@ pub enum Command {
     Sync(SyncArgs),
     /// Show the resolved stack as a tree
     List,
+    /// Compare what hsm.yaml asks for with what is on disk and installed (exit 1 on drift)
+    Status(StatusArgs),
     /// Set the mode of a component or group, or of everything with --all
     Mode(ModeArgs),
     /// Add or remove standalone packages
@@ -92,6 +94,14 @@ pub struct CheckArgs {
     pub offline: bool,
 }
 
+/// `hsm status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Also require every managed container to be running (`docker compose ps`)
+    #[arg(long)]
+    pub containers: bool,
+}
+
 /// `hsm sync`.
 #[derive(Debug, Args)]
 pub struct SyncArgs {
@@ -101,6 +111,13 @@ pub struct SyncArgs {
     /// Print the plan and stop
     #[arg(long)]
     pub dry_run: bool,
+    /// Afterwards, check that every selected package is installed (and, with --containers,
+    /// that every managed container runs); fail otherwise
+    #[arg(long)]
+    pub verify: bool,
+    /// With --verify: also require the managed containers to be running
+    #[arg(long, requires = "verify")]
+    pub containers: bool,
 }
 
 /// Modes.

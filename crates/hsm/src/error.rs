@@ -31,6 +31,10 @@ pub struct CliError {
     pub causes: Vec<String>,
     /// Hints.
     pub hints: Vec<String>,
+    /// Items listed under the headline (`  - …`).
+    pub details: Vec<String>,
+    /// Already reported on stdout (JSON mode): only the exit code remains to be set.
+    pub silent: bool,
 }
 
 impl CliError {
@@ -42,6 +46,8 @@ impl CliError {
             problems: Vec::new(),
             causes: Vec::new(),
             hints: Vec::new(),
+            details: Vec::new(),
+            silent: false,
         }
     }
 
@@ -102,6 +108,9 @@ impl CliError {
         if self.problems.is_empty() || self.problems.len() > 1 || self.code != code::VALIDATION {
             let _ = writeln!(s, "{red}error{reset}{bold}: {}{reset}", self.message);
         }
+        for d in &self.details {
+            let _ = writeln!(s, "  - {d}");
+        }
         for c in &self.causes {
             let _ = writeln!(s, "  Caused by: {c}");
         }
@@ -118,6 +127,7 @@ impl CliError {
                 "code": self.code,
                 "message": self.message,
                 "causes": self.causes,
+                "details": self.details,
                 "hints": self.hints,
                 "problems": self.problems.iter().map(problem_json).collect::<Vec<_>>(),
             }

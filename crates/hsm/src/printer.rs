@@ -70,6 +70,9 @@ impl Printer {
 
     /// An error.
     pub fn error(&self, err: &crate::error::CliError) {
+        if err.silent {
+            return;
+        }
         if self.json {
             self.json(&err.to_json());
         } else {

@@ -30,15 +30,21 @@ pub fn tool() -> Option<Vec<String>> {
     infra_process::which("docker-compose").map(|_| vec!["docker-compose".into()])
 }
 
-pub fn run(ctx: &Ctx, verb: &str, args: &ComposeArgs) -> Result<(), CliError> {
-    let root = ctx.root()?;
-    let generated = root.join(hsm_sync::COMPOSE_FILE);
-    if !generated.is_file() {
-        return Err(
-            CliError::failure(format!("`{}` does not exist", hsm_sync::COMPOSE_FILE))
-                .hint("run `hsm sync` first (or the stack has no managed containers)"),
-        );
-    }
+/// Names of the services `docker compose ps` reports as running.
+pub fn running_services(ctx: &Ctx, root: &std::path::Path) -> Result<Vec<String>, CliError> {
+    let cmd = base_command(ctx, root)?.args(["ps", "--services", "--filter", "status=running"]);
+    let out = infra_process::run(&cmd, infra_process::Output::Capture, &ctx.interrupt)
+        .map_err(|e| CliError::failure(format!("cannot list running containers: {e}")))?;
+    Ok(out
+        .stdout
+        .lines()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect())
+}
+
+/// `docker compose` with `-p`, `-f` files, `--env-file` and `--profile`s for this project.
+fn base_command(ctx: &Ctx, root: &std::path::Path) -> Result<infra_process::Cmd, CliError> {
     let tool = tool().ok_or_else(|| {
         CliError::failure("Docker Compose is not installed")
             .hint("install `docker compose` or `docker-compose`, or set HSM_COMPOSE")
@@ -47,7 +53,7 @@ pub fn run(ctx: &Ctx, verb: &str, args: &ComposeArgs) -> Result<(), CliError> {
     let m = &loaded.project.manifest;
     let mut cmd = infra_process::Cmd::new(&tool[0])
         .args(&tool[1..])
-        .current_dir(&root);
+        .current_dir(root);
     if let Some(name) = &m.compose.project_name {
         cmd = cmd.arg("-p").arg(name);
     }
@@ -79,6 +85,18 @@ pub fn run(ctx: &Ctx, verb: &str, args: &ComposeArgs) -> Result<(), CliError> {
             }
         }
     }
+    Ok(cmd)
+}
+
+pub fn run(ctx: &Ctx, verb: &str, args: &ComposeArgs) -> Result<(), CliError> {
+    let root = ctx.root()?;
+    if !root.join(hsm_sync::COMPOSE_FILE).is_file() {
+        return Err(
+            CliError::failure(format!("`{}` does not exist", hsm_sync::COMPOSE_FILE))
+                .hint("run `hsm sync` first (or the stack has no managed containers)"),
+        );
+    }
+    let mut cmd = base_command(ctx, &root)?;
     cmd = cmd.arg(verb).args(&args.args);
     ctx.printer.status(&format!("$ {}", cmd.display()));
     infra_process::run(&cmd, infra_process::Output::Inherit, &ctx.interrupt)

@@ -8,6 +8,7 @@ mod init;
 mod list;
 mod plan;
 mod registry;
+mod status;
 mod sync;
 
 use crate::cli::Command;
@@ -22,6 +23,7 @@ pub fn dispatch(ctx: &Ctx, cmd: Command) -> Result<(), CliError> {
         Command::Plan => plan::run(ctx),
         Command::Sync(a) => sync::run(ctx, &a),
         Command::List => list::run(ctx),
+        Command::Status(a) => status::run(ctx, &a),
         Command::Mode(a) => edit::mode(ctx, &a),
         Command::Package(c) => edit::component(ctx, false, c),
         Command::Container(c) => edit::component(ctx, true, c),

@@ -47,6 +47,14 @@ pub fn run(ctx: &Ctx, args: &SyncArgs) -> Result<(), CliError> {
     };
     let outcome = hsm_sync::apply(&plan, adapter.as_ref(), &opts)?;
     let unchanged = outcome.written.is_empty() && outcome.cloned.is_empty();
+    if args.verify {
+        // Re-plan against what is now on disk: it must match, and the tool must agree.
+        let after = hsm_sync::plan(&loaded, adapter.as_ref(), VERSION)?;
+        let drift = super::status::drift(ctx, &after, adapter.as_ref(), args.containers)?;
+        if !drift.is_empty() {
+            return super::status::report(ctx, &drift);
+        }
+    }
     if ctx.printer.json {
         ctx.printer.json(&json!({
             "status": if unchanged { "unchanged" } else { "synced" },

@@ -173,3 +173,53 @@ fn plan_shows_diffs_and_writes_nothing() {
     assert_eq!(dry, text, "sync --dry-run prints the same plan");
     assert_eq!(before, snapshot_tree(s.path()));
 }
+
+#[test]
+fn status_reports_drift_and_sync_verify_checks_the_environment() {
+    require("uv");
+    let s = Scratch::examples();
+    let dir = s.project("hybrid-stack");
+    ok(&run(hsm(&dir).args(["sync", "-q", "--verify"])));
+    let out = run(hsm(&dir).arg("status"));
+    ok(&out);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("In sync"));
+    // The environment drifts: status fails and says how.
+    std::fs::remove_dir_all(dir.join(".venv")).unwrap();
+    let err = fails_with(&run(hsm(&dir).arg("status")), 1);
+    assert!(err.contains("+ neo4j-client"), "{err}");
+    // hsm.yaml drifts: the artifacts are named.
+    ok(&run(hsm(&dir).args(["sync", "-q"])));
+    ok(&run(hsm(&dir).args(["container", "add", "redis"])));
+    let json = run(hsm(&dir).args(["status", "--json"]));
+    assert_eq!(json.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["in_sync"], false);
+    let drift: Vec<String> = v["drift"].as_array().unwrap().iter().map(|d| d.as_str().unwrap().to_string()).collect();
+    assert!(drift.contains(&"docker-compose.hsm.yml differs from what hsm.yaml asks for".to_string()), "{drift:?}");
+}
+
+#[test]
+fn check_resolves_with_uv_and_validates_compose() {
+    require("uv");
+    require("docker-compose");
+    let s = Scratch::examples();
+    let dir = s.project("hybrid-stack");
+    let before = snapshot_tree(s.path());
+    let out = run(hsm(&dir).arg("check").env("HSM_COMPOSE", "docker-compose"));
+    ok(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("packages   resolve with uv") && err.contains("compose    valid (docker-compose)"), "{err}");
+    assert_eq!(before, snapshot_tree(s.path()), "check changes nothing");
+    // Unresolvable: a package that needs a Python the project does not allow.
+    let pkg = s.path().join("packages/neo4j-client/pyproject.toml");
+    std::fs::write(&pkg, read(&pkg).replace(">=3.10", ">=3.99")).unwrap();
+    let err = fails_with(&run(hsm(&dir).arg("check").env("UV_OFFLINE", "1")), 3);
+    assert!(err.contains("the packages do not resolve with uv"), "{err}");
+    // A value Compose rejects.
+    let s = Scratch::examples();
+    let dir = s.project("shared-db");
+    let pg = s.path().join("registry/containers/postgres.yaml");
+    std::fs::write(&pg, read(&pg).replace("\"5432:5432\"", "\"not-a-port\"")).unwrap();
+    let err = fails_with(&run(hsm(&dir).arg("check").env("HSM_COMPOSE", "docker-compose")), 3);
+    assert!(err.contains("Docker Compose rejects the generated docker-compose.hsm.yml"), "{err}");
+}
