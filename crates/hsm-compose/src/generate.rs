@@ -266,6 +266,29 @@ fn service(
     if let Some(r) = &spec.restart {
         svc.insert("restart".into(), json!(r));
     }
+    if let Some(w) = profile
+        .and_then(|p| p.working_dir.clone())
+        .or_else(|| spec.working_dir.clone())
+    {
+        svc.insert("working_dir".into(), json!(w));
+    }
+    if let Some(n) = profile
+        .and_then(|p| p.container_name.clone())
+        .or_else(|| spec.container_name.clone())
+    {
+        svc.insert("container_name".into(), json!(n));
+    }
+    let mut labels: BTreeMap<String, String> = spec
+        .labels
+        .iter()
+        .map(|(k, v)| (k.clone(), v.0.clone()))
+        .collect();
+    if let Some(p) = profile {
+        labels.extend(p.labels.iter().map(|(k, v)| (k.clone(), v.0.clone())));
+    }
+    if !labels.is_empty() {
+        svc.insert("labels".into(), json!(labels));
+    }
     if c.mode == Mode::Prod
         && let Some(res) = &spec.resources
     {

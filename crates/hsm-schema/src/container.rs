@@ -47,6 +47,15 @@ pub struct ContainerSpec {
     /// Restart policy.
     #[serde(default)]
     pub restart: Option<String>,
+    /// Working directory inside the container.
+    #[serde(default)]
+    pub working_dir: Option<String>,
+    /// Fixed container name (prevents scaling; use sparingly).
+    #[serde(default)]
+    pub container_name: Option<String>,
+    /// Labels.
+    #[serde(default)]
+    pub labels: BTreeMap<String, ScalarString>,
     /// Per-mode sources.
     #[serde(default)]
     pub sources: ContainerSources,
@@ -189,6 +198,15 @@ pub struct Profile {
     /// Image override.
     #[serde(default)]
     pub image: Option<String>,
+    /// Working directory override.
+    #[serde(default)]
+    pub working_dir: Option<String>,
+    /// Container name override.
+    #[serde(default)]
+    pub container_name: Option<String>,
+    /// Extra labels.
+    #[serde(default)]
+    pub labels: BTreeMap<String, ScalarString>,
 }
 
 /// How values of one implication param from several implying components combine.

@@ -87,6 +87,11 @@ pub struct ComposeSettings {
     /// Compose project name passed as `-p` by `hsm up/down/ps/logs`.
     #[serde(default)]
     pub project_name: Option<String>,
+    /// The Compose command (`docker compose`, `docker-compose`, `podman compose`, …);
+    /// default: `docker compose` when available, else `docker-compose`. `HSM_COMPOSE`
+    /// overrides it.
+    #[serde(default)]
+    pub command: Option<String>,
 }
 
 /// `env:`.

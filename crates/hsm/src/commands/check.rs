@@ -62,7 +62,10 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<(), CliError> {
             .iter()
             .find(|f| f.path.as_os_str() == hsm_sync::COMPOSE_FILE)
             .and_then(|f| f.after.clone());
-        match (compose, super::compose::tool()) {
+        match (
+            compose,
+            super::compose::tool(loaded.project.manifest.compose.command.as_deref()),
+        ) {
             (None, _) => checks.push(("compose".into(), "no containers".into())),
             (Some(_), None) => {
                 ctx.printer.warn("no Docker Compose found (`docker compose` or `docker-compose`); skipped compose validation");

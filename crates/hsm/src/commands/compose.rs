@@ -4,11 +4,13 @@ use crate::cli::ComposeArgs;
 use crate::context::Ctx;
 use crate::error::CliError;
 
-/// The Compose command: `HSM_COMPOSE` (e.g. `docker-compose`), else `docker compose` when the
-/// plugin answers, else `docker-compose`.
-pub fn tool() -> Option<Vec<String>> {
-    if let Some(v) = std::env::var_os("HSM_COMPOSE")
-        .and_then(|v| v.into_string().ok())
+/// The Compose command: `HSM_COMPOSE` (e.g. `docker-compose`), else `compose.command` from
+/// hsm.yaml, else `docker compose` when the plugin answers, else `docker-compose`.
+pub fn tool(configured: Option<&str>) -> Option<Vec<String>> {
+    let env = std::env::var_os("HSM_COMPOSE").and_then(|v| v.into_string().ok());
+    if let Some(v) = env
+        .as_deref()
+        .or(configured)
         .filter(|v| !v.trim().is_empty())
     {
         return Some(v.split_whitespace().map(str::to_string).collect());
@@ -45,12 +47,13 @@ pub fn running_services(ctx: &Ctx, root: &std::path::Path) -> Result<Vec<String>
 
 /// `docker compose` with `-p`, `-f` files, `--env-file` and `--profile`s for this project.
 fn base_command(ctx: &Ctx, root: &std::path::Path) -> Result<infra_process::Cmd, CliError> {
-    let tool = tool().ok_or_else(|| {
-        CliError::failure("Docker Compose is not installed")
-            .hint("install `docker compose` or `docker-compose`, or set HSM_COMPOSE")
-    })?;
     let loaded = ctx.load()?;
     let m = &loaded.project.manifest;
+    let tool = tool(m.compose.command.as_deref()).ok_or_else(|| {
+        CliError::failure("Docker Compose is not installed").hint(
+            "install `docker compose` or `docker-compose`, set `compose.command` in hsm.yaml, or set HSM_COMPOSE",
+        )
+    })?;
     let mut cmd = infra_process::Cmd::new(&tool[0])
         .args(&tool[1..])
         .current_dir(root);

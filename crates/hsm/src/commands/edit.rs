@@ -98,6 +98,34 @@ impl Session {
         Ok(())
     }
 
+    /// Writes `# comment` on its own line above the key at `key` (block style only), so a
+    /// group added from the registry carries its description into hsm.yaml.
+    fn comment_above(&mut self, key: &str, name: &str, comment: &str) -> Result<(), CliError> {
+        let text = self.editor.to_string();
+        let Some(loc) = infra_yaml::PathIndex::build(&text).locate(key) else {
+            return Ok(());
+        };
+        let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
+        let Some(i) = usize::try_from(loc.line)
+            .ok()
+            .and_then(|l| l.checked_sub(1))
+        else {
+            return Ok(());
+        };
+        let Some(line) = lines.get(i) else {
+            return Ok(());
+        };
+        let trimmed = line.trim_start();
+        if !trimmed.starts_with(&format!("{name}:")) {
+            return Ok(());
+        }
+        let indent = &line[..line.len() - trimmed.len()];
+        let one_line: String = comment.lines().next().unwrap_or("").trim().to_string();
+        lines.insert(i, format!("{indent}# {one_line}\n"));
+        self.editor = ManifestEditor::parse(&lines.concat()).map_err(edit_err)?;
+        Ok(())
+    }
+
     fn manifest(&self) -> &hsm_schema::Manifest {
         &self.loaded.project.manifest
     }
@@ -370,6 +398,13 @@ pub fn group(ctx: &Ctx, cmd: GroupCmd) -> Result<(), CliError> {
                 .registry
                 .group(gkind, &group)
                 .map_err(CliError::from)?;
+            let description = spec.and_then(|e| e.spec.description.clone());
+            let is_new = match section {
+                GroupSection::Package => !s.manifest().package_groups.contains_key(&group),
+                GroupSection::Container => {
+                    !s.manifest().services.container_groups.contains_key(&group)
+                }
+            };
             let (strategy, valid): (Strategy, Vec<String>) = match spec {
                 Some(e) => (
                     e.spec.strategy,
@@ -424,6 +459,16 @@ pub fn group(ctx: &Ctx, cmd: GroupCmd) -> Result<(), CliError> {
                 .editor
                 .set_group_selection(section, &group, &selection)
                 .map_err(edit_err)?;
+            if changed
+                && is_new
+                && let Some(d) = description
+            {
+                let key = match section {
+                    GroupSection::Package => format!("package_groups.{group}"),
+                    GroupSection::Container => format!("services.container_groups.{group}"),
+                };
+                s.comment_above(&key, &group, &d)?;
+            }
             s.save(
                 ctx,
                 changed,

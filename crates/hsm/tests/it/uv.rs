@@ -194,8 +194,16 @@ fn status_reports_drift_and_sync_verify_checks_the_environment() {
     assert_eq!(json.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["in_sync"], false);
-    let drift: Vec<String> = v["drift"].as_array().unwrap().iter().map(|d| d.as_str().unwrap().to_string()).collect();
-    assert!(drift.contains(&"docker-compose.hsm.yml differs from what hsm.yaml asks for".to_string()), "{drift:?}");
+    let drift: Vec<String> = v["drift"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        drift.contains(&"docker-compose.hsm.yml differs from what hsm.yaml asks for".to_string()),
+        "{drift:?}"
+    );
 }
 
 #[test]
@@ -208,7 +216,11 @@ fn check_resolves_with_uv_and_validates_compose() {
     let out = run(hsm(&dir).arg("check").env("HSM_COMPOSE", "docker-compose"));
     ok(&out);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("packages   resolve with uv") && err.contains("compose    valid (docker-compose)"), "{err}");
+    assert!(
+        err.contains("packages   resolve with uv")
+            && err.contains("compose    valid (docker-compose)"),
+        "{err}"
+    );
     assert_eq!(before, snapshot_tree(s.path()), "check changes nothing");
     // Unresolvable: a package that needs a Python the project does not allow.
     let pkg = s.path().join("packages/neo4j-client/pyproject.toml");
@@ -220,6 +232,12 @@ fn check_resolves_with_uv_and_validates_compose() {
     let dir = s.project("shared-db");
     let pg = s.path().join("registry/containers/postgres.yaml");
     std::fs::write(&pg, read(&pg).replace("\"5432:5432\"", "\"not-a-port\"")).unwrap();
-    let err = fails_with(&run(hsm(&dir).arg("check").env("HSM_COMPOSE", "docker-compose")), 3);
-    assert!(err.contains("Docker Compose rejects the generated docker-compose.hsm.yml"), "{err}");
+    let err = fails_with(
+        &run(hsm(&dir).arg("check").env("HSM_COMPOSE", "docker-compose")),
+        3,
+    );
+    assert!(
+        err.contains("Docker Compose rejects the generated docker-compose.hsm.yml"),
+        "{err}"
+    );
 }
