@@ -166,8 +166,15 @@ fn group_select_strategies_and_implied_selection() {
     ));
     assert!(!read(&dir.join("hsm.yaml")).contains("database"));
     // A group taken from the registry carries its description into hsm.yaml as a comment.
-    ok(&run(hsm(&dir).args(["group", "select", "server", "gunicorn"])));
-    assert!(read(&dir.join("hsm.yaml")).contains("  # The application server\n  server:\n    selection: gunicorn"), "{}", read(&dir.join("hsm.yaml")));
+    ok(&run(
+        hsm(&dir).args(["group", "select", "server", "gunicorn"])
+    ));
+    assert!(
+        read(&dir.join("hsm.yaml"))
+            .contains("  # The application server\n  server:\n    selection: gunicorn"),
+        "{}",
+        read(&dir.join("hsm.yaml"))
+    );
     // A package implying a group option selects it (reported at edit time, resolved at sync).
     let out = run(hsm(&dir).args(["package", "add", "legacy-reports"]));
     ok(&out);
