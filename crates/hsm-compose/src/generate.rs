@@ -198,6 +198,15 @@ fn service(
         .and_then(|p| p.command.clone())
         .or_else(|| spec.command.clone());
     if let Some(cmd) = command {
+        let cmd = match cmd {
+            StringOrList::One(c) => StringOrList::One(merged(file, "command", &c)?),
+            StringOrList::Many(l) => StringOrList::Many(
+                l.iter()
+                    .enumerate()
+                    .map(|(i, a)| merged(file, &format!("command[{i}]"), a))
+                    .collect::<Result<_, _>>()?,
+            ),
+        };
         svc.insert("command".into(), string_or_list(&cmd));
     }
     if !env.is_empty() {
@@ -213,7 +222,8 @@ fn service(
         svc.insert("ports".into(), Value::Array(out));
     }
     let mut vol_out: Vec<String> = Vec::new();
-    for v in volumes {
+    for (i, v) in volumes.iter().enumerate() {
+        let v = merged(file, &format!("volumes[{i}]"), v)?;
         let v = rebase_volume(&v, &c.registry_dir, root, named_volumes);
         if !vol_out.contains(&v) {
             vol_out.push(v);

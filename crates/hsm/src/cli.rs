@@ -23,8 +23,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
     /// Print less (no tool output, no progress)
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Print more: where the registry came from and how long each phase took
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     /// The command
     #[command(subcommand)]
     pub command: Command,

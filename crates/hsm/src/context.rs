@@ -74,9 +74,18 @@ impl Ctx {
 
     /// Loads the project and its registry.
     pub fn load(&self) -> Result<Loaded, CliError> {
+        let start = std::time::Instant::now();
         let root = self.root()?;
         let (flag, env) = self.registry_override();
-        Ok(hsm_sync::load(&root, flag.as_deref(), env.as_deref())?)
+        let loaded = hsm_sync::load(&root, flag.as_deref(), env.as_deref())?;
+        self.printer.debug(&format!(
+            "project {} · registry {} (from {}) · loaded in {:.1} ms",
+            root.display(),
+            loaded.registry_choice.path.display(),
+            loaded.registry_choice.origin,
+            start.elapsed().as_secs_f64() * 1000.0
+        ));
+        Ok(loaded)
     }
 
     /// The package adapter named by the manifest.

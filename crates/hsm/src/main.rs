@@ -25,7 +25,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let printer = printer::Printer::new(cli.json, cli.quiet);
+    let printer = printer::Printer::new(cli.json, cli.quiet, cli.verbose);
     match context::Ctx::new(&cli, printer).and_then(|ctx| commands::dispatch(&ctx, cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -11,14 +11,21 @@ pub struct Printer {
     pub quiet: bool,
     /// Colour on stderr.
     pub color: bool,
+    /// `--verbose`.
+    pub verbose: bool,
 }
 
 impl Printer {
     /// From flags and the environment (`NO_COLOR`, terminals).
-    pub fn new(json: bool, quiet: bool) -> Self {
+    pub fn new(json: bool, quiet: bool, verbose: bool) -> Self {
         let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             && anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
-        Self { json, quiet, color }
+        Self {
+            json,
+            quiet,
+            color,
+            verbose,
+        }
     }
 
     /// Data for stdout (text mode).
@@ -44,6 +51,14 @@ impl Printer {
         }
         let mut e = std::io::stderr().lock();
         let _ = writeln!(e, "{text}");
+    }
+
+    /// A detail shown with `--verbose` only.
+    pub fn debug(&self, text: &str) {
+        if self.verbose && !self.json {
+            let mut e = std::io::stderr().lock();
+            let _ = writeln!(e, "  · {text}");
+        }
     }
 
     /// A success line: green check when coloured.

@@ -28,7 +28,12 @@ pub fn report_auto(ctx: &Ctx, plan: &SyncPlan<'_>) {
 pub fn run(ctx: &Ctx, args: &SyncArgs) -> Result<(), CliError> {
     let loaded = ctx.load()?;
     let adapter = ctx.adapter(&loaded)?;
+    let t = std::time::Instant::now();
     let plan = hsm_sync::plan(&loaded, adapter.as_ref(), VERSION)?;
+    ctx.printer.debug(&format!(
+        "resolved and planned in {:.1} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    ));
     let rendered = plan.to_plan(install_step(&plan, args.frozen));
     if args.dry_run {
         if ctx.printer.json {
@@ -45,7 +50,13 @@ pub fn run(ctx: &Ctx, args: &SyncArgs) -> Result<(), CliError> {
         quiet: ctx.printer.quiet || ctx.printer.json,
         interrupt: &ctx.interrupt,
     };
+    let t = std::time::Instant::now();
     let outcome = hsm_sync::apply(&plan, adapter.as_ref(), &opts)?;
+    ctx.printer.debug(&format!(
+        "applied (writes and {}) in {:.1} ms",
+        plan.adapter,
+        t.elapsed().as_secs_f64() * 1000.0
+    ));
     let unchanged = outcome.written.is_empty() && outcome.cloned.is_empty();
     if args.verify {
         // Re-plan against what is now on disk: it must match, and the tool must agree.
