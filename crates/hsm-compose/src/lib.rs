@@ -12,4 +12,4 @@ mod generate;
 mod profiles;
 
 pub use generate::{ComposeError, GENERATED_FILE, generate};
-pub use profiles::{UserCompose, profiles_to_activate};
+pub use profiles::{UserCompose, profiles_to_activate, user_compose_file};

@@ -12,6 +12,26 @@ use hsm_resolve::{Deployment, Stack};
 use infra_yaml::YamlError;
 use serde::Deserialize;
 
+/// The names Docker Compose looks for, in its order of preference.
+const DEFAULT_FILES: [&str; 4] = [
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+];
+
+/// The user's own compose file, relative to `root`: `configured` (`compose.file` in hsm.yaml)
+/// if given, else the first default name that exists.
+pub fn user_compose_file(root: &Path, configured: Option<&str>) -> Option<String> {
+    match configured {
+        Some(c) => Some(c.to_string()),
+        None => DEFAULT_FILES
+            .iter()
+            .find(|f| root.join(f).is_file())
+            .map(|s| (*s).to_string()),
+    }
+}
+
 /// The parts of the user's compose file hsm reads.
 #[derive(Debug, Default, Deserialize)]
 pub struct UserCompose {

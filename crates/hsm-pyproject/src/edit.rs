@@ -147,6 +147,27 @@ fn remove_managed(deps: &mut Array, previous: &[String]) {
     }
 }
 
+/// The sub-table `key` of `parent`, created as an implicit table (no `[tool]` header of its
+/// own) when missing.
+fn implicit_table<'a>(
+    parent: &'a mut Table,
+    key: &str,
+    path: &'static str,
+) -> Result<&'a mut Table, EditError> {
+    parent
+        .entry(key)
+        .or_insert_with(|| {
+            let mut t = Table::new();
+            t.set_implicit(true);
+            Item::Table(t)
+        })
+        .as_table_mut()
+        .ok_or(EditError::Shape {
+            key: path,
+            expected: "a table",
+        })
+}
+
 /// Applies `reqs` as the hsm-managed dependencies of `text`. Returns the new text (identical
 /// to `text` when nothing changes).
 pub fn apply(text: &str, reqs: &[Requirement]) -> Result<String, EditError> {
@@ -276,30 +297,8 @@ pub fn apply(text: &str, reqs: &[Requirement]) -> Result<String, EditError> {
     }
 
     // [tool.uv.sources]
-    let tool = doc
-        .entry("tool")
-        .or_insert_with(|| {
-            let mut t = Table::new();
-            t.set_implicit(true);
-            Item::Table(t)
-        })
-        .as_table_mut()
-        .ok_or(EditError::Shape {
-            key: "tool",
-            expected: "a table",
-        })?;
-    let uv = tool
-        .entry("uv")
-        .or_insert_with(|| {
-            let mut t = Table::new();
-            t.set_implicit(true);
-            Item::Table(t)
-        })
-        .as_table_mut()
-        .ok_or(EditError::Shape {
-            key: "tool.uv",
-            expected: "a table",
-        })?;
+    let tool = implicit_table(doc.as_table_mut(), "tool", "tool")?;
+    let uv = implicit_table(tool, "uv", "tool.uv")?;
     let sources = uv
         .entry("sources")
         .or_insert_with(|| Item::Table(Table::new()))

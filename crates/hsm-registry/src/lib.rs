@@ -21,4 +21,4 @@ mod registry;
 pub use entry::Entry;
 pub use error::RegistryError;
 pub use kind::Kind;
-pub use registry::Registry;
+pub use registry::{Choices, Registry};

@@ -4,11 +4,22 @@ use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use hsm_schema::{ContainerSpec, GroupKind, GroupSpec, PackageSpec};
+use hsm_schema::{ContainerSpec, GroupKind, GroupSpec, PackageSpec, Strategy};
 use infra_yaml::{PathIndex, YamlError, did_you_mean};
 use serde::de::DeserializeOwned;
 
 use crate::{Entry, Kind, RegistryError};
+
+/// What a group offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choices {
+    /// 1-of-N or M-of-N.
+    pub strategy: Strategy,
+    /// Option names.
+    pub options: Vec<String>,
+    /// No registry file: every component of the kind is an option.
+    pub adhoc: bool,
+}
 
 type Slot<T> = (PathBuf, OnceCell<Result<Entry<T>, YamlError>>);
 
@@ -260,6 +271,35 @@ impl Registry {
                 .hint(format!("rename the file to `{written}.yaml` or fix `name`")));
         }
         Ok(entry)
+    }
+
+    /// What group `name` of `kind` offers: the strategy and options of its registry file, or,
+    /// for a group with no file, an ad-hoc 1-of-N choice among every registry component of
+    /// the group's kind (the seeds name groups that way).
+    pub fn choices(&self, kind: Kind, name: &str) -> Result<Choices, YamlError> {
+        Ok(match self.group(kind, name)? {
+            Some(e) => Choices {
+                strategy: e.spec.strategy,
+                options: e.spec.options.iter().map(|o| o.name.clone()).collect(),
+                adhoc: false,
+            },
+            None => {
+                let members = if kind == Kind::ContainerGroup {
+                    Kind::Container
+                } else {
+                    Kind::Package
+                };
+                Choices {
+                    strategy: Strategy::OneOfN,
+                    options: self
+                        .names(members)
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect(),
+                    adhoc: true,
+                }
+            }
+        })
     }
 
     /// Parses every file, returning every problem found (for `hsm registry validate`).

@@ -268,60 +268,46 @@ impl<'r> Resolver<'_, 'r> {
             return true;
         }
         let kind = group_kind(container);
-        let state = match self.registry.group(kind, name) {
-            Err(e) => {
+        let (choices, entry) = match (
+            self.registry.choices(kind, name),
+            self.registry.group(kind, name),
+        ) {
+            (Ok(c), Ok(e)) => (c, e),
+            (Err(e), _) | (_, Err(e)) => {
                 self.problems.push(e);
                 return false;
             }
-            Ok(Some(entry)) => {
-                let mut option_implies = BTreeMap::new();
-                for (i, o) in entry.spec.options.iter().enumerate() {
-                    option_implies.insert(
-                        o.name.clone(),
-                        (
-                            o.implies.clone(),
-                            entry.display.clone(),
-                            i,
-                            entry.index.clone(),
-                        ),
-                    );
-                }
-                if !container && entry.spec.alias.is_some() {
-                    self.problems
-                        .push(entry.error("alias", "only container groups can have an `alias`"));
-                }
-                GroupState {
-                    container,
-                    strategy: entry.spec.strategy,
-                    options: entry.spec.options.iter().map(|o| o.name.clone()).collect(),
-                    adhoc: false,
-                    alias: entry.spec.alias.clone(),
-                    selected: IndexMap::new(),
-                    entry: None,
-                    manifest_key: manifest_key.map(str::to_string),
-                    option_implies,
-                }
+        };
+        let mut option_implies = BTreeMap::new();
+        let mut alias = None;
+        if let Some(entry) = entry {
+            for (i, o) in entry.spec.options.iter().enumerate() {
+                option_implies.insert(
+                    o.name.clone(),
+                    (
+                        o.implies.clone(),
+                        entry.display.clone(),
+                        i,
+                        entry.index.clone(),
+                    ),
+                );
             }
-            Ok(None) => GroupState {
-                container,
-                strategy: Strategy::OneOfN,
-                options: self
-                    .registry
-                    .names(if container {
-                        Kind::Container
-                    } else {
-                        Kind::Package
-                    })
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect(),
-                adhoc: true,
-                alias: None,
-                selected: IndexMap::new(),
-                entry: None,
-                manifest_key: manifest_key.map(str::to_string),
-                option_implies: BTreeMap::new(),
-            },
+            if !container && entry.spec.alias.is_some() {
+                self.problems
+                    .push(entry.error("alias", "only container groups can have an `alias`"));
+            }
+            alias.clone_from(&entry.spec.alias);
+        }
+        let state = GroupState {
+            container,
+            strategy: choices.strategy,
+            options: choices.options,
+            adhoc: choices.adhoc,
+            alias,
+            selected: IndexMap::new(),
+            entry: None,
+            manifest_key: manifest_key.map(str::to_string),
+            option_implies,
         };
         self.groups.insert(gk, state);
         true

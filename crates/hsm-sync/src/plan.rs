@@ -192,17 +192,8 @@ pub fn plan<'r>(
         None
     });
     // The user's compose file and its profiles.
-    let user_compose_rel = loaded.project.manifest.compose.file.clone().or_else(|| {
-        [
-            "docker-compose.yml",
-            "docker-compose.yaml",
-            "compose.yml",
-            "compose.yaml",
-        ]
-        .iter()
-        .find(|f| root.join(f).is_file())
-        .map(|s| (*s).to_string())
-    });
+    let user_compose_rel =
+        hsm_compose::user_compose_file(root, loaded.project.manifest.compose.file.as_deref());
     let mut profiles = Vec::new();
     if let Some(rel) = &user_compose_rel {
         let p = root.join(rel);

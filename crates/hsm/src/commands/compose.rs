@@ -60,17 +60,7 @@ fn base_command(ctx: &Ctx, root: &std::path::Path) -> Result<infra_process::Cmd,
     if let Some(name) = &m.compose.project_name {
         cmd = cmd.arg("-p").arg(name);
     }
-    let user = m.compose.file.clone().or_else(|| {
-        [
-            "docker-compose.yml",
-            "docker-compose.yaml",
-            "compose.yml",
-            "compose.yaml",
-        ]
-        .iter()
-        .find(|f| root.join(f).is_file())
-        .map(|s| (*s).to_string())
-    });
+    let user = hsm_compose::user_compose_file(root, m.compose.file.as_deref());
     if let Some(u) = &user {
         cmd = cmd.arg("-f").arg(u);
     }

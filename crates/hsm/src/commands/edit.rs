@@ -405,25 +405,12 @@ pub fn group(ctx: &Ctx, cmd: GroupCmd) -> Result<(), CliError> {
                     !s.manifest().services.container_groups.contains_key(&group)
                 }
             };
-            let (strategy, valid): (Strategy, Vec<String>) = match spec {
-                Some(e) => (
-                    e.spec.strategy,
-                    e.spec.options.iter().map(|o| o.name.clone()).collect(),
-                ),
-                None => (
-                    Strategy::OneOfN,
-                    s.loaded
-                        .registry
-                        .names(if container {
-                            Kind::Container
-                        } else {
-                            Kind::Package
-                        })
-                        .into_iter()
-                        .map(str::to_string)
-                        .collect(),
-                ),
-            };
+            let choices = s
+                .loaded
+                .registry
+                .choices(gkind, &group)
+                .map_err(CliError::from)?;
+            let (strategy, valid) = (choices.strategy, choices.options);
             for o in &options {
                 if !valid.contains(o) {
                     let mut e = CliError::invalid(format!(

@@ -235,3 +235,56 @@ pub fn snapshot_tree(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, u32)> {
     walk(dir, dir, &mut out);
     out
 }
+
+/// Runs git with a fixed identity; fails the test on error.
+#[track_caller]
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new(require("git"))
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Python code run in the project's environment through `hsm run`.
+pub fn python(dir: &Path, code: &str) -> String {
+    ok(&run(hsm(dir).args([
+        "run",
+        "--",
+        ".venv/bin/python",
+        "-c",
+        code,
+    ])))
+    .trim()
+    .to_string()
+}
+
+/// The example package `neo4j-client` is installed editable in `dir`'s environment: an edit
+/// of its source in the scratch copy is visible at once, without a re-sync.
+#[track_caller]
+pub fn assert_neo4j_client_editable(scratch: &Scratch, dir: &Path) {
+    let greeting = "import neo4j_client; print(neo4j_client.GREETING)";
+    assert_eq!(python(dir, greeting), "neo4j-client v1");
+    let src = scratch
+        .path()
+        .join("packages/neo4j-client/src/neo4j_client/__init__.py");
+    std::fs::write(
+        &src,
+        read(&src).replace("neo4j-client v1", "neo4j-client v2"),
+    )
+    .unwrap();
+    assert_eq!(
+        python(dir, greeting),
+        "neo4j-client v2",
+        "editable install sees the edit"
+    );
+}

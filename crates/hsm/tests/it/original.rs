@@ -14,8 +14,6 @@
 //! Case 11 (isolated uv "VES" services) belongs to §9 point 12, which is not part of this
 //! release; case 12 (`--git-init`) became cloning on demand, tested below.
 
-use std::process::Command;
-
 use crate::common::*;
 
 fn project(s: &Scratch, registry: &[(&str, &str)], manifest: &str) -> std::path::PathBuf {
@@ -125,18 +123,6 @@ fn case_12_clone_on_demand() {
     // A repository to clone: the example package, committed.
     let src = s.path().join("upstream");
     copy_tree(&s.path().join("packages/neo4j-client"), &src);
-    let git = |dir: &std::path::Path, args: &[&str]| {
-        let o = Command::new(require("git"))
-            .current_dir(dir)
-            .args(args)
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@e.invalid")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@e.invalid")
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    };
     git(&src, &["init", "-q", "-b", "main"]);
     git(&src, &["add", "."]);
     git(&src, &["commit", "-q", "-m", "init"]);

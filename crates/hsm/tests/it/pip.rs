@@ -21,30 +21,5 @@ fn pip_adapter_installs_the_same_stack() {
         !dir.join("pyproject.toml").exists(),
         "pip mode leaves pyproject alone"
     );
-    let py = |code: &str| {
-        ok(&run(hsm(&dir).args([
-            "run",
-            "--",
-            ".venv/bin/python",
-            "-c",
-            code,
-        ])))
-    };
-    assert_eq!(
-        py("import neo4j_client; print(neo4j_client.GREETING)").trim(),
-        "neo4j-client v1"
-    );
-    let src = s
-        .path()
-        .join("packages/neo4j-client/src/neo4j_client/__init__.py");
-    std::fs::write(
-        &src,
-        read(&src).replace("neo4j-client v1", "neo4j-client v3"),
-    )
-    .unwrap();
-    assert_eq!(
-        py("import neo4j_client; print(neo4j_client.GREETING)").trim(),
-        "neo4j-client v3",
-        "editable"
-    );
+    assert_neo4j_client_editable(&s, &dir);
 }

@@ -178,31 +178,7 @@ fn case_4_editable_stack() {
     );
     compose_config(&dir, &["docker-compose.hsm.yml"]);
     // Editable: a source edit is visible without re-sync.
-    let py = |code: &str| {
-        ok(&run(hsm(&dir).args([
-            "run",
-            "--",
-            ".venv/bin/python",
-            "-c",
-            code,
-        ])))
-    };
-    assert_eq!(
-        py("import neo4j_client; print(neo4j_client.GREETING)").trim(),
-        "neo4j-client v1"
-    );
-    let src = s
-        .path()
-        .join("packages/neo4j-client/src/neo4j_client/__init__.py");
-    std::fs::write(
-        &src,
-        read(&src).replace("neo4j-client v1", "neo4j-client v2"),
-    )
-    .unwrap();
-    assert_eq!(
-        py("import neo4j_client; print(neo4j_client.GREETING)").trim(),
-        "neo4j-client v2"
-    );
+    assert_neo4j_client_editable(&s, &dir);
 }
 
 #[test]

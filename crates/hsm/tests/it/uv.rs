@@ -2,27 +2,9 @@
 //! removal, `--frozen`, and the no-op sync that rewrites nothing.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::SystemTime;
 
 use crate::common::*;
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new(require("git"))
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// A bare repository holding package `gitpkg` in sub-directory `py/`, tagged `v1`
 /// (VALUE = 1) with a later commit (VALUE = 2) on the default branch.
