@@ -468,46 +468,45 @@ impl<'r> Resolver<'_, 'r> {
         }
         let (kind, name) = (&key.0, &key.1);
         let rk = reg_kind(*kind);
-        let (package, container, dir, file, implies, index, index_ref) = match kind {
-            CompKind::Package => match self.registry.package(name) {
-                Err(e) => {
-                    self.problems.push(e);
-                    return;
-                }
-                Ok(None) => {
-                    self.missing(rk, name, &via);
-                    return;
-                }
-                Ok(Some(e)) => (
-                    Some(&e.spec),
-                    None,
-                    e.dir().to_path_buf(),
-                    e.display.clone(),
-                    e.spec.implies.clone(),
-                    e.index.clone(),
-                    &e.index,
-                ),
-            },
-            CompKind::Container => match self.registry.container(name) {
-                Err(e) => {
-                    self.problems.push(e);
-                    return;
-                }
-                Ok(None) => {
-                    self.missing(rk, name, &via);
-                    return;
-                }
-                Ok(Some(e)) => (
-                    None,
-                    Some(&e.spec),
-                    e.dir().to_path_buf(),
-                    e.display.clone(),
-                    e.spec.implies.clone(),
-                    e.index.clone(),
-                    &e.index,
-                ),
-            },
+        // One registry lookup, whichever the kind: the entry's spec, location and implies.
+        fn found<'a, T>(
+            e: &'a hsm_registry::Entry<T>,
+            implies: &Implies,
+        ) -> (
+            std::path::PathBuf,
+            std::path::PathBuf,
+            Implies,
+            &'a infra_yaml::PathIndex,
+        ) {
+            (
+                e.dir().to_path_buf(),
+                e.display.clone(),
+                implies.clone(),
+                &e.index,
+            )
+        }
+        let looked_up = match kind {
+            CompKind::Package => self
+                .registry
+                .package(name)
+                .map(|o| o.map(|e| (Some(&e.spec), None, found(e, &e.spec.implies)))),
+            CompKind::Container => self
+                .registry
+                .container(name)
+                .map(|o| o.map(|e| (None, Some(&e.spec), found(e, &e.spec.implies)))),
         };
+        let (package, container, (dir, file, implies, index_ref)) = match looked_up {
+            Err(e) => {
+                self.problems.push(e);
+                return;
+            }
+            Ok(None) => {
+                self.missing(rk, name, &via);
+                return;
+            }
+            Ok(Some(f)) => f,
+        };
+        let index = index_ref.clone();
         if !via.is_direct() && !via.chain.iter().any(|s| s.contains("option")) {
             self.auto.push(AutoChange {
                 what: format!("added {kind} `{name}`"),
