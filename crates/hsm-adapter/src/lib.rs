@@ -36,8 +36,10 @@ pub struct InstallCtx<'a> {
     pub frozen: bool,
     /// Stops the tool on SIGINT/SIGTERM.
     pub interrupt: &'a Interrupt,
-    /// Prefix for the tool's forwarded output lines.
+    /// Capture the tool's output instead of forwarding it.
     pub quiet: bool,
+    /// Extra environment for the tool (and the build backends it runs).
+    pub env: &'a [(String, String)],
 }
 
 /// Why an adapter failed.

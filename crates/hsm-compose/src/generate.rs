@@ -4,8 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use hsm_resolve::{
-    Deployment, ResolvedContainer, Stack, connection_vars, effective_ports, from_registry,
-    relative_to,
+    ResolvedContainer, Stack, connection_vars, effective_ports, from_registry, relative_to,
 };
 use hsm_schema::{ContainerSource, Mode, StringOrList};
 use serde_json::{Map, Value, json};
@@ -45,11 +44,8 @@ pub fn generate(
     root: &Path,
     version: &str,
 ) -> Result<Option<String>, ComposeError> {
-    let managed: Vec<&ResolvedContainer<'_>> = stack
-        .containers
-        .iter()
-        .filter(|c| c.deployment == Deployment::Managed)
-        .collect();
+    let managed: Vec<&ResolvedContainer<'_>> =
+        stack.containers.iter().filter(|c| c.in_compose()).collect();
     if managed.is_empty() {
         return Ok(None);
     }
@@ -91,10 +87,7 @@ fn service(
         .profile
         .as_ref()
         .and_then(|p| spec.deployment_profiles.get(p));
-    let source = match c.mode {
-        Mode::Dev => spec.sources.dev.as_ref().or(spec.sources.prod.as_ref()),
-        Mode::Prod => spec.sources.prod.as_ref(),
-    };
+    let source = spec.sources.active(c.mode);
     let merged = |file: &Path, key: &str, text: &str| -> Result<String, ComposeError> {
         substitute_params(text, &c.params).map_err(|message| ComposeError::Template {
             file: file.to_path_buf(),
@@ -243,7 +236,7 @@ fn service(
     let mut deps = Map::new();
     for dep in &c.depends_on {
         if let Some(d) = stack.container(dep)
-            && d.deployment == Deployment::Managed
+            && d.in_compose()
         {
             let cond = if d.spec.healthcheck.is_some() {
                 "service_healthy"

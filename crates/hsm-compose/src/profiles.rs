@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use hsm_resolve::{Deployment, Stack};
+use hsm_resolve::Stack;
 use infra_yaml::YamlError;
 use serde::Deserialize;
 
@@ -77,7 +77,7 @@ pub fn profiles_to_activate(user: &UserCompose, stack: &Stack<'_>) -> Vec<String
         }
     }
     for c in &stack.containers {
-        if c.deployment == Deployment::Managed {
+        if c.in_compose() {
             wanted.insert(&c.name);
         }
     }

@@ -463,6 +463,7 @@ mod tests {
             frozen: false,
             interrupt: &interrupt,
             quiet: true,
+            env: &[],
         };
         let err = PipAdapter::with_python("no-such-python-4711")
             .install(&ctx)
@@ -485,6 +486,7 @@ mod tests {
             frozen: false,
             interrupt: &interrupt,
             quiet: true,
+            env: &[],
         };
         let err = PipAdapter::with_python("python3")
             .install(&ctx)

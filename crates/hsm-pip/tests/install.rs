@@ -141,6 +141,7 @@ fn sync(adapter: &PipAdapter, root: &Path, reqs: &[Requirement]) {
         frozen: false,
         interrupt: &interrupt,
         quiet: true,
+        env: &[],
     };
     if let Err(err) = adapter.install(&ctx) {
         match err {

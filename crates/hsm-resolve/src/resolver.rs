@@ -701,10 +701,7 @@ impl<'r> Resolver<'_, 'r> {
                 .map(|(_, b)| b.1.clone())
                 .collect();
             if let Some(spec) = comp.package {
-                let source = match mode {
-                    Mode::Dev => spec.sources.dev.as_ref().or(spec.sources.prod.as_ref()),
-                    Mode::Prod => spec.sources.prod.as_ref(),
-                };
+                let source = spec.sources.active(mode);
                 packages.push(ResolvedPackage {
                     name: key.1.clone(),
                     mode,
@@ -802,6 +799,7 @@ impl<'r> Resolver<'_, 'r> {
         // Profile.
         let mut profile = None;
         let mut deployment = Deployment::Managed;
+        let mut runtime = hsm_schema::Runtime::Docker;
         if let Some((pname, mkey)) = self.profile_of(name) {
             match spec.deployment_profiles.get(&pname) {
                 None => {
@@ -849,8 +847,21 @@ impl<'r> Resolver<'_, 'r> {
                         }
                         deployment = Deployment::External(ext);
                     }
+                    runtime = p.runtime;
                     profile = Some(pname);
                 }
+            }
+        }
+        // Dependencies of an isolated uv service must exist.
+        for (i, d) in spec.dependencies.iter().enumerate() {
+            if !self.registry.contains(Kind::Package, d) {
+                let k = format!("dependencies[{i}]");
+                problems.push(
+                    YamlError::new(&comp.file, format!("dependency `{d}` of container `{name}` is not a package in the registry"))
+                        .at(locate(&k))
+                        .key(k)
+                        .maybe_hint(self.registry.suggest(Kind::Package, d).map(|s| format!("did you mean `{s}`?"))),
+                );
             }
         }
         // Params.
@@ -918,6 +929,7 @@ impl<'r> Resolver<'_, 'r> {
             index: comp.index,
             profile,
             deployment,
+            runtime,
             params,
             group_aliases,
             groups: comp.groups.clone(),

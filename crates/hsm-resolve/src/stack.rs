@@ -41,6 +41,18 @@ pub struct Stack<'r> {
     pub auto: Vec<AutoChange>,
 }
 
+impl ResolvedContainer<'_> {
+    /// Whether Docker Compose runs it (managed, container runtime).
+    pub fn in_compose(&self) -> bool {
+        self.deployment == Deployment::Managed && self.runtime == hsm_schema::Runtime::Docker
+    }
+
+    /// Whether it is an isolated uv project (managed, `runtime: uv`).
+    pub fn is_uv_service(&self) -> bool {
+        self.deployment == Deployment::Managed && self.runtime == hsm_schema::Runtime::Uv
+    }
+}
+
 impl Stack<'_> {
     /// A container by name.
     pub fn container(&self, name: &str) -> Option<&ResolvedContainer<'_>> {
@@ -99,6 +111,8 @@ pub struct ResolvedContainer<'r> {
     pub profile: Option<String>,
     /// Managed or external.
     pub deployment: Deployment,
+    /// For managed services: a container or an isolated uv project.
+    pub runtime: hsm_schema::Runtime,
     /// Merged implication params, values sorted and de-duplicated.
     pub params: BTreeMap<String, Vec<String>>,
     /// Network aliases from container groups (`alias:`).

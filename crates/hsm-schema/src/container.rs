@@ -62,6 +62,10 @@ pub struct ContainerSpec {
     /// Named deployment profiles (`managed-dev`, `external-corp`, …).
     #[serde(default)]
     pub deployment_profiles: IndexMap<String, Profile>,
+    /// Registry packages installed into the service's own environment when a profile runs it
+    /// with `runtime: uv`.
+    #[serde(default)]
+    pub dependencies: Vec<String>,
     /// Declared implication params and how several values merge.
     #[serde(default)]
     pub params: IndexMap<String, ParamDecl>,
@@ -83,6 +87,14 @@ pub struct ContainerSources {
 }
 
 impl ContainerSources {
+    /// The source in force in `mode` (dev falls back to prod).
+    pub fn active(&self, mode: Mode) -> Option<&ContainerSource> {
+        match mode {
+            Mode::Dev => self.dev.as_ref().or(self.prod.as_ref()),
+            Mode::Prod => self.prod.as_ref(),
+        }
+    }
+
     /// The source for `mode`, if present.
     pub fn for_mode(&self, mode: Mode) -> Option<&ContainerSource> {
         match mode {
@@ -172,6 +184,18 @@ pub enum DeploymentMode {
     External,
 }
 
+/// How a managed service runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Runtime {
+    /// A container, through Docker Compose.
+    #[default]
+    Docker,
+    /// A local Python project with its own uv environment (its `sources` path holds a
+    /// `pyproject.toml`); `dependencies` are installed into it. Not part of compose.
+    Uv,
+}
+
 /// A named deployment profile of a container.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -179,6 +203,9 @@ pub struct Profile {
     /// Managed (run here) or external (connect elsewhere).
     #[serde(default)]
     pub mode: DeploymentMode,
+    /// For managed profiles: a container (default) or an isolated uv project.
+    #[serde(default)]
+    pub runtime: Runtime,
     /// Connection details of the external server: `host`, `port`, and any other keys
     /// (`api_key`, …), each exported as `<CONTAINER>_<KEY>`.
     #[serde(default)]

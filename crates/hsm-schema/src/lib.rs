@@ -19,7 +19,7 @@ mod scalar;
 pub use component_ref::ComponentRef;
 pub use container::{
     ContainerSource, ContainerSources, ContainerSpec, DeploymentMode, Healthcheck, ParamDecl,
-    ParamMerge, Profile, Resources,
+    ParamMerge, Profile, Resources, Runtime,
 };
 pub use group::{GroupKind, GroupOption, GroupSpec, Strategy};
 pub use implies::{Implication, Implies, ImpliesTarget};

@@ -45,6 +45,16 @@ pub struct PackageSources {
 }
 
 impl PackageSources {
+    /// The source in force in `mode`: dev uses the dev source and falls back to prod (a
+    /// published package is still usable while developing); prod uses prod only. `None` makes
+    /// the package virtual in that mode.
+    pub fn active(&self, mode: Mode) -> Option<&PackageSource> {
+        match mode {
+            Mode::Dev => self.dev.as_ref().or(self.prod.as_ref()),
+            Mode::Prod => self.prod.as_ref(),
+        }
+    }
+
     /// The source for `mode`, if the package has one (no fallback: a missing source makes the
     /// package virtual in that mode, which is explicit in the registry file).
     pub fn for_mode(&self, mode: Mode) -> Option<&PackageSource> {

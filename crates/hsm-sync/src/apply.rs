@@ -34,6 +34,7 @@ pub struct Outcome {
 pub fn apply(
     plan: &SyncPlan<'_>,
     adapter: &dyn PackageAdapter,
+    service_adapter: &dyn PackageAdapter,
     opts: &ApplyOptions<'_>,
 ) -> Result<Outcome, SyncError> {
     let root = plan.root.as_path();
@@ -44,7 +45,15 @@ pub fn apply(
         installed: false,
     };
     let result = (|| -> Result<(), (String, StepError)> {
-        for f in adapter.tool_files(root) {
+        let service_tool_files = plan
+            .services
+            .iter()
+            .flat_map(|s| service_adapter.tool_files(&s.dir));
+        for f in adapter
+            .tool_files(root)
+            .into_iter()
+            .chain(service_tool_files)
+        {
             tx.track(&f)
                 .map_err(|e| ("back up tool files".to_string(), e.into()))?;
         }
@@ -81,6 +90,44 @@ pub fn apply(
             .map_err(|e| (step.clone(), e.into()))?;
             outcome.written.push(rel);
         }
+        for s in &plan.services {
+            let step = format!("uv service `{}`", s.name);
+            check(opts.interrupt, &step)?;
+            // A service cloned just now had no project file to plan against: edit it now.
+            let rel = |p: &std::path::Path| infra_fs::relative_to(&s.dir.join(p), root);
+            let planned = |p: &std::path::Path| {
+                plan.files
+                    .iter()
+                    .any(|f| f.path.to_string_lossy() == rel(p))
+            };
+            let arts = service_adapter
+                .plan(&s.dir, &s.name, &s.requirements)
+                .map_err(|e| (step.clone(), e.into()))?;
+            for a in arts.iter().filter(|a| !planned(&a.path)) {
+                let path = s.dir.join(&a.path);
+                let bytes = a.contents.as_deref().unwrap_or_default();
+                let before =
+                    infra_fs::read_optional(&path).map_err(|e| (step.clone(), e.into()))?;
+                if before.as_deref() != Some(bytes.as_bytes()) {
+                    tx.write(&path, bytes.as_bytes(), a.mode)
+                        .map_err(|e| (step.clone(), e.into()))?;
+                    outcome.written.push(rel(&a.path));
+                }
+            }
+            for f in service_adapter.tool_files(&s.dir) {
+                tx.track(&f).map_err(|e| (step.clone(), e.into()))?;
+            }
+            let ctx = InstallCtx {
+                root: &s.dir,
+                frozen: opts.frozen,
+                interrupt: opts.interrupt,
+                quiet: opts.quiet,
+                env: &s.env,
+            };
+            service_adapter
+                .install(&ctx)
+                .map_err(|e| (format!("`uv sync` of service `{}`", s.name), e.into()))?;
+        }
         let step = format!("{} install", adapter.name());
         check(opts.interrupt, &step)?;
         let ctx = InstallCtx {
@@ -88,6 +135,7 @@ pub fn apply(
             frozen: opts.frozen,
             interrupt: opts.interrupt,
             quiet: opts.quiet,
+            env: &[],
         };
         outcome.installed = adapter
             .install(&ctx)

@@ -14,6 +14,7 @@ mod error;
 mod load;
 mod plan;
 mod requirements;
+mod services;
 mod vars;
 
 pub use apply::{ApplyOptions, Outcome, apply};
@@ -24,7 +25,8 @@ pub use envfile::{
 pub use error::{StepError, SyncError};
 pub use load::{Loaded, RegistryChoice, find_root, load};
 pub use plan::{Clone, PlannedFile, SyncPlan, plan};
-pub use requirements::requirements;
+pub use requirements::{PackageRef, requirement, requirements};
+pub use services::UvService;
 pub use vars::{Usage, check_vars, usages};
 
 /// The generated compose file name.

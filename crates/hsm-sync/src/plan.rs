@@ -10,7 +10,7 @@ use infra_plan::{FileChange, Plan, Step};
 use infra_yaml::YamlError;
 
 use crate::envfile::{ENV_FILE, LocalEnv, local_env, render_env_file};
-use crate::{Loaded, SyncError, check_vars, requirements, usages};
+use crate::{Loaded, SyncError, UvService, check_vars, requirements, usages};
 
 /// One file the sync wants to exist with given contents (or to be absent).
 #[derive(Debug, Clone)]
@@ -70,6 +70,8 @@ pub struct SyncPlan<'r> {
     pub user_compose: Option<String>,
     /// Names in `.hsm/env` whose values are secret.
     pub secret_names: Vec<String>,
+    /// Isolated uv services (`runtime: uv`).
+    pub services: Vec<UvService>,
     /// Package adapter name.
     pub adapter: String,
     /// Project root.
@@ -122,6 +124,23 @@ impl SyncPlan<'_> {
                 )
             })
             .collect();
+        for s in &self.services {
+            let deps: Vec<&str> = s.requirements.iter().map(|r| r.name.as_str()).collect();
+            steps.push(Step::new(
+                "service",
+                format!(
+                    "install the uv service `{}` in `{}` (dependencies: {})",
+                    s.name,
+                    s.display,
+                    if deps.is_empty() {
+                        "none".to_string()
+                    } else {
+                        deps.join(", ")
+                    }
+                ),
+                Some(format!("uv sync  (in {})", s.display)),
+            ));
+        }
         if let Some(cmd) = install_step {
             steps.push(Step::new(
                 "install",
@@ -168,6 +187,7 @@ fn compose_problem(e: ComposeError) -> YamlError {
 pub fn plan<'r>(
     loaded: &'r Loaded,
     adapter: &dyn PackageAdapter,
+    service_adapter: &dyn PackageAdapter,
     version: &str,
 ) -> Result<SyncPlan<'r>, SyncError> {
     let root = loaded.project.root.as_path();
@@ -282,7 +302,51 @@ pub fn plan<'r>(
         mode: Some(0o600),
         sensitive: true,
     });
-    let clones = clones(&stack, root);
+    let mut clones = clones(&stack, root);
+    let mut services = Vec::new();
+    let mut service_problems = Vec::new();
+    for c in stack.containers.iter().filter(|c| c.is_uv_service()) {
+        match crate::services::plan_service(c, &loaded.registry, &loaded.env, root) {
+            Ok(svc) => {
+                if svc.dir.exists() {
+                    match service_adapter.plan(&svc.dir, &svc.name, &svc.requirements) {
+                        Ok(arts) => {
+                            for a in arts {
+                                let abs = svc.dir.join(&a.path);
+                                let rel = PathBuf::from(relative_to(&abs, root));
+                                files.push(PlannedFile {
+                                    before: read(root, &rel.to_string_lossy())?,
+                                    path: rel,
+                                    after: a.contents,
+                                    mode: a.mode,
+                                    sensitive: a.sensitive,
+                                });
+                            }
+                        }
+                        Err(e) => service_problems.push(YamlError::new(
+                            &c.registry_file,
+                            format!("service `{}`: {e}", c.name),
+                        )),
+                    }
+                } else if let Some((url, reference)) = &svc.clone
+                    && !clones.iter().any(|o| o.dir == svc.dir)
+                {
+                    clones.push(Clone {
+                        dir: svc.dir.clone(),
+                        display: svc.display.clone(),
+                        url: url.clone(),
+                        reference: reference.clone(),
+                        component: c.name.clone(),
+                    });
+                }
+                services.push(svc);
+            }
+            Err(mut p) => service_problems.append(&mut p),
+        }
+    }
+    if !service_problems.is_empty() {
+        return Err(SyncError::invalid(service_problems));
+    }
     Ok(SyncPlan {
         stack,
         files,
@@ -291,6 +355,7 @@ pub fn plan<'r>(
         profiles,
         user_compose: user_compose_rel.filter(|r| root.join(r).is_file()),
         secret_names,
+        services,
         adapter: adapter.name().to_string(),
         root: root.to_path_buf(),
     })
@@ -319,7 +384,7 @@ fn clones(stack: &Stack<'_>, root: &Path) -> Vec<Clone> {
         }
     }
     for c in &stack.containers {
-        if c.mode != Mode::Dev || c.deployment != hsm_resolve::Deployment::Managed {
+        if c.mode != Mode::Dev || !c.in_compose() {
             continue;
         }
         if let Some(ContainerSource::Build {

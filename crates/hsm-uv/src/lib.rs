@@ -104,6 +104,9 @@ impl PackageAdapter for UvAdapter {
             return Ok(false);
         }
         let mut cmd = self.cmd(ctx.root).arg("sync");
+        for (k, v) in ctx.env {
+            cmd = cmd.env(k, v);
+        }
         if ctx.frozen {
             cmd = cmd.arg("--frozen");
         }

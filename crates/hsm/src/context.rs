@@ -110,6 +110,22 @@ impl Ctx {
         })
     }
 
+    /// Resolves and plans, with the project's adapter and the uv-services adapter.
+    pub fn plan<'r>(
+        &self,
+        loaded: &'r Loaded,
+        adapter: &dyn PackageAdapter,
+    ) -> Result<hsm_sync::SyncPlan<'r>, CliError> {
+        let t = std::time::Instant::now();
+        let services = crate::adapters::for_services(VERSION);
+        let plan = hsm_sync::plan(loaded, adapter, services.as_ref(), VERSION)?;
+        self.printer.debug(&format!(
+            "resolved and planned in {:.1} ms",
+            t.elapsed().as_secs_f64() * 1000.0
+        ));
+        Ok(plan)
+    }
+
     /// A path relative to the working directory for messages.
     pub fn show(&self, p: &Path) -> String {
         p.strip_prefix(&self.cwd).unwrap_or(p).display().to_string()

@@ -6,13 +6,13 @@ use std::io::Write as _;
 use serde_json::json;
 
 use crate::cli::CheckArgs;
-use crate::context::{Ctx, VERSION};
+use crate::context::Ctx;
 use crate::error::CliError;
 
 pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<(), CliError> {
     let loaded = ctx.load()?;
     let adapter = ctx.adapter(&loaded)?;
-    let plan = hsm_sync::plan(&loaded, adapter.as_ref(), VERSION)?;
+    let plan = ctx.plan(&loaded, adapter.as_ref())?;
     let mut checks: Vec<(String, String)> = vec![
         ("manifest".into(), "ok".into()),
         ("registry".into(), "ok".into()),
@@ -42,6 +42,19 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<(), CliError> {
                     }
                     c
                 })?;
+            let services = crate::adapters::for_services(crate::context::VERSION);
+            for s in plan.services.iter().filter(|s| s.dir.exists()) {
+                services
+                    .check(&s.dir, &s.requirements, &ctx.interrupt)
+                    .map_err(|e| {
+                        let mut c = CliError::invalid(format!(
+                            "the dependencies of service `{}` do not resolve with uv",
+                            s.name
+                        ));
+                        c.causes.push(e.to_string());
+                        c
+                    })?;
+            }
             checks.push((
                 "packages".into(),
                 format!("resolve with {}", adapter.name()),

@@ -81,6 +81,7 @@ pub fn run(ctx: &Ctx) -> Result<(), CliError> {
             "├──"
         };
         let dep = match &c.deployment {
+            Deployment::Managed if c.is_uv_service() => "managed, uv".to_string(),
             Deployment::Managed => "managed".to_string(),
             Deployment::External(e) => {
                 format!("external {}", e.get("host").cloned().unwrap_or_default())

@@ -1,12 +1,12 @@
 //! `hsm plan`.
 
-use crate::context::{Ctx, VERSION};
+use crate::context::Ctx;
 use crate::error::CliError;
 
 pub fn run(ctx: &Ctx) -> Result<(), CliError> {
     let loaded = ctx.load()?;
     let adapter = ctx.adapter(&loaded)?;
-    let plan = hsm_sync::plan(&loaded, adapter.as_ref(), VERSION)?;
+    let plan = ctx.plan(&loaded, adapter.as_ref())?;
     let rendered = plan.to_plan(super::sync::install_step(&plan, false));
     if ctx.printer.json {
         let mut v = infra_plan::render_json(&rendered);

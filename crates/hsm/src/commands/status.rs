@@ -2,12 +2,11 @@
 //! running. Exits 1 when anything drifted, so CI can gate on it.
 
 use hsm_adapter::PackageAdapter;
-use hsm_resolve::Deployment;
 use hsm_sync::SyncPlan;
 use serde_json::json;
 
 use crate::cli::StatusArgs;
-use crate::context::{Ctx, VERSION};
+use crate::context::Ctx;
 use crate::error::CliError;
 
 /// Every difference between the plan and reality, one line each.
@@ -36,12 +35,23 @@ pub fn drift(
             adapter.name()
         )),
     }
+    let services = crate::adapters::for_services(crate::context::VERSION);
+    for s in &plan.services {
+        match services.status(&s.dir, &ctx.interrupt) {
+            Ok(lines) => out.extend(
+                lines
+                    .into_iter()
+                    .map(|l| format!("service `{}`: {l}", s.name)),
+            ),
+            Err(e) => out.push(format!("cannot check service `{}`: {e}", s.name)),
+        }
+    }
     if containers {
         let managed: Vec<&str> = plan
             .stack
             .containers
             .iter()
-            .filter(|c| c.deployment == Deployment::Managed)
+            .filter(|c| c.in_compose())
             .map(|c| c.name.as_str())
             .collect();
         if !managed.is_empty() {
@@ -59,7 +69,7 @@ pub fn drift(
 pub fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
     let loaded = ctx.load()?;
     let adapter = ctx.adapter(&loaded)?;
-    let plan = hsm_sync::plan(&loaded, adapter.as_ref(), VERSION)?;
+    let plan = ctx.plan(&loaded, adapter.as_ref())?;
     let drift = drift(ctx, &plan, adapter.as_ref(), args.containers)?;
     report(ctx, &drift)
 }

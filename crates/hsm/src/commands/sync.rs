@@ -28,12 +28,7 @@ pub fn report_auto(ctx: &Ctx, plan: &SyncPlan<'_>) {
 pub fn run(ctx: &Ctx, args: &SyncArgs) -> Result<(), CliError> {
     let loaded = ctx.load()?;
     let adapter = ctx.adapter(&loaded)?;
-    let t = std::time::Instant::now();
-    let plan = hsm_sync::plan(&loaded, adapter.as_ref(), VERSION)?;
-    ctx.printer.debug(&format!(
-        "resolved and planned in {:.1} ms",
-        t.elapsed().as_secs_f64() * 1000.0
-    ));
+    let plan = ctx.plan(&loaded, adapter.as_ref())?;
     let rendered = plan.to_plan(install_step(&plan, args.frozen));
     if args.dry_run {
         if ctx.printer.json {
@@ -51,7 +46,8 @@ pub fn run(ctx: &Ctx, args: &SyncArgs) -> Result<(), CliError> {
         interrupt: &ctx.interrupt,
     };
     let t = std::time::Instant::now();
-    let outcome = hsm_sync::apply(&plan, adapter.as_ref(), &opts)?;
+    let services = crate::adapters::for_services(VERSION);
+    let outcome = hsm_sync::apply(&plan, adapter.as_ref(), services.as_ref(), &opts)?;
     ctx.printer.debug(&format!(
         "applied (writes and {}) in {:.1} ms",
         plan.adapter,
@@ -60,7 +56,7 @@ pub fn run(ctx: &Ctx, args: &SyncArgs) -> Result<(), CliError> {
     let unchanged = outcome.written.is_empty() && outcome.cloned.is_empty();
     if args.verify {
         // Re-plan against what is now on disk: it must match, and the tool must agree.
-        let after = hsm_sync::plan(&loaded, adapter.as_ref(), VERSION)?;
+        let after = ctx.plan(&loaded, adapter.as_ref())?;
         let drift = super::status::drift(ctx, &after, adapter.as_ref(), args.containers)?;
         if !drift.is_empty() {
             return super::status::report(ctx, &drift);

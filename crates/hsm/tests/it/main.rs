@@ -13,4 +13,5 @@ mod faults;
 mod original;
 mod pip;
 mod seeds;
+mod services;
 mod uv;

@@ -11,8 +11,10 @@
 //! 7. External profile — `seeds::case_1_2_external_profile_forwards_connection_env`
 //! 9. Secrets — `seeds::case_5_zero_leak_secrets`
 //!
-//! Case 11 (isolated uv "VES" services) belongs to §9 point 12, which is not part of this
-//! release; case 12 (`--git-init`) became cloning on demand, tested below.
+//! 11. Isolated uv services — `services::uv_service_gets_its_own_environment_with_env_visible_to_builds`
+//!     and `services::uv_service_from_git_is_cloned`
+//!
+//! Case 12 (`--git-init`) became cloning on demand, tested below.
 
 use crate::common::*;
 
