@@ -198,6 +198,7 @@ pub struct ProfileArgs {
 
 /// `hsm registry`.
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant, reason = "parsed once per process")]
 pub enum RegistryCmd {
     /// List every registry entry
     List,
@@ -237,8 +238,8 @@ pub enum RegPackageCmd {
 /// Flags of `hsm registry package add`.
 #[derive(Debug, Args)]
 pub struct RegPackageAdd {
-    /// Package name
-    pub name: String,
+    /// Package name (asked for on a terminal when omitted)
+    pub name: Option<String>,
     /// Version
     #[arg(long)]
     pub version: Option<String>,
@@ -290,8 +291,8 @@ pub enum RegContainerCmd {
 /// Flags of `hsm registry container add`.
 #[derive(Debug, Args)]
 pub struct RegContainerAdd {
-    /// Container name
-    pub name: String,
+    /// Container name (asked for on a terminal when omitted)
+    pub name: Option<String>,
     /// Prod image
     #[arg(long)]
     pub image: Option<String>,
@@ -322,6 +323,51 @@ pub struct RegContainerAdd {
     /// External deployment profile NAME=HOST:PORT (repeatable)
     #[arg(long = "external", value_name = "NAME=HOST:PORT")]
     pub external: Vec<String>,
+    /// Managed deployment profile (repeatable)
+    #[arg(long = "managed", value_name = "NAME")]
+    pub managed: Vec<String>,
+    /// Managed profile that runs the service as an isolated uv project (repeatable)
+    #[arg(long = "uv-profile", value_name = "NAME")]
+    pub uv_profiles: Vec<String>,
+    /// Port clients connect to inside the network (default: first port mapping)
+    #[arg(long = "service-port", value_name = "PORT")]
+    pub service_port: Option<u16>,
+    /// Command (a shell string)
+    #[arg(long)]
+    pub command: Option<String>,
+    /// Restart policy
+    #[arg(long)]
+    pub restart: Option<String>,
+    /// Working directory
+    #[arg(long)]
+    pub working_dir: Option<String>,
+    /// CPU limit (prod)
+    #[arg(long)]
+    pub cpus: Option<String>,
+    /// Memory limit (prod), e.g. 512M
+    #[arg(long)]
+    pub memory: Option<String>,
+    /// Label KEY=VALUE (repeatable)
+    #[arg(long = "label", value_name = "KEY=VALUE")]
+    pub labels: Vec<String>,
+    /// Dev volume (hot reload; repeatable)
+    #[arg(long = "dev-volume", value_name = "SRC:DST", requires = "build")]
+    pub dev_volumes: Vec<String>,
+    /// Dev (debug) environment KEY=VALUE (repeatable)
+    #[arg(long = "dev-env", value_name = "KEY=VALUE", requires = "build")]
+    pub dev_env: Vec<String>,
+    /// Clone this repository into --build when it is missing
+    #[arg(long = "dev-git", value_name = "URL", requires = "build")]
+    pub dev_git: Option<String>,
+    /// Implication param NAME or NAME=scalar (repeatable)
+    #[arg(long = "param", value_name = "NAME[=list|scalar]")]
+    pub params: Vec<String>,
+    /// Package installed into a `--uv-profile` service (repeatable)
+    #[arg(long = "dependency", value_name = "PACKAGE")]
+    pub dependencies: Vec<String>,
+    /// Implication (see `hsm registry package add --help`; repeatable)
+    #[arg(long = "implies", value_name = "TARGET")]
+    pub implies: Vec<String>,
     /// Overwrite an existing entry
     #[arg(long)]
     pub force: bool,
@@ -365,8 +411,8 @@ pub enum KindArg {
 /// Flags of `hsm registry group add`.
 #[derive(Debug, Args)]
 pub struct RegGroupAdd {
-    /// Group name
-    pub name: String,
+    /// Group name (asked for on a terminal when omitted)
+    pub name: Option<String>,
     /// What the group chooses among
     #[arg(long, value_enum)]
     pub kind: KindArg,

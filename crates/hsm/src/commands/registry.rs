@@ -251,6 +251,21 @@ fn references(reg: &Registry) -> Vec<infra_yaml::YamlError> {
     for n in reg.names(Kind::Container) {
         if let Ok(Some(e)) = reg.container(n) {
             check(&e.spec.implies, &e.display, "", &e.index, &mut out);
+            for (i, d) in e.spec.dependencies.iter().enumerate() {
+                if !reg.contains(Kind::Package, d) {
+                    let key = format!("dependencies[{i}]");
+                    out.push(
+                        e.error(
+                            &key,
+                            format!("dependency `{d}` is not a package in the registry"),
+                        )
+                        .maybe_hint(
+                            reg.suggest(Kind::Package, d)
+                                .map(|s| format!("did you mean `{s}`?")),
+                        ),
+                    );
+                }
+            }
         }
     }
     for gk in [Kind::PackageGroup, Kind::ContainerGroup] {
@@ -291,6 +306,28 @@ fn references(reg: &Registry) -> Vec<infra_yaml::YamlError> {
         }
     }
     out
+}
+
+/// The entry name from the command line, or asked for when a person is at the terminal.
+fn name_or_prompt(name: Option<&str>, what: &str) -> Result<String, CliError> {
+    if let Some(n) = name {
+        return Ok(n.to_string());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::usage(format!(
+            "give the {what} name (there is no terminal to ask on)"
+        )));
+    }
+    eprint!("{what} name: ");
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| CliError::failure(format!("cannot read the answer: {e}")))?;
+    let n = line.trim().to_string();
+    if n.is_empty() {
+        return Err(CliError::usage(format!("no {what} name given")));
+    }
+    Ok(n)
 }
 
 fn key_values(list: &[String], flag: &str) -> Result<Map<String, Value>, CliError> {
@@ -405,8 +442,9 @@ fn write_entry(
 
 fn add_package(ctx: &Ctx, a: &RegPackageAdd) -> Result<(), CliError> {
     let reg = open(ctx)?;
+    let name = name_or_prompt(a.name.as_deref(), "package")?;
     let mut doc = Map::new();
-    doc.insert("name".into(), json!(a.name));
+    doc.insert("name".into(), json!(name));
     if let Some(v) = &a.version {
         doc.insert("version".into(), json!(v));
     }
@@ -467,20 +505,14 @@ fn add_package(ctx: &Ctx, a: &RegPackageAdd) -> Result<(), CliError> {
     if !imp.is_empty() {
         doc.insert("implies".into(), Value::Object(imp));
     }
-    write_entry(
-        ctx,
-        &reg,
-        Kind::Package,
-        &a.name,
-        a.force,
-        Value::Object(doc),
-    )
+    write_entry(ctx, &reg, Kind::Package, &name, a.force, Value::Object(doc))
 }
 
 fn add_container(ctx: &Ctx, a: &RegContainerAdd) -> Result<(), CliError> {
     let reg = open(ctx)?;
+    let name = name_or_prompt(a.name.as_deref(), "container")?;
     let mut doc = Map::new();
-    doc.insert("name".into(), json!(a.name));
+    doc.insert("name".into(), json!(name));
     if let Some(d) = &a.description {
         doc.insert("description".into(), json!(d));
     }
@@ -520,25 +552,91 @@ fn add_container(ctx: &Ctx, a: &RegContainerAdd) -> Result<(), CliError> {
         }
         doc.insert("sources".into(), json!({"dev": d}));
     }
-    if !a.external.is_empty() {
-        let mut profiles = Map::new();
-        for e in &a.external {
-            let bad = || CliError::usage(format!("`--external {e}`: expected NAME=HOST:PORT"));
-            let (name, hp) = e.split_once('=').ok_or_else(bad)?;
-            let (host, port) = hp.rsplit_once(':').ok_or_else(bad)?;
-            let port: u16 = port.parse().map_err(|_| bad())?;
-            profiles.insert(
-                name.to_string(),
-                json!({"mode": "external", "external": {"host": host, "port": port}}),
-            );
+    if let Some(p) = a.service_port {
+        doc.insert("port".into(), json!(p));
+    }
+    if let Some(c) = &a.command {
+        doc.insert("command".into(), json!(c));
+    }
+    if let Some(r) = &a.restart {
+        doc.insert("restart".into(), json!(r));
+    }
+    if let Some(w) = &a.working_dir {
+        doc.insert("working_dir".into(), json!(w));
+    }
+    let labels = key_values(&a.labels, "--label")?;
+    if !labels.is_empty() {
+        doc.insert("labels".into(), Value::Object(labels));
+    }
+    if a.cpus.is_some() || a.memory.is_some() {
+        let mut r = Map::new();
+        if let Some(c) = &a.cpus {
+            r.insert("cpus".into(), json!(c));
         }
+        if let Some(m) = &a.memory {
+            r.insert("memory".into(), json!(m));
+        }
+        doc.insert("resources".into(), Value::Object(r));
+    }
+    if let Some(Value::Object(sources)) = doc.get_mut("sources")
+        && let Some(Value::Object(dev)) = sources.get_mut("dev")
+    {
+        if !a.dev_volumes.is_empty() {
+            dev.insert("volumes".into(), json!(a.dev_volumes));
+        }
+        let dev_env = key_values(&a.dev_env, "--dev-env")?;
+        if !dev_env.is_empty() {
+            dev.insert("env".into(), Value::Object(dev_env));
+        }
+        if let Some(g) = &a.dev_git {
+            dev.insert("git".into(), json!({"url": g}));
+        }
+    }
+    let mut profiles = Map::new();
+    for e in &a.external {
+        let bad = || CliError::usage(format!("`--external {e}`: expected NAME=HOST:PORT"));
+        let (name, hp) = e.split_once('=').ok_or_else(bad)?;
+        let (host, port) = hp.rsplit_once(':').ok_or_else(bad)?;
+        let port: u16 = port.parse().map_err(|_| bad())?;
+        profiles.insert(
+            name.to_string(),
+            json!({"mode": "external", "external": {"host": host, "port": port}}),
+        );
+    }
+    for m in &a.managed {
+        profiles.insert(m.clone(), json!({"mode": "managed"}));
+    }
+    for u in &a.uv_profiles {
+        profiles.insert(u.clone(), json!({"mode": "managed", "runtime": "uv"}));
+    }
+    if !profiles.is_empty() {
         doc.insert("deployment_profiles".into(), Value::Object(profiles));
+    }
+    let mut params = Map::new();
+    for p in &a.params {
+        let (name, merge) = p.split_once('=').unwrap_or((p.as_str(), "list"));
+        if !matches!(merge, "list" | "scalar") {
+            return Err(CliError::usage(format!(
+                "`--param {p}`: expected NAME, NAME=list or NAME=scalar"
+            )));
+        }
+        params.insert(name.to_string(), json!({"merge": merge}));
+    }
+    if !params.is_empty() {
+        doc.insert("params".into(), Value::Object(params));
+    }
+    if !a.dependencies.is_empty() {
+        doc.insert("dependencies".into(), json!(a.dependencies));
+    }
+    let imp = implies(&a.implies)?;
+    if !imp.is_empty() {
+        doc.insert("implies".into(), Value::Object(imp));
     }
     write_entry(
         ctx,
         &reg,
         Kind::Container,
-        &a.name,
+        &name,
         a.force,
         Value::Object(doc),
     )
@@ -546,6 +644,7 @@ fn add_container(ctx: &Ctx, a: &RegContainerAdd) -> Result<(), CliError> {
 
 fn add_group(ctx: &Ctx, a: &RegGroupAdd) -> Result<(), CliError> {
     let reg = open(ctx)?;
+    let name = name_or_prompt(a.name.as_deref(), "group")?;
     let (kind, ckind, type_name) = match a.kind {
         crate::cli::KindArg::Package => (Kind::PackageGroup, Kind::Package, "package_group"),
         crate::cli::KindArg::Container => {
@@ -576,7 +675,7 @@ fn add_group(ctx: &Ctx, a: &RegGroupAdd) -> Result<(), CliError> {
         ));
     }
     let mut doc = Map::new();
-    doc.insert("name".into(), json!(a.name));
+    doc.insert("name".into(), json!(name));
     doc.insert("type".into(), json!(type_name));
     doc.insert("strategy".into(), json!(a.strategy));
     if let Some(d) = &a.description {
@@ -597,7 +696,7 @@ fn add_group(ctx: &Ctx, a: &RegGroupAdd) -> Result<(), CliError> {
                 .collect::<Vec<_>>()
         ),
     );
-    write_entry(ctx, &reg, kind, &a.name, a.force, Value::Object(doc))
+    write_entry(ctx, &reg, kind, &name, a.force, Value::Object(doc))
 }
 
 fn remove(ctx: &Ctx, kind: Kind, r: &RegRemove) -> Result<(), CliError> {
@@ -710,7 +809,8 @@ fn references_to(reg: &Registry, kind: Kind, name: &str) -> Vec<String> {
     }
     for n in reg.names(Kind::Container) {
         if let Ok(Some(e)) = reg.container(n)
-            && hits(&e.spec.implies)
+            && (hits(&e.spec.implies)
+                || (kind == Kind::Package && e.spec.dependencies.iter().any(|d| d == name)))
         {
             out.push(format!("`{}`", e.display.display()));
         }
@@ -786,10 +886,16 @@ fn group_option(
         .map_err(CliError::from)?;
     infra_fs::write_atomic(&path, new.as_bytes(), None)
         .map_err(|e| CliError::failure(e.to_string()))?;
-    ctx.printer.success(&format!(
-        "{} option `{option}` {} group `{group}`",
-        if add { "Added" } else { "Removed" },
-        if add { "to" } else { "from" }
-    ));
+    if ctx.printer.json {
+        ctx.printer.json(
+            &json!({"group": group, "option": option, "added": add, "path": reg.display(&path)}),
+        );
+    } else {
+        ctx.printer.success(&format!(
+            "{} option `{option}` {} group `{group}`",
+            if add { "Added" } else { "Removed" },
+            if add { "to" } else { "from" }
+        ));
+    }
     Ok(())
 }

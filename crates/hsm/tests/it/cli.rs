@@ -245,6 +245,62 @@ fn registry_crud() {
         "--alias",
         "kv",
     ])));
+    ok(&run(hsm(dir).args([
+        "registry",
+        "container",
+        "add",
+        "worker",
+        "--image",
+        "example/worker:1",
+        "--build",
+        "../../services/worker",
+        "--dockerfile",
+        "Dockerfile.dev",
+        "--dev-volume",
+        "../../services/worker/src:/app/src",
+        "--dev-env",
+        "LOG=debug",
+        "--dev-git",
+        "https://example.invalid/worker.git",
+        "--managed",
+        "dev",
+        "--uv-profile",
+        "local",
+        "--dependency",
+        "mylib",
+        "--param",
+        "queue=scalar",
+        "--param",
+        "topics",
+        "--cpus",
+        "0.5",
+        "--memory",
+        "256M",
+        "--command",
+        "worker --serve",
+        "--restart",
+        "unless-stopped",
+        "--label",
+        "team=data",
+        "--working-dir",
+        "/app",
+        "--service-port",
+        "9000",
+        "--implies",
+        "container:cache",
+    ])));
+    insta::assert_snapshot!(
+        "registry_written_full_container",
+        read(&dir.join("hsm-registry/containers/worker.yaml"))
+    );
+    // Without a name and without a terminal to ask on, it is a usage error.
+    let err = fails_with(
+        &run(hsm(dir)
+            .args(["registry", "package", "add", "--pypi", ">=1"])
+            .stdin(std::process::Stdio::null())),
+        2,
+    );
+    assert!(err.contains("give the package name"), "{err}");
     insta::assert_snapshot!(
         "registry_written_package",
         read(&dir.join("hsm-registry/packages/mylib.yaml"))
