@@ -55,9 +55,19 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<(), CliError> {
                         c
                     })?;
             }
+            let n = plan.requirements.len()
+                + plan
+                    .services
+                    .iter()
+                    .map(|s| s.requirements.len())
+                    .sum::<usize>();
             checks.push((
                 "packages".into(),
-                format!("resolve with {}", adapter.name()),
+                if n == 0 {
+                    "none to resolve".to_string()
+                } else {
+                    format!("{n} resolve with {}", adapter.name())
+                },
             ));
         } else {
             ctx.printer.warn(&format!(

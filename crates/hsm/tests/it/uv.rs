@@ -199,7 +199,7 @@ fn check_resolves_with_uv_and_validates_compose() {
     ok(&out);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("packages   resolve with uv")
+        err.contains("packages   3 resolve with uv")
             && err.contains("compose    valid (docker-compose)"),
         "{err}"
     );
