@@ -9,5 +9,7 @@
 #![warn(missing_docs)]
 
 mod edit;
+mod scratch;
 
 pub use edit::{EditError, apply, managed_names, minimal_pyproject};
+pub use scratch::absolutize_sources;

@@ -155,28 +155,20 @@ impl PackageAdapter for UvAdapter {
         interrupt: &Interrupt,
     ) -> Result<(), AdapterError> {
         // Resolve the planned pyproject in a scratch copy of the project so nothing the user
-        // owns (pyproject.toml, uv.lock, .venv) is touched. Path sources are made absolute.
+        // owns (pyproject.toml, uv.lock, .venv) is touched. Every path source is made absolute.
         let scratch = tempfile::tempdir().map_err(|e| AdapterError::File {
             path: PathBuf::from("pyproject.toml"),
             message: format!("cannot create a scratch directory: {e}"),
             hint: None,
         })?;
-        let abs: Vec<Requirement> = reqs
-            .iter()
-            .map(|r| match &r.kind {
-                hsm_adapter::ReqKind::Path { path, editable } => Requirement {
-                    name: r.name.clone(),
-                    kind: hsm_adapter::ReqKind::Path {
-                        path: root.join(path).to_string_lossy().into_owned(),
-                        editable: *editable,
-                    },
-                },
-                _ => r.clone(),
-            })
-            .collect();
-        let mut arts = self.plan(root, "hsm-check", &abs)?;
+        let mut arts = self.plan(root, "hsm-check", reqs)?;
         let Some(art) = arts.pop() else { return Ok(()) };
-        let text = art.contents.unwrap_or_default();
+        let text = hsm_pyproject::absolutize_sources(&art.contents.unwrap_or_default(), root)
+            .map_err(|e| AdapterError::File {
+                path: PathBuf::from("pyproject.toml"),
+                message: e.to_string(),
+                hint: None,
+            })?;
         let write = |name: &str, text: &[u8]| {
             std::fs::write(scratch.path().join(name), text).map_err(|e| AdapterError::File {
                 path: PathBuf::from(name),

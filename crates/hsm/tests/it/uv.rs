@@ -87,6 +87,8 @@ fn user_dependencies_survive_and_removed_components_disappear() {
     ok(&run(hsm(&dir).args(["sync", "-q"])));
     let py = read(&dir.join("pyproject.toml"));
     insta::assert_snapshot!("user_pyproject_after_sync", py);
+    // `check` resolves a scratch copy in which the user's own relative sources still work.
+    ok(&run(hsm(&dir).arg("check").env("UV_OFFLINE", "1")));
     // Remove one hsm component: it disappears, the user's entries stay.
     ok(&run(hsm(&dir).args(["package", "remove", "neo4j-client"])));
     ok(&run(hsm(&dir).args(["sync", "-q"])));
