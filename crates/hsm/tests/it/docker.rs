@@ -45,9 +45,27 @@ fn stack_comes_up_and_client_reaches_server_by_group_alias() {
         .args(["up", "--", "--exit-code-from", "client", "client", "web-a"])
         .env("HSM_COMPOSE", "docker-compose"));
     let logs = transcript(&up, dir);
+    // `status --containers` sees what runs: web-a alone is drift (client is not running).
+    let detached = run(hsm(dir)
+        .args(["up", "--", "-d", "web-a"])
+        .env("HSM_COMPOSE", "docker-compose"));
+    let status = run(hsm(dir)
+        .args(["status", "--containers"])
+        .env("HSM_COMPOSE", "docker-compose")
+        .env("HSM_UV", "true"));
     let _ = run(hsm(dir)
         .args(["down", "--", "-t", "0", "-v"])
         .env("HSM_COMPOSE", "docker-compose"));
+    assert!(detached.status.success(), "{}", transcript(&detached, dir));
+    let status_err = fails_with(&status, 1);
+    assert!(
+        status_err.contains("container `client` is not running"),
+        "{status_err}"
+    );
+    assert!(
+        !status_err.contains("`web-a` is not running"),
+        "{status_err}"
+    );
     assert!(up.status.success(), "{logs}");
     assert!(
         logs.contains("hello-from-web-a"),
