@@ -156,6 +156,9 @@ impl Transaction {
         let mut errors = Vec::new();
         for (path, original) in self.files.drain(..).rev() {
             let result = match original {
+                // A file that still holds its original bytes and mode (its write never
+                // happened, or failed) is left alone: no rewrite, mtime kept.
+                Original::File { bytes, mode } if unchanged(&path, &bytes, mode) => Ok(()),
                 Original::File { bytes, mode } => write_atomic(&path, &bytes, Some(mode))
                     .map_err(|err| FsError::new("restore", path, err.source)),
                 Original::Absent => remove_if_exists(&path, |p| fs::remove_file(p)),
@@ -197,6 +200,14 @@ fn is_absent(err: &io::Error) -> bool {
         err.kind(),
         io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
     )
+}
+
+/// Whether `path` holds exactly `bytes` with permission bits `mode`.
+fn unchanged(path: &Path, bytes: &[u8], mode: u32) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path)
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o7777 == mode & 0o7777)
+        && fs::read(path).is_ok_and(|b| b == bytes)
 }
 
 #[cfg(test)]

@@ -165,3 +165,79 @@ fn failing_clone_on_demand_removes_the_partial_clone() {
     );
     assert_identical(&before, s.path());
 }
+
+/// `chattr +i` makes a file immutable even for root: writing (renaming over) it fails.
+struct Immutable(PathBuf);
+
+impl Immutable {
+    fn new(path: PathBuf) -> Self {
+        let ok = std::process::Command::new(require("chattr"))
+            .arg("+i")
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(ok.success(), "chattr +i {}", path.display());
+        Self(path)
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+#[test]
+fn each_write_step_failing_restores_every_file() {
+    for target in ["pyproject.toml", "docker-compose.hsm.yml", ".hsm/env"] {
+        let s = Scratch::examples();
+        let dir = synced_project_with_change(&s);
+        std::fs::create_dir_all(dir.join(".hsm")).unwrap();
+        std::fs::write(dir.join(".hsm/env"), "OLD=1\n").unwrap();
+        let uv = fake_uv(s.path(), "exit 0");
+        let before = snapshot_tree(&dir);
+        let err = {
+            let _guard = Immutable::new(dir.join(target));
+            fails_with(&run(hsm(&dir).arg("sync").env("HSM_UV", &uv)), 1)
+        };
+        assert!(
+            err.contains(&format!(
+                "write {target} failed; every file hsm touched was restored"
+            )),
+            "{target}:\n{err}"
+        );
+        assert_identical(&before, &dir);
+    }
+}
+
+#[test]
+fn sigint_mid_sync_restores_every_file() {
+    let s = Scratch::examples();
+    let dir = synced_project_with_change(&s);
+    let marker = s.path().join("uv-started");
+    let uv = fake_uv(s.path(), &format!("touch {}\nsleep 30", marker.display()));
+    let before = snapshot_tree(&dir);
+    let mut child = hsm(&dir)
+        .args(["sync", "-q"])
+        .env("HSM_UV", &uv)
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !marker.exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "fake uv never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let k = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(k.success());
+    assert_eq!(child.wait().unwrap().code(), Some(130), "exit 128+SIGINT");
+    assert_identical(&before, &dir);
+}
