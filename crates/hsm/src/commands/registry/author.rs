@@ -1,315 +1,18 @@
-//! `hsm registry …`: inspect and author the shared registry.
+//! Writing registry entries from flags, removing them, and editing group options.
 
 use std::io::IsTerminal as _;
-use std::path::Path;
 
 use hsm_registry::{Kind, Registry};
 use serde_json::{Map, Value, json};
 
-use crate::cli::{
-    RegContainerAdd, RegContainerCmd, RegGroupAdd, RegGroupCmd, RegPackageAdd, RegPackageCmd,
-    RegRemove, RegistryCmd,
-};
+use super::open;
+use super::validate::references_to;
+use crate::cli::{RegContainerAdd, RegGroupAdd, RegPackageAdd, RegRemove};
 use crate::context::Ctx;
 use crate::error::CliError;
 
-/// Opens the registry: of the project when there is one, else from flag/env/`./hsm-registry`.
-/// A broken `hsm.yaml` must not block registry work, so its `registry:` key is only used when
-/// the manifest loads.
-fn open(ctx: &Ctx) -> Result<Registry, CliError> {
-    let (flag, env) = ctx.registry_override();
-    let root = ctx.root().ok();
-    if let (Some(_), Ok(loaded)) = (&root, ctx.load()) {
-        return Ok(loaded.registry);
-    }
-    let base = root.clone().unwrap_or_else(|| ctx.cwd.clone());
-    let (p, origin) = match (flag, env) {
-        (Some(f), _) => (f, "--registry"),
-        (None, Some(e)) => (e, "HSM_REGISTRY_PATH"),
-        _ => (base.join("hsm-registry"), "the default `./hsm-registry`"),
-    };
-    let p = if p.is_absolute() { p } else { ctx.cwd.join(p) };
-    Registry::open(&p, &base, origin).map_err(|e| match e {
-        hsm_registry::RegistryError::Missing { path, origin } => CliError::invalid(format!(
-            "registry directory `{}` does not exist (from {origin})",
-            path.display()
-        ))
-        .hint("pass `--registry DIR`, set HSM_REGISTRY_PATH, or run `hsm init`"),
-        other => CliError::failure(other.to_string()),
-    })
-}
-
-fn description(reg: &Registry, kind: Kind, name: &str) -> Option<String> {
-    match kind {
-        Kind::Package => reg
-            .package(name)
-            .ok()
-            .flatten()
-            .and_then(|e| e.spec.description.clone()),
-        Kind::Container => reg
-            .container(name)
-            .ok()
-            .flatten()
-            .and_then(|e| e.spec.description.clone()),
-        Kind::PackageGroup | Kind::ContainerGroup => reg
-            .group(kind, name)
-            .ok()
-            .flatten()
-            .and_then(|e| e.spec.description.clone()),
-    }
-}
-
-pub fn run(ctx: &Ctx, cmd: RegistryCmd) -> Result<(), CliError> {
-    match cmd {
-        RegistryCmd::List => list(ctx, None),
-        RegistryCmd::Search { query } => list(ctx, Some(&query)),
-        RegistryCmd::Show { name } => show(ctx, &name),
-        RegistryCmd::Validate => validate(ctx),
-        RegistryCmd::Package(RegPackageCmd::Add(a)) => add_package(ctx, &a),
-        RegistryCmd::Package(RegPackageCmd::Remove(r)) => remove(ctx, Kind::Package, &r),
-        RegistryCmd::Container(RegContainerCmd::Add(a)) => add_container(ctx, &a),
-        RegistryCmd::Container(RegContainerCmd::Remove(r)) => remove(ctx, Kind::Container, &r),
-        RegistryCmd::Group(RegGroupCmd::Add(a)) => add_group(ctx, &a),
-        RegistryCmd::Group(RegGroupCmd::Remove(r)) => {
-            let reg = open(ctx)?;
-            let kind = if reg.contains(Kind::PackageGroup, &r.name) {
-                Kind::PackageGroup
-            } else {
-                Kind::ContainerGroup
-            };
-            remove(ctx, kind, &r)
-        }
-        RegistryCmd::Group(RegGroupCmd::AddOption {
-            group,
-            option,
-            description,
-        }) => group_option(ctx, &group, &option, description.as_deref(), true),
-        RegistryCmd::Group(RegGroupCmd::RemoveOption { group, option }) => {
-            group_option(ctx, &group, &option, None, false)
-        }
-    }
-}
-
-fn list(ctx: &Ctx, query: Option<&str>) -> Result<(), CliError> {
-    let reg = open(ctx)?;
-    let q = query.map(str::to_lowercase);
-    let mut out = Map::new();
-    let mut text = String::new();
-    let mut total = 0;
-    for kind in Kind::ALL {
-        let mut items = Vec::new();
-        for name in reg.names(kind) {
-            let desc = description(&reg, kind, name);
-            if let Some(q) = &q
-                && !name.to_lowercase().contains(q.as_str())
-                && !desc
-                    .as_deref()
-                    .unwrap_or("")
-                    .to_lowercase()
-                    .contains(q.as_str())
-            {
-                continue;
-            }
-            items.push((name.to_string(), desc));
-        }
-        total += items.len();
-        if !items.is_empty() {
-            text.push_str(&format!("{}:\n", kind.folder()));
-            for (n, d) in &items {
-                match d {
-                    Some(d) => text.push_str(&format!("  {n:<28} {d}\n")),
-                    None => text.push_str(&format!("  {n}\n")),
-                }
-            }
-        }
-        out.insert(
-            kind.folder().into(),
-            json!(
-                items
-                    .iter()
-                    .map(|(n, d)| json!({"name": n, "description": d}))
-                    .collect::<Vec<_>>()
-            ),
-        );
-    }
-    if ctx.printer.json {
-        ctx.printer.json(&Value::Object(out));
-    } else if total == 0 {
-        ctx.printer.status(&match query {
-            Some(q) => format!("No registry entry matches `{q}`"),
-            None => "The registry is empty".to_string(),
-        });
-    } else {
-        ctx.printer.out(&text);
-    }
-    Ok(())
-}
-
-fn show(ctx: &Ctx, name: &str) -> Result<(), CliError> {
-    let reg = open(ctx)?;
-    let found: Vec<Kind> = Kind::ALL
-        .into_iter()
-        .filter(|k| reg.contains(*k, name))
-        .collect();
-    if found.is_empty() {
-        let all: Vec<&str> = Kind::ALL.iter().flat_map(|k| reg.names(*k)).collect();
-        let mut e = CliError::failure(format!("`{name}` is not in the registry"));
-        if let Some(x) = infra_yaml::did_you_mean(name, all) {
-            e = e.hint(format!("did you mean `{x}`?"));
-        }
-        return Err(e);
-    }
-    let mut entries = Vec::new();
-    let mut text = String::new();
-    for k in found {
-        let path = reg.path_of(k, name);
-        let body = std::fs::read_to_string(&path)
-            .map_err(|e| CliError::failure(format!("cannot read `{}`: {e}", path.display())))?;
-        text.push_str(&format!(
-            "# {} `{name}` — {}\n{body}",
-            k.noun(),
-            reg.display(&path).display()
-        ));
-        entries.push(json!({"kind": k.noun(), "path": reg.display(&path), "text": body}));
-    }
-    if ctx.printer.json {
-        ctx.printer.json(&json!({"name": name, "entries": entries}));
-    } else {
-        ctx.printer.out(&text);
-    }
-    Ok(())
-}
-
-/// Every file parses, and every name it refers to exists.
-fn validate(ctx: &Ctx) -> Result<(), CliError> {
-    let reg = open(ctx)?;
-    let mut problems = reg.validate_all();
-    problems.extend(references(&reg));
-    if !problems.is_empty() {
-        return Err(CliError::problems(problems));
-    }
-    let n: usize = Kind::ALL.iter().map(|k| reg.names(*k).len()).sum();
-    if ctx.printer.json {
-        ctx.printer.json(&json!({"ok": true, "entries": n}));
-    } else {
-        ctx.printer
-            .success(&format!("Registry is valid ({n} entries)"));
-    }
-    Ok(())
-}
-
-/// Dangling references: implies targets and group options that do not exist.
-fn references(reg: &Registry) -> Vec<infra_yaml::YamlError> {
-    use hsm_schema::Implication;
-    let mut out = Vec::new();
-    let check = |imp: &hsm_schema::Implies,
-                 file: &Path,
-                 base: &str,
-                 index: &infra_yaml::PathIndex,
-                 out: &mut Vec<infra_yaml::YamlError>| {
-        for i in &imp.0 {
-            let key = format!("{base}implies.{}", i.target().key());
-            let missing = match i {
-                Implication::Container { name, .. } => {
-                    (!reg.contains(Kind::Container, name)).then(|| (Kind::Container, name.clone()))
-                }
-                Implication::Package { name, .. } => {
-                    (!reg.contains(Kind::Package, name)).then(|| (Kind::Package, name.clone()))
-                }
-                Implication::Group {
-                    container, options, ..
-                } => {
-                    let k = if *container {
-                        Kind::Container
-                    } else {
-                        Kind::Package
-                    };
-                    options
-                        .iter()
-                        .find(|o| !reg.contains(k, o))
-                        .map(|o| (k, o.clone()))
-                }
-            };
-            if let Some((k, n)) = missing {
-                out.push(
-                    infra_yaml::YamlError::new(
-                        file,
-                        format!("implies {} `{n}`, which is not in the registry", k.noun()),
-                    )
-                    .at(index.locate(&key))
-                    .key(key)
-                    .maybe_hint(reg.suggest(k, &n).map(|s| format!("did you mean `{s}`?"))),
-                );
-            }
-        }
-    };
-    for n in reg.names(Kind::Package) {
-        if let Ok(Some(e)) = reg.package(n) {
-            check(&e.spec.implies, &e.display, "", &e.index, &mut out);
-        }
-    }
-    for n in reg.names(Kind::Container) {
-        if let Ok(Some(e)) = reg.container(n) {
-            check(&e.spec.implies, &e.display, "", &e.index, &mut out);
-            for (i, d) in e.spec.dependencies.iter().enumerate() {
-                if !reg.contains(Kind::Package, d) {
-                    let key = format!("dependencies[{i}]");
-                    out.push(
-                        e.error(
-                            &key,
-                            format!("dependency `{d}` is not a package in the registry"),
-                        )
-                        .maybe_hint(
-                            reg.suggest(Kind::Package, d)
-                                .map(|s| format!("did you mean `{s}`?")),
-                        ),
-                    );
-                }
-            }
-        }
-    }
-    for gk in [Kind::PackageGroup, Kind::ContainerGroup] {
-        let ck = if gk == Kind::PackageGroup {
-            Kind::Package
-        } else {
-            Kind::Container
-        };
-        for n in reg.names(gk) {
-            if let Ok(Some(e)) = reg.group(gk, n) {
-                for (i, o) in e.spec.options.iter().enumerate() {
-                    if !reg.contains(ck, &o.name) {
-                        let key = format!("options[{i}].name");
-                        out.push(
-                            e.error(
-                                &key,
-                                format!(
-                                    "option `{}` is not a {} in the registry",
-                                    o.name,
-                                    ck.noun()
-                                ),
-                            )
-                            .maybe_hint(
-                                reg.suggest(ck, &o.name)
-                                    .map(|s| format!("did you mean `{s}`?")),
-                            ),
-                        );
-                    }
-                    check(
-                        &o.implies,
-                        &e.display,
-                        &format!("options[{i}]."),
-                        &e.index,
-                        &mut out,
-                    );
-                }
-            }
-        }
-    }
-    out
-}
-
 /// The entry name from the command line, or asked for when a person is at the terminal.
-fn name_or_prompt(name: Option<&str>, what: &str) -> Result<String, CliError> {
+pub(super) fn name_or_prompt(name: Option<&str>, what: &str) -> Result<String, CliError> {
     if let Some(n) = name {
         return Ok(n.to_string());
     }
@@ -330,7 +33,7 @@ fn name_or_prompt(name: Option<&str>, what: &str) -> Result<String, CliError> {
     Ok(n)
 }
 
-fn key_values(list: &[String], flag: &str) -> Result<Map<String, Value>, CliError> {
+pub(super) fn key_values(list: &[String], flag: &str) -> Result<Map<String, Value>, CliError> {
     let mut m = Map::new();
     for kv in list {
         let (k, v) = kv
@@ -344,7 +47,7 @@ fn key_values(list: &[String], flag: &str) -> Result<Map<String, Value>, CliErro
     Ok(m)
 }
 
-fn implies(list: &[String]) -> Result<Map<String, Value>, CliError> {
+pub(super) fn implies(list: &[String]) -> Result<Map<String, Value>, CliError> {
     let mut m = Map::new();
     for spec in list {
         let bad = || {
@@ -388,7 +91,7 @@ fn implies(list: &[String]) -> Result<Map<String, Value>, CliError> {
     Ok(m)
 }
 
-fn write_entry(
+pub(super) fn write_entry(
     ctx: &Ctx,
     reg: &Registry,
     kind: Kind,
@@ -440,7 +143,7 @@ fn write_entry(
     Ok(())
 }
 
-fn add_package(ctx: &Ctx, a: &RegPackageAdd) -> Result<(), CliError> {
+pub(super) fn add_package(ctx: &Ctx, a: &RegPackageAdd) -> Result<(), CliError> {
     let reg = open(ctx)?;
     let name = name_or_prompt(a.name.as_deref(), "package")?;
     let mut doc = Map::new();
@@ -508,7 +211,7 @@ fn add_package(ctx: &Ctx, a: &RegPackageAdd) -> Result<(), CliError> {
     write_entry(ctx, &reg, Kind::Package, &name, a.force, Value::Object(doc))
 }
 
-fn add_container(ctx: &Ctx, a: &RegContainerAdd) -> Result<(), CliError> {
+pub(super) fn add_container(ctx: &Ctx, a: &RegContainerAdd) -> Result<(), CliError> {
     let reg = open(ctx)?;
     let name = name_or_prompt(a.name.as_deref(), "container")?;
     let mut doc = Map::new();
@@ -642,7 +345,7 @@ fn add_container(ctx: &Ctx, a: &RegContainerAdd) -> Result<(), CliError> {
     )
 }
 
-fn add_group(ctx: &Ctx, a: &RegGroupAdd) -> Result<(), CliError> {
+pub(super) fn add_group(ctx: &Ctx, a: &RegGroupAdd) -> Result<(), CliError> {
     let reg = open(ctx)?;
     let name = name_or_prompt(a.name.as_deref(), "group")?;
     let (kind, ckind, type_name) = match a.kind {
@@ -699,7 +402,7 @@ fn add_group(ctx: &Ctx, a: &RegGroupAdd) -> Result<(), CliError> {
     write_entry(ctx, &reg, kind, &name, a.force, Value::Object(doc))
 }
 
-fn remove(ctx: &Ctx, kind: Kind, r: &RegRemove) -> Result<(), CliError> {
+pub(super) fn remove(ctx: &Ctx, kind: Kind, r: &RegRemove) -> Result<(), CliError> {
     let reg = open(ctx)?;
     if !reg.contains(kind, &r.name) {
         let mut e = CliError::failure(format!(
@@ -758,82 +461,7 @@ fn remove(ctx: &Ctx, kind: Kind, r: &RegRemove) -> Result<(), CliError> {
     Ok(())
 }
 
-fn references_to(reg: &Registry, kind: Kind, name: &str) -> Vec<String> {
-    use hsm_schema::{Implication, Implies};
-    let hits = |imp: &Implies| {
-        imp.0.iter().any(|i| match (i, kind) {
-            (Implication::Container { name: n, .. }, Kind::Container)
-            | (Implication::Package { name: n, .. }, Kind::Package) => n == name,
-            (
-                Implication::Group {
-                    container: true,
-                    options,
-                    ..
-                },
-                Kind::Container,
-            )
-            | (
-                Implication::Group {
-                    container: false,
-                    options,
-                    ..
-                },
-                Kind::Package,
-            ) => options.iter().any(|o| o == name),
-            (
-                Implication::Group {
-                    container: true,
-                    group,
-                    ..
-                },
-                Kind::ContainerGroup,
-            )
-            | (
-                Implication::Group {
-                    container: false,
-                    group,
-                    ..
-                },
-                Kind::PackageGroup,
-            ) => group == name,
-            _ => false,
-        })
-    };
-    let mut out = Vec::new();
-    for n in reg.names(Kind::Package) {
-        if let Ok(Some(e)) = reg.package(n)
-            && hits(&e.spec.implies)
-        {
-            out.push(format!("`{}`", e.display.display()));
-        }
-    }
-    for n in reg.names(Kind::Container) {
-        if let Ok(Some(e)) = reg.container(n)
-            && (hits(&e.spec.implies)
-                || (kind == Kind::Package && e.spec.dependencies.iter().any(|d| d == name)))
-        {
-            out.push(format!("`{}`", e.display.display()));
-        }
-    }
-    for gk in [Kind::PackageGroup, Kind::ContainerGroup] {
-        let opt_kind = if gk == Kind::PackageGroup {
-            Kind::Package
-        } else {
-            Kind::Container
-        };
-        for n in reg.names(gk) {
-            if let Ok(Some(e)) = reg.group(gk, n)
-                && ((opt_kind == kind && e.spec.options.iter().any(|o| o.name == name))
-                    || e.spec.options.iter().any(|o| hits(&o.implies)))
-            {
-                out.push(format!("`{}`", e.display.display()));
-            }
-        }
-    }
-    out
-}
-
-fn group_option(
+pub(super) fn group_option(
     ctx: &Ctx,
     group: &str,
     option: &str,
