@@ -30,8 +30,6 @@ impl<T> Entry<T> {
 
     /// A located error about `key` in this file.
     pub fn error(&self, key: &str, message: impl Into<String>) -> YamlError {
-        YamlError::new(&self.display, message)
-            .at(self.loc(key))
-            .key(key)
+        self.index.error(&self.display, key, message)
     }
 }

@@ -61,9 +61,7 @@ impl ProjectFile {
 
     /// A located error about `key`.
     pub fn error(&self, key: &str, message: impl Into<String>) -> YamlError {
-        YamlError::new(&self.display, message)
-            .at(self.loc(key))
-            .key(key)
+        self.index.error(&self.display, key, message)
     }
 
     /// The project name: `project.name`, else the directory name.

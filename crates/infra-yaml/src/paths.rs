@@ -61,6 +61,18 @@ impl PathIndex {
         }
     }
 
+    /// A located error about `key` in `file` (the file this index was built from).
+    pub fn error(
+        &self,
+        file: &std::path::Path,
+        key: &str,
+        message: impl Into<String>,
+    ) -> crate::YamlError {
+        crate::YamlError::new(file, message)
+            .at(self.locate(key))
+            .key(key)
+    }
+
     /// Where the value of `path` starts (for scalars: the scalar itself).
     pub fn value(&self, path: &str) -> Option<Loc> {
         self.maps()

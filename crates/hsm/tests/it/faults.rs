@@ -102,51 +102,6 @@ fn unwritable_target_restores_every_file() {
 }
 
 #[test]
-fn sigterm_mid_sync_restores_every_file_and_stops_the_tool() {
-    let s = Scratch::examples();
-    let dir = synced_project_with_change(&s);
-    let marker = s.path().join("uv-started");
-    let finished = s.path().join("uv-finished");
-    let uv = fake_uv(
-        s.path(),
-        &format!(
-            "touch {}\nsleep 30\ntouch {}",
-            marker.display(),
-            finished.display()
-        ),
-    );
-    let before = snapshot_tree(&dir);
-    let mut child = hsm(&dir)
-        .args(["sync", "-q"])
-        .env("HSM_UV", &uv)
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while !marker.exists() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "fake uv never started"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let pid = child.id().to_string();
-    let k = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
-    assert!(k.success());
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(143), "exit 128+SIGTERM");
-    assert!(
-        start.elapsed() < Duration::from_secs(10),
-        "hsm stopped promptly"
-    );
-    std::thread::sleep(Duration::from_millis(100));
-    assert!(!finished.exists(), "the tool was stopped too");
-    assert_identical(&before, &dir);
-}
-
-#[test]
 fn failing_clone_on_demand_removes_the_partial_clone() {
     let s = Scratch::examples();
     s.write("registry/packages/cloned.yaml", "name: cloned\nsources:\n  dev:\n    type: local\n    path: ../../packages/cloned\n    git: {url: \"file:///nonexistent/repo.git\"}\n");
@@ -213,12 +168,21 @@ fn each_write_step_failing_restores_every_file() {
     }
 }
 
-#[test]
-fn sigint_mid_sync_restores_every_file() {
+/// Sends `signal` to hsm while (fake) uv runs: hsm exits 128+signal, stops the tool, and
+/// every file is byte-identical afterwards.
+fn interrupted_mid_sync(signal: &str, code: i32) {
     let s = Scratch::examples();
     let dir = synced_project_with_change(&s);
     let marker = s.path().join("uv-started");
-    let uv = fake_uv(s.path(), &format!("touch {}\nsleep 30", marker.display()));
+    let finished = s.path().join("uv-finished");
+    let uv = fake_uv(
+        s.path(),
+        &format!(
+            "touch {}\nsleep 30\ntouch {}",
+            marker.display(),
+            finished.display()
+        ),
+    );
     let before = snapshot_tree(&dir);
     let mut child = hsm(&dir)
         .args(["sync", "-q"])
@@ -234,10 +198,31 @@ fn sigint_mid_sync_restores_every_file() {
         std::thread::sleep(Duration::from_millis(20));
     }
     let k = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .arg(format!("-{signal}"))
+        .arg(child.id().to_string())
         .status()
         .unwrap();
     assert!(k.success());
-    assert_eq!(child.wait().unwrap().code(), Some(130), "exit 128+SIGINT");
+    assert_eq!(
+        child.wait().unwrap().code(),
+        Some(code),
+        "exit 128+SIG{signal}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "hsm stopped promptly"
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(!finished.exists(), "the tool was stopped too");
     assert_identical(&before, &dir);
+}
+
+#[test]
+fn sigterm_mid_sync_restores_every_file_and_stops_the_tool() {
+    interrupted_mid_sync("TERM", 143);
+}
+
+#[test]
+fn sigint_mid_sync_restores_every_file() {
+    interrupted_mid_sync("INT", 130);
 }
