@@ -38,6 +38,17 @@ pub fn apply(
     opts: &ApplyOptions<'_>,
 ) -> Result<Outcome, SyncError> {
     let root = plan.root.as_path();
+    // One writer per project: the manifest itself is the lock file (nothing is created).
+    let _lock = match infra_fs::FileLock::try_exclusive(&root.join("hsm.yaml")) {
+        Ok(Some(lock)) => lock,
+        Ok(None) => return Err(SyncError::Busy),
+        Err(e) => {
+            return Err(SyncError::Step {
+                step: "lock hsm.yaml".into(),
+                source: e.into(),
+            });
+        }
+    };
     let mut tx = Transaction::new();
     let mut outcome = Outcome {
         written: Vec::new(),

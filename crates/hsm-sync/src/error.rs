@@ -54,6 +54,9 @@ pub enum SyncError {
         /// Restore failures.
         errors: Vec<FsError>,
     },
+    /// Another hsm process is applying a plan to this project.
+    #[error("another hsm process is changing this project (it holds the lock on `hsm.yaml`)")]
+    Busy,
     /// Stopped by SIGINT/SIGTERM; everything was rolled back.
     #[error("interrupted by signal {signal} during {step}; every file was restored")]
     Interrupted {

@@ -230,6 +230,7 @@ impl From<SyncError> for CliError {
                 c.causes = causes;
                 c
             }
+            SyncError::Busy => CliError::failure(e.to_string()).hint("wait for the other `hsm sync` to finish, then run it again"),
             SyncError::Interrupted { signal, ref step } => {
                 let mut c = CliError::failure(format!("interrupted (signal {signal}) during {step}; every file hsm touched was restored"));
                 c.code = 128u8.saturating_add(u8::try_from(signal).unwrap_or(0));

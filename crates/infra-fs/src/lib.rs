@@ -11,10 +11,12 @@
 
 mod atomic;
 mod error;
+mod lock;
 mod paths;
 mod transaction;
 
 pub use atomic::{read_optional, write_atomic};
 pub use error::FsError;
+pub use lock::FileLock;
 pub use paths::{normalize, relative_to};
 pub use transaction::Transaction;

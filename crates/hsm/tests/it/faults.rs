@@ -226,3 +226,30 @@ fn sigterm_mid_sync_restores_every_file_and_stops_the_tool() {
 fn sigint_mid_sync_restores_every_file() {
     interrupted_mid_sync("INT", 130);
 }
+
+#[test]
+fn a_second_sync_in_the_same_project_is_refused_while_one_runs() {
+    let s = Scratch::examples();
+    let dir = synced_project_with_change(&s);
+    // The lock holder is `sleep` itself (exec), so killing it releases the lock.
+    require("flock");
+    let mut holder = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "exec 9<'{}'; flock 9 && exec sleep 30",
+            dir.join("hsm.yaml").display()
+        ))
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let before = snapshot_tree(&dir);
+    let err = fails_with(&run(hsm(&dir).arg("sync").env("HSM_UV", "true")), 1);
+    let _ = holder.kill();
+    let _ = holder.wait();
+    assert!(
+        err.contains("another hsm process is changing this project"),
+        "{err}"
+    );
+    assert_identical(&before, &dir);
+    ok(&run(hsm(&dir).args(["sync", "-q"]).env("HSM_UV", "true")));
+}
