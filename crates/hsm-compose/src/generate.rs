@@ -39,10 +39,14 @@ pub enum ComposeError {
 
 /// Generates the compose document for the managed containers of `stack`, or `None` when
 /// there are none (the file is then removed). `root` is the directory holding the file.
+///
+/// Each service receives the connection variables of the services it implies; with
+/// `all_connections` (`env: {connections: all}` in hsm.yaml) those of every other service.
 pub fn generate(
     stack: &Stack<'_>,
     root: &Path,
     version: &str,
+    all_connections: bool,
 ) -> Result<Option<String>, ComposeError> {
     let managed: Vec<&ResolvedContainer<'_>> =
         stack.containers.iter().filter(|c| c.in_compose()).collect();
@@ -52,7 +56,7 @@ pub fn generate(
     let mut services = Map::new();
     let mut named_volumes: BTreeSet<String> = BTreeSet::new();
     for c in &managed {
-        let svc = service(c, stack, root, &mut named_volumes)?;
+        let svc = service(c, stack, root, all_connections, &mut named_volumes)?;
         services.insert(c.name.clone(), svc);
     }
     let mut doc = Map::new();
@@ -80,6 +84,7 @@ fn service(
     c: &ResolvedContainer<'_>,
     stack: &Stack<'_>,
     root: &Path,
+    all_connections: bool,
     named_volumes: &mut BTreeSet<String>,
 ) -> Result<Value, ComposeError> {
     let spec = c.spec;
@@ -180,11 +185,21 @@ fn service(
         }
     }
     // Connection env of the services this one implies.
-    for dep in &c.depends_on {
-        if let Some(d) = stack.container(dep) {
-            for var in connection_vars(d) {
-                env.entry(var.name).or_insert(var.network);
-            }
+    let consumed: Vec<&ResolvedContainer<'_>> = if all_connections {
+        stack
+            .containers
+            .iter()
+            .filter(|d| d.name != c.name)
+            .collect()
+    } else {
+        c.depends_on
+            .iter()
+            .filter_map(|d| stack.container(d))
+            .collect()
+    };
+    for d in consumed {
+        for var in connection_vars(d) {
+            env.entry(var.name).or_insert(var.network);
         }
     }
     let command = profile

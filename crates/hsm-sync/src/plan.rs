@@ -207,7 +207,13 @@ pub fn plan<'r>(
     if let Err(mut p) = check_vars(&uses, &loaded.env) {
         problems.append(&mut p);
     }
-    let compose = hsm_compose::generate(&stack, root, version).unwrap_or_else(|e| {
+    let compose = hsm_compose::generate(
+        &stack,
+        root,
+        version,
+        loaded.project.manifest.env.connections == hsm_schema::ConnectionScope::All,
+    )
+    .unwrap_or_else(|e| {
         problems.push(compose_problem(e));
         None
     });

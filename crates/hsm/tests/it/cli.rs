@@ -415,3 +415,35 @@ fn json_output_of_list() {
     let json = ok(&run(hsm(&dir).args(["list", "--json"])));
     insta::assert_snapshot!("hybrid_stack_list_json", json);
 }
+
+#[test]
+fn connection_scope_all_gives_every_service_every_connection() {
+    let s = Scratch::examples();
+    let dir = s.path().join("projects/all");
+    std::fs::create_dir_all(&dir).unwrap();
+    let manifest = "registry: ../../registry\nservices:\n  containers: [redis, mysql]\n";
+    std::fs::write(dir.join("hsm.yaml"), manifest).unwrap();
+    ok(&run(hsm(&dir).args(["sync", "-q"]).env("HSM_UV", "true")));
+    let compose = read(&dir.join("docker-compose.hsm.yml"));
+    assert!(
+        !compose.contains("MYSQL_HOST"),
+        "by default only consumers:\n{compose}"
+    );
+    std::fs::write(
+        dir.join("hsm.yaml"),
+        format!("env: {{connections: all}}\n{manifest}"),
+    )
+    .unwrap();
+    ok(&run(hsm(&dir).args(["sync", "-q"]).env("HSM_UV", "true")));
+    let compose = read(&dir.join("docker-compose.hsm.yml"));
+    assert!(
+        compose.contains("MYSQL_HOST: mysql") && compose.contains("REDIS_HOST: redis"),
+        "{compose}"
+    );
+    let env = read(&dir.join(".hsm/env"));
+    assert!(
+        env.contains("MYSQL_HOST=127.0.0.1") && env.contains("REDIS_PORT=6379"),
+        "{env}"
+    );
+    compose_config(&dir, &["docker-compose.hsm.yml"]);
+}
