@@ -253,3 +253,17 @@ fn a_second_sync_in_the_same_project_is_refused_while_one_runs() {
     assert_identical(&before, &dir);
     ok(&run(hsm(&dir).args(["sync", "-q"]).env("HSM_UV", "true")));
 }
+
+#[test]
+fn missing_uv_is_explained_and_nothing_changes() {
+    let s = Scratch::examples();
+    let dir = synced_project_with_change(&s);
+    let before = snapshot_tree(&dir);
+    let err = fails_with(
+        &run(hsm(&dir).arg("sync").env("HSM_UV", "/nonexistent/uv")),
+        1,
+    );
+    assert!(err.contains("`/nonexistent/uv` was not found"), "{err}");
+    assert!(err.contains("pip install uv"), "{err}");
+    assert_identical(&before, &dir);
+}

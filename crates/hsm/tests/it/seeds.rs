@@ -187,6 +187,27 @@ fn case_5_zero_leak_secrets() {
     let (compose, _py, env) = sync(&s, "zero-leak");
     let dir = s.project("zero-leak");
     insta::assert_snapshot!("zero_leak_compose", strip_version(&compose));
+    // No secret value in anything hsm prints: plan (text and JSON), a verbose re-sync, list.
+    std::fs::remove_file(dir.join(".hsm/env")).unwrap();
+    for args in [
+        &["plan"][..],
+        &["plan", "--json"],
+        &["sync", "-v"],
+        &["list", "--json"],
+        &["check", "--offline"],
+    ] {
+        let out = run(hsm(&dir).args(args));
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "{args:?}: {text}");
+        assert!(
+            !text.contains("s3cr3t"),
+            "{args:?} printed a secret:\n{text}"
+        );
+    }
     assert!(
         compose.contains("DB_PASSWORD: ${NEO4J_PROD_PASSWORD}"),
         "{compose}"
