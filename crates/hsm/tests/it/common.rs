@@ -10,9 +10,11 @@ pub fn examples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
 }
 
-/// Copies a directory tree.
+/// Copies a directory tree, leaving out what a sync generates (in case the examples were
+/// synced in place): environments, locks, `.hsm/`, and a project's `pyproject.toml`.
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
+    let is_project = from.join("hsm.yaml").is_file();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
         let p = e.path();
@@ -24,6 +26,7 @@ pub fn copy_tree(from: &Path, to: &Path) {
             || name == ".hsm"
             || name == "__pycache__"
             || name == "docker-compose.hsm.yml"
+            || (is_project && name == "pyproject.toml")
         {
             continue;
         }
