@@ -241,7 +241,22 @@ fn a_second_sync_in_the_same_project_is_refused_while_one_runs() {
         ))
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    // Wait until the lock is really held (`flock -n` fails then).
+    let start = Instant::now();
+    while std::process::Command::new("flock")
+        .args(["-n"])
+        .arg(dir.join("hsm.yaml"))
+        .arg("true")
+        .status()
+        .unwrap()
+        .success()
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the holder never took the lock"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let before = snapshot_tree(&dir);
     let err = fails_with(&run(hsm(&dir).arg("sync").env("HSM_UV", "true")), 1);
     let _ = holder.kill();
