@@ -92,7 +92,13 @@ pub fn run(ctx: &Ctx, verb: &str, args: &ComposeArgs) -> Result<(), CliError> {
     let mut cmd = base_command(ctx, &root)?;
     cmd = cmd.arg(verb).args(&args.args);
     ctx.printer.status(&format!("$ {}", cmd.display()));
-    infra_process::run(&cmd, infra_process::Output::Inherit, &ctx.interrupt)
-        .map_err(|e| CliError::failure(e.to_string()))?;
+    // The terminal's Ctrl-C reaches Compose directly (same process group) and Compose decides
+    // what to do with it (`up` stops the stack gracefully); hsm only waits for it.
+    infra_process::run(
+        &cmd,
+        infra_process::Output::Inherit,
+        &infra_process::Interrupt::none(),
+    )
+    .map_err(|e| CliError::failure(e.to_string()))?;
     Ok(())
 }

@@ -65,11 +65,25 @@ pub fn run(ctx: &Ctx, args: &RunArgs) -> Result<(), CliError> {
             cmd = cmd.env("PATH", joined).env("VIRTUAL_ENV", &venv);
         }
     }
-    match infra_process::run(&cmd, infra_process::Output::Inherit, &ctx.interrupt) {
+    // Ctrl-C reaches the command directly; a REPL or server handles it as it would without
+    // hsm, which only waits and passes the exit status on.
+    match infra_process::run(
+        &cmd,
+        infra_process::Output::Inherit,
+        &infra_process::Interrupt::none(),
+    ) {
         Ok(_) => Ok(()),
         Err(infra_process::ProcessError::Failed { code: Some(c), .. }) => {
             let mut e = CliError::failure(format!("`{}` exited with status {c}", args.command[0]));
             e.code = u8::try_from(c).unwrap_or(1);
+            Err(e)
+        }
+        Err(infra_process::ProcessError::Failed {
+            signal: Some(sig), ..
+        }) => {
+            let mut e =
+                CliError::failure(format!("`{}` was stopped by signal {sig}", args.command[0]));
+            e.code = 128u8.saturating_add(u8::try_from(sig).unwrap_or(0));
             Err(e)
         }
         Err(e) => Err(CliError::failure(e.to_string())),

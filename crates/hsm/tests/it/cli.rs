@@ -401,6 +401,12 @@ fn env_and_run_use_the_generated_environment() {
         .env_remove("QDRANT_API_KEY")));
     assert_eq!(out.trim(), "s3cr3t-qdrant-key");
     let out = run(hsm(&dir).args(["run", "--", "sh", "-c", "exit 7"]));
+    let killed = run(hsm(&dir).args(["run", "--", "sh", "-c", "kill -TERM $$"]));
+    assert_eq!(
+        killed.status.code(),
+        Some(143),
+        "a signal becomes 128+signal"
+    );
     assert_eq!(
         out.status.code(),
         Some(7),
