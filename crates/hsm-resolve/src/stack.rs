@@ -151,6 +151,8 @@ pub struct ResolvedGroup {
 pub struct AutoChange {
     /// What was added or selected.
     pub what: String,
+    /// The component it concerns.
+    pub subject: (CompKind, String),
     /// The chain responsible.
     pub via: Via,
 }

@@ -24,6 +24,11 @@ impl<'r> Resolver<'_, 'r> {
             self.edges.insert((imp.clone(), key.clone()));
         }
         if let Some(c) = self.comps.get_mut(&key) {
+            // hsm.yaml asking for it by name is the better explanation than an implication
+            // that happened to be processed first.
+            if via.is_from_manifest() && !c.via.is_from_manifest() {
+                c.via = via.clone();
+            }
             if let Some(imp) = &implier {
                 c.consumers.insert(imp.1.clone());
             }
@@ -84,6 +89,7 @@ impl<'r> Resolver<'_, 'r> {
         if !via.is_direct() && !via.chain.iter().any(|s| s.contains("option")) {
             self.auto.push(AutoChange {
                 what: format!("added {kind} `{name}`"),
+                subject: key.clone(),
                 via: via.clone(),
             });
         }

@@ -152,7 +152,16 @@ impl<'r> Resolver<'_, 'r> {
             packages,
             containers,
             groups,
-            auto: std::mem::take(&mut self.auto),
+            auto: {
+                // Only what hsm.yaml does not ask for itself is an automatic change.
+                let mut auto = std::mem::take(&mut self.auto);
+                auto.retain(|a| {
+                    self.comps
+                        .get(&a.subject)
+                        .is_none_or(|c| !c.via.is_from_manifest())
+                });
+                auto
+            },
         })
     }
 

@@ -138,6 +138,7 @@ impl<'r> Resolver<'_, 'r> {
         if !via.is_direct() && !in_manifest {
             self.auto.push(AutoChange {
                 what: format!("selected `{option}` in {kind_word} `{group}`"),
+                subject: (comp_kind(container), option.clone()),
                 via: via.clone(),
             });
         }
