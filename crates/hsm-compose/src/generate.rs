@@ -341,11 +341,8 @@ pub(crate) fn substitute_params(
         return Ok(text.to_string());
     }
     let t = infra_interp::parse(text).map_err(|e| e.to_string())?;
-    let lookup = |name: &str| -> Option<String> {
-        let key = name.strip_prefix("HSM_MERGED_PARAMS.")?;
-        Some(params.get(key).map(|v| v.join(",")).unwrap_or_default())
-    };
-    t.render_only(&lookup).map_err(|e| e.to_string())
+    t.render_only(&|name| hsm_resolve::merged_param(params, name))
+        .map_err(|e| e.to_string())
 }
 
 /// Rewrites the host side of a bind mount written relative to the registry file so it is

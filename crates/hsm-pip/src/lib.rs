@@ -454,17 +454,21 @@ mod tests {
         ));
     }
 
+    fn quiet_ctx<'a>(root: &'a Path, interrupt: &'a Interrupt) -> InstallCtx<'a> {
+        InstallCtx {
+            root,
+            frozen: false,
+            interrupt,
+            quiet: true,
+            env: &[],
+        }
+    }
+
     #[test]
     fn install_without_requirements_file_explains() {
         let dir = tempfile::tempdir().unwrap();
         let interrupt = Interrupt::none();
-        let ctx = InstallCtx {
-            root: dir.path(),
-            frozen: false,
-            interrupt: &interrupt,
-            quiet: true,
-            env: &[],
-        };
+        let ctx = quiet_ctx(dir.path(), &interrupt);
         let err = PipAdapter::with_python("no-such-python-4711")
             .install(&ctx)
             .unwrap_err();
@@ -481,13 +485,7 @@ mod tests {
         write(dir.path(), REQUIREMENTS_FILE, "x==1\n").unwrap();
         let interrupt = Interrupt::none();
         interrupt.trigger(2);
-        let ctx = InstallCtx {
-            root: dir.path(),
-            frozen: false,
-            interrupt: &interrupt,
-            quiet: true,
-            env: &[],
-        };
+        let ctx = quiet_ctx(dir.path(), &interrupt);
         let err = PipAdapter::with_python("python3")
             .install(&ctx)
             .unwrap_err();

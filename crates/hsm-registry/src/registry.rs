@@ -148,6 +148,13 @@ impl Registry {
         }
     }
 
+    /// Every package and container name (for "did you mean" over both kinds).
+    pub fn component_names(&self) -> Vec<&str> {
+        let mut all = self.names(Kind::Package);
+        all.extend(self.names(Kind::Container));
+        all
+    }
+
     /// Whether an entry exists.
     pub fn contains(&self, kind: Kind, name: &str) -> bool {
         match kind {

@@ -20,6 +20,19 @@ pub struct ConnVar {
     pub local: Option<String>,
 }
 
+/// The variable prefix under which implication params are substituted.
+pub const MERGED_PARAMS_PREFIX: &str = "HSM_MERGED_PARAMS.";
+
+/// The value of `${HSM_MERGED_PARAMS.<key>}`: the merged values joined with `,` (empty when
+/// nothing sets the param). `None` for any other variable name.
+pub fn merged_param(
+    params: &std::collections::BTreeMap<String, Vec<String>>,
+    var: &str,
+) -> Option<String> {
+    let key = var.strip_prefix(MERGED_PARAMS_PREFIX)?;
+    Some(params.get(key).map(|v| v.join(",")).unwrap_or_default())
+}
+
 /// `graph-builder-service` → `GRAPH_BUILDER_SERVICE`.
 pub fn env_prefix(name: &str) -> String {
     name.chars()

@@ -17,7 +17,10 @@ mod resolver;
 mod stack;
 mod via;
 
-pub use connections::{ConnVar, connection_vars, effective_ports, env_prefix, split_port};
+pub use connections::{
+    ConnVar, MERGED_PARAMS_PREFIX, connection_vars, effective_ports, env_prefix, merged_param,
+    split_port,
+};
 pub use infra_fs::{normalize, relative_to};
 
 /// Resolves a path written in a registry file (relative to that file's directory).

@@ -53,15 +53,31 @@ fn from_variables(text: &str) -> bool {
     infra_interp::parse(text).is_ok_and(|t| !t.vars().is_empty())
 }
 
+/// Fully interpolates `text`, written at `key` of `file`, with `lookup`; problems are located
+/// errors (the position comes from `index` when given).
+pub(crate) fn render_with(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    file: &std::path::Path,
+    index: Option<&infra_yaml::PathIndex>,
+    key: &str,
+) -> Result<String, YamlError> {
+    let err = |m: String| {
+        YamlError::new(file, m)
+            .at(index.and_then(|i| i.locate(key)))
+            .key(key)
+    };
+    let t = infra_interp::parse(text).map_err(|e| err(e.to_string()))?;
+    t.render(lookup).map_err(|e| err(e.to_string()))
+}
+
 fn render(
     text: &str,
     env: &EnvSource,
     file: &std::path::Path,
     key: &str,
 ) -> Result<String, YamlError> {
-    let t = infra_interp::parse(text).map_err(|e| YamlError::new(file, e.to_string()).key(key))?;
-    t.render(&|n| env.get(n))
-        .map_err(|e| YamlError::new(file, e.to_string()).key(key))
+    render_with(text, &|n| env.get(n), file, None, key)
 }
 
 /// The variables of `.hsm/env`.

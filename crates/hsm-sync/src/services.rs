@@ -11,11 +11,12 @@ use std::path::{Path, PathBuf};
 
 use hsm_adapter::Requirement;
 use hsm_registry::Registry;
-use hsm_resolve::{ResolvedContainer, from_registry, relative_to};
+use hsm_resolve::{ResolvedContainer, from_registry, merged_param, relative_to};
 use hsm_schema::ContainerSource;
 use infra_interp::EnvSource;
 use infra_yaml::YamlError;
 
+use crate::envfile::render_with;
 use crate::requirements::{PackageRef, requirement};
 
 /// One isolated uv service to install.
@@ -43,17 +44,8 @@ fn render(
     key: &str,
     text: &str,
 ) -> Result<String, YamlError> {
-    let err = |m: String| {
-        YamlError::new(&c.registry_file, m)
-            .at(c.index.locate(key))
-            .key(key)
-    };
-    let t = infra_interp::parse(text).map_err(|e| err(e.to_string()))?;
-    t.render(&|n| match n.strip_prefix("HSM_MERGED_PARAMS.") {
-        Some(p) => Some(c.params.get(p).map(|v| v.join(",")).unwrap_or_default()),
-        None => env.get(n),
-    })
-    .map_err(|e| err(e.to_string()))
+    let lookup = |n: &str| merged_param(&c.params, n).or_else(|| env.get(n));
+    render_with(text, &lookup, &c.registry_file, Some(c.index), key)
 }
 
 /// Plans one service.

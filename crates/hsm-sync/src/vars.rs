@@ -33,7 +33,7 @@ fn scan(out: &mut Vec<Usage>, (file, index): (&PathBuf, &PathIndex), key: String
         return;
     };
     for v in t.vars() {
-        if v.name.starts_with("HSM_MERGED_PARAMS.") {
+        if v.name.starts_with(hsm_resolve::MERGED_PARAMS_PREFIX) {
             continue;
         }
         out.push(Usage {

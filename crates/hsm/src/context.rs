@@ -110,6 +110,11 @@ impl Ctx {
         })
     }
 
+    /// The adapter that installs isolated uv services (`runtime: uv`).
+    pub fn service_adapter(&self) -> Box<dyn PackageAdapter> {
+        crate::adapters::for_services(VERSION)
+    }
+
     /// Resolves and plans, with the project's adapter and the uv-services adapter.
     pub fn plan<'r>(
         &self,
@@ -117,7 +122,7 @@ impl Ctx {
         adapter: &dyn PackageAdapter,
     ) -> Result<hsm_sync::SyncPlan<'r>, CliError> {
         let t = std::time::Instant::now();
-        let services = crate::adapters::for_services(VERSION);
+        let services = self.service_adapter();
         let plan = hsm_sync::plan(loaded, adapter, services.as_ref(), VERSION)?;
         self.printer.debug(&format!(
             "resolved and planned in {:.1} ms",

@@ -41,8 +41,7 @@ impl<'r> Resolver<'_, 'r> {
                 || self.registry.contains(Kind::Container, name);
             if !known {
                 let key = format!("modes.{name}");
-                let mut all: Vec<&str> = self.registry.names(Kind::Package);
-                all.extend(self.registry.names(Kind::Container));
+                let all = self.registry.component_names();
                 let e = self
                     .project
                     .error(

@@ -42,7 +42,7 @@ pub fn run(ctx: &Ctx, args: &CheckArgs) -> Result<(), CliError> {
                     }
                     c
                 })?;
-            let services = crate::adapters::for_services(crate::context::VERSION);
+            let services = ctx.service_adapter();
             for s in plan.services.iter().filter(|s| s.dir.exists()) {
                 services
                     .check(&s.dir, &s.requirements, &ctx.interrupt)

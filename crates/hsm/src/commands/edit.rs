@@ -61,7 +61,6 @@ impl Session {
             return Ok(());
         }
         let new_text = self.editor.to_string();
-        let before_ok = hsm_resolve::resolve(&self.loaded.project, &self.loaded.registry).is_ok();
         let edited = ProjectFile::parse(&self.root, new_text.clone()).map_err(CliError::from)?;
         let mut auto = Vec::new();
         match hsm_resolve::resolve(&edited, &self.loaded.registry) {
@@ -72,7 +71,11 @@ impl Session {
                     .map(|a| format!("{} (by {})", a.what, a.via))
                     .collect()
             }
-            Err(problems) if before_ok => {
+            // Refuse an edit that breaks a valid manifest; one that was already broken may
+            // still be edited (to fix it). The old manifest is only resolved in this case.
+            Err(problems)
+                if hsm_resolve::resolve(&self.loaded.project, &self.loaded.registry).is_ok() =>
+            {
                 let mut e = CliError::problems(problems);
                 e.message = "the edit would make hsm.yaml invalid; nothing was written".into();
                 return Err(e);
@@ -224,14 +227,7 @@ pub fn mode(ctx: &Ctx, args: &ModeArgs) -> Result<(), CliError> {
         names.extend(
             s.loaded
                 .registry
-                .names(Kind::Package)
-                .into_iter()
-                .map(str::to_string),
-        );
-        names.extend(
-            s.loaded
-                .registry
-                .names(Kind::Container)
+                .component_names()
                 .into_iter()
                 .map(str::to_string),
         );

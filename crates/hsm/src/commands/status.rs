@@ -35,7 +35,7 @@ pub fn drift(
             adapter.name()
         )),
     }
-    let services = crate::adapters::for_services(crate::context::VERSION);
+    let services = ctx.service_adapter();
     for s in &plan.services {
         match services.status(&s.dir, &ctx.interrupt) {
             Ok(lines) => out.extend(

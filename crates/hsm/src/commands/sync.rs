@@ -4,7 +4,7 @@ use hsm_sync::{ApplyOptions, SyncPlan};
 use serde_json::json;
 
 use crate::cli::SyncArgs;
-use crate::context::{Ctx, VERSION};
+use crate::context::Ctx;
 use crate::error::CliError;
 
 /// The install step as a command line, for plans.
@@ -46,7 +46,7 @@ pub fn run(ctx: &Ctx, args: &SyncArgs) -> Result<(), CliError> {
         interrupt: &ctx.interrupt,
     };
     let t = std::time::Instant::now();
-    let services = crate::adapters::for_services(VERSION);
+    let services = ctx.service_adapter();
     let outcome = hsm_sync::apply(&plan, adapter.as_ref(), services.as_ref(), &opts)?;
     ctx.printer.debug(&format!(
         "applied (writes and {}) in {:.1} ms",
