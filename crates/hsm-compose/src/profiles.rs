@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use hsm_resolve::Stack;
-use infra_yaml::YamlError;
+use infra_yaml::Diagnostic;
 use serde::Deserialize;
 
 /// The names Docker Compose looks for, in its order of preference.
@@ -50,10 +50,10 @@ pub struct UserService {
 
 impl UserCompose {
     /// Reads the file (unknown keys are ignored: it is compose's schema, not ours).
-    pub fn load(path: &Path, display: &Path) -> Result<Self, YamlError> {
+    pub fn load(path: &Path, display: &Path) -> Result<Self, Diagnostic> {
         let text = std::fs::read_to_string(path)
-            .map_err(|e| YamlError::new(display, format!("cannot read compose file: {e}")))?;
-        infra_yaml::from_str(display, &text)
+            .map_err(|e| Diagnostic::new(display, format!("cannot read compose file: {e}")))?;
+        infra_yaml::from_str(display, &text).map_err(Diagnostic::from)
     }
 
     /// Every profile name used.

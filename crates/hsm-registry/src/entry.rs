@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use infra_yaml::{Loc, PathIndex, YamlError};
+use infra_yaml::{Diagnostic, Loc, PathIndex};
 
 /// A parsed registry file.
 #[derive(Debug)]
@@ -29,7 +29,7 @@ impl<T> Entry<T> {
     }
 
     /// A located error about `key` in this file.
-    pub fn error(&self, key: &str, message: impl Into<String>) -> YamlError {
+    pub fn error(&self, key: &str, message: impl Into<String>) -> Diagnostic {
         self.index.error(&self.display, key, message)
     }
 }

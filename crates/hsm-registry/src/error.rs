@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use infra_yaml::YamlError;
+use infra_yaml::Diagnostic;
 
 /// Something wrong with the registry.
 #[derive(Debug, thiserror::Error)]
@@ -26,5 +26,5 @@ pub enum RegistryError {
     },
     /// A file is not valid.
     #[error(transparent)]
-    Invalid(#[from] YamlError),
+    Invalid(#[from] Diagnostic),
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use hsm_schema::{ContainerSpec, GroupKind, GroupSpec, PackageSpec, Strategy};
-use infra_yaml::{PathIndex, YamlError, did_you_mean};
+use infra_yaml::{Diagnostic, PathIndex, did_you_mean};
 use serde::de::DeserializeOwned;
 
 use crate::{Entry, Kind, RegistryError};
@@ -21,7 +21,7 @@ pub struct Choices {
     pub adhoc: bool,
 }
 
-type Slot<T> = (PathBuf, OnceCell<Result<Entry<T>, YamlError>>);
+type Slot<T> = (PathBuf, OnceCell<Result<Entry<T>, Diagnostic>>);
 
 /// A registry directory, listed at open time and parsed on demand.
 #[derive(Debug)]
@@ -33,7 +33,7 @@ pub struct Registry {
     package_groups: BTreeMap<String, Slot<GroupSpec>>,
     container_groups: BTreeMap<String, Slot<GroupSpec>>,
     /// Problems found while listing (e.g. both `x.yaml` and `x.yml`).
-    listing_problems: Vec<YamlError>,
+    listing_problems: Vec<Diagnostic>,
 }
 
 impl Registry {
@@ -105,7 +105,7 @@ impl Registry {
             }
             if let Some(prev) = out.get(stem) {
                 self.listing_problems.push(
-                    YamlError::new(
+                    Diagnostic::new(
                         self.display(&path),
                         format!(
                             "{} `{stem}` is defined twice: `{}` and `{}`",
@@ -134,7 +134,7 @@ impl Registry {
     }
 
     /// Problems found while listing the folders.
-    pub fn listing_problems(&self) -> &[YamlError] {
+    pub fn listing_problems(&self) -> &[Diagnostic] {
         &self.listing_problems
     }
 
@@ -182,7 +182,7 @@ impl Registry {
     }
 
     /// A package, parsed on first use. `Ok(None)` when there is no such file.
-    pub fn package(&self, name: &str) -> Result<Option<&Entry<PackageSpec>>, YamlError> {
+    pub fn package(&self, name: &str) -> Result<Option<&Entry<PackageSpec>>, Diagnostic> {
         self.get(
             &self.packages,
             name,
@@ -192,7 +192,7 @@ impl Registry {
     }
 
     /// A container, parsed on first use.
-    pub fn container(&self, name: &str) -> Result<Option<&Entry<ContainerSpec>>, YamlError> {
+    pub fn container(&self, name: &str) -> Result<Option<&Entry<ContainerSpec>>, Diagnostic> {
         self.get(
             &self.containers,
             name,
@@ -202,7 +202,7 @@ impl Registry {
     }
 
     /// A group of either kind, parsed on first use.
-    pub fn group(&self, kind: Kind, name: &str) -> Result<Option<&Entry<GroupSpec>>, YamlError> {
+    pub fn group(&self, kind: Kind, name: &str) -> Result<Option<&Entry<GroupSpec>>, Diagnostic> {
         let (map, want) = match kind {
             Kind::PackageGroup => (&self.package_groups, GroupKind::PackageGroup),
             Kind::ContainerGroup => (&self.container_groups, GroupKind::ContainerGroup),
@@ -239,7 +239,7 @@ impl Registry {
         name: &str,
         name_of: fn(&T) -> &String,
         kind: Kind,
-    ) -> Result<Option<&'a Entry<T>>, YamlError> {
+    ) -> Result<Option<&'a Entry<T>>, Diagnostic> {
         let Some((path, cell)) = map.get(name) else {
             return Ok(None);
         };
@@ -256,10 +256,10 @@ impl Registry {
         name: &str,
         name_of: fn(&T) -> &String,
         kind: Kind,
-    ) -> Result<Entry<T>, YamlError> {
+    ) -> Result<Entry<T>, Diagnostic> {
         let display = self.display(path);
         let text = std::fs::read_to_string(path).map_err(|e| {
-            YamlError::new(&display, format!("cannot read {} file: {e}", kind.noun()))
+            Diagnostic::new(&display, format!("cannot read {} file: {e}", kind.noun()))
         })?;
         let spec: T = infra_yaml::from_str(&display, &text)?;
         let entry = Entry {
@@ -283,7 +283,7 @@ impl Registry {
     /// What group `name` of `kind` offers: the strategy and options of its registry file, or,
     /// for a group with no file, an ad-hoc 1-of-N choice among every registry component of
     /// the group's kind (the seeds name groups that way).
-    pub fn choices(&self, kind: Kind, name: &str) -> Result<Choices, YamlError> {
+    pub fn choices(&self, kind: Kind, name: &str) -> Result<Choices, Diagnostic> {
         Ok(match self.group(kind, name)? {
             Some(e) => Choices {
                 strategy: e.spec.strategy,
@@ -310,8 +310,8 @@ impl Registry {
     }
 
     /// Parses every file, returning every problem found (for `hsm registry validate`).
-    pub fn validate_all(&self) -> Vec<YamlError> {
-        let mut out: Vec<YamlError> = self.listing_problems.clone();
+    pub fn validate_all(&self) -> Vec<Diagnostic> {
+        let mut out: Vec<Diagnostic> = self.listing_problems.clone();
         for n in self.names(Kind::Package) {
             if let Err(e) = self.package(n) {
                 out.push(e);
@@ -379,7 +379,7 @@ mod tests {
         let e = reg.package("b").unwrap_err();
         assert_eq!(e.line, Some(1));
         assert!(e.message.contains("name: b"), "{e}");
-        assert_eq!(e.path, PathBuf::from("reg/packages/b.yaml"));
+        assert_eq!(e.file, PathBuf::from("reg/packages/b.yaml"));
         assert!(reg.container("pg").unwrap().is_some());
         let e = reg.group(Kind::ContainerGroup, "db").unwrap_err();
         assert!(e.message.contains("container_group"), "{e}");

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use hsm_schema::Manifest;
-use infra_yaml::{Loc, PathIndex, YamlError};
+use infra_yaml::{Diagnostic, Loc, PathIndex};
 
 /// `hsm.yaml`, parsed, with its key positions.
 #[derive(Debug, Clone)]
@@ -22,14 +22,14 @@ pub struct ProjectFile {
 
 impl ProjectFile {
     /// Parses `text` as the manifest at `root/hsm.yaml`.
-    pub fn parse(root: &Path, text: String) -> Result<Self, YamlError> {
+    pub fn parse(root: &Path, text: String) -> Result<Self, Diagnostic> {
         let display = PathBuf::from("hsm.yaml");
         let manifest: Manifest = infra_yaml::from_str(&display, &text)?;
         if let Some(v) = manifest.schema_version
             && v != 1
         {
             let index = PathIndex::build(&text);
-            return Err(YamlError::new(
+            return Err(Diagnostic::new(
                 &display,
                 format!("expected `schema_version: 1`, found `{v}`"),
             )
@@ -47,10 +47,10 @@ impl ProjectFile {
     }
 
     /// Reads and parses `root/hsm.yaml`.
-    pub fn load(root: &Path) -> Result<Self, YamlError> {
+    pub fn load(root: &Path) -> Result<Self, Diagnostic> {
         let path = root.join("hsm.yaml");
         let text = std::fs::read_to_string(&path)
-            .map_err(|e| YamlError::new("hsm.yaml", format!("cannot read the manifest: {e}")))?;
+            .map_err(|e| Diagnostic::new("hsm.yaml", format!("cannot read the manifest: {e}")))?;
         Self::parse(root, text)
     }
 
@@ -60,7 +60,7 @@ impl ProjectFile {
     }
 
     /// A located error about `key`.
-    pub fn error(&self, key: &str, message: impl Into<String>) -> YamlError {
+    pub fn error(&self, key: &str, message: impl Into<String>) -> Diagnostic {
         self.index.error(&self.display, key, message)
     }
 

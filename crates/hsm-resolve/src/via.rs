@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use infra_yaml::{Loc, PathIndex, YamlError};
+use infra_yaml::{Diagnostic, Loc, PathIndex};
 
 /// The chain that brought something in, plus the spot to point at when it goes wrong.
 #[derive(Debug, Clone)]
@@ -73,8 +73,8 @@ impl Via {
     }
 
     /// A located error at the last step.
-    pub fn error(&self, message: impl Into<String>) -> YamlError {
-        YamlError::new(&self.file, message)
+    pub fn error(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(&self.file, message)
             .at(self.loc())
             .key(self.key.clone())
     }

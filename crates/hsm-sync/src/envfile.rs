@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use hsm_resolve::{Deployment, Stack, connection_vars};
 use hsm_schema::ConnectionScope;
 use infra_interp::EnvSource;
-use infra_yaml::YamlError;
+use infra_yaml::Diagnostic;
 
 use crate::Usage;
 
@@ -61,9 +61,9 @@ pub(crate) fn render_with(
     file: &std::path::Path,
     index: Option<&infra_yaml::PathIndex>,
     key: &str,
-) -> Result<String, YamlError> {
+) -> Result<String, Diagnostic> {
     let err = |m: String| {
-        YamlError::new(file, m)
+        Diagnostic::new(file, m)
             .at(index.and_then(|i| i.locate(key)))
             .key(key)
     };
@@ -76,7 +76,7 @@ fn render(
     env: &EnvSource,
     file: &std::path::Path,
     key: &str,
-) -> Result<String, YamlError> {
+) -> Result<String, Diagnostic> {
     render_with(text, &|n| env.get(n), file, None, key)
 }
 
@@ -97,7 +97,7 @@ pub fn local_env(
     env: &EnvSource,
     compose_usages: &[Usage],
     profiles: &[String],
-) -> Result<LocalEnv, Vec<YamlError>> {
+) -> Result<LocalEnv, Vec<Diagnostic>> {
     let mut out: BTreeMap<String, (String, String)> = BTreeMap::new(); // name → (value, origin)
     let mut secret = Vec::new();
     let mut problems = Vec::new();
@@ -105,13 +105,13 @@ pub fn local_env(
                value: String,
                origin: String,
                out: &mut BTreeMap<String, (String, String)>,
-               problems: &mut Vec<YamlError>,
+               problems: &mut Vec<Diagnostic>,
                file: &std::path::Path| {
         if let Some((old, old_origin)) = out.get(&name)
             && *old != value
         {
             problems.push(
-                YamlError::new(
+                Diagnostic::new(
                     file,
                     format!(
                         "`{name}` gets two different values, from {old_origin} and from {origin}"

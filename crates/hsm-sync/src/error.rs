@@ -6,7 +6,7 @@ use hsm_adapter::AdapterError;
 use hsm_registry::RegistryError;
 use infra_fs::FsError;
 use infra_process::ProcessError;
-use infra_yaml::YamlError;
+use infra_yaml::Diagnostic;
 
 /// Why a sync (or plan) did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -21,7 +21,7 @@ pub enum SyncError {
     #[error("{} problem{} found", problems.len(), if problems.len() == 1 { "" } else { "s" })]
     Invalid {
         /// Every problem, located.
-        problems: Vec<YamlError>,
+        problems: Vec<Diagnostic>,
     },
     /// The registry cannot be opened.
     #[error(transparent)]
@@ -83,7 +83,7 @@ pub enum StepError {
 
 impl SyncError {
     /// Wraps a list of located problems.
-    pub fn invalid(problems: Vec<YamlError>) -> Self {
+    pub fn invalid(problems: Vec<Diagnostic>) -> Self {
         SyncError::Invalid { problems }
     }
 

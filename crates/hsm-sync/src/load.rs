@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use hsm_registry::Registry;
 use hsm_resolve::ProjectFile;
 use infra_interp::EnvSource;
-use infra_yaml::YamlError;
+use infra_yaml::Diagnostic;
 
 use crate::SyncError;
 
@@ -76,8 +76,8 @@ pub fn load(root: &Path, flag: Option<&Path>, env_var: Option<&Path>) -> Result<
     };
     let registry = Registry::open(&choice.path, root, &choice.origin)?;
     let dotenv = infra_interp::load_dotenv(&root.join(".env")).map_err(|e| {
-        SyncError::invalid(vec![YamlError {
-            path: PathBuf::from(".env"),
+        SyncError::invalid(vec![Diagnostic {
+            file: PathBuf::from(".env"),
             line: e.line.map(|l| l as u64),
             column: None,
             key: None,

@@ -7,7 +7,7 @@ use hsm_compose::{ComposeError, GENERATED_FILE, UserCompose, profiles_to_activat
 use hsm_resolve::{Stack, from_registry, relative_to};
 use hsm_schema::{ContainerSource, Mode, PackageSource};
 use infra_plan::{FileChange, Plan, Step};
-use infra_yaml::YamlError;
+use infra_yaml::Diagnostic;
 
 use crate::envfile::{ENV_FILE, LocalEnv, local_env, render_env_file};
 use crate::{Loaded, SyncError, UvService, check_vars, requirements, usages};
@@ -174,12 +174,12 @@ fn read(root: &Path, rel: &str) -> Result<Option<Vec<u8>>, SyncError> {
     })
 }
 
-fn compose_problem(e: ComposeError) -> YamlError {
+fn compose_problem(e: ComposeError) -> Diagnostic {
     match e {
-        ComposeError::NoImage { name, mode, file } => YamlError::new(file, format!("container `{name}` has no image for {mode} mode"))
+        ComposeError::NoImage { name, mode, file } => Diagnostic::new(file, format!("container `{name}` has no image for {mode} mode"))
             .key(if mode == Mode::Dev { "sources.dev" } else { "image" })
             .hint("add `image: <ref>` or `sources.prod: {type: image, image: <ref>}` (or a `sources.dev` build for dev mode)"),
-        ComposeError::Template { file, key, message } => YamlError::new(file, message).key(key),
+        ComposeError::Template { file, key, message } => Diagnostic::new(file, message).key(key),
     }
 }
 
@@ -191,7 +191,7 @@ pub fn plan<'r>(
     version: &str,
 ) -> Result<SyncPlan<'r>, SyncError> {
     let root = loaded.project.root.as_path();
-    let mut problems: Vec<YamlError> = loaded.registry.listing_problems().to_vec();
+    let mut problems: Vec<Diagnostic> = loaded.registry.listing_problems().to_vec();
     let stack = match hsm_resolve::resolve(&loaded.project, &loaded.registry) {
         Ok(s) => s,
         Err(mut p) => {
@@ -262,11 +262,11 @@ pub fn plan<'r>(
             message,
             hint,
         }) => {
-            problems.push(YamlError::new(path, message).maybe_hint(hint));
+            problems.push(Diagnostic::new(path, message).maybe_hint(hint));
             Vec::new()
         }
         Err(e) => {
-            problems.push(YamlError::new("pyproject.toml", e.to_string()));
+            problems.push(Diagnostic::new("pyproject.toml", e.to_string()));
             Vec::new()
         }
     };
@@ -329,7 +329,7 @@ pub fn plan<'r>(
                                 });
                             }
                         }
-                        Err(e) => service_problems.push(YamlError::new(
+                        Err(e) => service_problems.push(Diagnostic::new(
                             &c.registry_file,
                             format!("service `{}`: {e}", c.name),
                         )),

@@ -5,7 +5,7 @@ use std::path::Path;
 use hsm_adapter::{GitRef, ReqKind, Requirement, normalize_name};
 use hsm_resolve::{Stack, from_registry, relative_to};
 use hsm_schema::{Mode, PackageSource, PackageSpec};
-use infra_yaml::{PathIndex, YamlError};
+use infra_yaml::{Diagnostic, PathIndex};
 
 /// What the requirement of one package is computed from.
 pub struct PackageRef<'a> {
@@ -26,7 +26,10 @@ pub struct PackageRef<'a> {
 /// One package's requirement with paths relative to `base` (`None` for a virtual package).
 /// Values destined for `pyproject.toml` may not contain `${VAR}` references: that file is
 /// committed, so a secret there would leak (seed case 5).
-pub fn requirement(p: &PackageRef<'_>, base: &Path) -> Result<Option<Requirement>, Vec<YamlError>> {
+pub fn requirement(
+    p: &PackageRef<'_>,
+    base: &Path,
+) -> Result<Option<Requirement>, Vec<Diagnostic>> {
     let Some(source) = p.spec.sources.active(p.mode) else {
         return Ok(None);
     };
@@ -40,11 +43,11 @@ pub fn requirement(p: &PackageRef<'_>, base: &Path) -> Result<Option<Requirement
     );
     let err = |k: &str, msg: String| {
         let full = format!("{key}.{k}");
-        YamlError::new(p.registry_file, msg)
+        Diagnostic::new(p.registry_file, msg)
             .at(p.index.locate(&full))
             .key(full)
     };
-    let leak = |k: &str, v: &str| -> Option<YamlError> {
+    let leak = |k: &str, v: &str| -> Option<Diagnostic> {
         v.contains("${").then(|| {
             err(k, format!("`{v}` uses a variable, but package sources are written to pyproject.toml, which is committed"))
                 .hint("keep secrets out of package sources: use a git credential helper or uv's `UV_INDEX_*` variables")
@@ -156,7 +159,7 @@ pub fn requirement(p: &PackageRef<'_>, base: &Path) -> Result<Option<Requirement
 
 /// The requirements of every non-virtual package of the stack, sorted by name, with paths
 /// relative to `root`.
-pub fn requirements(stack: &Stack<'_>, root: &Path) -> Result<Vec<Requirement>, Vec<YamlError>> {
+pub fn requirements(stack: &Stack<'_>, root: &Path) -> Result<Vec<Requirement>, Vec<Diagnostic>> {
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for p in &stack.packages {

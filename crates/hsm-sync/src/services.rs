@@ -14,7 +14,7 @@ use hsm_registry::Registry;
 use hsm_resolve::{ResolvedContainer, from_registry, merged_param, relative_to};
 use hsm_schema::ContainerSource;
 use infra_interp::EnvSource;
-use infra_yaml::YamlError;
+use infra_yaml::Diagnostic;
 
 use crate::envfile::render_with;
 use crate::requirements::{PackageRef, requirement};
@@ -43,7 +43,7 @@ fn render(
     env: &EnvSource,
     key: &str,
     text: &str,
-) -> Result<String, YamlError> {
+) -> Result<String, Diagnostic> {
     let lookup = |n: &str| merged_param(&c.params, n).or_else(|| env.get(n));
     render_with(text, &lookup, &c.registry_file, Some(c.index), key)
 }
@@ -54,7 +54,7 @@ pub fn plan_service(
     registry: &Registry,
     env: &EnvSource,
     root: &Path,
-) -> Result<UvService, Vec<YamlError>> {
+) -> Result<UvService, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let locate = |k: &str| c.index.locate(k);
     let Some(ContainerSource::Build {
@@ -65,7 +65,7 @@ pub fn plan_service(
     }) = c.spec.sources.active(c.mode)
     else {
         let k = "sources";
-        return Err(vec![YamlError::new(&c.registry_file, format!("container `{}` runs with `runtime: uv`, which needs a `build` source whose `path` is the service's Python project", c.name))
+        return Err(vec![Diagnostic::new(&c.registry_file, format!("container `{}` runs with `runtime: uv`, which needs a `build` source whose `path` is the service's Python project", c.name))
             .at(locate(k))
             .key(k)
             .hint("add `sources.dev: {type: build, path: <dir>}` (and `git: {url}` to clone it on demand)")]);
@@ -75,7 +75,7 @@ pub fn plan_service(
     if !dir.exists() && clone.is_none() {
         let k = format!("sources.{}.path", c.mode);
         problems.push(
-            YamlError::new(&c.registry_file, format!("service directory `{}` of `{}` does not exist", relative_to(&dir, root), c.name))
+            Diagnostic::new(&c.registry_file, format!("service directory `{}` of `{}` does not exist", relative_to(&dir, root), c.name))
                 .at(locate(&k))
                 .key(k)
                 .hint("create it, fix `path` (relative to the registry file), or add `git: {url}` to clone it on demand"),

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use hsm_resolve::{Deployment, Stack};
 use hsm_schema::ContainerSource;
 use infra_interp::EnvSource;
-use infra_yaml::{PathIndex, YamlError};
+use infra_yaml::{Diagnostic, PathIndex};
 
 /// One use of a variable.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,7 +154,7 @@ pub fn usages(stack: &Stack<'_>) -> Vec<Usage> {
 
 /// Fails with one located problem per unset variable (without default) naming every place
 /// that uses it. Values are never printed.
-pub fn check_vars(usages: &[Usage], env: &EnvSource) -> Result<(), Vec<YamlError>> {
+pub fn check_vars(usages: &[Usage], env: &EnvSource) -> Result<(), Vec<Diagnostic>> {
     let mut missing: BTreeMap<&str, Vec<&Usage>> = BTreeMap::new();
     for u in usages {
         if u.has_default {
@@ -181,7 +181,7 @@ pub fn check_vars(usages: &[Usage], env: &EnvSource) -> Result<(), Vec<YamlError
                 .iter()
                 .map(|u| format!("{} `{}`", u.file.display(), u.key))
                 .collect();
-            let mut e = YamlError::new(&first.file, format!("variable `{var}` is not set; used by {}", places.join(", ")))
+            let mut e = Diagnostic::new(&first.file, format!("variable `{var}` is not set; used by {}", places.join(", ")))
                 .at(first.loc)
                 .key(first.key.clone())
                 .hint(format!("export {var}=… or add `{var}=…` to the project's `.env` (it stays out of generated files)"));

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use hsm_sync::{StepError, SyncError};
-use infra_yaml::YamlError;
+use infra_yaml::Diagnostic;
 use serde_json::{Value, json};
 
 /// Exit codes (documented in `hsm --help`).
@@ -26,7 +26,7 @@ pub struct CliError {
     /// Headline.
     pub message: String,
     /// Located problems (validation).
-    pub problems: Vec<YamlError>,
+    pub problems: Vec<Diagnostic>,
     /// Causes, outermost first.
     pub causes: Vec<String>,
     /// Hints.
@@ -75,7 +75,7 @@ impl CliError {
     }
 
     /// Located problems, exit 3.
-    pub fn problems(problems: Vec<YamlError>) -> Self {
+    pub fn problems(problems: Vec<Diagnostic>) -> Self {
         let n = problems.len();
         let mut e = Self::invalid(if n == 1 {
             "the project is invalid".to_string()
@@ -136,9 +136,9 @@ impl CliError {
 }
 
 /// A located problem as JSON.
-pub fn problem_json(p: &YamlError) -> Value {
+pub fn problem_json(p: &Diagnostic) -> Value {
     json!({
-        "file": p.path.to_string_lossy(),
+        "file": p.file.to_string_lossy(),
         "line": p.line,
         "column": p.column,
         "key": p.key,
@@ -240,8 +240,14 @@ impl From<SyncError> for CliError {
     }
 }
 
-impl From<YamlError> for CliError {
-    fn from(e: YamlError) -> Self {
+impl From<Diagnostic> for CliError {
+    fn from(e: Diagnostic) -> Self {
         CliError::problems(vec![e])
+    }
+}
+
+impl From<infra_yaml::YamlError> for CliError {
+    fn from(e: infra_yaml::YamlError) -> Self {
+        CliError::problems(vec![e.into()])
     }
 }

@@ -1,9 +1,12 @@
-//! The located error type shared by every YAML loader.
+//! The YAML parser's own error, convertible into the neutral [`Diagnostic`].
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// A problem found in a YAML file, located as precisely as the parser allows.
+use infra_diag::{Diagnostic, Loc};
+
+/// A YAML file could not be parsed into the expected type, located as precisely as the
+/// parser allows. Semantic checks done after parsing use [`Diagnostic`] directly.
 ///
 /// `Display` renders `path:line:column: message` followed by the key path, so a user can jump
 /// straight to the spot. Hints are kept apart so the CLI can print them as `hint:` lines.
@@ -38,7 +41,7 @@ impl YamlError {
 
     /// Sets the location.
     #[must_use]
-    pub fn at(mut self, loc: Option<crate::Loc>) -> Self {
+    pub fn at(mut self, loc: Option<Loc>) -> Self {
         if let Some(loc) = loc {
             self.line = Some(loc.line);
             self.column = Some(loc.column);
@@ -97,11 +100,15 @@ impl fmt::Display for YamlError {
 
 impl std::error::Error for YamlError {}
 
-/// A value remembered together with where it was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Located<T> {
-    /// The value.
-    pub value: T,
-    /// Where it was written, if known.
-    pub loc: Option<crate::Loc>,
+impl From<YamlError> for Diagnostic {
+    fn from(e: YamlError) -> Self {
+        Diagnostic {
+            file: e.path,
+            line: e.line,
+            column: e.column,
+            key: e.key,
+            message: e.message,
+            hints: e.hints,
+        }
+    }
 }

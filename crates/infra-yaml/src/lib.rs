@@ -4,7 +4,8 @@
 //! state). A bare "invalid type" is useless there: the user needs the file, the line, the key
 //! path and what was expected. This crate wraps `serde-saphyr` (panic-free parser, located
 //! errors) with `serde_path_to_error` (key paths) and returns one [`YamlError`] that carries all
-//! of it, plus a [`Located`] helper for semantic checks done after deserialisation.
+//! of it; [`PathIndex`] locates key paths for semantic checks done after deserialisation,
+//! which report [`Diagnostic`]s (the neutral type `YamlError` converts into).
 
 #![warn(missing_docs)]
 
@@ -13,8 +14,9 @@ mod load;
 mod paths;
 mod suggest;
 
-pub use error::{Located, YamlError};
-pub use load::{Loc, from_str, line_col_of};
+pub use error::YamlError;
+pub use infra_diag::{Diagnostic, Loc};
+pub use load::from_str;
 pub use paths::PathIndex;
 pub use serde_saphyr::Spanned;
 pub use suggest::did_you_mean;

@@ -5,28 +5,17 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use crate::YamlError;
+use crate::{Loc, YamlError};
 
-/// A 1-based line/column position in a source file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Loc {
-    /// 1-based line.
-    pub line: u64,
-    /// 1-based column.
-    pub column: u64,
-}
-
-impl Loc {
-    /// Converts a parser location, dropping the "unknown" sentinel.
-    pub fn from_saphyr(loc: &serde_saphyr::Location) -> Option<Self> {
-        if loc.line() == 0 {
-            None
-        } else {
-            Some(Self {
-                line: loc.line(),
-                column: loc.column(),
-            })
-        }
+/// Converts a parser location, dropping the "unknown" sentinel.
+pub(crate) fn loc_of(loc: &serde_saphyr::Location) -> Option<Loc> {
+    if loc.line() == 0 {
+        None
+    } else {
+        Some(Loc {
+            line: loc.line(),
+            column: loc.column(),
+        })
     }
 }
 
@@ -62,7 +51,7 @@ fn is_only_comments(text: &str) -> bool {
 }
 
 fn convert(path: &Path, err: &serde_saphyr::Error, key: Option<String>) -> YamlError {
-    let loc = err.location().as_ref().and_then(Loc::from_saphyr);
+    let loc = err.location().as_ref().and_then(loc_of);
     let inner = err.without_snippet();
     let mut message = inner.to_string();
     // The parser prefixes "line L column C:" or similar; we print our own position.
@@ -134,15 +123,6 @@ fn hint_for(message: &str) -> Option<String> {
     }
 }
 
-/// Returns the 1-based line and column of byte `offset` in `text`.
-pub fn line_col_of(text: &str, offset: usize) -> Loc {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() as u64 + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
-    Loc { line, column }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,10 +175,5 @@ mod tests {
     fn bad_yaml_is_located() {
         let e = from_str::<Outer>(&p(), "name: [x\n").unwrap_err();
         assert!(e.line.is_some(), "{e:?}");
-    }
-
-    #[test]
-    fn line_col() {
-        assert_eq!(line_col_of("ab\ncd", 4), Loc { line: 2, column: 2 });
     }
 }

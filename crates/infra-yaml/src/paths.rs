@@ -61,14 +61,14 @@ impl PathIndex {
         }
     }
 
-    /// A located error about `key` in `file` (the file this index was built from).
+    /// A located diagnostic about `key` in `file` (the file this index was built from).
     pub fn error(
         &self,
         file: &std::path::Path,
         key: &str,
         message: impl Into<String>,
-    ) -> crate::YamlError {
-        crate::YamlError::new(file, message)
+    ) -> crate::Diagnostic {
+        crate::Diagnostic::new(file, message)
             .at(self.locate(key))
             .key(key)
     }

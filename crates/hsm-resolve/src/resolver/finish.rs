@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use hsm_registry::Kind;
 use hsm_schema::{ContainerSpec, DeploymentMode, Mode, PackageSource, ParamMerge};
-use infra_yaml::{YamlError, did_you_mean};
+use infra_yaml::{Diagnostic, did_you_mean};
 
 use crate::stack::{CompKind, Deployment, ResolvedContainer, ResolvedGroup};
 use crate::{ResolvedPackage, Stack, Via, cycles};
@@ -73,7 +73,7 @@ impl<'r> Resolver<'_, 'r> {
                 .map(|c| c.file.clone())
                 .unwrap_or_default();
             self.problems.push(
-                YamlError::new(file, format!("implies cycle: {}", path.join(" → ")))
+                Diagnostic::new(file, format!("implies cycle: {}", path.join(" → ")))
                     .key("implies")
                     .hint("an implication must not lead back to the component that makes it; remove one edge"),
             );
@@ -181,7 +181,7 @@ impl<'r> Resolver<'_, 'r> {
                     .count();
                 if n > 1 {
                     self.problems.push(
-                        YamlError::new(
+                        Diagnostic::new(
                             &p.registry_file,
                             "a git source takes at most one of `ref`, `tag`, `branch`, `rev`",
                         )
@@ -199,7 +199,7 @@ impl<'r> Resolver<'_, 'r> {
         spec: &'r ContainerSpec,
         mode: Mode,
         depends_on: Vec<String>,
-    ) -> Result<ResolvedContainer<'r>, Vec<YamlError>> {
+    ) -> Result<ResolvedContainer<'r>, Vec<Diagnostic>> {
         let mut problems = Vec::new();
         let name = &key.1;
         let reg_entry = self.registry.container(name).ok().flatten();
@@ -244,7 +244,7 @@ impl<'r> Resolver<'_, 'r> {
                         if !ext.contains_key("host") {
                             let k = format!("deployment_profiles.{pname}.external");
                             problems.push(
-                                YamlError::new(
+                                Diagnostic::new(
                                     &comp.file,
                                     format!("external profile `{pname}` needs `external.host`"),
                                 )
@@ -265,7 +265,7 @@ impl<'r> Resolver<'_, 'r> {
             if !self.registry.contains(Kind::Package, d) {
                 let k = format!("dependencies[{i}]");
                 problems.push(
-                    YamlError::new(&comp.file, format!("dependency `{d}` of container `{name}` is not a package in the registry"))
+                    Diagnostic::new(&comp.file, format!("dependency `{d}` of container `{name}` is not a package in the registry"))
                         .at(locate(&k))
                         .key(k)
                         .maybe_hint(self.registry.suggest(Kind::Package, d).map(|s| format!("did you mean `{s}`?"))),

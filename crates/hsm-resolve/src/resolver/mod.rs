@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use hsm_registry::{Kind, Registry};
 use hsm_schema::{ContainerSpec, GroupSelection, Implies, Mode, PackageSpec, Strategy};
 use indexmap::IndexMap;
-use infra_yaml::YamlError;
+use infra_yaml::Diagnostic;
 
 use crate::stack::{AutoChange, CompKind};
 use crate::{ProjectFile, Stack, Via};
@@ -26,7 +26,7 @@ use crate::{ProjectFile, Stack, Via};
 pub fn resolve<'r>(
     project: &ProjectFile,
     registry: &'r Registry,
-) -> Result<Stack<'r>, Vec<YamlError>> {
+) -> Result<Stack<'r>, Vec<Diagnostic>> {
     let mut r = Resolver {
         project,
         registry,
@@ -44,8 +44,7 @@ pub fn resolve<'r>(
         Ok(s) if r.problems.is_empty() => Ok(s),
         _ => {
             let mut p = std::mem::take(&mut r.problems);
-            p.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
-            p.dedup();
+            infra_diag::sort_and_dedup(&mut p);
             Err(p)
         }
     }
@@ -99,7 +98,7 @@ enum Work {
 struct Resolver<'p, 'r> {
     project: &'p ProjectFile,
     registry: &'r Registry,
-    problems: Vec<YamlError>,
+    problems: Vec<Diagnostic>,
     comps: IndexMap<Key, Comp<'r>>,
     groups: IndexMap<(bool, String), GroupState>,
     queue: VecDeque<Work>,

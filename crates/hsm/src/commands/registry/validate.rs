@@ -28,14 +28,14 @@ pub(super) fn validate(ctx: &Ctx) -> Result<(), CliError> {
 }
 
 /// Dangling references: implies targets and group options that do not exist.
-pub(super) fn references(reg: &Registry) -> Vec<infra_yaml::YamlError> {
+pub(super) fn references(reg: &Registry) -> Vec<infra_yaml::Diagnostic> {
     use hsm_schema::Implication;
     let mut out = Vec::new();
     let check = |imp: &hsm_schema::Implies,
                  file: &Path,
                  base: &str,
                  index: &infra_yaml::PathIndex,
-                 out: &mut Vec<infra_yaml::YamlError>| {
+                 out: &mut Vec<infra_yaml::Diagnostic>| {
         for i in &imp.0 {
             let key = format!("{base}implies.{}", i.target().key());
             let missing = match i {
@@ -61,7 +61,7 @@ pub(super) fn references(reg: &Registry) -> Vec<infra_yaml::YamlError> {
             };
             if let Some((k, n)) = missing {
                 out.push(
-                    infra_yaml::YamlError::new(
+                    infra_yaml::Diagnostic::new(
                         file,
                         format!("implies {} `{n}`, which is not in the registry", k.noun()),
                     )
