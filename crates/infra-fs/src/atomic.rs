@@ -1,11 +1,18 @@
 //! Reading files that may not exist and replacing files atomically.
+//!
+//! Replacing means renaming a finished temporary file over the old one. Renaming over a
+//! symbolic link would replace the link itself by a regular file, silently cutting a file
+//! the user keeps in a shared folder loose from it, so a write to a link goes to the end of
+//! its chain instead, and the link stays.
 
+use std::borrow::Cow;
 use std::fs::{self, File, Permissions};
 use std::io::{self, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use crate::error::FsError;
+use crate::error::{FsError, is_absent};
+use crate::paths::resolve_reporting;
 
 /// Permission mode for newly created files when the caller does not ask for one.
 const DEFAULT_MODE: u32 = 0o644;
@@ -14,15 +21,7 @@ const DEFAULT_MODE: u32 = 0o644;
 pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, FsError> {
     match fs::read(path) {
         Ok(bytes) => Ok(Some(bytes)),
-        // A path under a regular file cannot exist either.
-        Err(err)
-            if matches!(
-                err.kind(),
-                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
-            ) =>
-        {
-            Ok(None)
-        }
+        Err(err) if is_absent(&err) => Ok(None),
         Err(err) => Err(FsError::new("read", path, err)),
     }
 }
@@ -34,7 +33,14 @@ pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, FsError> {
 /// its permissions and then renamed over `path`. The permission mode is `mode` when given,
 /// otherwise that of the existing file, otherwise `0o644`. Missing parent directories are
 /// created.
+///
+/// When `path` is a symbolic link, the link is kept and the file at the end of its chain is
+/// replaced the same way (temporary file in the target's directory, renamed over the
+/// target); a dangling link gets its target created, parent directories included. A link
+/// that cannot be followed (a loop) is an error rather than being replaced.
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<(), FsError> {
+    let target = write_target(path)?;
+    let path: &Path = &target;
     let dir = parent_dir(path);
     fs::create_dir_all(dir).map_err(|err| FsError::new("create directory", dir, err))?;
 
@@ -67,6 +73,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<(), 
     Ok(())
 }
 
+/// Where a write to `path` lands: `path` itself or, when `path` is a symbolic link, the
+/// file at the end of its chain, which may not exist yet.
+pub(crate) fn write_target(path: &Path) -> Result<Cow<'_, Path>, FsError> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => match resolve_reporting(path) {
+            (target, None) => Ok(Cow::Owned(target)),
+            (_, Some(err)) => Err(FsError::new("resolve symlink", path, err)),
+        },
+        // Anything else (including errors) is for the write itself to find out.
+        _ => Ok(Cow::Borrowed(path)),
+    }
+}
+
 /// The directory that contains `path`, `.` for a bare file name.
 pub(crate) fn parent_dir(path: &Path) -> &Path {
     match path.parent() {
@@ -78,6 +97,7 @@ pub(crate) fn parent_dir(path: &Path) -> &Path {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::symlink;
 
     fn mode_of(path: &Path) -> u32 {
         fs::metadata(path).unwrap().permissions().mode() & 0o7777
@@ -143,6 +163,97 @@ mod tests {
         assert_eq!(
             err.to_string(),
             format!("failed to create directory `{}`", blocker.display())
+        );
+    }
+
+    #[test]
+    fn writing_through_a_symlink_keeps_the_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = dir.path().join("shared");
+        fs::create_dir(&shared).unwrap();
+        let target = shared.join("pyproject.toml");
+        fs::write(&target, b"old").unwrap();
+        fs::set_permissions(&target, Permissions::from_mode(0o600)).unwrap();
+        let link = dir.path().join("pyproject.toml");
+        symlink("shared/pyproject.toml", &link).unwrap();
+
+        write_atomic(&link, b"new", None).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(
+            fs::read_link(&link).unwrap(),
+            Path::new("shared/pyproject.toml")
+        );
+        assert_eq!(fs::read(&target).unwrap(), b"new");
+        assert_eq!(mode_of(&target), 0o600, "the target's mode is kept");
+        // The temporary file was made next to the target, and is gone.
+        assert_eq!(fs::read_dir(&shared).unwrap().count(), 1);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn writing_through_a_symlink_chain_reaches_its_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("real/hsm.yaml");
+        fs::create_dir(dir.path().join("real")).unwrap();
+        fs::write(&target, b"old").unwrap();
+        let middle = dir.path().join("middle.yaml");
+        let link = dir.path().join("hsm.yaml");
+        symlink(&target, &middle).unwrap();
+        symlink("middle.yaml", &link).unwrap();
+
+        write_atomic(&link, b"new", Some(0o640)).unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"new");
+        assert_eq!(mode_of(&target), 0o640);
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(
+            fs::symlink_metadata(&middle)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+
+    #[test]
+    fn writing_through_a_dangling_symlink_creates_the_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("hsm.yaml");
+        symlink("shared/sub/hsm.yaml", &link).unwrap();
+
+        write_atomic(&link, b"created", None).unwrap();
+        let target = dir.path().join("shared/sub/hsm.yaml");
+        assert_eq!(fs::read(&target).unwrap(), b"created");
+        assert_eq!(mode_of(&target), 0o644);
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+
+    #[test]
+    fn writing_through_a_symlink_loop_fails_and_keeps_the_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("loop");
+        symlink("loop", &link).unwrap();
+        let err = write_atomic(&link, b"x", None).unwrap_err();
+        assert_eq!(err.op, "resolve symlink");
+        assert_eq!(err.path, link);
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
         );
     }
 

@@ -31,3 +31,12 @@ impl FsError {
         }
     }
 }
+
+/// Whether `err` means "nothing exists at this path" (including a path below a regular
+/// file, which cannot exist either).
+pub(crate) fn is_absent(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+    )
+}

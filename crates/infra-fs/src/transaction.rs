@@ -1,21 +1,29 @@
 //! A journal of filesystem changes that can be undone as a whole.
+//!
+//! Snapshots are taken of what a change really touches. A write through a symbolic link
+//! changes the file at the end of the link's chain (see [`write_atomic`]), so that file's
+//! bytes and mode are what gets saved and restored, while the link is left alone; removing
+//! a link removes only the link, so the link (where it points) is what gets saved and put
+//! back.
 
 use std::collections::HashSet;
 use std::fs;
 use std::io;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 
-use crate::atomic::{parent_dir, write_atomic};
-use crate::error::FsError;
+use crate::atomic::{parent_dir, write_atomic, write_target};
+use crate::error::{FsError, is_absent};
 
-/// What a tracked file looked like before the transaction first touched it.
+/// What a snapshotted path looked like before the transaction first touched it.
 #[derive(Debug)]
 enum Original {
     /// Nothing existed at the path.
     Absent,
     /// A file with these exact bytes and permission bits.
     File { bytes: Vec<u8>, mode: u32 },
+    /// A symbolic link with this content (its target as written in the link).
+    Link { dest: PathBuf },
 }
 
 /// A directory the transaction is responsible for removing on rollback.
@@ -29,14 +37,21 @@ enum DirRecord {
 
 /// Records the original state of every path it touches so that all changes can be undone.
 ///
-/// Each file is snapshotted exactly once, before its first change: later snapshots of the
+/// Each path is snapshotted exactly once, before its first change: later snapshots of the
 /// same path are ignored, so rollback always returns to the state before the transaction.
 /// Call [`commit`](Transaction::commit) when everything succeeded; a transaction dropped
 /// without being committed or rolled back rolls back on its own, best-effort.
+///
+/// Symbolic links are kept: a write through a link changes (and rollback restores) the file
+/// at the end of its chain, and the link itself is never replaced.
 #[derive(Debug, Default)]
 pub struct Transaction {
-    files: Vec<(PathBuf, Original)>,
-    seen: HashSet<PathBuf>,
+    /// Snapshots in the order they were taken; restored in reverse.
+    snapshots: Vec<(PathBuf, Original)>,
+    /// The paths in `snapshots`.
+    snapshotted: HashSet<PathBuf>,
+    /// The paths callers passed, in the order they were first touched.
+    touched: Vec<PathBuf>,
     dirs: Vec<DirRecord>,
     finished: bool,
 }
@@ -47,44 +62,48 @@ impl Transaction {
         Self::default()
     }
 
-    /// Snapshots `path` now unless it is already tracked (the first snapshot wins).
+    /// Snapshots `path` now unless it is already tracked (the first snapshot wins), for a
+    /// change made by someone else (such as a tool rewriting its lock file).
+    ///
+    /// When `path` is a symbolic link both the link and the file at the end of its chain
+    /// are saved, so rollback puts back the target's content and also the link, should
+    /// the change have replaced it.
     pub fn track(&mut self, path: &Path) -> Result<(), FsError> {
-        if self.seen.contains(path) {
-            return Ok(());
+        if is_symlink(path) {
+            self.snapshot_link(path)?;
         }
-        let original = match fs::read(path) {
-            Ok(bytes) => {
-                let meta = fs::metadata(path)
-                    .map_err(|err| FsError::new("read metadata of", path, err))?;
-                Original::File {
-                    bytes,
-                    mode: meta.permissions().mode() & 0o7777,
-                }
-            }
-            Err(err) if is_absent(&err) => Original::Absent,
-            Err(err) => return Err(FsError::new("read", path, err)),
-        };
-        self.seen.insert(path.to_path_buf());
-        self.files.push((path.to_path_buf(), original));
+        let target = write_target(path)?;
+        self.snapshot_file(&target)?;
+        self.touch(path);
         Ok(())
     }
 
-    /// Tracks `path`, creates its missing parent directories (remembered for rollback) and
-    /// replaces its content atomically with [`write_atomic`].
+    /// Replaces the content of `path` atomically with [`write_atomic`], after snapshotting
+    /// it and creating its missing parent directories (both undone on rollback).
+    ///
+    /// When `path` is a symbolic link, the file at the end of its chain is what gets
+    /// snapshotted and written (created, with its parents, when the link dangles); the
+    /// link is left untouched.
     pub fn write(&mut self, path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<(), FsError> {
-        self.track(path)?;
-        self.create_parents(parent_dir(path))?;
-        write_atomic(path, bytes, mode)
+        let target = write_target(path)?.into_owned();
+        self.snapshot_file(&target)?;
+        self.touch(path);
+        self.create_parents(parent_dir(&target))?;
+        write_atomic(&target, bytes, mode)
     }
 
-    /// Tracks `path` and deletes it; a missing file is not an error.
+    /// Snapshots `path` and deletes it; a missing file is not an error.
+    ///
+    /// A symbolic link is removed as a link: the file it points to stays as it is, and
+    /// rollback recreates the link.
     pub fn remove(&mut self, path: &Path) -> Result<(), FsError> {
-        self.track(path)?;
-        match fs::remove_file(path) {
-            Ok(()) => Ok(()),
-            Err(err) if is_absent(&err) => Ok(()),
-            Err(err) => Err(FsError::new("remove", path, err)),
+        if is_symlink(path) {
+            self.snapshot_link(path)?;
+        } else {
+            self.snapshot_file(path)?;
         }
+        self.touch(path);
+        remove_if_exists(path, |p| fs::remove_file(p))
     }
 
     /// Remembers a directory that something outside this transaction (such as `git clone`)
@@ -107,21 +126,24 @@ impl Transaction {
         }
     }
 
-    /// The tracked file paths, in the order they were first touched.
+    /// The paths passed to [`track`](Transaction::track), [`write`](Transaction::write)
+    /// and [`remove`](Transaction::remove), in the order they were first touched (as
+    /// given, even when they are symbolic links).
     pub fn touched(&self) -> Vec<PathBuf> {
-        self.files.iter().map(|(path, _)| path.clone()).collect()
+        self.touched.clone()
     }
 
     /// Keeps every change and forgets the backups.
     pub fn commit(mut self) {
         self.finished = true;
-        self.files.clear();
+        self.snapshots.clear();
         self.dirs.clear();
     }
 
     /// Undoes every change: files that existed get their original bytes and permission mode
-    /// back, files that did not exist are deleted, then directories are removed (most recent
-    /// first). Continues past individual failures and returns all of them.
+    /// back, files that did not exist are deleted, removed links are recreated, then
+    /// directories are removed (most recent first). Continues past individual failures and
+    /// returns all of them.
     pub fn rollback(mut self) -> Result<(), Vec<FsError>> {
         let errors = self.undo();
         if errors.is_empty() {
@@ -129,6 +151,49 @@ impl Transaction {
         } else {
             Err(errors)
         }
+    }
+
+    /// Records `path` as touched by the caller.
+    fn touch(&mut self, path: &Path) {
+        if !self.touched.iter().any(|p| p == path) {
+            self.touched.push(path.to_path_buf());
+        }
+    }
+
+    /// Saves the content and mode of the file at `path` (following links), or its absence.
+    fn snapshot_file(&mut self, path: &Path) -> Result<(), FsError> {
+        if self.snapshotted.contains(path) {
+            return Ok(());
+        }
+        let original = match fs::read(path) {
+            Ok(bytes) => {
+                let meta = fs::metadata(path)
+                    .map_err(|err| FsError::new("read metadata of", path, err))?;
+                Original::File {
+                    bytes,
+                    mode: meta.permissions().mode() & 0o7777,
+                }
+            }
+            Err(err) if is_absent(&err) => Original::Absent,
+            Err(err) => return Err(FsError::new("read", path, err)),
+        };
+        self.remember(path, original);
+        Ok(())
+    }
+
+    /// Saves where the symbolic link at `path` points.
+    fn snapshot_link(&mut self, path: &Path) -> Result<(), FsError> {
+        if self.snapshotted.contains(path) {
+            return Ok(());
+        }
+        let dest = fs::read_link(path).map_err(|err| FsError::new("read link", path, err))?;
+        self.remember(path, Original::Link { dest });
+        Ok(())
+    }
+
+    fn remember(&mut self, path: &Path, original: Original) {
+        self.snapshotted.insert(path.to_path_buf());
+        self.snapshots.push((path.to_path_buf(), original));
     }
 
     /// Creates every missing directory from the deepest existing ancestor of `dir` down to
@@ -154,7 +219,7 @@ impl Transaction {
     fn undo(&mut self) -> Vec<FsError> {
         self.finished = true;
         let mut errors = Vec::new();
-        for (path, original) in self.files.drain(..).rev() {
+        for (path, original) in self.snapshots.drain(..).rev() {
             let result = match original {
                 // A file that still holds its original bytes and mode (its write never
                 // happened, or failed) is left alone: no rewrite, mtime kept.
@@ -162,6 +227,7 @@ impl Transaction {
                 Original::File { bytes, mode } => write_atomic(&path, &bytes, Some(mode))
                     .map_err(|err| FsError::new("restore", path, err.source)),
                 Original::Absent => remove_if_exists(&path, |p| fs::remove_file(p)),
+                Original::Link { dest } => restore_link(&path, &dest),
             };
             errors.extend(result.err());
         }
@@ -172,7 +238,7 @@ impl Transaction {
             };
             errors.extend(result.err());
         }
-        self.seen.clear();
+        self.snapshotted.clear();
         errors
     }
 }
@@ -193,18 +259,23 @@ fn remove_if_exists(path: &Path, remove: fn(&Path) -> io::Result<()>) -> Result<
     }
 }
 
-/// Whether `err` means "nothing exists at this path" (including a path below a regular
-/// file, which cannot exist either).
-fn is_absent(err: &io::Error) -> bool {
-    matches!(
-        err.kind(),
-        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
-    )
+/// Whether `path` itself (not what it points to) is a symbolic link.
+fn is_symlink(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink())
+}
+
+/// Puts the symbolic link `path` -> `dest` back unless it is still there; a file that took
+/// its place is replaced.
+fn restore_link(path: &Path, dest: &Path) -> Result<(), FsError> {
+    if fs::read_link(path).is_ok_and(|current| current == dest) {
+        return Ok(());
+    }
+    remove_if_exists(path, |p| fs::remove_file(p))?;
+    symlink(dest, path).map_err(|err| FsError::new("restore", path, err))
 }
 
 /// Whether `path` holds exactly `bytes` with permission bits `mode`.
 fn unchanged(path: &Path, bytes: &[u8], mode: u32) -> bool {
-    use std::os::unix::fs::PermissionsExt;
     fs::metadata(path)
         .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o7777 == mode & 0o7777)
         && fs::read(path).is_ok_and(|b| b == bytes)
@@ -217,6 +288,113 @@ mod tests {
 
     fn mode_of(path: &Path) -> u32 {
         fs::metadata(path).unwrap().permissions().mode() & 0o7777
+    }
+
+    fn is_link(path: &Path) -> bool {
+        fs::symlink_metadata(path).unwrap().file_type().is_symlink()
+    }
+
+    /// A temp dir with `shared/pyproject.toml` (mode 0o600) and a link `project/pyproject.toml`
+    /// pointing at it through a relative path.
+    fn linked_file() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("shared")).unwrap();
+        fs::create_dir(dir.path().join("project")).unwrap();
+        let target = dir.path().join("shared/pyproject.toml");
+        fs::write(&target, b"original").unwrap();
+        fs::set_permissions(&target, Permissions::from_mode(0o600)).unwrap();
+        let link = dir.path().join("project/pyproject.toml");
+        symlink("../shared/pyproject.toml", &link).unwrap();
+        (dir, link, target)
+    }
+
+    #[test]
+    fn write_through_a_symlink_changes_the_target_and_rollback_restores_it() {
+        let (_dir, link, target) = linked_file();
+        let mut tx = Transaction::new();
+        tx.write(&link, b"changed", Some(0o644)).unwrap();
+        assert!(is_link(&link));
+        assert_eq!(fs::read(&target).unwrap(), b"changed");
+        assert_eq!(mode_of(&target), 0o644);
+        assert_eq!(tx.touched(), vec![link.clone()]);
+
+        tx.rollback().unwrap();
+        assert!(is_link(&link));
+        assert_eq!(
+            fs::read_link(&link).unwrap(),
+            Path::new("../shared/pyproject.toml")
+        );
+        assert_eq!(fs::read(&target).unwrap(), b"original");
+        assert_eq!(mode_of(&target), 0o600);
+    }
+
+    #[test]
+    fn write_through_a_symlink_chain_and_the_target_itself_rolls_back_once() {
+        let (dir, link, target) = linked_file();
+        let outer = dir.path().join("outer.toml");
+        symlink(&link, &outer).unwrap();
+
+        let mut tx = Transaction::new();
+        tx.write(&outer, b"one", None).unwrap();
+        tx.write(&target, b"two", None).unwrap();
+        tx.write(&link, b"three", None).unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"three");
+        assert!(is_link(&outer) && is_link(&link));
+        tx.rollback().unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"original");
+        assert_eq!(mode_of(&target), 0o600);
+        assert!(is_link(&outer) && is_link(&link));
+    }
+
+    #[test]
+    fn write_through_a_dangling_symlink_is_undone_completely() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("hsm.yaml");
+        symlink("shared/new/hsm.yaml", &link).unwrap();
+
+        let mut tx = Transaction::new();
+        tx.write(&link, b"created", None).unwrap();
+        assert_eq!(
+            fs::read(dir.path().join("shared/new/hsm.yaml")).unwrap(),
+            b"created"
+        );
+        tx.rollback().unwrap();
+        assert!(is_link(&link), "the dangling link stays");
+        assert!(
+            !dir.path().join("shared").exists(),
+            "created target and dirs go"
+        );
+    }
+
+    #[test]
+    fn remove_of_a_symlink_removes_only_the_link_and_rollback_recreates_it() {
+        let (_dir, link, target) = linked_file();
+        let mut tx = Transaction::new();
+        tx.remove(&link).unwrap();
+        assert!(fs::symlink_metadata(&link).is_err());
+        assert_eq!(fs::read(&target).unwrap(), b"original");
+        tx.rollback().unwrap();
+        assert!(is_link(&link));
+        assert_eq!(
+            fs::read_link(&link).unwrap(),
+            Path::new("../shared/pyproject.toml")
+        );
+        assert_eq!(fs::read(&target).unwrap(), b"original");
+    }
+
+    #[test]
+    fn track_of_a_symlink_restores_link_and_target_after_outside_changes() {
+        let (_dir, link, target) = linked_file();
+        let mut tx = Transaction::new();
+        tx.track(&link).unwrap();
+        // A tool writes through the link, then replaces the link by a regular file.
+        fs::write(&link, b"through").unwrap();
+        fs::remove_file(&link).unwrap();
+        fs::write(&link, b"replaced").unwrap();
+        tx.rollback().unwrap();
+        assert!(is_link(&link));
+        assert_eq!(fs::read(&target).unwrap(), b"original");
+        assert_eq!(mode_of(&target), 0o600);
     }
 
     #[test]

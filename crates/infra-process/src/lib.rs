@@ -6,9 +6,11 @@
 //! environment values. [`run`] decides where child output goes ([`Output`]), keeps the tail
 //! of it for error messages, and turns every way a child can end — success, failure, death
 //! by signal, missing program — into a typed result. SIGINT/SIGTERM are caught by
-//! [`Interrupt`] instead of killing us outright, so that a running child is terminated first
-//! and callers get a chance to roll back half-done work before exiting with the
-//! conventional `128 + signal` code.
+//! [`Interrupt`] instead of killing us outright, so that a running child — together with
+//! the helpers it started, which share its process group — is terminated first and callers
+//! get a chance to roll back half-done work before exiting with the conventional
+//! `128 + signal` code. [`split_command_line`] turns a user-configured command such as
+//! `'/opt/my tools/compose'` into words with shell quoting rules but without a shell.
 #![warn(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
@@ -17,7 +19,9 @@ mod error;
 mod interrupt;
 mod output;
 mod run;
+mod stop;
 mod which;
+mod words;
 
 pub use cmd::Cmd;
 pub use error::ProcessError;
@@ -25,3 +29,4 @@ pub use interrupt::Interrupt;
 pub use output::Output;
 pub use run::{Finished, run};
 pub use which::which;
+pub use words::{SplitError, split_command_line};

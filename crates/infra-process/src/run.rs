@@ -2,25 +2,27 @@
 
 use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Read, Write};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use rustix::process::{Pid, Signal, kill_process};
+use rustix::process::Pid;
 
 use crate::cmd::Cmd;
 use crate::error::ProcessError;
 use crate::interrupt::Interrupt;
 use crate::output::Output;
+#[cfg(test)]
+use crate::stop::TERM_GRACE;
+use crate::stop::{StatusRx, Target, terminate};
 
 /// How many lines of output are kept for error messages.
 const TAIL_LINES: usize = 40;
 /// How often the interrupt flag is checked while waiting.
 const POLL: Duration = Duration::from_millis(25);
-/// How long a child gets to exit after SIGTERM before it is killed.
-const TERM_GRACE: Duration = Duration::from_secs(3);
 
 /// A child that exited with status 0.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,9 +39,21 @@ pub struct Finished {
 /// Runs `cmd` to completion, handling its output as `output` says.
 ///
 /// Returns [`Finished`] only when the child exits with status 0. If `interrupt` is set
-/// before the child starts, nothing is spawned; if it is set while the child runs, the
-/// child receives SIGTERM (then SIGKILL after 3 seconds) and
-/// [`ProcessError::Interrupted`] is returned.
+/// before the child starts, nothing is spawned.
+///
+/// With [`Output::Capture`] and [`Output::Forward`] the child is started in a process group
+/// of its own. If `interrupt` is set while it runs (or while its output is still being
+/// drained), the whole group receives SIGTERM, then SIGKILL for whatever is still alive
+/// after 3 seconds, so helpers the child started stop too; `run` waits for the child and
+/// returns [`ProcessError::Interrupted`]. Because such a child is not in the terminal's
+/// foreground group, a terminal's Ctrl-C does not reach it directly (only us), and it is
+/// stopped by SIGTTIN if it tries to read the terminal: give it
+/// [`Cmd::stdin_null`] and disable interactive prompts (for example
+/// `GIT_TERMINAL_PROMPT=0`).
+///
+/// With [`Output::Inherit`] the child stays in our process group, as an interactive
+/// program must: a terminal's Ctrl-C reaches it directly. On interrupt only the child
+/// itself receives SIGTERM (then SIGKILL).
 pub fn run(cmd: &Cmd, output: Output, interrupt: &Interrupt) -> Result<Finished, ProcessError> {
     let command = cmd.display();
     let interrupted = |signal| ProcessError::Interrupted {
@@ -51,28 +65,40 @@ pub fn run(cmd: &Cmd, output: Output, interrupt: &Interrupt) -> Result<Finished,
     }
 
     let mut std_command = cmd.to_command();
-    if output != Output::Inherit {
-        std_command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let own_group = output != Output::Inherit;
+    if own_group {
+        std_command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0);
     }
     let mut child = std_command
         .spawn()
         .map_err(|err| spawn_error(cmd, &command, err))?;
     let readers = Readers::start(&mut child, &output);
     let pid = Pid::from_child(&child);
+    let target = if own_group {
+        Target::Group(pid)
+    } else {
+        Target::Process(pid)
+    };
 
     let (status_tx, status_rx) = mpsc::channel();
     thread::spawn(move || {
         let _ = status_tx.send(child.wait());
     });
 
-    let status = match wait_for_exit(&status_rx, pid, interrupt) {
+    let status = match wait_for_exit(&status_rx, target, interrupt) {
         Ok(Ok(status)) => status,
         Ok(Err(source)) => return Err(ProcessError::Wait { command, source }),
         Err(signal) => return Err(interrupted(signal)),
     };
     // Output pipes can outlive the child (a grandchild may hold them), so keep honouring
-    // the interrupt while draining them.
-    let collected = readers.finish(interrupt).map_err(interrupted)?;
+    // the interrupt while draining them, and stop those grandchildren when it comes.
+    let collected = readers.finish(interrupt).map_err(|signal| {
+        terminate(target, None);
+        interrupted(signal)
+    })?;
 
     if status.success() {
         return Ok(Finished {
@@ -107,11 +133,11 @@ fn spawn_error(cmd: &Cmd, command: &str, source: io::Error) -> ProcessError {
     }
 }
 
-/// Waits for the status from the waiter thread, polling `interrupt`. On interrupt the
-/// child is terminated and the signal is returned as the error.
+/// Waits for the status from the waiter thread, polling `interrupt`. On interrupt
+/// `target` is terminated and the signal is returned as the error.
 fn wait_for_exit(
-    status_rx: &Receiver<io::Result<ExitStatus>>,
-    pid: Pid,
+    status_rx: &StatusRx,
+    target: Target,
     interrupt: &Interrupt,
 ) -> Result<io::Result<ExitStatus>, i32> {
     loop {
@@ -124,20 +150,11 @@ fn wait_for_exit(
             }
             Err(RecvTimeoutError::Timeout) => {
                 if let Some(signal) = interrupt.signal() {
-                    terminate(status_rx, pid);
+                    terminate(target, Some(status_rx));
                     return Err(signal);
                 }
             }
         }
-    }
-}
-
-/// Sends SIGTERM, then SIGKILL if the child has not exited within [`TERM_GRACE`].
-fn terminate(status_rx: &Receiver<io::Result<ExitStatus>>, pid: Pid) {
-    let _ = kill_process(pid, Signal::TERM);
-    if status_rx.recv_timeout(TERM_GRACE).is_err() {
-        let _ = kill_process(pid, Signal::KILL);
-        let _ = status_rx.recv_timeout(TERM_GRACE);
     }
 }
 
@@ -304,6 +321,8 @@ fn last_lines(text: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
+    use std::path::Path;
     use std::time::Instant;
 
     fn sh(script: &str) -> Cmd {
@@ -502,6 +521,126 @@ mod tests {
             elapsed >= TERM_GRACE && elapsed < TERM_GRACE * 2,
             "{elapsed:?}"
         );
+    }
+
+    /// Whether process `pid` is gone: reaped, or a zombie nobody reaps (an init that never
+    /// waits, as in a bare container, keeps killed orphans as zombies).
+    fn is_gone(pid: i32) -> bool {
+        match fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Err(_) => true,
+            Ok(stat) => {
+                let rest = &stat[stat.rfind(')').unwrap() + 1..];
+                rest.trim_start().starts_with(['Z', 'X'])
+            }
+        }
+    }
+
+    /// Reads the pid a script wrote to `file`, waiting until it is there.
+    fn read_pid(file: &Path) -> i32 {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(text) = fs::read_to_string(file)
+                && text.ends_with('\n')
+            {
+                return text.trim().parse().unwrap();
+            }
+            assert!(Instant::now() < deadline, "no pid in {}", file.display());
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Runs `script` (which writes a grandchild's pid to `$1` and a line to the file) with
+    /// `output`, interrupts as soon as the pid is there, and returns the error, the
+    /// grandchild's pid and the time from the interrupt to `run` returning.
+    fn interrupt_with_grandchild(script: &str, output: Output) -> (ProcessError, i32, Duration) {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("grandchild.pid");
+        let interrupt = Interrupt::none();
+        let trigger = interrupt.clone();
+        let watched = pid_file.clone();
+        let handle = thread::spawn(move || {
+            let pid = read_pid(&watched);
+            trigger.trigger(15);
+            (pid, Instant::now())
+        });
+        let cmd = sh(script).arg("sh").arg(&pid_file);
+        let err = run(&cmd, output, &interrupt).unwrap_err();
+        let returned = Instant::now();
+        let (pid, triggered) = handle.join().unwrap();
+        (err, pid, returned.duration_since(triggered))
+    }
+
+    #[test]
+    fn interrupt_stops_grandchildren_of_a_captured_child() {
+        let script = "sleep 30 & echo $! > \"$1\"; wait";
+        let (err, grandchild, took) = interrupt_with_grandchild(script, Output::Capture);
+        assert!(matches!(err, ProcessError::Interrupted { signal: 15, .. }));
+        assert!(is_gone(grandchild), "grandchild {grandchild} still runs");
+        assert!(took < Duration::from_secs(2), "{took:?}");
+    }
+
+    #[test]
+    fn interrupt_stops_grandchildren_of_a_forwarded_child() {
+        let script = "echo started; sleep 30 & echo $! > \"$1\"; wait";
+        let output = Output::Forward {
+            prefix: "  t │ ".into(),
+        };
+        let (err, grandchild, took) = interrupt_with_grandchild(script, output);
+        assert!(matches!(err, ProcessError::Interrupted { signal: 15, .. }));
+        assert!(is_gone(grandchild), "grandchild {grandchild} still runs");
+        assert!(took < Duration::from_secs(2), "{took:?}");
+    }
+
+    #[test]
+    fn interrupt_while_draining_stops_grandchildren_holding_the_pipes() {
+        // The child exits at once; the grandchild keeps its stdout open.
+        let script = "sleep 30 & echo $! > \"$1\"";
+        let (err, grandchild, took) = interrupt_with_grandchild(script, Output::Capture);
+        assert!(matches!(err, ProcessError::Interrupted { signal: 15, .. }));
+        assert!(is_gone(grandchild), "grandchild {grandchild} still runs");
+        assert!(took < Duration::from_secs(2), "{took:?}");
+    }
+
+    #[test]
+    fn grandchildren_ignoring_sigterm_are_killed_after_the_grace_period() {
+        // The grandchild reports its own pid, so the interrupt comes after its trap is set.
+        let script = "sh -c 'trap \"\" TERM; echo $$ > \"$1\"; exec sleep 30' sh \"$1\" & wait";
+        let (err, grandchild, took) = interrupt_with_grandchild(script, Output::Capture);
+        assert!(matches!(err, ProcessError::Interrupted { signal: 15, .. }));
+        assert!(is_gone(grandchild), "grandchild {grandchild} still runs");
+        assert!(took >= TERM_GRACE && took < TERM_GRACE * 2, "{took:?}");
+    }
+
+    /// The process group of the child started with `output`, as it reports it itself.
+    fn child_group(output: Output) -> (i32, i32) {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("ids");
+        // Field 5 of /proc/<pid>/stat is the process group (the name `sh` has no spaces).
+        let script = "echo $$ $(cut -d' ' -f5 /proc/$$/stat) > \"$1\"";
+        run(&sh(script).arg("sh").arg(&file), output, &Interrupt::none()).unwrap();
+        let text = fs::read_to_string(&file).unwrap();
+        let ids: Vec<i32> = text
+            .split_whitespace()
+            .map(|id| id.parse().unwrap())
+            .collect();
+        (ids[0], ids[1])
+    }
+
+    #[test]
+    fn captured_and_forwarded_children_lead_their_own_group() {
+        let (pid, group) = child_group(Output::Capture);
+        assert_eq!(pid, group);
+        let (pid, group) = child_group(Output::Forward {
+            prefix: "> ".into(),
+        });
+        assert_eq!(pid, group);
+    }
+
+    #[test]
+    fn inherited_children_stay_in_our_group() {
+        let (pid, group) = child_group(Output::Inherit);
+        assert_ne!(pid, group);
+        assert_eq!(group, rustix::process::getpgrp().as_raw_pid());
     }
 
     #[test]
