@@ -9,11 +9,19 @@
 
 mod component_ref;
 mod container;
+mod cpus;
+mod env_name;
+mod git_url;
 mod group;
 mod implies;
 mod manifest;
+mod memory;
 mod mode;
 mod package;
+mod port;
+mod quote;
+mod requirement_spec;
+mod restart;
 mod scalar;
 
 pub use component_ref::ComponentRef;
@@ -21,12 +29,21 @@ pub use container::{
     ContainerSource, ContainerSources, ContainerSpec, DeploymentMode, Healthcheck, ParamDecl,
     ParamMerge, Profile, Resources, Runtime,
 };
+pub use cpus::Cpus;
+pub use env_name::EnvName;
+pub use git_url::{GitUrl, GitUrlKind};
 pub use group::{GroupKind, GroupOption, GroupSpec, Strategy};
 pub use implies::{Implication, Implies, ImpliesTarget};
 pub use manifest::{
     ComposeSettings, ConnectionScope, EnvSettings, GroupSelection, Manifest, PackageManagerName,
     ProjectMeta, Services,
 };
+pub use memory::Memory;
 pub use mode::Mode;
 pub use package::{GitClone, PackageSource, PackageSources, PackageSpec};
+pub use port::{PortMapping, PortMode, PortOptions, PortRange, PortSpec, Protocol};
+pub use requirement_spec::{
+    RequirementSpec, is_valid_distribution_name, is_valid_version, normalize_name,
+};
+pub use restart::RestartPolicy;
 pub use scalar::{ScalarString, StringOrList};
