@@ -1,10 +1,19 @@
 //! Loading `.env` files.
+//!
+//! Parsing is left to [`dotenvy`], but its errors carry the offending line verbatim, and
+//! `.env` lines hold secrets: an unterminated quote would print the password that follows
+//! it in every error message and JSON report. So a parse error is re-diagnosed here from
+//! the file text, by mirroring how dotenvy cuts the file into logical lines (quotes may span
+//! lines) and parses one, and reported by file, line and key with a description of what is
+//! wrong, never with any part of the value.
 
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 
 /// A `.env` file could not be read or parsed.
+///
+/// Neither the message nor any other field holds any part of a value from the file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid .env file `{}`{}: {message}", path.display(), match line {
     Some(line) => format!(" at line {line}"),
@@ -13,8 +22,12 @@ use indexmap::IndexMap;
 pub struct DotenvError {
     /// The file concerned.
     pub path: PathBuf,
-    /// The 1-based line of the problem, when known.
+    /// The 1-based line of the problem, when known: for a value spanning several lines, the
+    /// line of its key.
     pub line: Option<usize>,
+    /// The variable whose definition is malformed, when the line starts with a valid name
+    /// followed by `=`.
+    pub key: Option<String>,
     /// What went wrong.
     pub message: String,
 }
@@ -25,50 +38,351 @@ pub struct DotenvError {
 /// `${VAR}` expansion follow [`dotenvy`]; a leading byte order mark is ignored. When a
 /// name is defined twice, the last definition wins.
 pub fn load_dotenv(path: &Path) -> Result<IndexMap<String, String>, DotenvError> {
-    let error = |line, message| DotenvError {
+    let error = |line, key, message| DotenvError {
         path: path.to_path_buf(),
         line,
+        key,
         message,
     };
     let contents = match std::fs::read_to_string(path) {
         Ok(contents) => contents,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(IndexMap::new()),
-        Err(err) => return Err(error(None, err.to_string())),
+        // I/O errors describe the failure (permissions, invalid UTF-8), not the contents.
+        Err(err) => return Err(error(None, None, format!("cannot be read: {err}"))),
     };
     // Read the file once ourselves: dotenvy's iterator does not skip a UTF-8 byte order
-    // mark, and the text is needed to turn parse errors into line numbers.
+    // mark, and the text is needed to diagnose parse errors.
     let contents = contents.strip_prefix('\u{feff}').unwrap_or(&contents);
     let mut vars = IndexMap::new();
+    let mut parsed = 0;
     for item in dotenvy::from_read_iter(contents.as_bytes()) {
         match item {
             Ok((key, value)) => {
                 vars.insert(key, value);
+                parsed += 1;
             }
-            Err(dotenvy::Error::LineParse(text, index)) => {
-                let line = locate_line(contents, &text, index);
-                let first = text.lines().next().unwrap_or_default();
-                return Err(error(line, format!("cannot parse `{first}`")));
+            // The error's own text is the line, secret included: drop it.
+            Err(dotenvy::Error::LineParse(..)) => {
+                let problem = diagnose(contents, parsed);
+                return Err(error(problem.line, problem.key, problem.message));
             }
-            Err(err) => return Err(error(None, err.to_string())),
+            // Reading from memory does not fail, and dotenvy's environment errors may
+            // quote a value: say nothing more specific.
+            Err(_) => return Err(error(None, None, "cannot be parsed".to_string())),
         }
     }
     Ok(vars)
 }
 
-/// Finds the 1-based line number of byte `index` of the logical line `text` (which may
-/// span several physical lines) in `contents`.
-fn locate_line(contents: &str, text: &str, index: usize) -> Option<usize> {
-    let start = contents
-        .match_indices(text)
-        .map(|(offset, _)| offset)
-        .find(|&offset| offset == 0 || contents[..offset].ends_with('\n'))?;
-    let before = contents[..start].matches('\n').count();
-    // An index at the very end means "unterminated quote": point at where it opened.
-    let within = match text.get(..index) {
-        Some(head) if index < text.len() => head.matches('\n').count(),
-        _ => 0,
+/// A parse problem, described without any part of a value.
+struct Problem {
+    line: Option<usize>,
+    key: Option<String>,
+    message: String,
+}
+
+/// Describes why dotenvy rejected `contents` after accepting `parsed` definitions.
+///
+/// dotenvy yields one result per logical line that is not blank or a comment, so the
+/// rejected line is the next such line after the `parsed` accepted ones.
+fn diagnose(contents: &str, parsed: usize) -> Problem {
+    let Some(line) = logical_lines(contents)
+        .into_iter()
+        .filter(LogicalLine::is_definition)
+        .nth(parsed)
+    else {
+        return Problem {
+            line: None,
+            key: None,
+            message: "cannot be parsed".to_string(),
+        };
     };
-    Some(before + within + 1)
+    let (key, message) = describe(&line);
+    Problem {
+        line: Some(line.number),
+        key,
+        message,
+    }
+}
+
+/// The state of dotenvy's line splitter (`QuotedLines` in its `iter.rs`) at the end of a
+/// physical line; anything but `Complete` continues the logical line on the next one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Split {
+    Complete,
+    Escape,
+    WhiteSpace,
+    Single,
+    SingleEscape,
+    Double,
+    DoubleEscape,
+}
+
+/// One logical line as dotenvy cuts the file.
+#[derive(Debug, PartialEq, Eq)]
+struct LogicalLine<'a> {
+    /// The 1-based number of the physical line it starts on.
+    number: usize,
+    /// What dotenvy parses: the comment cut off, the final line break removed; empty for
+    /// a comment line.
+    text: &'a str,
+    /// `Complete` normally; otherwise the file ended inside it (in that state).
+    end: Split,
+}
+
+impl LogicalLine<'_> {
+    /// Whether dotenvy yields a result for it (a definition or an error).
+    fn is_definition(&self) -> bool {
+        let text = self.text.trim();
+        self.end != Split::Complete || !(text.is_empty() || text.starts_with('#'))
+    }
+}
+
+/// Cuts `contents` into logical lines exactly as dotenvy 0.15 does.
+fn logical_lines(contents: &str) -> Vec<LogicalLine<'_>> {
+    let mut lines = Vec::new();
+    let mut rest = contents;
+    let mut number = 1;
+    while !rest.is_empty() {
+        let start = number;
+        let mut state = Split::Complete;
+        let mut len = 0;
+        loop {
+            let Some(tail) = rest.get(len..).filter(|tail| !tail.is_empty()) else {
+                lines.push(LogicalLine {
+                    number: start,
+                    text: rest,
+                    end: state,
+                });
+                rest = "";
+                break;
+            };
+            let physical = tail.find('\n').map_or(tail.len(), |i| i + 1);
+            let end = len + physical;
+            number += usize::from(tail[..physical].ends_with('\n'));
+            let buf = &rest[..end];
+            let done = if buf.trim_start().starts_with('#') {
+                Some("")
+            } else {
+                match split_state(state, &tail[..physical]) {
+                    Err(comment) => Some(&rest[..len + comment]),
+                    Ok(Split::Complete) => {
+                        let text = buf
+                            .strip_suffix('\n')
+                            .map_or(buf, |text| text.strip_suffix('\r').unwrap_or(text));
+                        Some(text)
+                    }
+                    Ok(next) => {
+                        state = next;
+                        None
+                    }
+                }
+            };
+            if let Some(text) = done {
+                lines.push(LogicalLine {
+                    number: start,
+                    text,
+                    end: Split::Complete,
+                });
+                rest = &rest[end..];
+                break;
+            }
+            len = end;
+        }
+    }
+    lines
+}
+
+/// dotenvy's `eval_end_state`: the splitter state after `physical`, or the byte offset of
+/// a comment that ends the logical line.
+fn split_state(mut state: Split, physical: &str) -> Result<Split, usize> {
+    for (pos, c) in physical.char_indices() {
+        state = match state {
+            Split::WhiteSpace => match c {
+                '#' => return Err(pos),
+                '\\' => Split::Escape,
+                '"' => Split::Double,
+                '\'' => Split::Single,
+                _ => Split::Complete,
+            },
+            Split::Escape => Split::Complete,
+            Split::Complete => match c {
+                c if c.is_whitespace() && c != '\n' && c != '\r' => Split::WhiteSpace,
+                '\\' => Split::Escape,
+                '"' => Split::Double,
+                '\'' => Split::Single,
+                _ => Split::Complete,
+            },
+            Split::Double => match c {
+                '\\' => Split::DoubleEscape,
+                '"' => Split::Complete,
+                _ => Split::Double,
+            },
+            Split::DoubleEscape => Split::Double,
+            Split::Single => match c {
+                '\\' => Split::SingleEscape,
+                '\'' => Split::Complete,
+                _ => Split::Single,
+            },
+            Split::SingleEscape => Split::Single,
+        };
+    }
+    Ok(state)
+}
+
+/// The key (when the line starts with a valid name and `=`) and a description of what is
+/// wrong with a logical line dotenvy rejected.
+fn describe(line: &LogicalLine<'_>) -> (Option<String>, String) {
+    let text = line.text.trim();
+    if text.is_empty() {
+        return (
+            None,
+            "the last line holds only whitespace and no line break".to_string(),
+        );
+    }
+    let Some((key, value)) = split_definition(text) else {
+        return (
+            None,
+            "expected `KEY=value`, with a name of ASCII letters, digits, `_` and `.` that does \
+             not start with a digit"
+                .to_string(),
+        );
+    };
+    let what = match line.end {
+        Split::Single | Split::SingleEscape => Some(ValueProblem::Single),
+        Split::Double | Split::DoubleEscape => Some(ValueProblem::Double),
+        Split::Escape | Split::WhiteSpace => Some(ValueProblem::CutOff),
+        Split::Complete => value_problem(value),
+    };
+    let message = match what {
+        Some(ValueProblem::Single) => format!("unterminated single quote in the value of `{key}`"),
+        Some(ValueProblem::Double) => format!("unterminated double quote in the value of `{key}`"),
+        Some(ValueProblem::Brace) => format!("unterminated `${{` in the value of `{key}`"),
+        Some(ValueProblem::Escape) => format!(
+            "unsupported backslash escape in the value of `{key}` (known: `\\\\`, `\\'`, \
+             `\\\"`, `\\$`, `\\n` and a backslash before a space)"
+        ),
+        Some(ValueProblem::Space) => format!(
+            "unquoted whitespace inside the value of `{key}` (quote the value, or put a \
+             comment after ` #`)"
+        ),
+        Some(ValueProblem::CutOff) => format!(
+            "the file ends in the value of `{key}` after a backslash or whitespace, without \
+             a line break"
+        ),
+        None => format!("cannot parse the value of `{key}`"),
+    };
+    (Some(key.to_string()), message)
+}
+
+/// Splits a definition like dotenvy does (`[export] NAME = value`), returning the name and
+/// the value text, or `None` when the line is not of that shape.
+fn split_definition(text: &str) -> Option<(&str, &str)> {
+    let (key, rest) = split_name(text)?;
+    let rest = rest.trim_start();
+    if let Some(value) = rest.strip_prefix('=') {
+        return Some((key, value.trim_start()));
+    }
+    if key != "export" {
+        return None;
+    }
+    let (key, rest) = split_name(rest)?;
+    let value = rest.trim_start().strip_prefix('=')?;
+    Some((key, value.trim_start()))
+}
+
+/// A leading dotenvy name (`[A-Za-z_][A-Za-z0-9_.]*`) and the text after it.
+fn split_name(text: &str) -> Option<(&str, &str)> {
+    if !text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        return None;
+    }
+    let end = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .unwrap_or(text.len());
+    Some(text.split_at(end))
+}
+
+/// What is wrong with a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ValueProblem {
+    Single,
+    Double,
+    Brace,
+    Escape,
+    Space,
+    CutOff,
+}
+
+/// Where substitution stands in dotenvy's value parser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Substitution {
+    None,
+    /// After `$`; `true` once a name character was read.
+    Name(bool),
+    /// Inside `${…}`.
+    Braced,
+}
+
+/// Runs dotenvy's value parser (`parse_value`) without building the value, returning
+/// the first problem it would report.
+fn value_problem(value: &str) -> Option<ValueProblem> {
+    let mut single = false;
+    let mut double = false;
+    let mut escaped = false;
+    let mut expecting_end = false;
+    let mut substitution = Substitution::None;
+    for c in value.chars() {
+        if expecting_end {
+            match c {
+                ' ' | '\t' => {}
+                '#' => break,
+                _ => return Some(ValueProblem::Space),
+            }
+        } else if escaped {
+            if !matches!(c, '\\' | '\'' | '"' | '$' | ' ' | 'n') {
+                return Some(ValueProblem::Escape);
+            }
+            escaped = false;
+        } else if single {
+            single = c != '\'';
+        } else if substitution != Substitution::None {
+            // dotenvy quirk kept on purpose: the character ending a `$NAME` is taken
+            // literally, even a quote, so `"a$"` leaves the double quote open.
+            substitution = match (substitution, c) {
+                (Substitution::Name(_), c) if c.is_alphanumeric() => Substitution::Name(true),
+                (Substitution::Name(false), '{') => Substitution::Braced,
+                (Substitution::Name(_), '$') => Substitution::Name(false),
+                (Substitution::Name(_), _) => Substitution::None,
+                (_, '}') => Substitution::None,
+                (state, _) => state,
+            };
+        } else if c == '$' {
+            substitution = Substitution::Name(false);
+        } else if double {
+            match c {
+                '"' => double = false,
+                '\\' => escaped = true,
+                _ => {}
+            }
+        } else {
+            match c {
+                '\'' => single = true,
+                '"' => double = true,
+                '\\' => escaped = true,
+                ' ' | '\t' => expecting_end = true,
+                _ => {}
+            }
+        }
+    }
+    if substitution == Substitution::Braced {
+        Some(ValueProblem::Brace)
+    } else if single {
+        Some(ValueProblem::Single)
+    } else if double {
+        Some(ValueProblem::Double)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -141,17 +455,191 @@ mod tests {
     fn parse_error_reports_line_number() {
         let err = load("A=1\n# note\nB=2\nBAD LINE HERE\nC=3\n").unwrap_err();
         assert_eq!(err.line, Some(4));
+        assert_eq!(err.key, None);
         assert_eq!(
             err.to_string(),
-            "invalid .env file `.env` at line 4: cannot parse `BAD LINE HERE`"
+            "invalid .env file `.env` at line 4: expected `KEY=value`, with a name of ASCII \
+             letters, digits, `_` and `.` that does not start with a digit"
         );
     }
 
     #[test]
-    fn unterminated_quote_reports_its_line() {
+    fn unterminated_quote_reports_its_line_and_key() {
         let err = load("A=1\nB=\"open\nC=3\n").unwrap_err();
         assert_eq!(err.line, Some(2), "{err:?}");
-        assert!(err.message.contains("B=\"open"), "{err:?}");
+        assert_eq!(err.key.as_deref(), Some("B"));
+        assert_eq!(
+            err.to_string(),
+            "invalid .env file `.env` at line 2: unterminated double quote in the value of `B`"
+        );
+    }
+
+    /// The marker every malformed value below carries.
+    const SECRET: &str = "hunter2SECRET";
+
+    /// Malformed files, each with the line and key the error must name (`None`: the line is
+    /// not `KEY=value`) and words its message must contain.
+    fn malformed() -> Vec<(String, usize, Option<&'static str>, &'static str)> {
+        let s = SECRET;
+        vec![
+            (
+                format!("KEY=\"unterminated {s}\n"),
+                1,
+                Some("KEY"),
+                "unterminated double quote",
+            ),
+            (
+                format!("A=1\nKEY=\"unterminated {s}"),
+                2,
+                Some("KEY"),
+                "unterminated double quote",
+            ),
+            (
+                format!("A=1\n\nKEY='{s}\nB=2\n"),
+                3,
+                Some("KEY"),
+                "unterminated single quote",
+            ),
+            // A backslash hides the closing quote from dotenvy's line splitter.
+            (
+                format!("KEY='{s}\\'\nB=2\n"),
+                1,
+                Some("KEY"),
+                "unterminated single quote",
+            ),
+            (
+                format!("export KEY=\"{s}\n"),
+                1,
+                Some("KEY"),
+                "unterminated double quote",
+            ),
+            (
+                format!("A=1\nKEY=\"{s}$\"\n"),
+                2,
+                Some("KEY"),
+                "unterminated double quote",
+            ),
+            (
+                format!("KEY=a${{{s}\n"),
+                1,
+                Some("KEY"),
+                "unterminated `${`",
+            ),
+            (
+                format!("KEY=\"{s}\\q\"\n"),
+                1,
+                Some("KEY"),
+                "unsupported backslash escape",
+            ),
+            (
+                format!("KEY={s}\\q\n"),
+                1,
+                Some("KEY"),
+                "unsupported backslash escape",
+            ),
+            (
+                format!("# c\nKEY=two {s}\n"),
+                2,
+                Some("KEY"),
+                "unquoted whitespace",
+            ),
+            (
+                format!("KEY = {s} {s}\n"),
+                1,
+                Some("KEY"),
+                "unquoted whitespace",
+            ),
+            (
+                format!("A=1\nKEY={s}\\"),
+                2,
+                Some("KEY"),
+                "the file ends in the value",
+            ),
+            (
+                format!("KEY={s} "),
+                1,
+                Some("KEY"),
+                "the file ends in the value",
+            ),
+            (format!("{s}\n"), 1, None, "expected `KEY=value`"),
+            (
+                format!("A=1\n{s} is here\n"),
+                2,
+                None,
+                "expected `KEY=value`",
+            ),
+            (format!("1{s}=x\n"), 1, None, "expected `KEY=value`"),
+            (format!("MY-{s}=x\n"), 1, None, "expected `KEY=value`"),
+            (format!("KEY {s}=x\n"), 1, None, "expected `KEY=value`"),
+            (format!("\"KEY={s}\"\n"), 1, None, "expected `KEY=value`"),
+            (
+                format!("A=\"x\ny\"\nKEY=\"{s}\n"),
+                3,
+                Some("KEY"),
+                "unterminated double quote",
+            ),
+            ("A=1\n   ".to_string(), 2, None, "only whitespace"),
+        ]
+    }
+
+    #[test]
+    fn malformed_lines_never_echo_the_value() {
+        for (contents, line, key, words) in malformed() {
+            let err = load(&contents).unwrap_err();
+            let shown = format!("{err}\n{err:?}\n{}", err.message);
+            assert!(!shown.contains(SECRET), "{contents:?}: {shown}");
+            assert_eq!(err.line, Some(line), "{contents:?}: {shown}");
+            assert!(
+                err.to_string().contains(&format!("at line {line}")),
+                "{shown}"
+            );
+            assert_eq!(err.key.as_deref(), key, "{contents:?}: {shown}");
+            if let Some(key) = key {
+                assert!(err.message.contains(&format!("`{key}`")), "{shown}");
+            }
+            assert!(err.message.contains(words), "{contents:?}: {shown}");
+        }
+    }
+
+    include!("../tests/support/tricky_values.rs");
+
+    /// Whatever dotenvy rejects, the diagnosis finds the line and never falls back to a
+    /// vaguer message: checks the mirror of dotenvy's parser on raw, unquoted values.
+    #[test]
+    fn every_rejected_raw_value_is_diagnosed() {
+        let mut rejected = 0;
+        for value in tricky_values() {
+            let contents = format!("A=1\nKEY={value}{SECRET}{value}\nB=2\n");
+            let Err(err) = load(&contents) else { continue };
+            rejected += 1;
+            let shown = format!("{err}\n{err:?}");
+            assert!(!shown.contains(SECRET), "{contents:?}: {shown}");
+            assert!(err.line.is_some(), "{contents:?}: {shown}");
+            assert!(!err.message.starts_with("cannot"), "{contents:?}: {shown}");
+            if err.line == Some(2) {
+                assert_eq!(err.key.as_deref(), Some("KEY"), "{contents:?}: {shown}");
+            }
+        }
+        assert!(rejected > 100, "only {rejected} rejected values");
+    }
+
+    #[test]
+    fn logical_lines_follow_dotenvy() {
+        let contents = "A=1 # c\n# note\nB=\"x\ny\"\r\n  \nC='open\nD=2";
+        let lines: Vec<(usize, &str, Split)> = logical_lines(contents)
+            .into_iter()
+            .map(|l| (l.number, l.text, l.end))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (1, "A=1 ", Split::Complete),
+                (2, "", Split::Complete),
+                (3, "B=\"x\ny\"", Split::Complete),
+                (5, "  ", Split::Complete),
+                (6, "C='open\nD=2", Split::Single),
+            ]
+        );
     }
 
     #[test]
@@ -160,5 +648,7 @@ mod tests {
         let err = load_dotenv(dir.path()).unwrap_err();
         assert_eq!(err.path, dir.path());
         assert_eq!(err.line, None);
+        assert_eq!(err.key, None);
+        assert!(err.message.starts_with("cannot be read: "), "{err}");
     }
 }
