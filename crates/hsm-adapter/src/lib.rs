@@ -2,18 +2,23 @@
 //!
 //! The core turns the resolved stack into adapter-neutral [`Requirement`]s; an adapter turns
 //! them into its own files ([`Artifact`]s, planned and written transactionally by the core)
-//! and then runs its tool. uv and pip ship with hsm; another manager (pixi, poetry) is one
-//! more implementation of [`PackageAdapter`], with no change to the core.
+//! and then runs its tool. Everything tool-specific — the program, the install step shown in
+//! plans, hints for its failures, the environment a process needs to use what it installed,
+//! and cleaning up after itself when a project switches to another adapter — comes through
+//! [`PackageAdapter`], so the binary never names a tool. uv and pip ship with hsm; another
+//! manager is one more implementation and one line of registration.
 
 #![warn(missing_docs)]
 
 mod requirement;
 
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
-pub use requirement::{GitRef, ReqKind, Requirement, normalize_name};
+pub use hsm_schema::normalize_name;
+pub use requirement::{GitRef, Index, ReqKind, Requirement};
 
-use infra_process::{Interrupt, ProcessError};
+use infra_process::{Cmd, Interrupt, ProcessError};
 
 /// A file an adapter wants to exist with given contents (or to be absent).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +47,15 @@ pub struct InstallCtx<'a> {
     pub env: &'a [(String, String)],
 }
 
+/// What an install did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Installed {
+    /// The tool ran (a project with no Python packages may have nothing to run).
+    pub ran: bool,
+    /// It changed the environment (installed, removed or updated something).
+    pub changed: bool,
+}
+
 /// Why an adapter failed.
 #[derive(Debug, thiserror::Error)]
 pub enum AdapterError {
@@ -58,12 +72,26 @@ pub enum AdapterError {
         /// How to fix it.
         hint: Option<String>,
     },
+    /// A file could not be read or written.
+    #[error("failed to {op} `{}`", path.display())]
+    Io {
+        /// `read`, `write`, `create`, …
+        op: &'static str,
+        /// The file, relative to the project.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// A package manager hsm can drive.
 pub trait PackageAdapter {
     /// Name as written in `hsm.yaml` (`package_manager: uv`).
     fn name(&self) -> &'static str;
+
+    /// The program this adapter runs, as configured (`uv`, `/opt/bin/uv`, `python3`).
+    fn program(&self) -> &str;
 
     /// The files to write for `reqs`. `project_name` names a newly created project file.
     fn plan(
@@ -73,12 +101,19 @@ pub trait PackageAdapter {
         reqs: &[Requirement],
     ) -> Result<Vec<Artifact>, AdapterError>;
 
+    /// The files that undo what this adapter owned, for a project that now uses another one
+    /// (empty when it owns nothing there).
+    fn release(&self, root: &Path) -> Result<Vec<Artifact>, AdapterError>;
+
     /// Files the tool itself may modify while installing (backed up and restored on failure).
     fn tool_files(&self, root: &Path) -> Vec<PathBuf>;
 
-    /// Installs: runs the tool against the written artifacts. Returns whether the tool ran
-    /// (a project with no Python packages may have nothing to run).
-    fn install(&self, ctx: &InstallCtx<'_>) -> Result<bool, AdapterError>;
+    /// The command [`install`](Self::install) will run once `planned` is written, for plans;
+    /// `None` when it will run nothing.
+    fn install_step(&self, root: &Path, planned: &[Artifact], frozen: bool) -> Option<Cmd>;
+
+    /// Installs: runs the tool against the written artifacts.
+    fn install(&self, ctx: &InstallCtx<'_>) -> Result<Installed, AdapterError>;
 
     /// Checks that `reqs` resolve, without touching the project (used by `hsm check`).
     fn check(
@@ -88,10 +123,36 @@ pub trait PackageAdapter {
         interrupt: &Interrupt,
     ) -> Result<(), AdapterError>;
 
-    /// The program this adapter runs, for "is it installed" checks.
-    fn program(&self) -> &'static str;
-
     /// How the installed environment differs from the written artifacts, one line per
     /// difference (empty: in sync). Changes nothing.
     fn status(&self, root: &Path, interrupt: &Interrupt) -> Result<Vec<String>, AdapterError>;
+
+    /// The environment a process needs to use what this adapter installed (`hsm run`):
+    /// variables to set, in order (e.g. `VIRTUAL_ENV`, and `PATH` with the environment's
+    /// `bin` first, given the current `PATH`).
+    fn activation(&self, root: &Path, path: Option<&OsStr>) -> Vec<(String, OsString)>;
+
+    /// Hints for one of this adapter's errors (how to install its program, …).
+    fn hints(&self, err: &AdapterError) -> Vec<String>;
+}
+
+/// `VIRTUAL_ENV` and `PATH` for the project's `.venv`, the way `uv run` activates it; nothing
+/// when there is no environment yet.
+pub fn activate_venv(root: &Path, path: Option<&OsStr>) -> Vec<(String, OsString)> {
+    let venv = root.join(".venv");
+    let bin = venv.join("bin");
+    if !bin.is_dir() {
+        return Vec::new();
+    }
+    let mut paths = vec![bin];
+    if let Some(p) = path {
+        paths.extend(std::env::split_paths(p));
+    }
+    let Ok(joined) = std::env::join_paths(paths) else {
+        return Vec::new();
+    };
+    vec![
+        ("VIRTUAL_ENV".to_string(), venv.into_os_string()),
+        ("PATH".to_string(), joined),
+    ]
 }

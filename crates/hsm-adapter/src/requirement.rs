@@ -13,13 +13,24 @@ pub enum GitRef {
     Branch(String),
 }
 
+/// A package index other than the default one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Index {
+    /// A name for it (uv's `[[tool.uv.index]] name`).
+    pub name: String,
+    /// Its simple-API URL.
+    pub url: String,
+}
+
 /// How one requirement is satisfied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReqKind {
-    /// From the package index: a full PEP 508 requirement (`requests>=2`).
+    /// From a package index: a full PEP 508 requirement (`requests>=2`).
     Index {
-        /// The requirement string.
+        /// The requirement string, naming the distribution.
         spec: String,
+        /// The index to take it from (only that one); `None` for the default index.
+        index: Option<Index>,
     },
     /// From a git repository.
     Git {
@@ -42,34 +53,22 @@ pub enum ReqKind {
 /// One package to install.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Requirement {
-    /// Package name as in the registry.
+    /// The registry entry's name (for messages).
     pub name: String,
+    /// The Python distribution it installs (the entry's `distribution:`, else its name).
+    pub distribution: String,
     /// Source.
     pub kind: ReqKind,
 }
 
-/// PEP 503 normalisation: lower case, runs of `-_.` become `-`.
-pub fn normalize_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut sep = false;
-    for c in name.trim().chars() {
-        if matches!(c, '-' | '_' | '.') {
-            sep = true;
-        } else {
-            if sep && !out.is_empty() {
-                out.push('-');
-            }
-            sep = false;
-            out.push(c.to_ascii_lowercase());
+impl Requirement {
+    /// A requirement whose distribution is the entry's own name.
+    pub fn new(name: impl Into<String>, kind: ReqKind) -> Self {
+        let name = name.into();
+        Self {
+            distribution: name.clone(),
+            name,
+            kind,
         }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn normalizes() {
-        assert_eq!(super::normalize_name("Neo4j__Client.x"), "neo4j-client-x");
     }
 }

@@ -15,7 +15,10 @@ use crate::nodes::{
     ensure_mapping_path, ensure_sequence, first_key, mapping_path, scalar_at, scalar_string,
     sequence_at, set_scalar,
 };
-use crate::{EditError, ManifestEditor, Section};
+use hsm_schema::ComponentKind;
+
+use crate::section::Sections;
+use crate::{ManifestEditError, ManifestEditor};
 
 /// Keys that make a map entry the full form.
 const FULL_KEYS: [&str; 3] = ["name", "mode", "profile"];
@@ -39,11 +42,11 @@ struct Found {
 }
 
 impl Found {
-    fn mapping(&self) -> Result<Mapping, EditError> {
+    fn mapping(&self) -> Result<Mapping, ManifestEditError> {
         self.node
             .as_mapping()
             .cloned()
-            .ok_or_else(|| EditError::Invalid("entry changed shape".to_string()))
+            .ok_or_else(|| ManifestEditError::Invalid("entry changed shape".to_string()))
     }
 }
 
@@ -62,25 +65,25 @@ fn classify(node: &YamlNode) -> Option<(String, Form)> {
 }
 
 /// The list of `section`, if present.
-fn list(root: &Mapping, section: Section) -> Result<Option<Sequence>, EditError> {
-    let path = section.path();
+fn list(root: &Mapping, section: ComponentKind) -> Result<Option<Sequence>, ManifestEditError> {
+    let path = section.list_path();
     let (last, parents) = path
         .split_last()
-        .ok_or_else(|| EditError::Invalid("empty path".to_string()))?;
+        .ok_or_else(|| ManifestEditError::Invalid("empty path".to_string()))?;
     let Some(parent) = mapping_path(root, parents)? else {
         return Ok(None);
     };
-    sequence_at(&parent, last, section.dotted())
+    sequence_at(&parent, last, section.list_dotted())
 }
 
 /// The list of `section`, created with its parents if missing.
-fn ensure_list(root: &Mapping, section: Section) -> Result<Sequence, EditError> {
-    let path = section.path();
+fn ensure_list(root: &Mapping, section: ComponentKind) -> Result<Sequence, ManifestEditError> {
+    let path = section.list_path();
     let (last, parents) = path
         .split_last()
-        .ok_or_else(|| EditError::Invalid("empty path".to_string()))?;
+        .ok_or_else(|| ManifestEditError::Invalid("empty path".to_string()))?;
     let parent = ensure_mapping_path(root, parents)?;
-    ensure_sequence(&parent, last, section.dotted())
+    ensure_sequence(&parent, last, section.list_dotted())
 }
 
 /// Every entry of the list that names `name`.
@@ -94,13 +97,13 @@ fn find_all(seq: &Sequence, name: &str) -> Vec<Found> {
         .collect()
 }
 
-fn find(d: &Draft, section: Section, name: &str) -> Result<Option<Found>, EditError> {
+fn find(d: &Draft, section: ComponentKind, name: &str) -> Result<Option<Found>, ManifestEditError> {
     let root = d.root()?;
     Ok(list(&root, section)?.and_then(|seq| find_all(&seq, name).into_iter().next()))
 }
 
-fn not_found(section: Section, name: &str) -> EditError {
-    EditError::NotFound(format!("`{name}` in `{}`", section.dotted()))
+fn not_found(section: ComponentKind, name: &str) -> ManifestEditError {
+    ManifestEditError::NotFound(format!("`{name}` in `{}`", section.list_dotted()))
 }
 
 /// A flow map `{name: x, mode: m, profile: p}`.
@@ -119,11 +122,11 @@ fn full_entry(name: &str, mode: Option<&str>, profile: Option<&str>) -> Mapping 
 /// Sets the mode of an entry already found, in whichever form it is written.
 fn set_mode_of(
     d: &mut Draft,
-    section: Section,
+    section: ComponentKind,
     name: &str,
     found: &Found,
     mode: Mode,
-) -> Result<bool, EditError> {
+) -> Result<bool, ManifestEditError> {
     match found.form {
         Form::Bare if FULL_KEYS.contains(&name) => {
             let root = d.root()?;
@@ -169,10 +172,10 @@ impl ManifestEditor {
     /// listed, only a given mode that differs is applied; its form is otherwise kept.
     pub fn add_component(
         &mut self,
-        section: Section,
+        section: ComponentKind,
         name: &str,
         mode: Option<Mode>,
-    ) -> Result<bool, EditError> {
+    ) -> Result<bool, ManifestEditError> {
         self.edit(|d| {
             if let Some(found) = find(d, section, name)? {
                 return match mode {
@@ -205,12 +208,12 @@ impl ManifestEditor {
 
     /// Removes every entry naming `name` from the list of `section`, whatever its form, with
     /// the comment lines written directly above it. Removing the last entry leaves `[]`.
-    pub fn remove_component(&mut self, section: Section, name: &str) -> Result<bool, EditError> {
+    pub fn remove_component(&mut self, section: ComponentKind, name: &str) -> Result<bool, ManifestEditError> {
         self.edit(|d| {
             let mut changed = false;
             while let Some(found) = find(d, section, name)? {
                 if !d.remove_item(&|root| list(root, section), found.index)? {
-                    return Err(EditError::Invalid(format!("could not remove `{name}`")));
+                    return Err(ManifestEditError::Invalid(format!("could not remove `{name}`")));
                 }
                 changed = true;
             }
@@ -222,10 +225,10 @@ impl ManifestEditor {
     /// value (or options map) updated, a full map gets its `mode` key set.
     pub fn set_component_mode(
         &mut self,
-        section: Section,
+        section: ComponentKind,
         name: &str,
         mode: Mode,
-    ) -> Result<bool, EditError> {
+    ) -> Result<bool, ManifestEditError> {
         self.edit(|d| {
             let found = find(d, section, name)?.ok_or_else(|| not_found(section, name))?;
             set_mode_of(d, section, name, &found, mode)
@@ -238,13 +241,13 @@ impl ManifestEditor {
         &mut self,
         name: &str,
         profile: Option<&str>,
-    ) -> Result<bool, EditError> {
-        let section = Section::Containers;
+    ) -> Result<bool, ManifestEditError> {
+        let section = ComponentKind::Container;
         self.edit(|d| {
             let found = find(d, section, name)?.ok_or_else(|| not_found(section, name))?;
             let index = found.index;
             // Where the profile lives if the entry has a map for it.
-            let holder = move |root: &Mapping| -> Result<Option<Mapping>, EditError> {
+            let holder = move |root: &Mapping| -> Result<Option<Mapping>, ManifestEditError> {
                 let Some(item) = list(root, section)?.and_then(|s| s.get(index)) else {
                     return Ok(None);
                 };
@@ -276,7 +279,7 @@ impl ManifestEditor {
     }
 
     /// Whether the list of `section` has an entry naming `name`, in any form.
-    pub fn contains_component(&self, section: Section, name: &str) -> bool {
+    pub fn contains_component(&self, section: ComponentKind, name: &str) -> bool {
         find(&self.view(), section, name).is_ok_and(|f| f.is_some())
     }
 }

@@ -11,13 +11,13 @@ use std::str::FromStr;
 
 use yaml_edit::{Mapping, Sequence, YamlFile};
 
-use crate::EditError;
+use crate::ManifestEditError;
 use crate::comments::leading_comment_block;
 
 /// Finds a mapping in a freshly parsed tree, starting from the root mapping.
-pub(crate) type MapLocator<'a> = &'a dyn Fn(&Mapping) -> Result<Option<Mapping>, EditError>;
+pub(crate) type MapLocator<'a> = &'a dyn Fn(&Mapping) -> Result<Option<Mapping>, ManifestEditError>;
 /// Finds a sequence in a freshly parsed tree, starting from the root mapping.
-pub(crate) type SeqLocator<'a> = &'a dyn Fn(&Mapping) -> Result<Option<Sequence>, EditError>;
+pub(crate) type SeqLocator<'a> = &'a dyn Fn(&Mapping) -> Result<Option<Sequence>, ManifestEditError>;
 
 /// The mutable working copy.
 pub(crate) struct Draft {
@@ -26,10 +26,10 @@ pub(crate) struct Draft {
 
 /// Parses `text` as a one-document YAML file whose root is a mapping (empty text gives an
 /// empty mapping).
-pub(crate) fn parse_file(text: &str) -> Result<YamlFile, EditError> {
-    let file = YamlFile::from_str(text).map_err(|e| EditError::Parse(e.to_string()))?;
+pub(crate) fn parse_file(text: &str) -> Result<YamlFile, ManifestEditError> {
+    let file = YamlFile::from_str(text).map_err(|e| ManifestEditError::Parse(e.to_string()))?;
     if file.documents().count() > 1 {
-        return Err(EditError::Parse(
+        return Err(ManifestEditError::Parse(
             "the file holds several YAML documents; expected one".to_string(),
         ));
     }
@@ -59,7 +59,7 @@ impl Draft {
     }
 
     /// The root mapping of the current tree.
-    pub(crate) fn root(&self) -> Result<Mapping, EditError> {
+    pub(crate) fn root(&self) -> Result<Mapping, ManifestEditError> {
         self.file
             .document()
             .and_then(|d| d.as_mapping())
@@ -67,10 +67,10 @@ impl Draft {
     }
 
     /// Replaces `range` of the text with `with` and re-parses.
-    pub(crate) fn splice(&mut self, range: Range<usize>, with: &str) -> Result<(), EditError> {
+    pub(crate) fn splice(&mut self, range: Range<usize>, with: &str) -> Result<(), ManifestEditError> {
         let mut text = self.text();
         if text.get(range.clone()).is_none() {
-            return Err(EditError::Invalid(
+            return Err(ManifestEditError::Invalid(
                 "edit position outside the text".to_string(),
             ));
         }
@@ -80,7 +80,7 @@ impl Draft {
     }
 
     /// Cuts the comment lines directly above the entry starting at `offset`.
-    fn strip_leading_comments(&mut self, offset: usize) -> Result<(), EditError> {
+    fn strip_leading_comments(&mut self, offset: usize) -> Result<(), ManifestEditError> {
         let text = self.text();
         if let Some(range) = leading_comment_block(&text, offset) {
             self.splice(range, "")?;
@@ -95,7 +95,7 @@ impl Draft {
         &mut self,
         locate: MapLocator<'_>,
         key: &str,
-    ) -> Result<bool, EditError> {
+    ) -> Result<bool, ManifestEditError> {
         let root = self.root()?;
         let Some(map) = locate(&root)? else {
             return Ok(false);
@@ -116,7 +116,7 @@ impl Draft {
         &mut self,
         locate: SeqLocator<'_>,
         index: usize,
-    ) -> Result<bool, EditError> {
+    ) -> Result<bool, ManifestEditError> {
         let root = self.root()?;
         let Some(seq) = locate(&root)? else {
             return Ok(false);
@@ -131,6 +131,6 @@ impl Draft {
     }
 }
 
-fn lost() -> EditError {
-    EditError::Invalid("the entry moved while cutting its comments".to_string())
+fn lost() -> ManifestEditError {
+    ManifestEditError::Invalid("the entry moved while cutting its comments".to_string())
 }

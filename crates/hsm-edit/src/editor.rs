@@ -11,7 +11,7 @@ use std::path::Path;
 use hsm_schema::{Manifest, Mode};
 use yaml_edit::YamlFile;
 
-use crate::EditError;
+use crate::ManifestEditError;
 use crate::draft::{Draft, parse_file};
 use crate::nodes::{ensure_mapping, mapping_at, scalar_string, set_scalar, shape};
 
@@ -26,7 +26,7 @@ impl ManifestEditor {
     ///
     /// Only the YAML syntax and a mapping at the top are required here; schema problems
     /// surface when an edit validates its result.
-    pub fn parse(text: &str) -> Result<Self, EditError> {
+    pub fn parse(text: &str) -> Result<Self, ManifestEditError> {
         Ok(Self {
             file: parse_file(text)?,
         })
@@ -36,8 +36,8 @@ impl ManifestEditor {
     /// differs and the result is a valid manifest.
     pub(crate) fn edit(
         &mut self,
-        f: impl FnOnce(&mut Draft) -> Result<bool, EditError>,
-    ) -> Result<bool, EditError> {
+        f: impl FnOnce(&mut Draft) -> Result<bool, ManifestEditError>,
+    ) -> Result<bool, ManifestEditError> {
         let before = self.file.to_string();
         let mut draft = Draft::of(&self.file);
         if !f(&mut draft)? {
@@ -60,7 +60,7 @@ impl ManifestEditor {
     /// Sets (`Some`) or removes (`None`) the per-component override under `modes:`.
     ///
     /// `modes:` is created when needed and removed when its last entry goes.
-    pub fn set_mode_override(&mut self, name: &str, mode: Option<Mode>) -> Result<bool, EditError> {
+    pub fn set_mode_override(&mut self, name: &str, mode: Option<Mode>) -> Result<bool, ManifestEditError> {
         self.edit(|d| {
             let root = d.root()?;
             match mode {
@@ -85,7 +85,7 @@ impl ManifestEditor {
 
     /// Sets (`Some`) or removes (`None`) a top-level scalar such as `mode`, `package_manager`
     /// or `registry`. The value is written as a string (quoted if it would read otherwise).
-    pub fn set_top_scalar(&mut self, key: &str, value: Option<&str>) -> Result<bool, EditError> {
+    pub fn set_top_scalar(&mut self, key: &str, value: Option<&str>) -> Result<bool, ManifestEditError> {
         self.edit(|d| {
             let root = d.root()?;
             if let Some(node) = root.get(key)
@@ -118,9 +118,9 @@ impl fmt::Display for ManifestEditor {
     }
 }
 
-/// Loads `text` as a manifest, mapping any problem to [`EditError::Invalid`].
-pub(crate) fn validate_manifest(text: &str) -> Result<(), EditError> {
+/// Loads `text` as a manifest, mapping any problem to [`ManifestEditError::Invalid`].
+pub(crate) fn validate_manifest(text: &str) -> Result<(), ManifestEditError> {
     infra_yaml::from_str::<Manifest>(Path::new("hsm.yaml"), text)
         .map(drop)
-        .map_err(|e| EditError::Invalid(e.to_string()))
+        .map_err(|e| ManifestEditError::Invalid(e.to_string()))
 }

@@ -6,7 +6,7 @@
 
 /// Why an edit could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum EditError {
+pub enum ManifestEditError {
     /// The input text is not YAML the editor can work on.
     #[error("cannot parse the YAML: {0}")]
     Parse(String),

@@ -9,7 +9,7 @@ use std::path::Path;
 use hsm_schema::GroupSpec;
 use yaml_edit::{Mapping, Sequence};
 
-use crate::EditError;
+use crate::ManifestEditError;
 use crate::draft::{Draft, parse_file};
 use crate::nodes::{ensure_sequence, scalar_at, scalar_string, sequence_at};
 
@@ -24,15 +24,15 @@ fn find_option(seq: &Sequence, option: &str) -> Option<usize> {
     })
 }
 
-fn options(root: &Mapping) -> Result<Option<Sequence>, EditError> {
+fn options(root: &Mapping) -> Result<Option<Sequence>, ManifestEditError> {
     sequence_at(root, "options", "options")
 }
 
 /// Validates and returns the edited text.
-fn finish(d: &Draft) -> Result<(String, bool), EditError> {
+fn finish(d: &Draft) -> Result<(String, bool), ManifestEditError> {
     let text = d.text();
     infra_yaml::from_str::<GroupSpec>(Path::new("group.yaml"), &text)
-        .map_err(|e| EditError::Invalid(e.to_string()))?;
+        .map_err(|e| ManifestEditError::Invalid(e.to_string()))?;
     Ok((text, true))
 }
 
@@ -43,7 +43,7 @@ pub fn add_group_option(
     text: &str,
     option: &str,
     description: Option<&str>,
-) -> Result<(String, bool), EditError> {
+) -> Result<(String, bool), ManifestEditError> {
     let file = parse_file(text)?;
     let d = Draft::of(&file);
     let root = d.root()?;
@@ -67,7 +67,7 @@ pub fn add_group_option(
 /// Removes the option named `option` (and the comment lines above it) from `options:`.
 ///
 /// Returns the new text and `true`, or the input unchanged and `false` if it is not there.
-pub fn remove_group_option(text: &str, option: &str) -> Result<(String, bool), EditError> {
+pub fn remove_group_option(text: &str, option: &str) -> Result<(String, bool), ManifestEditError> {
     let file = parse_file(text)?;
     let mut d = Draft::of(&file);
     let root = d.root()?;

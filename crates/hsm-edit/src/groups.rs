@@ -11,22 +11,25 @@ use crate::draft::Draft;
 use crate::nodes::{
     ensure_mapping_path, is_null, mapping_path, scalar_at, set_scalar, string_list,
 };
-use crate::{EditError, GroupSection, ManifestEditor};
+use hsm_schema::ComponentKind;
+
+use crate::section::Sections;
+use crate::{ManifestEditError, ManifestEditor};
 
 /// The fields of a group entry besides `selection` that can be set.
 const FIELDS: [&str; 2] = ["mode", "profile"];
 
 /// The groups map of `section`, if present.
-fn groups(root: &Mapping, section: GroupSection) -> Result<Option<Mapping>, EditError> {
-    mapping_path(root, section.path())
+fn groups(root: &Mapping, section: ComponentKind) -> Result<Option<Mapping>, ManifestEditError> {
+    mapping_path(root, section.groups_path())
 }
 
 /// The group's map entry, if present and written as a map.
 fn group_map(
     root: &Mapping,
-    section: GroupSection,
+    section: ComponentKind,
     group: &str,
-) -> Result<Option<Mapping>, EditError> {
+) -> Result<Option<Mapping>, ManifestEditError> {
     Ok(groups(root, section)?.and_then(|g| g.get_mapping(group)))
 }
 
@@ -34,10 +37,10 @@ fn group_map(
 /// map or the list it replaces is flow), none by removing the key (the group's default).
 fn write_selection(
     d: &mut Draft,
-    section: GroupSection,
+    section: ComponentKind,
     group: &str,
     selection: &[String],
-) -> Result<bool, EditError> {
+) -> Result<bool, ManifestEditError> {
     let root = d.root()?;
     let map = group_map(&root, section, group)?.ok_or_else(|| not_found(section, group))?;
     match selection {
@@ -58,7 +61,7 @@ fn write_selection(
             );
             let seq = map
                 .get_sequence("selection")
-                .ok_or_else(|| EditError::Invalid("could not write the selection".to_string()))?;
+                .ok_or_else(|| ManifestEditError::Invalid("could not write the selection".to_string()))?;
             for item in many {
                 seq.push(item.as_str());
             }
@@ -68,7 +71,7 @@ fn write_selection(
 }
 
 /// Replaces the group's value with an empty map in the style of its parent and returns it.
-fn replace_with_map(groups: &Mapping, group: &str) -> Result<Mapping, EditError> {
+fn replace_with_map(groups: &Mapping, group: &str) -> Result<Mapping, ManifestEditError> {
     groups.set(
         group,
         if groups.is_flow_style() {
@@ -79,11 +82,11 @@ fn replace_with_map(groups: &Mapping, group: &str) -> Result<Mapping, EditError>
     );
     groups
         .get_mapping(group)
-        .ok_or_else(|| EditError::Invalid(format!("could not create group `{group}`")))
+        .ok_or_else(|| ManifestEditError::Invalid(format!("could not create group `{group}`")))
 }
 
-fn not_found(section: GroupSection, group: &str) -> EditError {
-    EditError::NotFound(format!("group `{group}` in `{}`", section.dotted()))
+fn not_found(section: ComponentKind, group: &str) -> ManifestEditError {
+    ManifestEditError::NotFound(format!("group `{group}` in `{}`", section.groups_dotted()))
 }
 
 impl ManifestEditor {
@@ -93,10 +96,10 @@ impl ManifestEditor {
     /// (`group: x`) is rewritten as a map.
     pub fn set_group_selection(
         &mut self,
-        section: GroupSection,
+        section: ComponentKind,
         group: &str,
         selection: &[String],
-    ) -> Result<bool, EditError> {
+    ) -> Result<bool, ManifestEditError> {
         self.edit(|d| {
             let root = d.root()?;
             let existing = groups(&root, section)?.and_then(|g| g.get(group));
@@ -118,7 +121,7 @@ impl ManifestEditor {
                 }
                 Some(_) => {
                     return Err(crate::nodes::shape(
-                        &format!("{}.{group}", section.dotted()),
+                        &format!("{}.{group}", section.groups_dotted()),
                         "a map, a name or a list",
                     ));
                 }
@@ -126,7 +129,7 @@ impl ManifestEditor {
             if !create {
                 return Ok(false);
             }
-            let parent = ensure_mapping_path(&root, section.path())?;
+            let parent = ensure_mapping_path(&root, section.groups_path())?;
             replace_with_map(&parent, group)?;
             write_selection(d, section, group, selection)?;
             Ok(true)
@@ -134,7 +137,7 @@ impl ManifestEditor {
     }
 
     /// The selected option(s) of `group`; `None` if the group is absent or uses its default.
-    pub fn group_selection(&self, section: GroupSection, group: &str) -> Option<Vec<String>> {
+    pub fn group_selection(&self, section: ComponentKind, group: &str) -> Option<Vec<String>> {
         let root = self.view().root().ok()?;
         let node = groups(&root, section).ok()??.get(group)?;
         match node.as_mapping() {
@@ -144,7 +147,7 @@ impl ManifestEditor {
     }
 
     /// Removes `group` (and the comment lines above it).
-    pub fn remove_group(&mut self, section: GroupSection, group: &str) -> Result<bool, EditError> {
+    pub fn remove_group(&mut self, section: ComponentKind, group: &str) -> Result<bool, ManifestEditError> {
         self.edit(|d| d.remove_key(&|r| groups(r, section), group))
     }
 
@@ -152,13 +155,13 @@ impl ManifestEditor {
     /// shorthand entry is rewritten as a map to hold it.
     pub fn set_group_field(
         &mut self,
-        section: GroupSection,
+        section: ComponentKind,
         group: &str,
         field: &str,
         value: Option<&str>,
-    ) -> Result<bool, EditError> {
+    ) -> Result<bool, ManifestEditError> {
         if !FIELDS.contains(&field) {
-            return Err(EditError::Invalid(format!(
+            return Err(ManifestEditError::Invalid(format!(
                 "unknown group field `{field}`; expected `mode` or `profile`"
             )));
         }

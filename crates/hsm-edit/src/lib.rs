@@ -7,7 +7,7 @@
 //!
 //! Two rules hold for every mutator:
 //! - it reports whether the text changed (`Ok(false)` means "already so", nothing to write);
-//! - it re-reads its own output with the typed schema and refuses (`EditError::Invalid`)
+//! - it re-reads its own output with the typed schema and refuses (`ManifestEditError::Invalid`)
 //!   rather than hand back a file that `hsm` itself could not load. The editor is left as it
 //!   was when an edit fails.
 
@@ -26,10 +26,9 @@ mod nodes;
 mod section;
 
 pub use editor::ManifestEditor;
-pub use error::EditError;
+pub use error::ManifestEditError;
 pub use group_file::{add_group_option, remove_group_option};
 pub use new_manifest::new_manifest;
-pub use section::{GroupSection, Section};
 
-/// Re-exported so callers can name modes without depending on `hsm-schema` directly.
-pub use hsm_schema::Mode;
+/// Re-exported so callers can name modes and kinds without depending on `hsm-schema`.
+pub use hsm_schema::{ComponentKind, Mode};

@@ -7,7 +7,7 @@
 
 use yaml_edit::{Mapping, Sequence, YamlNode};
 
-use crate::EditError;
+use crate::ManifestEditError;
 
 /// The string value of a non-null scalar node.
 pub(crate) fn scalar_string(node: &YamlNode) -> Option<String> {
@@ -30,7 +30,7 @@ pub(crate) fn mapping_at(
     parent: &Mapping,
     key: &str,
     dotted: &str,
-) -> Result<Option<Mapping>, EditError> {
+) -> Result<Option<Mapping>, ManifestEditError> {
     match parent.get(key) {
         None => Ok(None),
         Some(node) if is_null(&node) => Ok(None),
@@ -47,7 +47,7 @@ pub(crate) fn sequence_at(
     parent: &Mapping,
     key: &str,
     dotted: &str,
-) -> Result<Option<Sequence>, EditError> {
+) -> Result<Option<Sequence>, ManifestEditError> {
     match parent.get(key) {
         None => Ok(None),
         Some(node) if is_null(&node) => Ok(None),
@@ -60,7 +60,7 @@ pub(crate) fn sequence_at(
 }
 
 /// Follows `path` through nested mappings from `root`; `None` if any step is absent or null.
-pub(crate) fn mapping_path(root: &Mapping, path: &[&str]) -> Result<Option<Mapping>, EditError> {
+pub(crate) fn mapping_path(root: &Mapping, path: &[&str]) -> Result<Option<Mapping>, ManifestEditError> {
     let mut current = root.clone();
     for (i, key) in path.iter().enumerate() {
         let dotted = path[..=i].join(".");
@@ -81,7 +81,7 @@ pub(crate) fn ensure_mapping(
     parent: &Mapping,
     key: &str,
     dotted: &str,
-) -> Result<Mapping, EditError> {
+) -> Result<Mapping, ManifestEditError> {
     let existing = mapping_at(parent, key, dotted)?;
     if let Some(map) = existing.as_ref().filter(|m| !m.is_empty()) {
         return Ok(map.clone());
@@ -89,11 +89,11 @@ pub(crate) fn ensure_mapping(
     parent.set(key, Mapping::new());
     parent
         .get_mapping(key)
-        .ok_or_else(|| EditError::Invalid(format!("could not create `{dotted}`")))
+        .ok_or_else(|| ManifestEditError::Invalid(format!("could not create `{dotted}`")))
 }
 
 /// Follows `path` from `root`, creating missing mappings on the way.
-pub(crate) fn ensure_mapping_path(root: &Mapping, path: &[&str]) -> Result<Mapping, EditError> {
+pub(crate) fn ensure_mapping_path(root: &Mapping, path: &[&str]) -> Result<Mapping, ManifestEditError> {
     let mut current = root.clone();
     for (i, key) in path.iter().enumerate() {
         current = ensure_mapping(&current, key, &path[..=i].join("."))?;
@@ -107,7 +107,7 @@ pub(crate) fn ensure_sequence(
     parent: &Mapping,
     key: &str,
     dotted: &str,
-) -> Result<Sequence, EditError> {
+) -> Result<Sequence, ManifestEditError> {
     let existing = sequence_at(parent, key, dotted)?;
     if let Some(seq) = existing.as_ref().filter(|s| !s.is_empty()) {
         return Ok(seq.clone());
@@ -115,7 +115,7 @@ pub(crate) fn ensure_sequence(
     parent.set(key, Sequence::new());
     parent
         .get_sequence(key)
-        .ok_or_else(|| EditError::Invalid(format!("could not create `{dotted}`")))
+        .ok_or_else(|| ManifestEditError::Invalid(format!("could not create `{dotted}`")))
 }
 
 /// The items of a selection value: a scalar is one item, a list its scalar items.
@@ -140,8 +140,8 @@ pub(crate) fn first_key(map: &Mapping) -> Option<String> {
     map.keys().next().as_ref().and_then(scalar_string)
 }
 
-pub(crate) fn shape(key: &str, expected: &'static str) -> EditError {
-    EditError::Shape {
+pub(crate) fn shape(key: &str, expected: &'static str) -> ManifestEditError {
+    ManifestEditError::Shape {
         key: key.to_string(),
         expected,
     }

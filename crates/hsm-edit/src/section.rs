@@ -1,58 +1,48 @@
 //! Where standalone components and group selections live in `hsm.yaml`.
 //!
 //! Packages sit at the top level while containers are nested under `services:`; naming the
-//! section once here keeps every editing operation from spelling out the paths again.
+//! paths once here keeps every editing operation from spelling them out again.
 
-/// A list of standalone components.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Section {
-    /// `packages:`.
-    Packages,
-    /// `services.containers:`.
-    Containers,
+use hsm_schema::ComponentKind;
+
+/// The places in `hsm.yaml` that hold components and groups of one kind.
+pub(crate) trait Sections {
+    /// Keys leading to the list of standalone components, outermost first.
+    fn list_path(self) -> &'static [&'static str];
+    /// The dotted path of that list, for messages.
+    fn list_dotted(self) -> &'static str;
+    /// Keys leading to the map of group selections, outermost first.
+    fn groups_path(self) -> &'static [&'static str];
+    /// The dotted path of that map, for messages.
+    fn groups_dotted(self) -> &'static str;
 }
 
-impl Section {
-    /// The keys leading to the list, outermost first.
-    pub(crate) fn path(self) -> &'static [&'static str] {
+impl Sections for ComponentKind {
+    fn list_path(self) -> &'static [&'static str] {
         match self {
-            Section::Packages => &["packages"],
-            Section::Containers => &["services", "containers"],
+            ComponentKind::Package => &["packages"],
+            ComponentKind::Container => &["services", "containers"],
         }
     }
 
-    /// The dotted path, for messages.
-    pub(crate) fn dotted(self) -> &'static str {
+    fn list_dotted(self) -> &'static str {
         match self {
-            Section::Packages => "packages",
-            Section::Containers => "services.containers",
-        }
-    }
-}
-
-/// A map of group selections.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum GroupSection {
-    /// `package_groups:`.
-    Package,
-    /// `services.container_groups:`.
-    Container,
-}
-
-impl GroupSection {
-    /// The keys leading to the map, outermost first.
-    pub(crate) fn path(self) -> &'static [&'static str] {
-        match self {
-            GroupSection::Package => &["package_groups"],
-            GroupSection::Container => &["services", "container_groups"],
+            ComponentKind::Package => "packages",
+            ComponentKind::Container => "services.containers",
         }
     }
 
-    /// The dotted path, for messages.
-    pub(crate) fn dotted(self) -> &'static str {
+    fn groups_path(self) -> &'static [&'static str] {
         match self {
-            GroupSection::Package => "package_groups",
-            GroupSection::Container => "services.container_groups",
+            ComponentKind::Package => &["package_groups"],
+            ComponentKind::Container => &["services", "container_groups"],
+        }
+    }
+
+    fn groups_dotted(self) -> &'static str {
+        match self {
+            ComponentKind::Package => "package_groups",
+            ComponentKind::Container => "services.container_groups",
         }
     }
 }

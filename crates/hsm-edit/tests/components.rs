@@ -4,7 +4,7 @@
 mod common;
 
 use common::{EX, assert_comments, edit, ex_with};
-use hsm_edit::{EditError, ManifestEditor, Mode, Section};
+use hsm_edit::{ManifestEditError, ManifestEditor, Mode, ComponentKind};
 
 #[test]
 fn unchanged_document_prints_back_verbatim() {
@@ -13,7 +13,7 @@ fn unchanged_document_prints_back_verbatim() {
 
 #[test]
 fn add_appends_a_bare_name() {
-    let (changed, out) = edit(EX, |e| e.add_component(Section::Packages, "httpx", None));
+    let (changed, out) = edit(EX, |e| e.add_component(ComponentKind::Package, "httpx", None));
     assert!(changed);
     assert_eq!(
         out,
@@ -28,7 +28,7 @@ fn add_appends_a_bare_name() {
 #[test]
 fn add_with_mode_appends_the_short_form() {
     let (changed, out) = edit(EX, |e| {
-        e.add_component(Section::Packages, "httpx", Some(Mode::Dev))
+        e.add_component(ComponentKind::Package, "httpx", Some(Mode::Dev))
     });
     assert!(changed);
     assert_eq!(
@@ -43,22 +43,22 @@ fn add_with_mode_appends_the_short_form() {
 #[test]
 fn add_of_a_listed_component_is_already_so() {
     for name in ["auth-service", "neo4j-client", "qdrant-client"] {
-        let (changed, out) = edit(EX, |e| e.add_component(Section::Packages, name, None));
+        let (changed, out) = edit(EX, |e| e.add_component(ComponentKind::Package, name, None));
         assert!(!changed, "{name}");
         assert_eq!(out, EX);
     }
     let (changed, _) = edit(EX, |e| {
-        e.add_component(Section::Packages, "neo4j-client", Some(Mode::Dev))
+        e.add_component(ComponentKind::Package, "neo4j-client", Some(Mode::Dev))
     });
     assert!(!changed);
-    let (changed, _) = edit(EX, |e| e.add_component(Section::Containers, "redis", None));
+    let (changed, _) = edit(EX, |e| e.add_component(ComponentKind::Container, "redis", None));
     assert!(!changed);
 }
 
 #[test]
 fn add_of_a_listed_component_with_another_mode_updates_it() {
     let (changed, out) = edit(EX, |e| {
-        e.add_component(Section::Packages, "neo4j-client", Some(Mode::Prod))
+        e.add_component(ComponentKind::Package, "neo4j-client", Some(Mode::Prod))
     });
     assert!(changed);
     assert_eq!(
@@ -66,7 +66,7 @@ fn add_of_a_listed_component_with_another_mode_updates_it() {
         ex_with("  - neo4j-client: dev\n", "  - neo4j-client: prod\n")
     );
     let (changed, out) = edit(EX, |e| {
-        e.add_component(Section::Packages, "qdrant-client", Some(Mode::Dev))
+        e.add_component(ComponentKind::Package, "qdrant-client", Some(Mode::Dev))
     });
     assert!(changed);
     assert_eq!(
@@ -81,14 +81,14 @@ fn add_of_a_listed_component_with_another_mode_updates_it() {
 #[test]
 fn add_to_a_flow_list_stays_flow() {
     let (_, out) = edit(EX, |e| {
-        e.add_component(Section::Containers, "postgres", None)
+        e.add_component(ComponentKind::Container, "postgres", None)
     });
     assert_eq!(
         out,
         ex_with("containers: [redis]", "containers: [redis, postgres]")
     );
     let (_, out) = edit(EX, |e| {
-        e.add_component(Section::Containers, "postgres", Some(Mode::Dev))
+        e.add_component(ComponentKind::Container, "postgres", Some(Mode::Dev))
     });
     assert_eq!(
         out,
@@ -104,7 +104,7 @@ fn add_to_a_flow_list_stays_flow() {
 fn add_creates_services_and_the_list_when_missing() {
     let text = "# mine\nproject: {name: x}\n";
     let (changed, out) = edit(text, |e| {
-        e.add_component(Section::Containers, "redis", None)
+        e.add_component(ComponentKind::Container, "redis", None)
     });
     assert!(changed);
     assert_eq!(
@@ -112,7 +112,7 @@ fn add_creates_services_and_the_list_when_missing() {
         "# mine\nproject: {name: x}\nservices:\n  containers:\n    - redis\n"
     );
     let (_, out) = edit(text, |e| {
-        e.add_component(Section::Packages, "httpx", Some(Mode::Dev))
+        e.add_component(ComponentKind::Package, "httpx", Some(Mode::Dev))
     });
     assert_eq!(
         out,
@@ -123,13 +123,13 @@ fn add_creates_services_and_the_list_when_missing() {
 #[test]
 fn add_fills_a_null_list_and_refuses_a_wrong_shape() {
     let (_, out) = edit("packages:\nmode: dev\n", |e| {
-        e.add_component(Section::Packages, "a", None)
+        e.add_component(ComponentKind::Package, "a", None)
     });
     assert_eq!(out, "packages:\n  - a\nmode: dev\n");
     let mut e = ManifestEditor::parse("packages: 3\n").unwrap();
     assert_eq!(
-        e.add_component(Section::Packages, "a", None),
-        Err(EditError::Shape {
+        e.add_component(ComponentKind::Package, "a", None),
+        Err(ManifestEditError::Shape {
             key: "packages".into(),
             expected: "a list"
         })
@@ -140,15 +140,15 @@ fn add_fills_a_null_list_and_refuses_a_wrong_shape() {
 #[test]
 fn add_quotes_names_that_would_change_type() {
     let (_, out) = edit("packages: [a]\n", |e| {
-        e.add_component(Section::Packages, "yes", Some(Mode::Dev))
+        e.add_component(ComponentKind::Package, "yes", Some(Mode::Dev))
     });
     assert_eq!(out, "packages: [a, {'yes': dev}]\n");
     let (_, out) = edit("packages:\n  - a\n", |e| {
-        e.add_component(Section::Packages, "1.0", None)
+        e.add_component(ComponentKind::Package, "1.0", None)
     });
     assert_eq!(out, "packages:\n  - a\n  - '1.0'\n");
     let (_, out) = edit("packages:\n  - a\n", |e| {
-        e.add_component(Section::Packages, "null", None)
+        e.add_component(ComponentKind::Package, "null", None)
     });
     assert_eq!(out, "packages:\n  - a\n  - 'null'\n");
 }
@@ -156,7 +156,7 @@ fn add_quotes_names_that_would_change_type() {
 #[test]
 fn add_of_a_reserved_key_name_uses_the_full_form() {
     let (_, out) = edit("packages:\n  - a\n", |e| {
-        e.add_component(Section::Packages, "mode", Some(Mode::Dev))
+        e.add_component(ComponentKind::Package, "mode", Some(Mode::Dev))
     });
     assert_eq!(out, "packages:\n  - a\n  - {name: mode, mode: dev}\n");
 }
@@ -164,7 +164,7 @@ fn add_of_a_reserved_key_name_uses_the_full_form() {
 #[test]
 fn remove_bare_entry_takes_its_inline_comment() {
     let (changed, out) = edit(EX, |e| {
-        e.remove_component(Section::Packages, "auth-service")
+        e.remove_component(ComponentKind::Package, "auth-service")
     });
     assert!(changed);
     assert_eq!(
@@ -176,7 +176,7 @@ fn remove_bare_entry_takes_its_inline_comment() {
 #[test]
 fn remove_one_key_map_entry() {
     let (changed, out) = edit(EX, |e| {
-        e.remove_component(Section::Packages, "neo4j-client")
+        e.remove_component(ComponentKind::Package, "neo4j-client")
     });
     assert!(changed);
     assert_eq!(out, ex_with("  - neo4j-client: dev\n", ""));
@@ -186,7 +186,7 @@ fn remove_one_key_map_entry() {
 #[test]
 fn remove_full_map_entry() {
     let (changed, out) = edit(EX, |e| {
-        e.remove_component(Section::Packages, "qdrant-client")
+        e.remove_component(ComponentKind::Package, "qdrant-client")
     });
     assert!(changed);
     assert_eq!(out, ex_with("  - {name: qdrant-client, mode: prod}\n", ""));
@@ -195,14 +195,14 @@ fn remove_full_map_entry() {
 
 #[test]
 fn remove_of_an_absent_component_is_already_so() {
-    let (changed, _) = edit(EX, |e| e.remove_component(Section::Packages, "nope"));
+    let (changed, _) = edit(EX, |e| e.remove_component(ComponentKind::Package, "nope"));
     assert!(!changed);
     let (changed, _) = edit(EX, |e| {
-        e.remove_component(Section::Containers, "auth-service")
+        e.remove_component(ComponentKind::Container, "auth-service")
     });
     assert!(!changed);
     let (changed, _) = edit("project: {name: x}\n", |e| {
-        e.remove_component(Section::Containers, "redis")
+        e.remove_component(ComponentKind::Container, "redis")
     });
     assert!(!changed);
 }
@@ -210,24 +210,24 @@ fn remove_of_an_absent_component_is_already_so() {
 #[test]
 fn removing_the_last_items_leaves_an_empty_list() {
     let (_, out) = edit(EX, |e| {
-        e.remove_component(Section::Packages, "auth-service")?;
-        e.remove_component(Section::Packages, "neo4j-client")?;
-        e.remove_component(Section::Packages, "qdrant-client")
+        e.remove_component(ComponentKind::Package, "auth-service")?;
+        e.remove_component(ComponentKind::Package, "neo4j-client")?;
+        e.remove_component(ComponentKind::Package, "qdrant-client")
     });
     let expected = ex_with(
         "packages:\n  - auth-service          # the auth backend\n  - neo4j-client: dev\n  - {name: qdrant-client, mode: prod}\n",
         "packages: []\n",
     );
     assert_eq!(out, expected);
-    let (_, out) = edit(EX, |e| e.remove_component(Section::Containers, "redis"));
+    let (_, out) = edit(EX, |e| e.remove_component(ComponentKind::Container, "redis"));
     assert_eq!(out, ex_with("containers: [redis]", "containers: []"));
 }
 
 #[test]
 fn an_emptied_list_gets_new_items_in_block_style() {
     let (_, out) = edit("packages:\n  - a\nmode: dev\n", |e| {
-        e.remove_component(Section::Packages, "a")?;
-        e.add_component(Section::Packages, "b", None)
+        e.remove_component(ComponentKind::Package, "a")?;
+        e.add_component(ComponentKind::Package, "b", None)
     });
     assert_eq!(out, "packages:\n  - b\nmode: dev\n");
 }
@@ -235,17 +235,17 @@ fn an_emptied_list_gets_new_items_in_block_style() {
 #[test]
 fn remove_takes_the_comment_lines_above_the_entry() {
     let text = "# head\npackages:\n  # lead a\n  - a\n  # lead b\n  # more on b\n  - b: dev   # inl b\n\n  # detached\n  - {name: c}\n";
-    let (_, out) = edit(text, |e| e.remove_component(Section::Packages, "a"));
+    let (_, out) = edit(text, |e| e.remove_component(ComponentKind::Package, "a"));
     assert_eq!(
         out,
         "# head\npackages:\n  # lead b\n  # more on b\n  - b: dev   # inl b\n\n  # detached\n  - {name: c}\n"
     );
-    let (_, out) = edit(text, |e| e.remove_component(Section::Packages, "b"));
+    let (_, out) = edit(text, |e| e.remove_component(ComponentKind::Package, "b"));
     assert_eq!(
         out,
         "# head\npackages:\n  # lead a\n  - a\n\n  # detached\n  - {name: c}\n"
     );
-    let (_, out) = edit(text, |e| e.remove_component(Section::Packages, "c"));
+    let (_, out) = edit(text, |e| e.remove_component(ComponentKind::Package, "c"));
     assert_eq!(
         out,
         "# head\npackages:\n  # lead a\n  - a\n  # lead b\n  # more on b\n  - b: dev   # inl b\n\n"
@@ -255,13 +255,13 @@ fn remove_takes_the_comment_lines_above_the_entry() {
 #[test]
 fn remove_keeps_comments_separated_by_a_blank_line_or_indented_otherwise() {
     let text = "packages:\n  # about the list\n\n  - a\n# about modes\n  - b\n  - c\n";
-    let (_, out) = edit(text, |e| e.remove_component(Section::Packages, "a"));
+    let (_, out) = edit(text, |e| e.remove_component(ComponentKind::Package, "a"));
     // Kept (yaml-edit re-indents it to the list, which is where it now sits).
     assert_eq!(
         out,
         "packages:\n  # about the list\n\n  # about modes\n  - b\n  - c\n"
     );
-    let (_, out) = edit(text, |e| e.remove_component(Section::Packages, "b"));
+    let (_, out) = edit(text, |e| e.remove_component(ComponentKind::Package, "b"));
     assert_eq!(
         out,
         "packages:\n  # about the list\n\n  - a\n# about modes\n  - c\n"
@@ -271,7 +271,7 @@ fn remove_keeps_comments_separated_by_a_blank_line_or_indented_otherwise() {
 #[test]
 fn remove_keeps_the_file_header() {
     let (_, out) = edit("# header\npackages: [a]\n", |e| {
-        e.remove_component(Section::Packages, "a")
+        e.remove_component(ComponentKind::Package, "a")
     });
     assert_eq!(out, "# header\npackages: []\n");
     let (_, out) = edit("# header\nmode: dev\nregistry: ./reg\n", |e| {
@@ -283,7 +283,7 @@ fn remove_keeps_the_file_header() {
 #[test]
 fn remove_removes_every_duplicate() {
     let (_, out) = edit("packages: [a, b, {name: a}]\n", |e| {
-        e.remove_component(Section::Packages, "a")
+        e.remove_component(ComponentKind::Package, "a")
     });
     assert_eq!(out, "packages: [b]\n");
 }
@@ -291,7 +291,7 @@ fn remove_removes_every_duplicate() {
 #[test]
 fn remove_handles_quoted_names() {
     let (_, out) = edit("packages:\n  - \"on\": dev\n  - x\n", |e| {
-        e.remove_component(Section::Packages, "on")
+        e.remove_component(ComponentKind::Package, "on")
     });
     assert_eq!(out, "packages:\n  - x\n");
 }
@@ -299,7 +299,7 @@ fn remove_handles_quoted_names() {
 #[test]
 fn set_mode_turns_a_bare_entry_into_the_short_form_keeping_its_comment() {
     let (changed, out) = edit(EX, |e| {
-        e.set_component_mode(Section::Packages, "auth-service", Mode::Dev)
+        e.set_component_mode(ComponentKind::Package, "auth-service", Mode::Dev)
     });
     assert!(changed);
     assert_eq!(
@@ -314,7 +314,7 @@ fn set_mode_turns_a_bare_entry_into_the_short_form_keeping_its_comment() {
 #[test]
 fn set_mode_keeps_the_quoting_of_the_name() {
     let (_, out) = edit("packages:\n  - 'yes'\n", |e| {
-        e.set_component_mode(Section::Packages, "yes", Mode::Dev)
+        e.set_component_mode(ComponentKind::Package, "yes", Mode::Dev)
     });
     assert_eq!(out, "packages:\n  - 'yes': dev\n");
 }
@@ -322,7 +322,7 @@ fn set_mode_keeps_the_quoting_of_the_name() {
 #[test]
 fn set_mode_updates_the_short_form() {
     let (changed, out) = edit(EX, |e| {
-        e.set_component_mode(Section::Packages, "neo4j-client", Mode::Prod)
+        e.set_component_mode(ComponentKind::Package, "neo4j-client", Mode::Prod)
     });
     assert!(changed);
     assert_eq!(
@@ -334,7 +334,7 @@ fn set_mode_updates_the_short_form() {
 #[test]
 fn set_mode_updates_the_full_form() {
     let (changed, out) = edit(EX, |e| {
-        e.set_component_mode(Section::Packages, "qdrant-client", Mode::Dev)
+        e.set_component_mode(ComponentKind::Package, "qdrant-client", Mode::Dev)
     });
     assert!(changed);
     assert_eq!(
@@ -350,11 +350,11 @@ fn set_mode_updates_the_full_form() {
 #[test]
 fn set_mode_to_the_current_mode_is_already_so() {
     let (changed, _) = edit(EX, |e| {
-        e.set_component_mode(Section::Packages, "neo4j-client", Mode::Dev)
+        e.set_component_mode(ComponentKind::Package, "neo4j-client", Mode::Dev)
     });
     assert!(!changed);
     let (changed, _) = edit(EX, |e| {
-        e.set_component_mode(Section::Packages, "qdrant-client", Mode::Prod)
+        e.set_component_mode(ComponentKind::Package, "qdrant-client", Mode::Prod)
     });
     assert!(!changed);
 }
@@ -362,7 +362,7 @@ fn set_mode_to_the_current_mode_is_already_so() {
 #[test]
 fn set_mode_in_a_flow_list_writes_a_flow_map() {
     let (_, out) = edit(EX, |e| {
-        e.set_component_mode(Section::Containers, "redis", Mode::Dev)
+        e.set_component_mode(ComponentKind::Container, "redis", Mode::Dev)
     });
     assert_eq!(
         out,
@@ -374,8 +374,8 @@ fn set_mode_in_a_flow_list_writes_a_flow_map() {
 fn set_mode_fills_a_null_short_form_and_an_options_map() {
     let text = "packages:\n  - a:\n  - b: {mode: dev}\n";
     let (_, out) = edit(text, |e| {
-        e.set_component_mode(Section::Packages, "a", Mode::Dev)?;
-        e.set_component_mode(Section::Packages, "b", Mode::Prod)
+        e.set_component_mode(ComponentKind::Package, "a", Mode::Dev)?;
+        e.set_component_mode(ComponentKind::Package, "b", Mode::Prod)
     });
     assert_eq!(out, "packages:\n  - a: dev\n  - b: {mode: prod}\n");
 }
@@ -384,8 +384,8 @@ fn set_mode_fills_a_null_short_form_and_an_options_map() {
 fn set_mode_of_an_unlisted_component_is_not_found() {
     let mut e = ManifestEditor::parse(EX).unwrap();
     assert!(matches!(
-        e.set_component_mode(Section::Packages, "redis", Mode::Dev),
-        Err(EditError::NotFound(_))
+        e.set_component_mode(ComponentKind::Package, "redis", Mode::Dev),
+        Err(ManifestEditError::NotFound(_))
     ));
     assert_eq!(e.to_string(), EX);
 }
@@ -443,7 +443,7 @@ fn set_profile_is_for_containers_only() {
     let mut e = ManifestEditor::parse(EX).unwrap();
     assert!(matches!(
         e.set_component_profile("auth-service", Some("p")),
-        Err(EditError::NotFound(_))
+        Err(ManifestEditError::NotFound(_))
     ));
 }
 
@@ -451,10 +451,10 @@ fn set_profile_is_for_containers_only() {
 fn contains_component_sees_every_form() {
     let e = ManifestEditor::parse(EX).unwrap();
     for name in ["auth-service", "neo4j-client", "qdrant-client"] {
-        assert!(e.contains_component(Section::Packages, name), "{name}");
-        assert!(!e.contains_component(Section::Containers, name), "{name}");
+        assert!(e.contains_component(ComponentKind::Package, name), "{name}");
+        assert!(!e.contains_component(ComponentKind::Container, name), "{name}");
     }
-    assert!(e.contains_component(Section::Containers, "redis"));
-    assert!(!e.contains_component(Section::Packages, "redis"));
-    assert!(!e.contains_component(Section::Packages, "name"));
+    assert!(e.contains_component(ComponentKind::Container, "redis"));
+    assert!(!e.contains_component(ComponentKind::Package, "redis"));
+    assert!(!e.contains_component(ComponentKind::Package, "name"));
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use hsm_edit::{EditError, add_group_option, remove_group_option};
+use hsm_edit::{ManifestEditError, add_group_option, remove_group_option};
 
 const GROUP: &str = "# Vector databases.
 name: vector-db
@@ -104,14 +104,14 @@ fn group_edits_never_return_an_invalid_file() {
     let broken = "name: g\ntype: nonsense\nstrategy: 1-of-N\noptions: []\n";
     assert!(matches!(
         add_group_option(broken, "a", None),
-        Err(EditError::Invalid(_))
+        Err(ManifestEditError::Invalid(_))
     ));
     assert!(matches!(
         add_group_option("options: 3\n", "a", None),
-        Err(EditError::Shape { .. })
+        Err(ManifestEditError::Shape { .. })
     ));
     assert!(matches!(
         add_group_option("a: [\n", "a", None),
-        Err(EditError::Parse(_))
+        Err(ManifestEditError::Parse(_))
     ));
 }

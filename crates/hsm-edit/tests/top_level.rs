@@ -4,7 +4,7 @@
 mod common;
 
 use common::{EX, assert_comments, assert_manifest, edit, ex_with};
-use hsm_edit::{EditError, GroupSection, ManifestEditor, Mode, Section, new_manifest};
+use hsm_edit::{ManifestEditError, ComponentKind, ManifestEditor, Mode, new_manifest};
 
 #[test]
 fn mode_override_is_added_and_changed() {
@@ -102,19 +102,19 @@ fn top_scalar_never_writes_an_invalid_manifest() {
     let mut e = ManifestEditor::parse(EX).unwrap();
     assert!(matches!(
         e.set_top_scalar("mode", Some("weird")),
-        Err(EditError::Invalid(_))
+        Err(ManifestEditError::Invalid(_))
     ));
     assert!(matches!(
         e.set_top_scalar("nonsense", Some("x")),
-        Err(EditError::Invalid(_))
+        Err(ManifestEditError::Invalid(_))
     ));
     assert!(matches!(
         e.set_top_scalar("schema_version", Some("yes")),
-        Err(EditError::Invalid(_))
+        Err(ManifestEditError::Invalid(_))
     ));
     assert_eq!(
         e.set_top_scalar("packages", Some("x")),
-        Err(EditError::Shape {
+        Err(ManifestEditError::Shape {
             key: "packages".into(),
             expected: "a scalar"
         })
@@ -127,12 +127,12 @@ fn every_mutator_refuses_to_touch_an_invalid_manifest() {
     let text = "project: {name: x}\nmode: weird\n";
     let mut e = ManifestEditor::parse(text).unwrap();
     assert!(matches!(
-        e.add_component(Section::Packages, "a", None),
-        Err(EditError::Invalid(_))
+        e.add_component(ComponentKind::Package, "a", None),
+        Err(ManifestEditError::Invalid(_))
     ));
     assert!(matches!(
-        e.set_group_selection(GroupSection::Package, "g", &["a".to_string()]),
-        Err(EditError::Invalid(_))
+        e.set_group_selection(ComponentKind::Package, "g", &["a".to_string()]),
+        Err(ManifestEditError::Invalid(_))
     ));
     assert_eq!(e.to_string(), text);
 }
@@ -141,7 +141,7 @@ fn every_mutator_refuses_to_touch_an_invalid_manifest() {
 fn parse_accepts_empty_and_comment_only_text() {
     let e = ManifestEditor::parse("").unwrap();
     assert_eq!(e.to_string(), "");
-    let (_, out) = edit("", |e| e.add_component(Section::Packages, "a", None));
+    let (_, out) = edit("", |e| e.add_component(ComponentKind::Package, "a", None));
     assert_eq!(out, "packages:\n  - a\n");
     let (_, out) = edit("# just a note\n", |e| e.set_top_scalar("mode", Some("dev")));
     assert_eq!(out, "# just a note\nmode: dev\n");
@@ -151,15 +151,15 @@ fn parse_accepts_empty_and_comment_only_text() {
 fn parse_rejects_what_cannot_be_a_manifest() {
     assert!(matches!(
         ManifestEditor::parse("a: 1\n---\nb: 2\n"),
-        Err(EditError::Parse(_))
+        Err(ManifestEditError::Parse(_))
     ));
     assert!(matches!(
         ManifestEditor::parse("- a\n- b\n"),
-        Err(EditError::Shape { .. })
+        Err(ManifestEditError::Shape { .. })
     ));
     assert!(matches!(
         ManifestEditor::parse("a: [unclosed\n"),
-        Err(EditError::Parse(_))
+        Err(ManifestEditError::Parse(_))
     ));
 }
 
@@ -220,10 +220,10 @@ fn new_manifest_quotes_names_that_need_it() {
 #[test]
 fn edits_of_the_new_manifest_fill_sections_in_block_style() {
     let (_, out) = edit(&new_manifest("demo"), |e| {
-        e.add_component(Section::Packages, "a", None)?;
-        e.add_component(Section::Containers, "r", Some(Mode::Dev))?;
-        e.set_group_selection(GroupSection::Package, "s", &["u".to_string()])?;
-        e.set_group_selection(GroupSection::Container, "vdb", &["q".to_string()])
+        e.add_component(ComponentKind::Package, "a", None)?;
+        e.add_component(ComponentKind::Container, "r", Some(Mode::Dev))?;
+        e.set_group_selection(ComponentKind::Package, "s", &["u".to_string()])?;
+        e.set_group_selection(ComponentKind::Container, "vdb", &["q".to_string()])
     });
     let expected = new_manifest("demo")
         .replace("packages: []\n", "packages:\n  - a\n")
@@ -242,10 +242,10 @@ fn edits_of_the_new_manifest_fill_sections_in_block_style() {
 #[test]
 fn a_sequence_of_edits_keeps_every_untouched_line() {
     let (_, out) = edit(EX, |e| {
-        e.add_component(Section::Packages, "httpx", None)?;
-        e.set_component_mode(Section::Packages, "neo4j-client", Mode::Prod)?;
+        e.add_component(ComponentKind::Package, "httpx", None)?;
+        e.set_component_mode(ComponentKind::Package, "neo4j-client", Mode::Prod)?;
         e.set_group_selection(
-            GroupSection::Container,
+            ComponentKind::Container,
             "vector-db",
             &["milvus".to_string()],
         )?;

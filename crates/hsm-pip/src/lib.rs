@@ -29,14 +29,11 @@ mod requirements;
 use std::collections::BTreeSet;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
-use hsm_adapter::{AdapterError, Artifact, InstallCtx, PackageAdapter, Requirement};
+use std::ffi::{OsStr, OsString};
+
+use hsm_adapter::{AdapterError, Artifact, InstallCtx, Installed, PackageAdapter, Requirement};
 use infra_process::{Cmd, Finished, Interrupt, Output, ProcessError, run};
-
-/// Environment variable naming the Python interpreter that creates `.venv` and runs the
-/// dry-run check (default `python3` on `PATH`).
-pub const PYTHON_ENV: &str = "HSM_PYTHON";
 
 /// The generated requirements file, relative to the project root.
 pub const REQUIREMENTS_FILE: &str = ".hsm/requirements.txt";
@@ -54,41 +51,21 @@ const PREFIX: &str = "  pip │ ";
 /// Drives pip in the project's `.venv`.
 #[derive(Debug, Clone)]
 pub struct PipAdapter {
-    /// The base interpreter (`python3`, or `$HSM_PYTHON`).
-    python: &'static str,
-}
-
-impl Default for PipAdapter {
-    fn default() -> Self {
-        Self::new()
-    }
+    /// The base interpreter that creates `.venv` and runs the dry-run check.
+    python: String,
 }
 
 impl PipAdapter {
-    /// The adapter using `$HSM_PYTHON`, or `python3` when that is unset, empty or not
-    /// UTF-8. The variable is read once per process.
-    pub fn new() -> Self {
-        static FROM_ENV: OnceLock<Option<String>> = OnceLock::new();
-        let python = FROM_ENV
-            .get_or_init(|| std::env::var(PYTHON_ENV).ok().filter(|p| !p.is_empty()))
-            .as_deref()
-            .unwrap_or("python3");
-        Self { python }
-    }
-
-    /// The adapter using `python` as the base interpreter.
-    ///
-    /// [`PackageAdapter::program`] hands out a `&'static str`, so the name is leaked: make
-    /// one adapter per run, not one per call.
-    pub fn with_python(python: impl Into<String>) -> Self {
+    /// The adapter using `python` (`python3` on `PATH` by default) as the base interpreter.
+    pub fn new(python: impl Into<String>) -> Self {
         Self {
-            python: Box::leak(python.into().into_boxed_str()),
+            python: python.into(),
         }
     }
 
     /// The base interpreter.
-    pub fn python(&self) -> &'static str {
-        self.python
+    pub fn python(&self) -> &str {
+        &self.python
     }
 
     /// A command running the project's venv interpreter with `-m pip`, in `root`.
@@ -104,16 +81,17 @@ impl PipAdapter {
     }
 
     /// Creates `.venv` unless its interpreter already exists.
-    fn ensure_venv(&self, ctx: &InstallCtx<'_>, output: &Output) -> Result<(), AdapterError> {
+    /// Creates `.venv` unless its interpreter already exists; whether it created it.
+    fn ensure_venv(&self, ctx: &InstallCtx<'_>, output: &Output) -> Result<bool, AdapterError> {
         if ctx.root.join(VENV_DIR).join("bin/python").exists() {
-            return Ok(());
+            return Ok(false);
         }
-        let cmd = Cmd::new(self.python)
+        let cmd = Cmd::new(&self.python)
             .args(["-m", "venv", VENV_DIR])
             .current_dir(ctx.root)
             .stdin_null();
         run(&cmd, output.clone(), ctx.interrupt)?;
-        Ok(())
+        Ok(true)
     }
 
     /// Uninstalls `candidates` except those an installed distribution outside the set
@@ -175,7 +153,7 @@ impl PackageAdapter for PipAdapter {
     /// Creates `.venv` if needed, installs `.hsm/requirements.txt` into it and uninstalls
     /// packages an earlier sync installed that are no longer required. `ctx.frozen` is
     /// accepted and ignored: pip has no lock file to honour.
-    fn install(&self, ctx: &InstallCtx<'_>) -> Result<bool, AdapterError> {
+    fn install(&self, ctx: &InstallCtx<'_>) -> Result<Installed, AdapterError> {
         let wanted = requirements::parse(&read(ctx.root, REQUIREMENTS_FILE, false)?);
         let installed = requirements::parse_installed(&read(ctx.root, INSTALLED_FILE, true)?);
         let output = if ctx.quiet {
@@ -185,8 +163,7 @@ impl PackageAdapter for PipAdapter {
                 prefix: PREFIX.to_owned(),
             }
         };
-
-        self.ensure_venv(ctx, &output)?;
+        let mut changed = self.ensure_venv(ctx, &output)?;
         if wanted.lines > 0 {
             let install = self.venv_pip(ctx.root)?.args([
                 "install",
@@ -194,18 +171,20 @@ impl PackageAdapter for PipAdapter {
                 "-r",
                 REQUIREMENTS_FILE,
             ]);
-            run(&install, output.clone(), ctx.interrupt)?;
+            let done = run(&install, output.clone(), ctx.interrupt)?;
+            changed |= done.stdout.contains("Successfully installed")
+                || done.stderr.contains("Successfully installed");
         }
-        let dropped = installed.difference(&wanted.names).cloned().collect();
+        let dropped: BTreeSet<String> = installed.difference(&wanted.names).cloned().collect();
         let kept = self.prune(ctx, &dropped, &output)?;
-
+        changed |= dropped.len() > kept.len();
         let managed = wanted.names.union(&kept).cloned().collect();
         write(
             ctx.root,
             INSTALLED_FILE,
             &requirements::render_installed(&managed),
         )?;
-        Ok(true)
+        Ok(Installed { ran: true, changed })
     }
 
     /// Runs `<python> -m pip install --dry-run --ignore-installed` on the requirements in
@@ -221,7 +200,7 @@ impl PackageAdapter for PipAdapter {
             return Ok(());
         }
         let file = temp_requirements(&requirements::render(reqs))?;
-        let cmd = Cmd::new(self.python)
+        let cmd = Cmd::new(&self.python)
             .args([
                 "-m",
                 "pip",
@@ -246,8 +225,42 @@ impl PackageAdapter for PipAdapter {
         }
     }
 
-    fn program(&self) -> &'static str {
-        self.python
+    fn program(&self) -> &str {
+        &self.python
+    }
+
+    fn release(&self, root: &Path) -> Result<Vec<Artifact>, AdapterError> {
+        Ok([REQUIREMENTS_FILE, INSTALLED_FILE]
+            .into_iter()
+            .filter(|f| root.join(f).exists())
+            .map(|f| Artifact {
+                path: PathBuf::from(f),
+                contents: None,
+                mode: None,
+                sensitive: false,
+            })
+            .collect())
+    }
+
+    fn install_step(&self, _root: &Path, _planned: &[Artifact], _frozen: bool) -> Option<Cmd> {
+        Some(
+            Cmd::new(format!("{VENV_DIR}/bin/python"))
+                .args(["-m", "pip", "install", "-r", REQUIREMENTS_FILE]),
+        )
+    }
+
+    fn activation(&self, root: &Path, path: Option<&OsStr>) -> Vec<(String, OsString)> {
+        hsm_adapter::activate_venv(root, path)
+    }
+
+    fn hints(&self, err: &AdapterError) -> Vec<String> {
+        match err {
+            AdapterError::Process(ProcessError::NotFound { .. }) => vec![format!(
+                "install Python 3, or point `--python`/`HSM_PYTHON` at an interpreter"
+            )],
+            AdapterError::File { hint: Some(h), .. } => vec![h.clone()],
+            _ => Vec::new(),
+        }
     }
 
     /// The venv exists and every requirement was installed by the last successful sync.
@@ -333,37 +346,38 @@ mod tests {
 
     fn reqs() -> Vec<Requirement> {
         vec![
-            Requirement {
-                name: "beta".into(),
-                kind: ReqKind::Path {
+            Requirement::new(
+                "beta",
+                ReqKind::Path {
                     path: "pkgs/beta".into(),
                     editable: false,
                 },
-            },
-            Requirement {
-                name: "Alpha".into(),
-                kind: ReqKind::Index {
+            ),
+            Requirement::new(
+                "Alpha",
+                ReqKind::Index {
                     spec: "Alpha>=1".into(),
+                    index: None,
                 },
-            },
+            ),
         ]
     }
 
     #[test]
     fn names_and_files() {
-        let adapter = PipAdapter::with_python("/opt/py/bin/python3.12");
+        let adapter = PipAdapter::new("/opt/py/bin/python3.12");
         assert_eq!(adapter.name(), "pip");
         assert_eq!(adapter.program(), "/opt/py/bin/python3.12");
         assert_eq!(
             adapter.tool_files(Path::new("/p")),
             [PathBuf::from("/p/.hsm/requirements.installed")]
         );
-        assert!(!PipAdapter::new().program().is_empty());
+        
     }
 
     #[test]
     fn plan_is_one_requirements_file() {
-        let artifacts = PipAdapter::new()
+        let artifacts = PipAdapter::new("python3")
             .plan(Path::new("/p"), "demo", &reqs())
             .unwrap();
         assert_eq!(
@@ -378,7 +392,7 @@ mod tests {
                 sensitive: false,
             }]
         );
-        let empty = PipAdapter::new()
+        let empty = PipAdapter::new("python3")
             .plan(Path::new("/p"), "demo", &[])
             .unwrap();
         assert_eq!(
@@ -396,7 +410,7 @@ mod tests {
         )
         .unwrap();
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-        PipAdapter::with_python(script.to_str().unwrap())
+        PipAdapter::new(script.to_str().unwrap())
     }
 
     #[test]
@@ -436,7 +450,7 @@ mod tests {
 
     #[test]
     fn check_with_no_requirements_runs_nothing() {
-        let adapter = PipAdapter::with_python("/definitely/not/python");
+        let adapter = PipAdapter::new("/definitely/not/python");
         adapter
             .check(Path::new("/"), &[], &Interrupt::none())
             .unwrap();
@@ -444,7 +458,7 @@ mod tests {
 
     #[test]
     fn missing_python_is_reported() {
-        let adapter = PipAdapter::with_python("no-such-python-4711");
+        let adapter = PipAdapter::new("no-such-python-4711");
         let err = adapter
             .check(Path::new("/"), &reqs(), &Interrupt::none())
             .unwrap_err();
@@ -469,7 +483,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let interrupt = Interrupt::none();
         let ctx = quiet_ctx(dir.path(), &interrupt);
-        let err = PipAdapter::with_python("no-such-python-4711")
+        let err = PipAdapter::new("no-such-python-4711")
             .install(&ctx)
             .unwrap_err();
         let AdapterError::File { path, hint, .. } = err else {
@@ -486,7 +500,7 @@ mod tests {
         let interrupt = Interrupt::none();
         interrupt.trigger(2);
         let ctx = quiet_ctx(dir.path(), &interrupt);
-        let err = PipAdapter::with_python("python3")
+        let err = PipAdapter::new("python3")
             .install(&ctx)
             .unwrap_err();
         assert!(matches!(

@@ -18,11 +18,27 @@ pub(crate) const HEADER: &str =
 pub(crate) fn render(reqs: &[Requirement]) -> String {
     let mut lines: Vec<(String, String)> = reqs
         .iter()
-        .map(|req| (normalize_name(&req.name), line(req)))
+        .map(|req| (normalize_name(&req.distribution), line(req)))
         .collect();
     lines.sort();
     let mut out = String::from(HEADER);
     out.push('\n');
+    // pip has no per-package index: a custom index is searched for every requirement, after
+    // the default one (uv's `explicit` indexes are stricter).
+    let mut urls: Vec<&str> = reqs
+        .iter()
+        .filter_map(|r| match &r.kind {
+            ReqKind::Index { index: Some(i), .. } => Some(i.url.as_str()),
+            _ => None,
+        })
+        .collect();
+    urls.sort_unstable();
+    urls.dedup();
+    for url in urls {
+        out.push_str("--extra-index-url ");
+        out.push_str(url);
+        out.push('\n');
+    }
     for (_, line) in lines {
         out.push_str(&line);
         out.push('\n');
@@ -33,13 +49,13 @@ pub(crate) fn render(reqs: &[Requirement]) -> String {
 /// One requirement as a requirements-file line.
 fn line(req: &Requirement) -> String {
     match &req.kind {
-        ReqKind::Index { spec } => spec.trim().to_owned(),
+        ReqKind::Index { spec, .. } => spec.trim().to_owned(),
         ReqKind::Git {
             url,
             reference,
             subdirectory,
         } => {
-            let mut line = format!("{} @ {}", req.name.trim(), git_url(url));
+            let mut line = format!("{} @ {}", req.distribution.trim(), git_url(url));
             match reference {
                 GitRef::Default => {}
                 GitRef::Rev(value) | GitRef::Tag(value) | GitRef::Branch(value) => {
@@ -57,7 +73,7 @@ fn line(req: &Requirement) -> String {
             "{}{}  # {}",
             if *editable { "-e " } else { "" },
             local_path(path),
-            normalize_name(&req.name)
+            normalize_name(&req.distribution)
         ),
     }
 }
@@ -110,7 +126,8 @@ pub(crate) fn parse(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     for line in text.lines() {
         let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
+        let index_option = line.starts_with("--extra-index-url") || line.starts_with("--index-url");
+        if line.is_empty() || line.starts_with('#') || index_option {
             continue;
         }
         parsed.lines += 1;
@@ -173,10 +190,7 @@ mod tests {
     use super::*;
 
     fn req(name: &str, kind: ReqKind) -> Requirement {
-        Requirement {
-            name: name.to_owned(),
-            kind,
-        }
+        Requirement::new(name, kind)
     }
 
     fn index(name: &str, spec: &str) -> Requirement {
@@ -184,6 +198,7 @@ mod tests {
             name,
             ReqKind::Index {
                 spec: spec.to_owned(),
+                index: None,
             },
         )
     }

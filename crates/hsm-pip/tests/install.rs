@@ -81,11 +81,11 @@ def build_editable(wheel_directory, config_settings=None, metadata_directory=Non
 
 /// Fails (never skips) when the interpreter is missing: CI installs it.
 fn adapter() -> PipAdapter {
-    let adapter = PipAdapter::new();
+    let adapter = PipAdapter::new("python3");
     assert!(
         which(adapter.python()).is_some(),
-        "`{}` (Python >= 3.11 with pip) is required by the hsm-pip tests; install it or point \
-         HSM_PYTHON at one",
+        "`{}` (Python >= 3.11 with pip) is required by the hsm-pip tests; install it \
+         (python3 on PATH)",
         adapter.python()
     );
     adapter
@@ -119,13 +119,13 @@ fn set_value(root: &Path, name: &str, value: &str) {
 }
 
 fn local(name: &str, editable: bool) -> Requirement {
-    Requirement {
-        name: name.to_owned(),
-        kind: ReqKind::Path {
+    Requirement::new(
+        name,
+        ReqKind::Path {
             path: format!("pkgs/{name}"),
             editable,
         },
-    }
+    )
 }
 
 /// What the core does on `hsm sync`: write the planned artifacts, then install.

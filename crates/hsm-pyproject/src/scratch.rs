@@ -8,13 +8,13 @@ use std::path::Path;
 
 use toml_edit::{DocumentMut, Item, Value};
 
-use crate::EditError;
+use crate::PyprojectError;
 
 /// `text` with every `[tool.uv.sources]` `path` made absolute against `root`.
-pub fn absolutize_sources(text: &str, root: &Path) -> Result<String, EditError> {
+pub fn absolutize_sources(text: &str, root: &Path) -> Result<String, PyprojectError> {
     let mut doc: DocumentMut = text
         .parse()
-        .map_err(|e: toml_edit::TomlError| EditError::Parse(e.to_string()))?;
+        .map_err(|e: toml_edit::TomlError| PyprojectError::Parse(e.to_string()))?;
     let Some(sources) = doc
         .get_mut("tool")
         .and_then(|t| t.get_mut("uv"))

@@ -2,58 +2,64 @@
 
 use std::fmt;
 
-/// A kind of registry entry.
+use hsm_schema::ComponentKind;
+
+/// A kind of registry entry: a component or a group of components, of either kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
-    /// `packages/`.
-    Package,
-    /// `containers/`.
-    Container,
-    /// `package_groups/`.
-    PackageGroup,
-    /// `container_groups/`.
-    ContainerGroup,
+    /// `packages/` or `containers/`.
+    Component(ComponentKind),
+    /// `package_groups/` or `container_groups/`.
+    Group(ComponentKind),
 }
 
 impl Kind {
+    /// `packages/`.
+    pub const PACKAGE: Kind = Kind::Component(ComponentKind::Package);
+    /// `containers/`.
+    pub const CONTAINER: Kind = Kind::Component(ComponentKind::Container);
+    /// `package_groups/`.
+    pub const PACKAGE_GROUP: Kind = Kind::Group(ComponentKind::Package);
+    /// `container_groups/`.
+    pub const CONTAINER_GROUP: Kind = Kind::Group(ComponentKind::Container);
+
     /// All kinds, in display order.
     pub const ALL: [Kind; 4] = [
-        Kind::Package,
-        Kind::Container,
-        Kind::PackageGroup,
-        Kind::ContainerGroup,
+        Kind::PACKAGE,
+        Kind::CONTAINER,
+        Kind::PACKAGE_GROUP,
+        Kind::CONTAINER_GROUP,
     ];
+
+    /// What the entry is, or what its options are.
+    pub fn member(self) -> ComponentKind {
+        match self {
+            Kind::Component(k) | Kind::Group(k) => k,
+        }
+    }
 
     /// The folder name inside the registry.
     pub fn folder(self) -> &'static str {
         match self {
-            Kind::Package => "packages",
-            Kind::Container => "containers",
-            Kind::PackageGroup => "package_groups",
-            Kind::ContainerGroup => "container_groups",
+            Kind::Component(k) => k.plural(),
+            Kind::Group(ComponentKind::Package) => "package_groups",
+            Kind::Group(ComponentKind::Container) => "container_groups",
         }
     }
 
-    /// Singular noun for messages.
+    /// Singular noun for messages (`package`, `container group`).
     pub fn noun(self) -> &'static str {
         match self {
-            Kind::Package => "package",
-            Kind::Container => "container",
-            Kind::PackageGroup => "package group",
-            Kind::ContainerGroup => "container group",
+            Kind::Component(k) => k.noun(),
+            Kind::Group(k) => k.group_noun(),
         }
     }
 
-    /// Parses a folder or noun (`package`, `container_group`, `packages`, …).
-    pub fn parse(s: &str) -> Option<Kind> {
-        match s {
-            "package" | "packages" => Some(Kind::Package),
-            "container" | "containers" => Some(Kind::Container),
-            "package_group" | "package_groups" | "package-group" => Some(Kind::PackageGroup),
-            "container_group" | "container_groups" | "container-group" => {
-                Some(Kind::ContainerGroup)
-            }
-            _ => None,
+    /// The command that writes such an entry, for hints.
+    pub fn add_command(self, name: &str) -> String {
+        match self {
+            Kind::Component(k) => format!("hsm registry {} add {name}", k.noun()),
+            Kind::Group(k) => format!("hsm registry group add {name} --kind {}", k.noun()),
         }
     }
 }
@@ -61,5 +67,22 @@ impl Kind {
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.noun())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Kind;
+
+    #[test]
+    fn folders_nouns_and_commands() {
+        assert_eq!(Kind::CONTAINER_GROUP.folder(), "container_groups");
+        assert_eq!(Kind::PACKAGE.folder(), "packages");
+        assert_eq!(Kind::PACKAGE_GROUP.noun(), "package group");
+        assert_eq!(
+            Kind::PACKAGE_GROUP.add_command("web"),
+            "hsm registry group add web --kind package"
+        );
+        assert_eq!(Kind::CONTAINER.add_command("pg"), "hsm registry container add pg");
     }
 }

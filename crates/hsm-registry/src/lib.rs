@@ -12,6 +12,7 @@
 //! which is what keeps `hsm plan` and a no-op `hsm sync` fast on large shared registries.
 
 #![warn(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod entry;
 mod error;

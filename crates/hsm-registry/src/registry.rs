@@ -4,7 +4,7 @@ use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use hsm_schema::{ContainerSpec, GroupKind, GroupSpec, PackageSpec, Strategy};
+use hsm_schema::{ComponentKind, ContainerSpec, GroupSpec, PackageSpec, Strategy, normalize_name};
 use infra_yaml::{Diagnostic, PathIndex, did_you_mean};
 use serde::de::DeserializeOwned;
 
@@ -21,17 +21,53 @@ pub struct Choices {
     pub adhoc: bool,
 }
 
-type Slot<T> = (PathBuf, OnceCell<Result<Entry<T>, Diagnostic>>);
+/// One listed file, parsed on first use.
+#[derive(Debug)]
+struct Slot<T> {
+    /// The name as the file spells it (its stem).
+    name: String,
+    path: PathBuf,
+    cell: OnceCell<Result<Entry<T>, RegistryError>>,
+}
+
+/// The files of one folder, keyed by lookup name: PEP 503-normalised for packages (Python
+/// treats `Six` and `six` as one distribution), exact for everything else.
+#[derive(Debug)]
+struct Shelf<T> {
+    kind: Kind,
+    slots: BTreeMap<String, Slot<T>>,
+}
+
+impl<T> Shelf<T> {
+    fn new(kind: Kind) -> Self {
+        Self {
+            kind,
+            slots: BTreeMap::new(),
+        }
+    }
+
+    fn key(&self, name: &str) -> String {
+        if self.kind == Kind::PACKAGE {
+            normalize_name(name)
+        } else {
+            name.to_string()
+        }
+    }
+
+    fn slot(&self, name: &str) -> Option<&Slot<T>> {
+        self.slots.get(&self.key(name))
+    }
+}
 
 /// A registry directory, listed at open time and parsed on demand.
 #[derive(Debug)]
 pub struct Registry {
     root: PathBuf,
     display_base: PathBuf,
-    packages: BTreeMap<String, Slot<PackageSpec>>,
-    containers: BTreeMap<String, Slot<ContainerSpec>>,
-    package_groups: BTreeMap<String, Slot<GroupSpec>>,
-    container_groups: BTreeMap<String, Slot<GroupSpec>>,
+    packages: Shelf<PackageSpec>,
+    containers: Shelf<ContainerSpec>,
+    package_groups: Shelf<GroupSpec>,
+    container_groups: Shelf<GroupSpec>,
     /// Problems found while listing (e.g. both `x.yaml` and `x.yml`).
     listing_problems: Vec<Diagnostic>,
 }
@@ -42,54 +78,39 @@ impl Registry {
     pub fn open(root: &Path, display_base: &Path, origin: &str) -> Result<Self, RegistryError> {
         if !root.is_dir() {
             return Err(RegistryError::Missing {
-                path: root.to_path_buf(),
+                path: display_path(root, display_base),
                 origin: origin.to_string(),
             });
         }
         let mut reg = Registry {
             root: root.to_path_buf(),
             display_base: display_base.to_path_buf(),
-            packages: BTreeMap::new(),
-            containers: BTreeMap::new(),
-            package_groups: BTreeMap::new(),
-            container_groups: BTreeMap::new(),
+            packages: Shelf::new(Kind::PACKAGE),
+            containers: Shelf::new(Kind::CONTAINER),
+            package_groups: Shelf::new(Kind::PACKAGE_GROUP),
+            container_groups: Shelf::new(Kind::CONTAINER_GROUP),
             listing_problems: Vec::new(),
         };
-        for kind in Kind::ALL {
-            let files = reg.list_folder(kind)?;
-            for (name, path) in files {
-                match kind {
-                    Kind::Package => {
-                        reg.packages.insert(name, (path, OnceCell::new()));
-                    }
-                    Kind::Container => {
-                        reg.containers.insert(name, (path, OnceCell::new()));
-                    }
-                    Kind::PackageGroup => {
-                        reg.package_groups.insert(name, (path, OnceCell::new()));
-                    }
-                    Kind::ContainerGroup => {
-                        reg.container_groups.insert(name, (path, OnceCell::new()));
-                    }
-                }
-            }
-        }
+        let mut problems = Vec::new();
+        reg.packages = reg.list(Kind::PACKAGE, &mut problems)?;
+        reg.containers = reg.list(Kind::CONTAINER, &mut problems)?;
+        reg.package_groups = reg.list(Kind::PACKAGE_GROUP, &mut problems)?;
+        reg.container_groups = reg.list(Kind::CONTAINER_GROUP, &mut problems)?;
+        reg.listing_problems = problems;
         Ok(reg)
     }
 
-    fn list_folder(&mut self, kind: Kind) -> Result<BTreeMap<String, PathBuf>, RegistryError> {
+    fn list<T>(&self, kind: Kind, problems: &mut Vec<Diagnostic>) -> Result<Shelf<T>, RegistryError> {
         let dir = self.root.join(kind.folder());
-        let mut out: BTreeMap<String, PathBuf> = BTreeMap::new();
+        let mut shelf = Shelf::new(kind);
         let rd = match std::fs::read_dir(&dir) {
             Ok(rd) => rd,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-            Err(source) => return Err(RegistryError::Io { path: dir, source }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(shelf),
+            Err(source) => return Err(RegistryError::io(self.display(&dir), source)),
         };
+        let mut files: Vec<(String, PathBuf)> = Vec::new();
         for ent in rd {
-            let ent = ent.map_err(|source| RegistryError::Io {
-                path: dir.clone(),
-                source,
-            })?;
+            let ent = ent.map_err(|source| RegistryError::io(self.display(&dir), source))?;
             let path = ent.path();
             let Some(fname) = path.file_name().and_then(|f| f.to_str()) else {
                 continue;
@@ -100,17 +121,26 @@ impl Registry {
             else {
                 continue;
             };
-            if stem.starts_with('.') {
-                continue;
+            if !stem.starts_with('.') && !stem.is_empty() {
+                files.push((stem.to_string(), path));
             }
-            if let Some(prev) = out.get(stem) {
-                self.listing_problems.push(
+        }
+        files.sort();
+        for (stem, path) in files {
+            let key = shelf.key(&stem);
+            if let Some(prev) = shelf.slots.get(&key) {
+                let why = if prev.name == stem {
+                    String::new()
+                } else {
+                    " (package names are compared the way Python does: case, `-`, `_` and `.` do not matter)".to_string()
+                };
+                problems.push(
                     Diagnostic::new(
                         self.display(&path),
                         format!(
-                            "{} `{stem}` is defined twice: `{}` and `{}`",
+                            "{} `{stem}` is defined twice: `{}` and `{}`{why}",
                             kind.noun(),
-                            self.display(prev).display(),
+                            self.display(&prev.path).display(),
                             self.display(&path).display()
                         ),
                     )
@@ -118,9 +148,16 @@ impl Registry {
                 );
                 continue;
             }
-            out.insert(stem.to_string(), path);
+            shelf.slots.insert(
+                key,
+                Slot {
+                    name: stem,
+                    path,
+                    cell: OnceCell::new(),
+                },
+            );
         }
-        Ok(out)
+        Ok(shelf)
     }
 
     /// The registry directory.
@@ -138,42 +175,64 @@ impl Registry {
         &self.listing_problems
     }
 
-    /// Sorted names of one kind.
+    fn names_of<T>(shelf: &Shelf<T>) -> Vec<&str> {
+        shelf.slots.values().map(|s| s.name.as_str()).collect()
+    }
+
+    fn path_in<T>(&self, shelf: &Shelf<T>, name: &str) -> PathBuf {
+        shelf.slot(name).map_or_else(
+            || self.root.join(shelf.kind.folder()).join(format!("{name}.yaml")),
+            |s| s.path.clone(),
+        )
+    }
+
+    /// Names of one kind, as their files spell them, in lookup order.
     pub fn names(&self, kind: Kind) -> Vec<&str> {
         match kind {
-            Kind::Package => self.packages.keys().map(String::as_str).collect(),
-            Kind::Container => self.containers.keys().map(String::as_str).collect(),
-            Kind::PackageGroup => self.package_groups.keys().map(String::as_str).collect(),
-            Kind::ContainerGroup => self.container_groups.keys().map(String::as_str).collect(),
+            Kind::Component(ComponentKind::Package) => Self::names_of(&self.packages),
+            Kind::Component(ComponentKind::Container) => Self::names_of(&self.containers),
+            Kind::Group(ComponentKind::Package) => Self::names_of(&self.package_groups),
+            Kind::Group(ComponentKind::Container) => Self::names_of(&self.container_groups),
         }
     }
 
     /// Every package and container name (for "did you mean" over both kinds).
     pub fn component_names(&self) -> Vec<&str> {
-        let mut all = self.names(Kind::Package);
-        all.extend(self.names(Kind::Container));
+        let mut all = self.names(Kind::PACKAGE);
+        all.extend(self.names(Kind::CONTAINER));
         all
+    }
+
+    /// The name of the entry `name` refers to, as its file spells it (`Six` → `six` when the
+    /// file is `packages/six.yaml`); `None` when there is no such entry.
+    pub fn canonical(&self, kind: Kind, name: &str) -> Option<&str> {
+        match kind {
+            Kind::Component(ComponentKind::Package) => self.packages.slot(name).map(|s| s.name.as_str()),
+            Kind::Component(ComponentKind::Container) => {
+                self.containers.slot(name).map(|s| s.name.as_str())
+            }
+            Kind::Group(ComponentKind::Package) => {
+                self.package_groups.slot(name).map(|s| s.name.as_str())
+            }
+            Kind::Group(ComponentKind::Container) => {
+                self.container_groups.slot(name).map(|s| s.name.as_str())
+            }
+        }
     }
 
     /// Whether an entry exists.
     pub fn contains(&self, kind: Kind, name: &str) -> bool {
-        match kind {
-            Kind::Package => self.packages.contains_key(name),
-            Kind::Container => self.containers.contains_key(name),
-            Kind::PackageGroup => self.package_groups.contains_key(name),
-            Kind::ContainerGroup => self.container_groups.contains_key(name),
-        }
+        self.canonical(kind, name).is_some()
     }
 
     /// The file path an entry has (or would have).
     pub fn path_of(&self, kind: Kind, name: &str) -> PathBuf {
-        let existing = match kind {
-            Kind::Package => self.packages.get(name).map(|s| s.0.clone()),
-            Kind::Container => self.containers.get(name).map(|s| s.0.clone()),
-            Kind::PackageGroup => self.package_groups.get(name).map(|s| s.0.clone()),
-            Kind::ContainerGroup => self.container_groups.get(name).map(|s| s.0.clone()),
-        };
-        existing.unwrap_or_else(|| self.root.join(kind.folder()).join(format!("{name}.yaml")))
+        match kind {
+            Kind::Component(ComponentKind::Package) => self.path_in(&self.packages, name),
+            Kind::Component(ComponentKind::Container) => self.path_in(&self.containers, name),
+            Kind::Group(ComponentKind::Package) => self.path_in(&self.package_groups, name),
+            Kind::Group(ComponentKind::Container) => self.path_in(&self.container_groups, name),
+        }
     }
 
     /// The closest existing name of `kind`, for "did you mean" hints.
@@ -181,69 +240,67 @@ impl Registry {
         did_you_mean(name, self.names(kind))
     }
 
+    /// The raw text of an entry's file (for `hsm registry show`).
+    pub fn text(&self, kind: Kind, name: &str) -> Result<String, RegistryError> {
+        let path = self.path_of(kind, name);
+        std::fs::read_to_string(&path).map_err(|e| RegistryError::io(self.display(&path), e))
+    }
+
     /// A package, parsed on first use. `Ok(None)` when there is no such file.
-    pub fn package(&self, name: &str) -> Result<Option<&Entry<PackageSpec>>, Diagnostic> {
-        self.get(
-            &self.packages,
-            name,
-            |s: &PackageSpec| &s.name,
-            Kind::Package,
-        )
+    pub fn package(&self, name: &str) -> Result<Option<&Entry<PackageSpec>>, RegistryError> {
+        self.get(&self.packages, name, |s: &PackageSpec| &s.name)
     }
 
     /// A container, parsed on first use.
-    pub fn container(&self, name: &str) -> Result<Option<&Entry<ContainerSpec>>, Diagnostic> {
-        self.get(
-            &self.containers,
-            name,
-            |s: &ContainerSpec| &s.name,
-            Kind::Container,
-        )
+    pub fn container(&self, name: &str) -> Result<Option<&Entry<ContainerSpec>>, RegistryError> {
+        self.get(&self.containers, name, |s: &ContainerSpec| &s.name)
     }
 
-    /// A group of either kind, parsed on first use.
-    pub fn group(&self, kind: Kind, name: &str) -> Result<Option<&Entry<GroupSpec>>, Diagnostic> {
-        let (map, want) = match kind {
-            Kind::PackageGroup => (&self.package_groups, GroupKind::PackageGroup),
-            Kind::ContainerGroup => (&self.container_groups, GroupKind::ContainerGroup),
-            _ => return Ok(None),
+    /// A group of `kind` (the kind of its options), parsed on first use.
+    pub fn group(
+        &self,
+        kind: ComponentKind,
+        name: &str,
+    ) -> Result<Option<&Entry<GroupSpec>>, RegistryError> {
+        let shelf = match kind {
+            ComponentKind::Package => &self.package_groups,
+            ComponentKind::Container => &self.container_groups,
         };
-        let entry = self.get(map, name, |s: &GroupSpec| &s.name, kind)?;
+        let entry = self.get(shelf, name, |s: &GroupSpec| &s.name)?;
         if let Some(e) = entry
-            && e.spec.kind != want
+            && e.spec.kind != kind
         {
             return Err(e
                 .error(
                     "type",
                     format!(
                         "expected `type: {}` for a file in `{}/`, found `{}`",
-                        want.as_str(),
-                        kind.folder(),
-                        e.spec.kind.as_str()
+                        kind.group_type(),
+                        Kind::Group(kind).folder(),
+                        e.spec.kind.group_type()
                     ),
                 )
                 .hint(format!(
                     "move the file to `{}/` or fix its `type`",
-                    match e.spec.kind {
-                        GroupKind::PackageGroup => "package_groups",
-                        GroupKind::ContainerGroup => "container_groups",
-                    }
-                )));
+                    Kind::Group(e.spec.kind).folder()
+                ))
+                .into());
         }
         Ok(entry)
     }
 
     fn get<'a, T: DeserializeOwned>(
         &'a self,
-        map: &'a BTreeMap<String, Slot<T>>,
+        shelf: &'a Shelf<T>,
         name: &str,
         name_of: fn(&T) -> &String,
-        kind: Kind,
-    ) -> Result<Option<&'a Entry<T>>, Diagnostic> {
-        let Some((path, cell)) = map.get(name) else {
+    ) -> Result<Option<&'a Entry<T>>, RegistryError> {
+        let Some(slot) = shelf.slot(name) else {
             return Ok(None);
         };
-        let res = cell.get_or_init(|| self.load(path, name, name_of, kind));
+        let res = slot
+            .cell
+            .get_or_init(|| self.load(&slot.path, &slot.name, name_of, shelf.kind));
         match res {
             Ok(e) => Ok(Some(e)),
             Err(e) => Err(e.clone()),
@@ -256,12 +313,10 @@ impl Registry {
         name: &str,
         name_of: fn(&T) -> &String,
         kind: Kind,
-    ) -> Result<Entry<T>, Diagnostic> {
+    ) -> Result<Entry<T>, RegistryError> {
         let display = self.display(path);
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Diagnostic::new(&display, format!("cannot read {} file: {e}", kind.noun()))
-        })?;
-        let spec: T = infra_yaml::from_str(&display, &text)?;
+        let text = std::fs::read_to_string(path).map_err(|e| RegistryError::io(&display, e))?;
+        let spec: T = infra_yaml::from_str(&display, &text).map_err(Diagnostic::from)?;
         let entry = Entry {
             spec,
             path: path.to_path_buf(),
@@ -269,13 +324,19 @@ impl Registry {
             index: PathIndex::build(&text),
         };
         let written = name_of(&entry.spec);
-        if written != name {
+        let same = if kind == Kind::PACKAGE {
+            normalize_name(written) == normalize_name(name)
+        } else {
+            written == name
+        };
+        if !same {
             return Err(entry
                 .error(
                     "name",
                     format!("expected `name: {name}` to match the file name, found `{written}`"),
                 )
-                .hint(format!("rename the file to `{written}.yaml` or fix `name`")));
+                .hint(format!("rename the file to `{written}.yaml` or fix `name`"))
+                .into());
         }
         Ok(entry)
     }
@@ -283,53 +344,71 @@ impl Registry {
     /// What group `name` of `kind` offers: the strategy and options of its registry file, or,
     /// for a group with no file, an ad-hoc 1-of-N choice among every registry component of
     /// the group's kind (the seeds name groups that way).
-    pub fn choices(&self, kind: Kind, name: &str) -> Result<Choices, Diagnostic> {
+    pub fn choices(&self, kind: ComponentKind, name: &str) -> Result<Choices, RegistryError> {
         Ok(match self.group(kind, name)? {
             Some(e) => Choices {
                 strategy: e.spec.strategy,
-                options: e.spec.options.iter().map(|o| o.name.clone()).collect(),
+                options: e
+                    .spec
+                    .options
+                    .iter()
+                    .map(|o| {
+                        self.canonical(Kind::Component(kind), &o.name)
+                            .unwrap_or(&o.name)
+                            .to_string()
+                    })
+                    .collect(),
                 adhoc: false,
             },
-            None => {
-                let members = if kind == Kind::ContainerGroup {
-                    Kind::Container
-                } else {
-                    Kind::Package
-                };
-                Choices {
-                    strategy: Strategy::OneOfN,
-                    options: self
-                        .names(members)
-                        .into_iter()
-                        .map(str::to_string)
-                        .collect(),
-                    adhoc: true,
-                }
-            }
+            None => Choices {
+                strategy: Strategy::OneOfN,
+                options: self
+                    .names(Kind::Component(kind))
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                adhoc: true,
+            },
         })
     }
 
-    /// Parses every file, returning every problem found (for `hsm registry validate`).
-    pub fn validate_all(&self) -> Vec<Diagnostic> {
+    /// The description of an entry, if it has one and parses.
+    pub fn description(&self, kind: Kind, name: &str) -> Option<String> {
+        match kind {
+            Kind::Component(ComponentKind::Package) => {
+                self.package(name).ok().flatten()?.spec.description.clone()
+            }
+            Kind::Component(ComponentKind::Container) => {
+                self.container(name).ok().flatten()?.spec.description.clone()
+            }
+            Kind::Group(k) => self.group(k, name).ok().flatten()?.spec.description.clone(),
+        }
+    }
+
+    /// Parses every file and returns every problem found (for `hsm registry validate`); an
+    /// unreadable file is an error, not a problem.
+    pub fn validate_all(&self) -> Result<Vec<Diagnostic>, RegistryError> {
         let mut out: Vec<Diagnostic> = self.listing_problems.clone();
-        for n in self.names(Kind::Package) {
-            if let Err(e) = self.package(n) {
-                out.push(e);
+        let mut keep = |r: Result<(), RegistryError>| match r {
+            Ok(()) => Ok(()),
+            Err(RegistryError::Invalid(d)) => {
+                out.push(d);
+                Ok(())
+            }
+            Err(e) => Err(e),
+        };
+        for n in self.names(Kind::PACKAGE) {
+            keep(self.package(n).map(drop))?;
+        }
+        for n in self.names(Kind::CONTAINER) {
+            keep(self.container(n).map(drop))?;
+        }
+        for kind in ComponentKind::ALL {
+            for n in self.names(Kind::Group(kind)) {
+                keep(self.group(kind, n).map(drop))?;
             }
         }
-        for n in self.names(Kind::Container) {
-            if let Err(e) = self.container(n) {
-                out.push(e);
-            }
-        }
-        for kind in [Kind::PackageGroup, Kind::ContainerGroup] {
-            for n in self.names(kind) {
-                if let Err(e) = self.group(kind, n) {
-                    out.push(e);
-                }
-            }
-        }
-        out
+        Ok(out)
     }
 }
 
@@ -373,17 +452,50 @@ mod tests {
             "name: db\ntype: package_group\nstrategy: 1-of-N\noptions: []\n",
         );
         let reg = Registry::open(&r, d.path(), "test").unwrap();
-        assert_eq!(reg.names(Kind::Package), vec!["a", "b"]);
+        assert_eq!(reg.names(Kind::PACKAGE), vec!["a", "b"]);
         assert!(reg.package("a").unwrap().is_some());
         assert!(reg.package("zzz").unwrap().is_none());
-        let e = reg.package("b").unwrap_err();
+        let RegistryError::Invalid(e) = reg.package("b").unwrap_err() else {
+            panic!("expected a diagnostic")
+        };
         assert_eq!(e.line, Some(1));
         assert!(e.message.contains("name: b"), "{e}");
         assert_eq!(e.file, PathBuf::from("reg/packages/b.yaml"));
         assert!(reg.container("pg").unwrap().is_some());
-        let e = reg.group(Kind::ContainerGroup, "db").unwrap_err();
-        assert!(e.message.contains("container_group"), "{e}");
-        assert_eq!(reg.suggest(Kind::Container, "pgg"), Some("pg".into()));
-        assert_eq!(reg.validate_all().len(), 2);
+        let e = reg.group(ComponentKind::Container, "db").unwrap_err();
+        assert!(e.to_string().contains("container_group"), "{e}");
+        assert_eq!(reg.suggest(Kind::CONTAINER, "pgg"), Some("pg".into()));
+        assert_eq!(reg.validate_all().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn package_names_are_pep503_normalised() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path().join("reg");
+        write(&r, "packages/pkg_e.yaml", "name: Pkg_E\n");
+        write(&r, "packages/Six.yaml", "name: Six\n");
+        write(&r, "packages/six.yaml", "name: six\n");
+        let reg = Registry::open(&r, d.path(), "test").unwrap();
+        assert_eq!(reg.canonical(Kind::PACKAGE, "PKG-E"), Some("pkg_e"));
+        assert!(reg.package("pkg.e").unwrap().is_some());
+        assert_eq!(reg.listing_problems().len(), 1);
+        assert!(reg.listing_problems()[0].message.contains("defined twice"));
+        // Containers are compared exactly.
+        write(&r, "containers/Redis.yaml", "name: Redis\nimage: r\n");
+        let reg = Registry::open(&r, d.path(), "test").unwrap();
+        assert!(!reg.contains(Kind::CONTAINER, "redis"));
+    }
+
+    #[test]
+    fn unreadable_file_is_an_io_error() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path().join("reg");
+        std::fs::create_dir_all(r.join("packages/broken.yaml")).unwrap();
+        let reg = Registry::open(&r, d.path(), "test").unwrap();
+        let e = reg.package("broken").unwrap_err();
+        assert!(matches!(e, RegistryError::Io { .. }), "{e:?}");
+        assert_eq!(e.to_string(), "failed to read `reg/packages/broken.yaml`");
+        assert!(reg.validate_all().is_err());
+        assert!(matches!(reg.text(Kind::PACKAGE, "broken"), Err(RegistryError::Io { .. })));
     }
 }

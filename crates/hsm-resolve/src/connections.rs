@@ -2,10 +2,17 @@
 //!
 //! "HSM does the dirty work of forwarding env" (seed 001): every consumer of a service gets
 //! `<SERVICE>_HOST`, `<SERVICE>_PORT` and, for external profiles, every other key of the
-//! profile's `external:` map (`api_key` → `<SERVICE>_API_KEY`). A managed service is reached
-//! by its compose name (or group alias) and container port from inside compose, and at
-//! 127.0.0.1 and its published port from a local process. Values are templates: `${VAR}`
-//! references stay references until the caller decides where the value may be written.
+//! profile's `external:` map (`api_key` → `<SERVICE>_API_KEY`) plus the profile's own `env:`
+//! as written. A managed service is reached by its compose name (or group alias) and
+//! container port from inside compose, and from a local process at the address its port is
+//! published on (`127.0.0.1` for all interfaces, `::1` for `[::1]:…`) and the published port
+//! (the first of a range). A port that is not published on a fixed host port gives local
+//! processes nothing, and [`local_note`] says so. Values are templates: `${VAR}` references
+//! stay references until the caller decides where the value may be written.
+
+use std::collections::BTreeMap;
+
+use hsm_schema::PortSpec;
 
 use crate::{Deployment, ResolvedContainer};
 
@@ -18,6 +25,8 @@ pub struct ConnVar {
     pub network: String,
     /// Value for local processes, when the service is reachable from the host.
     pub local: Option<String>,
+    /// The registry key the value comes from (for errors about its `${VAR}`s).
+    pub key: String,
 }
 
 /// The variable prefix under which implication params are substituted.
@@ -25,10 +34,7 @@ pub const MERGED_PARAMS_PREFIX: &str = "HSM_MERGED_PARAMS.";
 
 /// The value of `${HSM_MERGED_PARAMS.<key>}`: the merged values joined with `,` (empty when
 /// nothing sets the param). `None` for any other variable name.
-pub fn merged_param(
-    params: &std::collections::BTreeMap<String, Vec<String>>,
-    var: &str,
-) -> Option<String> {
+pub fn merged_param(params: &BTreeMap<String, Vec<String>>, var: &str) -> Option<String> {
     let key = var.strip_prefix(MERGED_PARAMS_PREFIX)?;
     Some(params.get(key).map(|v| v.join(",")).unwrap_or_default())
 }
@@ -46,10 +52,10 @@ pub fn env_prefix(name: &str) -> String {
         .collect()
 }
 
-/// A port mapping split into (host side, container side).
-pub fn split_port(mapping: &str) -> (Option<String>, String) {
+/// A templated port mapping (`${P}:7474`) split into host and container text, on `:`
+/// outside `${…}`.
+fn split_templated(mapping: &str) -> (Option<String>, String) {
     let m = mapping.split('/').next().unwrap_or(mapping);
-    // Split on ':' outside `${...}`.
     let mut parts = Vec::new();
     let mut depth = 0usize;
     let mut cur = String::new();
@@ -74,25 +80,71 @@ pub fn split_port(mapping: &str) -> (Option<String>, String) {
     (host, container)
 }
 
-/// The port mappings in force for a container (profile overrides the container's).
-pub fn effective_ports(c: &ResolvedContainer<'_>) -> Vec<String> {
+/// The port mappings in force for a container (a profile's `ports` replace the
+/// container's), duplicates removed.
+pub fn effective_ports<'a>(c: &ResolvedContainer<'a>) -> Vec<&'a PortSpec> {
+    let spec = c.spec;
     let profile_ports = c
         .profile
         .as_ref()
-        .and_then(|p| c.spec.deployment_profiles.get(p))
+        .and_then(|p| spec.deployment_profiles.get(p))
         .and_then(|p| p.ports.as_ref());
-    let list = profile_ports.unwrap_or(&c.spec.ports);
-    let mut out: Vec<String> = Vec::new();
+    let list = profile_ports.unwrap_or(&spec.ports);
+    let mut out: Vec<&PortSpec> = Vec::new();
     for p in list {
-        if !out.contains(&p.0) {
-            out.push(p.0.clone());
+        if !out.contains(&p) {
+            out.push(p);
         }
     }
     out
 }
 
+/// How one port is reached: container-side text, and the local address and port if any.
+struct Reach {
+    container: Option<String>,
+    local: Option<(String, String)>,
+}
+
+fn reach(p: &PortSpec) -> Reach {
+    match p {
+        PortSpec::Templated(text) => {
+            let (host, container) = split_templated(text);
+            Reach {
+                container: Some(container),
+                local: host.map(|h| ("127.0.0.1".to_string(), h)),
+            }
+        }
+        PortSpec::Mapping(m) => Reach {
+            container: Some(m.container_port().to_string()),
+            local: m
+                .local_address()
+                .zip(m.host_port())
+                .map(|(a, p)| (a, p.to_string())),
+        },
+    }
+}
+
+/// The port clients connect to: `port:` if set (and the mapping publishing it), else the
+/// first mapping.
+fn service_port(c: &ResolvedContainer<'_>) -> Option<Reach> {
+    let ports = effective_ports(c);
+    match c.spec.port {
+        Some(p) => {
+            let published = ports
+                .iter()
+                .map(|m| reach(m))
+                .find(|r| r.container.as_deref() == Some(p.to_string().as_str()));
+            Some(Reach {
+                container: Some(p.to_string()),
+                local: published.and_then(|r| r.local),
+            })
+        }
+        None => ports.first().map(|p| reach(p)),
+    }
+}
+
 /// Connection variables of a service, for every name it answers to (its own name, then each
-/// group alias).
+/// group alias), then an external profile's own `env:`.
 pub fn connection_vars(c: &ResolvedContainer<'_>) -> Vec<ConnVar> {
     let mut prefixes = vec![env_prefix(&c.name)];
     for a in &c.group_aliases {
@@ -104,48 +156,48 @@ pub fn connection_vars(c: &ResolvedContainer<'_>) -> Vec<ConnVar> {
     let mut out = Vec::new();
     match &c.deployment {
         Deployment::External(ext) => {
+            let pname = c.profile.clone().unwrap_or_default();
             for prefix in &prefixes {
                 for (k, v) in ext {
                     out.push(ConnVar {
                         name: format!("{prefix}_{}", env_prefix(k)),
                         network: v.clone(),
                         local: Some(v.clone()),
+                        key: format!("deployment_profiles.{pname}.external.{k}"),
                     });
                 }
             }
+            let profile = c.spec.deployment_profiles.get(&pname);
+            for (k, v) in profile.map(|p| &p.env).into_iter().flatten() {
+                out.push(ConnVar {
+                    name: k.to_string(),
+                    network: v.0.clone(),
+                    local: Some(v.0.clone()),
+                    key: format!("deployment_profiles.{pname}.env.{k}"),
+                });
+            }
         }
         Deployment::Managed => {
-            let ports = effective_ports(c);
-            let first = ports.first().map(|p| split_port(p));
-            let container_port = c
-                .spec
-                .port
-                .map(|p| p.to_string())
-                .or_else(|| first.as_ref().map(|(_, cp)| cp.clone()));
-            let host_port = match c.spec.port {
-                Some(p) => ports
-                    .iter()
-                    .map(|m| split_port(m))
-                    .find(|(_, cp)| *cp == p.to_string())
-                    .and_then(|(h, _)| h),
-                None => first.and_then(|(h, _)| h),
-            };
+            let reach = service_port(c);
             let in_network = c
                 .group_aliases
                 .first()
                 .cloned()
                 .unwrap_or_else(|| c.name.clone());
+            let local = reach.as_ref().and_then(|r| r.local.clone());
             for prefix in &prefixes {
                 out.push(ConnVar {
                     name: format!("{prefix}_HOST"),
                     network: in_network.clone(),
-                    local: host_port.as_ref().map(|_| "127.0.0.1".to_string()),
+                    local: local.as_ref().map(|(a, _)| a.clone()),
+                    key: "ports".to_string(),
                 });
-                if let Some(cp) = &container_port {
+                if let Some(cp) = reach.as_ref().and_then(|r| r.container.clone()) {
                     out.push(ConnVar {
                         name: format!("{prefix}_PORT"),
-                        network: cp.clone(),
-                        local: host_port.clone(),
+                        network: cp,
+                        local: local.as_ref().map(|(_, p)| p.clone()),
+                        key: "ports".to_string(),
                     });
                 }
             }
@@ -154,26 +206,44 @@ pub fn connection_vars(c: &ResolvedContainer<'_>) -> Vec<ConnVar> {
     out
 }
 
+/// Why local processes get no connection variables for a managed container, when that is
+/// so: its port is not published on a fixed host port.
+pub fn local_note(c: &ResolvedContainer<'_>) -> Option<String> {
+    if c.deployment != Deployment::Managed || !c.in_compose() {
+        return None;
+    }
+    let reach = service_port(c)?;
+    if reach.local.is_some() {
+        return None;
+    }
+    let port = reach.container.unwrap_or_default();
+    let prefix = env_prefix(&c.name);
+    Some(format!(
+        "container `{}` does not publish port {port} on a fixed host port, so local processes get no `{prefix}_HOST`/`{prefix}_PORT`; write `{port}:{port}` in `ports` to reach it from the host",
+        c.name
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn ports_split() {
-        assert_eq!(
-            split_port("6379:6379"),
-            (Some("6379".into()), "6379".into())
-        );
-        assert_eq!(split_port("127.0.0.1:8080:80/tcp").1, "80");
-        assert_eq!(
-            split_port("${P}:7474"),
-            (Some("${P}".into()), "7474".into())
-        );
-        assert_eq!(
-            split_port("${P:-1}:7474"),
-            (Some("${P:-1}".into()), "7474".into())
-        );
-        assert_eq!(split_port("80"), (None, "80".into()));
+    fn templated_ports_split() {
+        assert_eq!(split_templated("${P}:7474"), (Some("${P}".into()), "7474".into()));
+        assert_eq!(split_templated("${P:-1}:7474"), (Some("${P:-1}".into()), "7474".into()));
         assert_eq!(env_prefix("graph-builder-service"), "GRAPH_BUILDER_SERVICE");
+    }
+
+    #[test]
+    fn reach_of_mappings() {
+        let r = reach(&PortSpec::parse("[::1]:6001:80").unwrap_or_else(|e| panic!("{e}")));
+        assert_eq!(r.local, Some(("::1".into(), "6001".into())));
+        let r = reach(&PortSpec::parse("8000-8010:8000-8010").unwrap_or_else(|e| panic!("{e}")));
+        assert_eq!(r.local, Some(("127.0.0.1".into(), "8000".into())));
+        assert_eq!(r.container.as_deref(), Some("8000"));
+        let r = reach(&PortSpec::parse("5432").unwrap_or_else(|e| panic!("{e}")));
+        assert_eq!(r.local, None);
+        assert_eq!(r.container.as_deref(), Some("5432"));
     }
 }

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-type Key = (crate::CompKind, String);
+type Key = (hsm_schema::ComponentKind, String);
 
 /// Every elementary cycle found by a depth-first search in sorted order, each reported once
 /// (rotated to start at its smallest node).

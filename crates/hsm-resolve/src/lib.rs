@@ -12,24 +12,20 @@
 
 mod connections;
 mod cycles;
+mod paths;
 mod project;
 mod resolver;
 mod stack;
+mod usage;
 mod via;
 
 pub use connections::{
-    ConnVar, MERGED_PARAMS_PREFIX, connection_vars, effective_ports, env_prefix, merged_param,
-    split_port,
+    ConnVar, MERGED_PARAMS_PREFIX, connection_vars, effective_ports, env_prefix, local_note,
+    merged_param,
 };
-pub use infra_fs::{normalize, relative_to};
-
-/// Resolves a path written in a registry file (relative to that file's directory).
-pub fn from_registry(dir: &std::path::Path, written: &str) -> std::path::PathBuf {
-    normalize(&dir.join(written))
-}
+pub use paths::from_registry;
 pub use project::ProjectFile;
-pub use resolver::resolve;
-pub use stack::{
-    AutoChange, CompKind, Deployment, ResolvedContainer, ResolvedGroup, ResolvedPackage, Stack,
-};
+pub use resolver::{ResolveError, resolve};
+pub use stack::{AutoChange, Deployment, ResolvedContainer, ResolvedGroup, ResolvedPackage, Stack};
+pub use usage::{Usage, usages_in};
 pub use via::Via;

@@ -1,30 +1,11 @@
 //! The resolved stack: the single source of truth every adapter generates from.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::PathBuf;
 
-use hsm_schema::{ContainerSpec, Mode, PackageSource, PackageSpec, Strategy};
+use hsm_schema::{ComponentKind, ContainerSpec, Mode, PackageSource, PackageSpec, Strategy};
 
 use crate::Via;
-
-/// Package or container.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CompKind {
-    /// A Python package.
-    Package,
-    /// A container.
-    Container,
-}
-
-impl fmt::Display for CompKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            CompKind::Package => "package",
-            CompKind::Container => "container",
-        })
-    }
-}
 
 /// Everything the project's stack consists of, sorted by name.
 #[derive(Debug)]
@@ -132,8 +113,8 @@ pub struct ResolvedContainer<'r> {
 pub struct ResolvedGroup {
     /// Group name.
     pub name: String,
-    /// `true` for container groups.
-    pub container: bool,
+    /// What the group chooses among.
+    pub kind: ComponentKind,
     /// Strategy.
     pub strategy: Strategy,
     /// Selected options, in selection order.
@@ -152,7 +133,15 @@ pub struct AutoChange {
     /// What was added or selected.
     pub what: String,
     /// The component it concerns.
-    pub subject: (CompKind, String),
-    /// The chain responsible.
-    pub via: Via,
+    pub subject: (ComponentKind, String),
+    /// Every chain responsible, the first one first.
+    pub via: Vec<Via>,
+}
+
+impl AutoChange {
+    /// `added container `x` (by a → b; by c → d)`.
+    pub fn describe(&self) -> String {
+        let by: Vec<String> = self.via.iter().map(|v| format!("by {v}")).collect();
+        format!("{} ({})", self.what, by.join("; "))
+    }
 }

@@ -6,6 +6,14 @@ use hsm_registry::Registry;
 use hsm_resolve::{Deployment, ProjectFile, connection_vars, resolve};
 use hsm_schema::Mode;
 
+/// The located problems of a failed resolution.
+fn problems(e: hsm_resolve::ResolveError) -> Vec<infra_yaml::Diagnostic> {
+    match e {
+        hsm_resolve::ResolveError::Invalid(p) => p,
+        other => panic!("expected problems, got {other:?}"),
+    }
+}
+
 struct Fixture {
     dir: tempfile::TempDir,
 }
@@ -209,6 +217,7 @@ fn group_default_and_adhoc_groups() {
         &reg,
     )
     .unwrap_err();
+    let errs = problems(errs);
     assert!(
         errs[0].message.contains("not a container in the registry"),
         "{errs:?}"
@@ -223,7 +232,7 @@ fn three_node_cycle_is_reported_once() {
         ("packages/c.yaml", "name: c\nimplies: {package:a: {}}\n"),
     ]);
     let reg = f.registry();
-    let errs = resolve(&f.project("packages: [b]\n"), &reg).unwrap_err();
+    let errs = problems(resolve(&f.project("packages: [b]\n"), &reg).unwrap_err());
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert!(
         errs[0]
@@ -245,5 +254,6 @@ fn every_problem_is_reported_not_just_the_first() {
         &reg,
     )
     .unwrap_err();
+    let errs = problems(errs);
     assert_eq!(errs.len(), 3, "{errs:?}");
 }

@@ -6,7 +6,8 @@
 
 use std::fmt;
 
-use serde::Deserialize;
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use crate::Mode;
@@ -138,5 +139,28 @@ impl<'de> Visitor<'de> for RefVisitor {
 impl<'de> Deserialize<'de> for ComponentRef {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(RefVisitor)
+    }
+}
+
+impl Serialize for ComponentRef {
+    /// The shortest form that says it all: a bare name, `name: mode`, or the full map.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match (&self.mode, &self.profile) {
+            (None, None) => s.serialize_str(&self.name),
+            (Some(mode), None) => {
+                let mut map = s.serialize_map(Some(1))?;
+                map.serialize_entry(&self.name, mode)?;
+                map.end()
+            }
+            (mode, Some(profile)) => {
+                let mut map = s.serialize_map(None)?;
+                map.serialize_entry("name", &self.name)?;
+                if let Some(mode) = mode {
+                    map.serialize_entry("mode", mode)?;
+                }
+                map.serialize_entry("profile", profile)?;
+                map.end()
+            }
+        }
     }
 }

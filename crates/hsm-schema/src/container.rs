@@ -3,86 +3,86 @@
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use crate::{GitClone, Implies, Mode, ScalarString, StringOrList};
+use crate::{Cpus, EnvName, GitClone, Implies, Memory, Mode, PortSpec, RestartPolicy, ScalarString, StringOrList};
 
 /// A service run as a container, or reached externally through a deployment profile.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContainerSpec {
     /// Name; must match the file name. Also the compose service name.
     pub name: String,
     /// Free text.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Production image (shorthand for `sources.prod: {type: image, image}`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Port mappings in compose short syntax (`"6379:6379"`).
-    #[serde(default)]
-    pub ports: Vec<ScalarString>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<PortSpec>,
     /// The port clients connect to inside the network; defaults to the container side of
     /// the first port mapping.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
     /// Volumes in compose short syntax; named volumes are declared at top level.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub volumes: Vec<String>,
     /// Environment; values may use `${VAR}` and `${HSM_MERGED_PARAMS.<key>}`.
-    #[serde(default)]
-    pub env: BTreeMap<String, ScalarString>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<EnvName, ScalarString>,
     /// Health check; dependants wait for `service_healthy` when present.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub healthcheck: Option<Healthcheck>,
     /// CPU and memory limits (prod).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
     /// Extra network names this service answers to.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub network_aliases: Vec<String>,
     /// Command override.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<StringOrList>,
     /// Restart policy.
-    #[serde(default)]
-    pub restart: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart: Option<RestartPolicy>,
     /// Working directory inside the container.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub working_dir: Option<String>,
     /// Fixed container name (prevents scaling; use sparingly).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
     /// Labels.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, ScalarString>,
     /// Per-mode sources.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
     pub sources: ContainerSources,
     /// Named deployment profiles (`managed-dev`, `external-corp`, …).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub deployment_profiles: IndexMap<String, Profile>,
     /// Registry packages installed into the service's own environment when a profile runs it
     /// with `runtime: uv`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dependencies: Vec<String>,
     /// Declared implication params and how several values merge.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub params: IndexMap<String, ParamDecl>,
     /// What selecting this container brings along.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Implies::is_empty")]
     pub implies: Implies,
 }
 
 /// Per-mode container sources.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContainerSources {
     /// Source in `prod` mode.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prod: Option<ContainerSource>,
     /// Source in `dev` mode.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dev: Option<ContainerSource>,
 }
 
@@ -105,7 +105,7 @@ impl ContainerSources {
 }
 
 /// How a container's image is obtained.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
 pub enum ContainerSource {
     /// A published image.
@@ -113,10 +113,10 @@ pub enum ContainerSource {
         /// Image reference.
         image: String,
         /// Extra environment in this mode.
-        #[serde(default)]
-        env: BTreeMap<String, ScalarString>,
+        #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
+        env: BTreeMap<EnvName, ScalarString>,
         /// Extra volumes in this mode.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
         volumes: Vec<String>,
     },
     /// Built from local code (dev): `build:` + code volumes + debug env.
@@ -124,57 +124,57 @@ pub enum ContainerSource {
         /// Build context, relative to the registry file's directory.
         path: String,
         /// Dockerfile name inside the context.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
         dockerfile: Option<String>,
         /// Build arguments.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
         args: BTreeMap<String, ScalarString>,
         /// Volumes (hot reload); host paths relative to the registry file's directory.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
         volumes: Vec<String>,
         /// Debug environment.
-        #[serde(default)]
-        env: BTreeMap<String, ScalarString>,
+        #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
+        env: BTreeMap<EnvName, ScalarString>,
         /// Clone this repository into `path` when it does not exist yet.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
         git: Option<GitClone>,
     },
 }
 
 /// A compose health check.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Healthcheck {
     /// `["CMD", …]`, `["CMD-SHELL", "…"]` or a shell string.
     pub test: StringOrList,
     /// Interval (`5s`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<String>,
     /// Timeout.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
     /// Retries.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retries: Option<u32>,
     /// Start period.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_period: Option<String>,
 }
 
 /// Resource limits.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Resources {
     /// CPUs (`"0.5"`).
-    #[serde(default)]
-    pub cpus: Option<ScalarString>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpus: Option<Cpus>,
     /// Memory (`512M`).
-    #[serde(default)]
-    pub memory: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<Memory>,
 }
 
 /// Whether a profile runs the container here or points at an existing one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DeploymentMode {
     /// Run it with Docker Compose.
@@ -185,7 +185,7 @@ pub enum DeploymentMode {
 }
 
 /// How a managed service runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Runtime {
     /// A container, through Docker Compose.
@@ -197,47 +197,47 @@ pub enum Runtime {
 }
 
 /// A named deployment profile of a container.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     /// Managed (run here) or external (connect elsewhere).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
     pub mode: DeploymentMode,
     /// For managed profiles: a container (default) or an isolated uv project.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
     pub runtime: Runtime,
     /// Connection details of the external server: `host`, `port`, and any other keys
     /// (`api_key`, …), each exported as `<CONTAINER>_<KEY>`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external: Option<BTreeMap<String, ScalarString>>,
     /// Port mappings replacing the container's.
-    #[serde(default)]
-    pub ports: Option<Vec<ScalarString>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ports: Option<Vec<PortSpec>>,
     /// Extra environment.
-    #[serde(default)]
-    pub env: BTreeMap<String, ScalarString>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<EnvName, ScalarString>,
     /// Volumes replacing the container's.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<String>>,
     /// Command override.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<StringOrList>,
     /// Image override.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Working directory override.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub working_dir: Option<String>,
     /// Container name override.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
     /// Extra labels.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, ScalarString>,
 }
 
 /// How values of one implication param from several implying components combine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ParamMerge {
     /// Collect every distinct value (joined with `,` when substituted).
@@ -248,16 +248,16 @@ pub enum ParamMerge {
 }
 
 /// Declaration of one implication param.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ParamDecl {
     /// Merge rule.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
     pub merge: ParamMerge,
     /// Value used when nothing sets the param.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<StringOrList>,
     /// Free text.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }

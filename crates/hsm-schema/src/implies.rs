@@ -8,22 +8,19 @@
 use std::fmt;
 
 use indexmap::IndexMap;
-use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
 
-use crate::{Mode, StringOrList};
+use crate::{ComponentKind, Mode, StringOrList};
 
-/// The target of one implication.
+/// The target of one implication: a component or a group, by kind and name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImpliesTarget {
-    /// A container, by name.
-    Container(String),
-    /// A package, by name.
-    Package(String),
-    /// A container group, by name.
-    ContainerGroup(String),
-    /// A package group, by name.
-    PackageGroup(String),
+    /// A package or container.
+    Component(ComponentKind, String),
+    /// A package group or container group.
+    Group(ComponentKind, String),
 }
 
 impl ImpliesTarget {
@@ -39,13 +36,14 @@ impl ImpliesTarget {
             return Err(format!("implies key `{key}` names nothing after `:`"));
         }
         let name = name.to_string();
-        match kind.trim() {
-            "container" => Ok(Self::Container(name)),
-            "package" => Ok(Self::Package(name)),
-            "container_group" => Ok(Self::ContainerGroup(name)),
-            "package_group" => Ok(Self::PackageGroup(name)),
-            other => Err(format!(
-                "unknown implies kind `{other}` in `{key}`; expected `container`, `package`, `container_group` or `package_group`"
+        let kind = kind.trim();
+        if let Ok(k) = kind.parse::<ComponentKind>() {
+            return Ok(Self::Component(k, name));
+        }
+        match ComponentKind::from_group_type(kind) {
+            Some(k) => Ok(Self::Group(k, name)),
+            None => Err(format!(
+                "unknown implies kind `{kind}` in `{key}`; expected `container`, `package`, `container_group` or `package_group`"
             )),
         }
     }
@@ -53,10 +51,8 @@ impl ImpliesTarget {
     /// The key as written (`container:postgres`).
     pub fn key(&self) -> String {
         match self {
-            Self::Container(n) => format!("container:{n}"),
-            Self::Package(n) => format!("package:{n}"),
-            Self::ContainerGroup(n) => format!("container_group:{n}"),
-            Self::PackageGroup(n) => format!("package_group:{n}"),
+            Self::Component(k, n) => format!("{}:{n}", k.noun()),
+            Self::Group(k, n) => format!("{}:{n}", k.group_type()),
         }
     }
 }
@@ -86,8 +82,8 @@ pub enum Implication {
     },
     /// Force option(s) of a group.
     Group {
-        /// `true` for a container group, `false` for a package group.
-        container: bool,
+        /// What the group chooses among.
+        kind: ComponentKind,
         /// Group name.
         group: String,
         /// Forced option names.
@@ -99,14 +95,13 @@ impl Implication {
     /// The target this implication points at.
     pub fn target(&self) -> ImpliesTarget {
         match self {
-            Self::Container { name, .. } => ImpliesTarget::Container(name.clone()),
-            Self::Package { name, .. } => ImpliesTarget::Package(name.clone()),
-            Self::Group {
-                container: true,
-                group,
-                ..
-            } => ImpliesTarget::ContainerGroup(group.clone()),
-            Self::Group { group, .. } => ImpliesTarget::PackageGroup(group.clone()),
+            Self::Container { name, .. } => {
+                ImpliesTarget::Component(ComponentKind::Container, name.clone())
+            }
+            Self::Package { name, .. } => {
+                ImpliesTarget::Component(ComponentKind::Package, name.clone())
+            }
+            Self::Group { kind, group, .. } => ImpliesTarget::Group(*kind, group.clone()),
         }
     }
 }
@@ -154,7 +149,7 @@ impl<'de> Visitor<'de> for ImpliesVisitor {
         while let Some(key) = map.next_key::<String>()? {
             let target = ImpliesTarget::parse(&key).map_err(de::Error::custom)?;
             let imp = match target {
-                ImpliesTarget::Container(name) => {
+                ImpliesTarget::Component(ComponentKind::Container, name) => {
                     let v: Option<ContainerValue> = map.next_value()?;
                     let params = v
                         .unwrap_or_default()
@@ -164,18 +159,17 @@ impl<'de> Visitor<'de> for ImpliesVisitor {
                         .collect();
                     Implication::Container { name, params }
                 }
-                ImpliesTarget::Package(name) => {
+                ImpliesTarget::Component(ComponentKind::Package, name) => {
                     let v: Option<PackageValue> = map.next_value()?;
                     Implication::Package {
                         name,
                         mode: v.and_then(|v| v.mode),
                     }
                 }
-                ImpliesTarget::ContainerGroup(group) | ImpliesTarget::PackageGroup(group) => {
-                    let container = key.trim_start().starts_with("container_group");
+                ImpliesTarget::Group(kind, group) => {
                     let v: StringOrList = map.next_value()?;
                     Implication::Group {
-                        container,
+                        kind,
                         group,
                         options: v.to_vec(),
                     }
@@ -190,5 +184,49 @@ impl<'de> Visitor<'de> for ImpliesVisitor {
 impl<'de> Deserialize<'de> for Implies {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(ImpliesVisitor)
+    }
+}
+
+impl Serialize for Implies {
+    /// As written: `container:<name>: {params: …}` (or `{}`), `package:<name>: {mode}`
+    /// (or `{}`), `<kind>_group:<group>: option | [options]`.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for i in &self.0 {
+            let key = i.target().key();
+            match i {
+                Implication::Container { params, .. } => {
+                    let params: IndexMap<&String, StringOrList> = params
+                        .iter()
+                        .map(|(k, v)| {
+                            let v = match v.as_slice() {
+                                [one] => StringOrList::One(one.clone()),
+                                many => StringOrList::Many(many.to_vec()),
+                            };
+                            (k, v)
+                        })
+                        .collect();
+                    if params.is_empty() {
+                        map.serialize_entry(&key, &IndexMap::<String, String>::new())?;
+                    } else {
+                        let mut body = IndexMap::new();
+                        body.insert("params", params);
+                        map.serialize_entry(&key, &body)?;
+                    }
+                }
+                Implication::Package { mode, .. } => {
+                    let mut body = IndexMap::new();
+                    if let Some(m) = mode {
+                        body.insert("mode", *m);
+                    }
+                    map.serialize_entry(&key, &body)?;
+                }
+                Implication::Group { options, .. } => match options.as_slice() {
+                    [one] => map.serialize_entry(&key, one)?,
+                    many => map.serialize_entry(&key, many)?,
+                },
+            }
+        }
+        map.end()
     }
 }

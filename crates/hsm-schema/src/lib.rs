@@ -14,6 +14,7 @@ mod env_name;
 mod git_url;
 mod group;
 mod implies;
+pub mod kind;
 mod manifest;
 mod memory;
 mod mode;
@@ -32,17 +33,19 @@ pub use container::{
 pub use cpus::Cpus;
 pub use env_name::EnvName;
 pub use git_url::{GitUrl, GitUrlKind};
-pub use group::{GroupKind, GroupOption, GroupSpec, Strategy};
+pub use group::{GroupOption, GroupSpec, Strategy};
 pub use implies::{Implication, Implies, ImpliesTarget};
+pub use kind::ComponentKind;
 pub use manifest::{
     ComposeSettings, ConnectionScope, EnvSettings, GroupSelection, Manifest, PackageManagerName,
     ProjectMeta, Services,
 };
 pub use memory::Memory;
 pub use mode::Mode;
-pub use package::{GitClone, PackageSource, PackageSources, PackageSpec};
+pub use package::{GitClone, PackageIndex, PackageSource, PackageSources, PackageSpec};
 pub use port::{PortMapping, PortMode, PortOptions, PortRange, PortSpec, Protocol};
 pub use requirement_spec::{
+    DistributionName,
     RequirementSpec, is_valid_distribution_name, is_valid_version, normalize_name,
 };
 pub use restart::RestartPolicy;

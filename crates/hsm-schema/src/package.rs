@@ -2,45 +2,49 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use crate::{Implies, Mode, ScalarString};
+use crate::{DistributionName, EnvName, GitUrl, Implies, Mode, RequirementSpec, ScalarString};
 
 /// A Python package the registry knows about.
 ///
 /// A package with no source for the active mode is *virtual*: it contributes only its
 /// `implies` and `env` (the seed's `auth-service` is exactly that).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PackageSpec {
     /// Name; must match the file name.
     pub name: String,
     /// Version; used for PyPI sources without an explicit `spec`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<ScalarString>,
+    /// The Python distribution this entry installs, when it differs from the entry's name
+    /// (an entry `torch-cpu` that installs `torch` from a CPU-only index).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distribution: Option<DistributionName>,
     /// Free text shown by `hsm registry show/search`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Where the package comes from in each mode.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
     pub sources: PackageSources,
     /// Environment for local processes; values may use `${VAR}`.
-    #[serde(default)]
-    pub env: BTreeMap<String, ScalarString>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<EnvName, ScalarString>,
     /// What selecting this package brings along.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Implies::is_empty")]
     pub implies: Implies,
 }
 
 /// Per-mode package sources.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PackageSources {
     /// Source in `prod` mode.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prod: Option<PackageSource>,
     /// Source in `dev` mode.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dev: Option<PackageSource>,
 }
 
@@ -66,34 +70,37 @@ impl PackageSources {
 }
 
 /// Where a package's code comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
 pub enum PackageSource {
     /// A package index (PyPI).
     Pypi {
         /// Requirement or version specifier: `requests>=2`, `>=2,<3`; defaults to the
-        /// package name pinned to `version` if given.
-        #[serde(default)]
-        spec: Option<String>,
+        /// distribution pinned to `version` if given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        spec: Option<RequirementSpec>,
+        /// An index other than the default one to take the distribution from (only from).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        index: Option<PackageIndex>,
     },
     /// A git repository.
     Git {
         /// Clone URL (`https://…`, `ssh://…`, `file://…`).
-        url: String,
+        url: GitUrl,
         /// A ref (commit SHA, tag or branch); written as `rev` for uv.
-        #[serde(default, rename = "ref")]
+        #[serde(default, rename = "ref", skip_serializing_if = "crate::scalar::is_default")]
         reference: Option<String>,
         /// A tag.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
         tag: Option<String>,
         /// A branch.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
         branch: Option<String>,
         /// A commit.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
         rev: Option<String>,
         /// Sub-directory holding the package inside the repository.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
         subdirectory: Option<String>,
     },
     /// A directory on disk, relative to the registry file that names it.
@@ -101,21 +108,41 @@ pub enum PackageSource {
         /// Path relative to the registry file's directory.
         path: String,
         /// Install as editable (defaults to `true` in dev mode, `false` in prod mode).
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
         editable: Option<bool>,
         /// Clone this repository into `path` when it does not exist yet.
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
         git: Option<GitClone>,
     },
 }
 
 /// A repository to clone on demand into a dev source's `path`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct GitClone {
     /// Clone URL.
-    pub url: String,
+    pub url: GitUrl,
     /// Branch, tag or commit to check out after cloning.
-    #[serde(default, rename = "ref")]
+    #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+}
+
+/// A package index other than the default one (`index: {name, url}` on a `pypi` source).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageIndex {
+    /// A name for it (uv's `[[tool.uv.index]] name`); entries naming the same index must
+    /// agree on its URL.
+    pub name: String,
+    /// Its simple-API URL (`https://download.pytorch.org/whl/cpu`).
+    pub url: String,
+}
+
+impl PackageSpec {
+    /// The distribution this entry installs: `distribution:`, else the entry's name.
+    pub fn distribution(&self) -> &str {
+        self.distribution
+            .as_ref()
+            .map_or(self.name.as_str(), DistributionName::as_str)
+    }
 }

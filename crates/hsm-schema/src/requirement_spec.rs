@@ -1030,3 +1030,45 @@ mod tests {
         assert_eq!(load(&yaml).unwrap(), s, "{yaml}");
     }
 }
+
+/// A Python distribution name (PEP 508), as written in a registry entry's `distribution:`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DistributionName(String);
+
+impl DistributionName {
+    /// Validates `s`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        if is_valid_distribution_name(s) {
+            Ok(Self(s.to_string()))
+        } else {
+            Err(format!(
+                "{} is not a distribution name: expected letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit",
+                code(s)
+            ))
+        }
+    }
+
+    /// The name as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for DistributionName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for DistributionName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for DistributionName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Self::parse(&s).map_err(serde::de::Error::custom)
+    }
+}

@@ -8,6 +8,11 @@ use std::fmt;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
+/// Whether `value` is its type's default (for `skip_serializing_if`).
+pub(crate) fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}
+
 /// A string, number or boolean, kept as the text the user meant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
@@ -23,6 +28,12 @@ impl ScalarString {
 impl fmt::Display for ScalarString {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for ScalarString {
+    fn as_ref(&self) -> &str {
+        &self.0
     }
 }
 

@@ -3,18 +3,16 @@
 //! Generated files that may be committed hold `${VAR}` references only (zero-leak, seed
 //! case 5). The values live here: a dotenv file with mode 0600 inside the self-ignoring
 //! `.hsm/` directory. It carries each package's env, the connection variables of the services
-//! local processes consume (127.0.0.1 and the published port for managed services, the
-//! profile's values for external ones), every variable the compose file references (so
-//! `docker compose --env-file .hsm/env` works), and `COMPOSE_PROFILES`.
+//! local processes consume (the published address and port for managed services, the
+//! profile's values and `env:` for external ones), every variable the compose file
+//! references (so `docker compose --env-file .hsm/env` works), and `COMPOSE_PROFILES`.
 
 use std::collections::BTreeMap;
 
-use hsm_resolve::{Deployment, Stack, connection_vars};
+use hsm_resolve::{Deployment, Stack, Usage, connection_vars};
 use hsm_schema::ConnectionScope;
 use infra_interp::EnvSource;
 use infra_yaml::Diagnostic;
-
-use crate::Usage;
 
 /// Path of the env file, relative to the project root.
 pub const ENV_FILE: &str = ".hsm/env";
@@ -38,7 +36,7 @@ pub fn is_secret_name(name: &str) -> bool {
 }
 
 /// The value to show for `name`: redacted when the name looks secret or the value came from
-/// a variable whose name looks secret.
+/// a variable.
 pub fn redact_value(name: &str, value: &str, secret_vars: &[String]) -> String {
     if is_secret_name(name) || secret_vars.iter().any(|v| v == name) {
         "<redacted>".to_string()
@@ -54,7 +52,7 @@ fn from_variables(text: &str) -> bool {
 }
 
 /// Fully interpolates `text`, written at `key` of `file`, with `lookup`; problems are located
-/// errors (the position comes from `index` when given).
+/// diagnostics (the position comes from `index` when given).
 pub(crate) fn render_with(
     text: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
@@ -71,22 +69,91 @@ pub(crate) fn render_with(
     t.render(lookup).map_err(|e| err(e.to_string()))
 }
 
-fn render(
-    text: &str,
-    env: &EnvSource,
-    file: &std::path::Path,
-    key: &str,
-) -> Result<String, Diagnostic> {
-    render_with(text, &|n| env.get(n), file, None, key)
-}
-
 /// The variables of `.hsm/env`.
 #[derive(Debug, Default)]
 pub struct LocalEnv {
     /// Name → value.
     pub vars: BTreeMap<String, String>,
-    /// Names whose values came from secret-looking variables.
+    /// Names whose values came from variables or look secret.
     pub secret_names: Vec<String>,
+}
+
+/// Values collected for `.hsm/env`, with where each came from (for conflict messages).
+#[derive(Default)]
+struct Collector {
+    values: BTreeMap<String, (String, String)>,
+    secret: Vec<String>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Collector {
+    fn put(&mut self, name: &str, value: String, origin: String, file: &std::path::Path) {
+        if let Some((old, old_origin)) = self.values.get(name)
+            && *old != value
+        {
+            self.problems.push(
+                Diagnostic::new(
+                    file,
+                    format!("`{name}` gets two different values, from {old_origin} and from {origin}"),
+                )
+                .hint("make them agree or rename one of the variables"),
+            );
+            return;
+        }
+        self.values.insert(name.to_string(), (value, origin));
+    }
+
+    fn packages(&mut self, stack: &Stack<'_>, env: &EnvSource) {
+        for p in &stack.packages {
+            for (k, v) in &p.spec.env {
+                let key = format!("env.{k}");
+                match render_with(v.as_str(), &|n| env.get(n), &p.registry_file, Some(p.index), &key) {
+                    Ok(val) => {
+                        if from_variables(v.as_str()) {
+                            self.secret.push(k.to_string());
+                        }
+                        self.put(k.as_str(), val, format!("package `{}`", p.name), &p.registry_file);
+                    }
+                    Err(e) => self.problems.push(e),
+                }
+            }
+        }
+    }
+
+    fn connections(&mut self, stack: &Stack<'_>, scope: ConnectionScope, env: &EnvSource) {
+        let consumed: Vec<&str> = match scope {
+            ConnectionScope::All => stack.containers.iter().map(|c| c.name.as_str()).collect(),
+            // Local processes consume what their packages imply, and every service the
+            // project asks for by name in hsm.yaml.
+            ConnectionScope::Consumers => stack
+                .packages
+                .iter()
+                .flat_map(|p| p.consumes.iter().map(String::as_str))
+                .chain(
+                    stack
+                        .containers
+                        .iter()
+                        .filter(|c| c.via.is_from_manifest())
+                        .map(|c| c.name.as_str()),
+                )
+                .collect(),
+        };
+        for c in stack.containers.iter().filter(|c| consumed.contains(&c.name.as_str())) {
+            for var in connection_vars(c) {
+                let Some(local) = var.local else { continue };
+                match render_with(&local, &|n| env.get(n), &c.registry_file, Some(c.index), &var.key) {
+                    Ok(val) => {
+                        let external = matches!(c.deployment, Deployment::External(_));
+                        if is_secret_name(&var.name) || (external && from_variables(&local)) {
+                            self.secret.push(var.name.clone());
+                        }
+                        self.put(&var.name, val, format!("service `{}`", c.name), &c.registry_file);
+                    }
+                    Err(e) => self.problems.push(e),
+                }
+            }
+        }
+    }
 }
 
 /// Computes the variables of `.hsm/env`, noting which values came from variables (those are
@@ -98,132 +165,84 @@ pub fn local_env(
     compose_usages: &[Usage],
     profiles: &[String],
 ) -> Result<LocalEnv, Vec<Diagnostic>> {
-    let mut out: BTreeMap<String, (String, String)> = BTreeMap::new(); // name → (value, origin)
-    let mut secret = Vec::new();
-    let mut problems = Vec::new();
-    let put = |name: String,
-               value: String,
-               origin: String,
-               out: &mut BTreeMap<String, (String, String)>,
-               problems: &mut Vec<Diagnostic>,
-               file: &std::path::Path| {
-        if let Some((old, old_origin)) = out.get(&name)
-            && *old != value
-        {
-            problems.push(
-                Diagnostic::new(
-                    file,
-                    format!(
-                        "`{name}` gets two different values, from {old_origin} and from {origin}"
-                    ),
-                )
-                .hint("make them agree or rename one of the variables"),
-            );
-            return;
-        }
-        out.insert(name, (value, origin));
-    };
-    for p in &stack.packages {
-        for (k, v) in &p.spec.env {
-            match render(v.as_str(), env, &p.registry_file, &format!("env.{k}")) {
-                Ok(val) => {
-                    if from_variables(v.as_str()) {
-                        secret.push(k.clone());
-                    }
-                    put(
-                        k.clone(),
-                        val,
-                        format!("package `{}`", p.name),
-                        &mut out,
-                        &mut problems,
-                        &p.registry_file,
-                    );
-                }
-                Err(e) => problems.push(e),
-            }
-        }
-    }
-    let consumed: Vec<&str> = match scope {
-        ConnectionScope::All => stack.containers.iter().map(|c| c.name.as_str()).collect(),
-        // Local processes consume what their packages imply, and every service the project
-        // asks for by name in hsm.yaml.
-        ConnectionScope::Consumers => stack
-            .packages
-            .iter()
-            .flat_map(|p| p.consumes.iter().map(String::as_str))
-            .chain(
-                stack
-                    .containers
-                    .iter()
-                    .filter(|c| c.via.is_from_manifest())
-                    .map(|c| c.name.as_str()),
-            )
-            .collect(),
-    };
-    for c in &stack.containers {
-        if !consumed.contains(&c.name.as_str()) {
-            continue;
-        }
-        for var in connection_vars(c) {
-            let Some(local) = var.local else { continue };
-            let key = match &c.deployment {
-                Deployment::External(_) => format!(
-                    "deployment_profiles.{}.external",
-                    c.profile.clone().unwrap_or_default()
-                ),
-                Deployment::Managed => "ports".to_string(),
-            };
-            match render(&local, env, &c.registry_file, &key) {
-                Ok(val) => {
-                    if is_secret_name(&var.name) || from_variables(&local) {
-                        secret.push(var.name.clone());
-                    }
-                    put(
-                        var.name,
-                        val,
-                        format!("service `{}`", c.name),
-                        &mut out,
-                        &mut problems,
-                        &c.registry_file,
-                    );
-                }
-                Err(e) => problems.push(e),
-            }
-        }
-    }
+    let mut c = Collector::default();
+    c.packages(stack, env);
+    c.connections(stack, scope, env);
     for u in compose_usages {
         if let Some(v) = env.get(&u.var) {
-            out.entry(u.var.clone())
-                .or_insert((v, "environment".into()));
-            secret.push(u.var.clone());
+            c.values.entry(u.var.clone()).or_insert((v, "environment".into()));
+            c.secret.push(u.var.clone());
         }
     }
     if !profiles.is_empty() {
-        out.insert(
+        c.values.insert(
             "COMPOSE_PROFILES".into(),
             (profiles.join(","), "compose profiles".into()),
         );
     }
-    if !problems.is_empty() {
-        return Err(problems);
+    if !c.problems.is_empty() {
+        return Err(c.problems);
     }
-    secret.sort();
-    secret.dedup();
+    c.secret.sort();
+    c.secret.dedup();
     Ok(LocalEnv {
-        vars: out.into_iter().map(|(k, (v, _))| (k, v)).collect(),
-        secret_names: secret,
+        vars: c.values.into_iter().map(|(k, (v, _))| (k, v)).collect(),
+        secret_names: c.secret,
     })
 }
 
 /// The header line listing which keys hold values from variables (read by `hsm env`).
 const SECRET_MARK: &str = "# hsm-secret-keys: ";
+/// The header line listing keys `docker-compose --env-file` would read differently; hsm
+/// hands them to Compose through its environment instead.
+const ENV_ONLY_MARK: &str = "# hsm-environment-only: ";
 
-/// Renders the dotenv text (sorted, quoted where needed).
+/// A value written so that hsm's reader (dotenvy) gets it back exactly, for values no
+/// quoting can make both readers agree on: double quotes with `\\`, `\"`, `\n`, `\$`.
+fn dotenvy_only(value: &str) -> String {
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '$' => out.push_str("\\$"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Renders the dotenv text (sorted). Every value reads back exactly with dotenvy; values
+/// docker-compose 1.29 would read differently are listed in a header so hsm can pass them
+/// to Compose through the environment. A value no dotenv file can hold (a carriage return,
+/// a NUL byte) is a problem naming the key, never the value.
 pub fn render_env_file(
     vars: &BTreeMap<String, String>,
     secret_names: &[String],
     version: &str,
-) -> String {
+) -> Result<String, Diagnostic> {
+    let mut body = String::new();
+    let mut env_only = Vec::new();
+    for (k, v) in vars {
+        let quoted = match infra_interp::quote_dotenv_value(v) {
+            Ok(q) => q,
+            Err(infra_interp::UnrepresentableValue::CarriageReturn | infra_interp::UnrepresentableValue::Nul) => {
+                return Err(Diagnostic::new(ENV_FILE, format!("the value of `{k}` contains a carriage return or a NUL byte, which no .env file can hold"))
+                    .key(k.clone())
+                    .hint("remove the character from the variable (or from the registry value it comes from)"));
+            }
+            Err(_) => {
+                env_only.push(k.clone());
+                dotenvy_only(v)
+            }
+        };
+        body.push_str(k);
+        body.push('=');
+        body.push_str(&quoted);
+        body.push('\n');
+    }
     let mut s = format!(
         "# Generated by hsm {version}: environment for local processes (`hsm run`, `hsm env`,\n\
          # `docker compose --env-file .hsm/env`). Holds real values: never commit it.\n"
@@ -233,51 +252,36 @@ pub fn render_env_file(
         s.push_str(&secret_names.join(","));
         s.push('\n');
     }
-    for (k, v) in vars {
-        s.push_str(k);
-        s.push('=');
-        s.push_str(&quote(v));
+    if !env_only.is_empty() {
+        s.push_str(ENV_ONLY_MARK);
+        s.push_str(&env_only.join(","));
         s.push('\n');
     }
-    s
+    s.push_str(&body);
+    Ok(s)
 }
 
-fn quote(v: &str) -> String {
-    let plain = !v.is_empty()
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:,@+%".contains(c));
-    if plain {
-        v.to_string()
-    } else if !v.contains('\'') && !v.contains('\n') {
-        format!("'{v}'")
-    } else {
-        let esc = v
-            .replace('\\', "\\\\")
-            .replace('"', "\\\"")
-            .replace('\n', "\\n")
-            .replace('$', "\\$");
-        format!("\"{esc}\"")
-    }
-}
-
-/// The keys `.hsm/env` marks as holding values from variables.
-pub fn secret_keys(path: &std::path::Path) -> Vec<String> {
+/// The keys a header line of `.hsm/env` lists.
+fn marked_keys(path: &std::path::Path, mark: &str) -> Vec<String> {
     std::fs::read_to_string(path)
         .ok()
         .and_then(|t| {
             t.lines().find_map(|l| {
-                l.strip_prefix(SECRET_MARK)
+                l.strip_prefix(mark)
                     .map(|r| r.split(',').map(str::to_string).collect())
             })
         })
         .unwrap_or_default()
 }
 
-/// Parses `.hsm/env` back (for `hsm run` / `hsm env`).
-pub fn parse_env_file(path: &std::path::Path) -> Result<Vec<(String, String)>, String> {
-    infra_interp::load_dotenv(path)
-        .map(|m| m.into_iter().collect())
-        .map_err(|e| e.message)
+/// The keys `.hsm/env` marks as holding values from variables.
+pub fn secret_keys(path: &std::path::Path) -> Vec<String> {
+    marked_keys(path, SECRET_MARK)
+}
+
+/// Parses `.hsm/env` back (for `hsm run`, `hsm env` and Compose's environment).
+pub fn parse_env_file(path: &std::path::Path) -> Result<Vec<(String, String)>, infra_interp::DotenvError> {
+    infra_interp::load_dotenv(path).map(|m| m.into_iter().collect())
 }
 
 #[cfg(test)]
@@ -285,17 +289,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn quoting_round_trips() {
+    fn every_value_round_trips_through_hsms_reader() {
         let mut m = BTreeMap::new();
-        m.insert("A".to_string(), "plain-1.2".to_string());
-        m.insert("B".to_string(), "has space $x".to_string());
-        m.insert("C".to_string(), "it's \"q\"".to_string());
-        m.insert("D".to_string(), String::new());
-        let text = render_env_file(&m, &["B".to_string()], "0");
-        let dir = tempfile::tempdir().unwrap();
+        for (i, v) in ["plain-1.2", "has space $x", "it's \"q\"", "", "p${x}w", "it's$1", "back\\", "a\nb", "$$"]
+            .iter()
+            .enumerate()
+        {
+            m.insert(format!("K{i}"), (*v).to_string());
+        }
+        let text = render_env_file(&m, &["K1".to_string()], "0").unwrap_or_default();
+        assert!(text.contains("# hsm-environment-only: K4,K5,K6\n"), "{text}");
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let p = dir.path().join("env");
-        std::fs::write(&p, text).unwrap();
-        let back: BTreeMap<String, String> = parse_env_file(&p).unwrap().into_iter().collect();
+        std::fs::write(&p, text).unwrap_or_else(|e| panic!("{e}"));
+        let back: BTreeMap<String, String> =
+            parse_env_file(&p).unwrap_or_default().into_iter().collect();
         assert_eq!(back, m);
+    }
+
+    #[test]
+    fn an_unwritable_value_names_the_key_not_the_value() {
+        let m = BTreeMap::from([("TOKEN".to_string(), "s3cr3t\rx".to_string())]);
+        let e = render_env_file(&m, &[], "0").err().unwrap_or_else(|| panic!("expected an error"));
+        assert!(e.message.contains("`TOKEN`"));
+        assert!(!e.to_string().contains("s3cr3t"));
     }
 }

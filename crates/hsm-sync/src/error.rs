@@ -18,33 +18,30 @@ pub enum SyncError {
         start: PathBuf,
     },
     /// The manifest or a registry file is invalid (exit code 3).
-    #[error("{} problem{} found", problems.len(), if problems.len() == 1 { "" } else { "s" })]
+    #[error("the project is invalid ({})", count_problems(problems.len()))]
     Invalid {
         /// Every problem, located.
         problems: Vec<Diagnostic>,
     },
-    /// The registry cannot be opened.
+    /// The registry cannot be opened or read.
     #[error(transparent)]
     Registry(#[from] RegistryError),
-    /// The package adapter named in `hsm.yaml` does not exist.
-    #[error("unknown package manager `{name}`")]
-    UnknownAdapter {
-        /// The name written.
-        name: String,
-        /// Known names.
-        known: Vec<String>,
-    },
+    /// A project file could not be read.
+    #[error(transparent)]
+    Read(#[from] FsError),
     /// A step of the execution failed; everything was rolled back.
-    #[error("{step} failed; every file was restored")]
+    #[error("{step} failed; every file hsm touched was restored")]
     Step {
         /// The step (`uv sync`, `write docker-compose.hsm.yml`, …).
         step: String,
         /// The cause.
         #[source]
         source: StepError,
+        /// How to fix it (from the adapter that failed, when one did).
+        hints: Vec<String>,
     },
     /// A step failed and the rollback itself failed for some files.
-    #[error("{step} failed and {} file(s) could not be restored", errors.len())]
+    #[error("{step} failed and {} could not be restored", count_files(errors.len()))]
     RollbackFailed {
         /// The failing step.
         step: String,
@@ -54,17 +51,30 @@ pub enum SyncError {
         /// Restore failures.
         errors: Vec<FsError>,
     },
-    /// Another hsm process is applying a plan to this project.
-    #[error("another hsm process is changing this project (it holds the lock on `hsm.yaml`)")]
-    Busy,
     /// Stopped by SIGINT/SIGTERM; everything was rolled back.
-    #[error("interrupted by signal {signal} during {step}; every file was restored")]
+    #[error("interrupted (signal {signal}) during {step}; every file hsm touched was restored")]
     Interrupted {
         /// The signal.
         signal: i32,
         /// The step running at the time.
         step: String,
     },
+}
+
+fn count_problems(n: usize) -> String {
+    if n == 1 {
+        "1 problem".into()
+    } else {
+        format!("{n} problems")
+    }
+}
+
+fn count_files(n: usize) -> String {
+    if n == 1 {
+        "1 file".into()
+    } else {
+        format!("{n} files")
+    }
 }
 
 /// The cause of a failed execution step.
@@ -86,14 +96,13 @@ impl SyncError {
     pub fn invalid(problems: Vec<Diagnostic>) -> Self {
         SyncError::Invalid { problems }
     }
+}
 
-    /// Whether this is a validation problem (exit code 3) rather than a failure (exit 1).
-    pub fn is_validation(&self) -> bool {
-        matches!(
-            self,
-            SyncError::Invalid { .. }
-                | SyncError::UnknownAdapter { .. }
-                | SyncError::NoProject { .. }
-        )
+impl From<hsm_resolve::ResolveError> for SyncError {
+    fn from(e: hsm_resolve::ResolveError) -> Self {
+        match e {
+            hsm_resolve::ResolveError::Invalid(p) => SyncError::Invalid { problems: p },
+            hsm_resolve::ResolveError::Registry(r) => SyncError::Registry(r),
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! Finding the project, its registry and its variables.
+//! Finding the project, reading its manifest, opening its registry and its variables.
 
 use std::path::{Path, PathBuf};
 
@@ -9,12 +9,15 @@ use infra_yaml::Diagnostic;
 
 use crate::SyncError;
 
-/// Where the registry path came from, for messages.
+/// The manifest's file name.
+pub const MANIFEST: &str = "hsm.yaml";
+
+/// Where the registry is, and why there (for messages and `-v`).
 #[derive(Debug, Clone)]
-pub struct RegistryChoice {
-    /// The directory.
+pub struct RegistryLocation {
+    /// The directory, absolute.
     pub path: PathBuf,
-    /// `--registry`, `HSM_REGISTRY_PATH`, `hsm.yaml registry:` or `default`.
+    /// Where the path came from (`` `--registry` ``, `` `registry:` in hsm.yaml ``, …).
     pub origin: String,
 }
 
@@ -26,77 +29,52 @@ pub struct Loaded {
     /// The registry.
     pub registry: Registry,
     /// Where the registry came from.
-    pub registry_choice: RegistryChoice,
+    pub registry_location: RegistryLocation,
     /// Variables: process environment, then `.env`.
     pub env: EnvSource,
 }
 
 /// Walks up from `start` to the first directory holding `hsm.yaml`.
 pub fn find_root(start: &Path) -> Option<PathBuf> {
-    let mut dir = Some(start);
-    while let Some(d) = dir {
-        if d.join("hsm.yaml").is_file() {
-            return Some(d.to_path_buf());
-        }
-        dir = d.parent();
-    }
-    None
+    start
+        .ancestors()
+        .find(|d| d.join(MANIFEST).is_file())
+        .map(Path::to_path_buf)
 }
 
-/// Loads the project at `root`. Registry precedence: `flag` (from `--registry`) >
-/// `env_var` (`HSM_REGISTRY_PATH`) > `registry:` in `hsm.yaml` > `./hsm-registry`.
-pub fn load(root: &Path, flag: Option<&Path>, env_var: Option<&Path>) -> Result<Loaded, SyncError> {
-    let project = ProjectFile::load(root).map_err(|e| SyncError::invalid(vec![e]))?;
-    let choice = if let Some(p) = flag {
-        RegistryChoice {
-            path: absolute(
-                p,
-                &std::env::current_dir().unwrap_or_else(|_| root.to_path_buf()),
-            ),
-            origin: "--registry".into(),
+/// Reads and parses `root/hsm.yaml`.
+pub fn load_project(root: &Path) -> Result<ProjectFile, SyncError> {
+    let path = root.join(MANIFEST);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| infra_fs::FsError::new("read", MANIFEST, e))?;
+    ProjectFile::parse(root, text).map_err(|e| SyncError::invalid(vec![e.into()]))
+}
+
+/// The project's `.env` variables; a malformed line is a located problem naming the file,
+/// the line and the key, never the value.
+fn dotenv(root: &Path) -> Result<EnvSource, SyncError> {
+    let vars = infra_interp::load_dotenv(&root.join(".env")).map_err(|e| {
+        let mut d = Diagnostic::new(".env", e.message.clone())
+            .hint("each line is `KEY=value`; quote values with spaces: `KEY=\"a value\"`");
+        if let Some(line) = e.line {
+            d = d.at_line(line as u64);
         }
-    } else if let Some(p) = env_var {
-        RegistryChoice {
-            path: absolute(
-                p,
-                &std::env::current_dir().unwrap_or_else(|_| root.to_path_buf()),
-            ),
-            origin: "HSM_REGISTRY_PATH".into(),
+        if let Some(key) = &e.key {
+            d = d.key(key.clone());
         }
-    } else if let Some(p) = &project.manifest.registry {
-        RegistryChoice {
-            path: absolute(Path::new(p), root),
-            origin: "`registry:` in hsm.yaml".into(),
-        }
-    } else {
-        RegistryChoice {
-            path: root.join("hsm-registry"),
-            origin: "the default `./hsm-registry`".into(),
-        }
-    };
-    let registry = Registry::open(&choice.path, root, &choice.origin)?;
-    let dotenv = infra_interp::load_dotenv(&root.join(".env")).map_err(|e| {
-        SyncError::invalid(vec![Diagnostic {
-            file: PathBuf::from(".env"),
-            line: e.line.map(|l| l as u64),
-            column: None,
-            key: None,
-            message: e.message.clone(),
-            hints: vec!["fix the line; see the dotenv format: KEY=value".into()],
-        }])
+        SyncError::invalid(vec![d])
     })?;
+    Ok(EnvSource::new(vars))
+}
+
+/// Opens the registry at `registry` for `project` and reads the project's variables.
+pub fn load(project: ProjectFile, registry: RegistryLocation) -> Result<Loaded, SyncError> {
+    let reg = Registry::open(&registry.path, &project.root, &registry.origin)?;
+    let env = dotenv(&project.root)?;
     Ok(Loaded {
         project,
-        registry,
-        registry_choice: choice,
-        env: EnvSource::new(dotenv),
-    })
-}
-
-fn absolute(p: &Path, base: &Path) -> PathBuf {
-    hsm_resolve::normalize(&if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        base.join(p)
+        registry: reg,
+        registry_location: registry,
+        env,
     })
 }

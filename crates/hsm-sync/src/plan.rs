@@ -2,15 +2,16 @@
 
 use std::path::{Path, PathBuf};
 
-use hsm_adapter::{PackageAdapter, Requirement};
+use hsm_adapter::{Artifact, PackageAdapter, Requirement};
 use hsm_compose::{ComposeError, GENERATED_FILE, UserCompose, profiles_to_activate};
-use hsm_resolve::{Stack, from_registry, relative_to};
-use hsm_schema::{ContainerSource, Mode, PackageSource};
-use infra_plan::{FileChange, Plan, Step};
+use hsm_resolve::{Stack, local_note};
+use hsm_schema::{ConnectionScope, Mode};
+use infra_plan::{FileChange, Plan, Redaction, Step};
 use infra_yaml::Diagnostic;
 
 use crate::envfile::{ENV_FILE, LocalEnv, local_env, render_env_file};
-use crate::{Loaded, SyncError, UvService, check_vars, requirements, usages};
+use crate::lock::{HSM_GITIGNORE, HSM_GITIGNORE_TEXT, check_hsm_dir};
+use crate::{CloneStep, Loaded, SyncError, UvService, check_vars, requirements, usages};
 
 /// One file the sync wants to exist with given contents (or to be absent).
 #[derive(Debug, Clone)]
@@ -38,19 +39,19 @@ impl PlannedFile {
     }
 }
 
-/// A repository to clone on demand into a dev source path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Clone {
-    /// Absolute target directory.
-    pub dir: PathBuf,
-    /// Target relative to the project root.
-    pub display: String,
-    /// Repository URL.
-    pub url: String,
-    /// Ref to check out.
-    pub reference: Option<String>,
-    /// Component it is for.
-    pub component: String,
+/// What a plan is computed with.
+pub struct PlanInput<'a> {
+    /// The project's package adapter.
+    pub adapter: &'a dyn PackageAdapter,
+    /// Every other adapter hsm knows: each cleans up what it owned, should the project have
+    /// used it before.
+    pub retired: Vec<&'a dyn PackageAdapter>,
+    /// The adapter of isolated uv services (`runtime: uv`).
+    pub services: &'a dyn PackageAdapter,
+    /// hsm's version, for generated-file headers.
+    pub version: &'a str,
+    /// `--frozen`.
+    pub frozen: bool,
 }
 
 /// Everything a sync would do.
@@ -61,7 +62,7 @@ pub struct SyncPlan<'r> {
     /// Files, in write order.
     pub files: Vec<PlannedFile>,
     /// Clones on demand.
-    pub clones: Vec<Clone>,
+    pub clones: Vec<CloneStep>,
     /// Package requirements.
     pub requirements: Vec<Requirement>,
     /// Compose profiles activated in the user's compose file.
@@ -74,6 +75,11 @@ pub struct SyncPlan<'r> {
     pub services: Vec<UvService>,
     /// Package adapter name.
     pub adapter: String,
+    /// The install step as a command line, `None` when the install runs nothing.
+    pub install_step: Option<String>,
+    /// Things the user should know that are not errors (a service local processes cannot
+    /// reach, …).
+    pub notes: Vec<String>,
     /// Project root.
     pub root: PathBuf,
 }
@@ -84,94 +90,52 @@ impl SyncPlan<'_> {
         self.clones.is_empty() && self.files.iter().all(|f| !f.changed())
     }
 
-    /// The plan as renderable data (the tool run is listed as a step). In sensitive files
-    /// only the values of secret variables are redacted, so a diff of `.hsm/env` still shows
-    /// hosts, ports and profiles.
-    pub fn to_plan(&self, install_step: Option<String>) -> Plan {
+    /// The planned text of `path`, if it is planned and not a deletion.
+    pub fn planned(&self, path: &str) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|f| f.path == Path::new(path))
+            .and_then(|f| f.after.as_deref())
+    }
+
+    /// The plan as renderable data. Real contents decide each file's action (a rotated
+    /// secret is an update); in sensitive files the values of secret variables are shown as
+    /// `<redacted>` (`<redacted, changed>`), the rest (hosts, ports) as they are.
+    pub fn to_plan(&self) -> Plan {
         let changes = self
             .files
             .iter()
             .map(|f| {
-                let show = |t: String| {
-                    if f.sensitive {
-                        redact_secrets(&t, &self.secret_names)
-                    } else {
-                        t
-                    }
+                let redaction = if f.sensitive {
+                    Redaction::Keys(self.secret_names.clone())
+                } else {
+                    Redaction::None
                 };
-                FileChange::new(
+                FileChange::with_redaction(
                     f.path.to_string_lossy().into_owned(),
-                    f.before
-                        .as_ref()
-                        .map(|b| show(String::from_utf8_lossy(b).into_owned())),
-                    f.after.clone().map(show),
-                    false,
+                    f.before.as_ref().map(|b| String::from_utf8_lossy(b).into_owned()),
+                    f.after.clone(),
+                    redaction,
                 )
             })
             .collect();
-        let mut steps: Vec<Step> = self
-            .clones
-            .iter()
-            .map(|c| {
-                let mut cmd = format!("git clone {} {}", c.url, c.display);
-                if let Some(r) = &c.reference {
-                    cmd.push_str(&format!(" && git -C {} checkout {r}", c.display));
-                }
-                Step::new(
-                    "clone",
-                    format!("clone the code of `{}` into `{}`", c.component, c.display),
-                    Some(cmd),
-                )
-            })
-            .collect();
+        let mut steps: Vec<Step> = self.clones.iter().map(CloneStep::step).collect();
         for s in &self.services {
-            let deps: Vec<&str> = s.requirements.iter().map(|r| r.name.as_str()).collect();
-            steps.push(Step::new(
-                "service",
-                format!(
-                    "install the uv service `{}` in `{}` (dependencies: {})",
-                    s.name,
-                    s.display,
-                    if deps.is_empty() {
-                        "none".to_string()
-                    } else {
-                        deps.join(", ")
-                    }
-                ),
-                Some(format!("uv sync  (in {})", s.display)),
-            ));
+            steps.push(s.step());
         }
-        if let Some(cmd) = install_step {
+        if let Some(cmd) = &self.install_step {
             steps.push(Step::new(
                 "install",
                 format!("install Python packages with {}", self.adapter),
-                Some(cmd),
+                Some(cmd.clone()),
             ));
         }
         Plan { changes, steps }
     }
 }
 
-/// Replaces the values of secret variables in dotenv text with `<redacted>`.
-fn redact_secrets(text: &str, secret_names: &[String]) -> String {
-    text.lines()
-        .map(|l| match l.split_once('=') {
-            Some((k, _))
-                if !l.starts_with('#')
-                    && (crate::is_secret_name(k) || secret_names.iter().any(|s| s == k)) =>
-            {
-                format!("{k}=<redacted>\n")
-            }
-            _ => format!("{l}\n"),
-        })
-        .collect()
-}
-
 fn read(root: &Path, rel: &str) -> Result<Option<Vec<u8>>, SyncError> {
-    infra_fs::read_optional(&root.join(rel)).map_err(|e| SyncError::Step {
-        step: format!("read {rel}"),
-        source: e.into(),
-    })
+    Ok(infra_fs::read_optional(&root.join(rel))?)
 }
 
 fn compose_problem(e: ComposeError) -> Diagnostic {
@@ -183,98 +147,162 @@ fn compose_problem(e: ComposeError) -> Diagnostic {
     }
 }
 
-/// Resolves and computes every artifact. Nothing is written.
-pub fn plan<'r>(
-    loaded: &'r Loaded,
-    adapter: &dyn PackageAdapter,
-    service_adapter: &dyn PackageAdapter,
-    version: &str,
-) -> Result<SyncPlan<'r>, SyncError> {
+/// The user's compose file (relative) and the profiles of it the selection switches on.
+fn user_compose(loaded: &Loaded, stack: &Stack<'_>, problems: &mut Vec<Diagnostic>) -> (Option<String>, Vec<String>) {
     let root = loaded.project.root.as_path();
-    let mut problems: Vec<Diagnostic> = loaded.registry.listing_problems().to_vec();
-    let stack = match hsm_resolve::resolve(&loaded.project, &loaded.registry) {
-        Ok(s) => s,
-        Err(mut p) => {
-            problems.append(&mut p);
-            return Err(SyncError::invalid(problems));
+    let configured = loaded.project.manifest.compose.file.as_deref();
+    let Some(rel) = hsm_compose::user_compose_file(root, configured) else {
+        return (None, Vec::new());
+    };
+    let p = root.join(&rel);
+    if !p.is_file() {
+        if configured.is_some() {
+            problems.push(loaded.project.error("compose.file", format!("compose file `{rel}` does not exist")));
+        }
+        return (None, Vec::new());
+    }
+    match UserCompose::load(&p, Path::new(&rel)) {
+        Ok(u) => {
+            let profiles = profiles_to_activate(&u, stack);
+            (Some(rel), profiles)
+        }
+        Err(e) => {
+            problems.push(e);
+            (Some(rel), Vec::new())
+        }
+    }
+}
+
+/// Notes about managed services local processes use but cannot reach.
+fn reachability_notes(stack: &Stack<'_>, scope: ConnectionScope) -> Vec<String> {
+    stack
+        .containers
+        .iter()
+        .filter(|c| {
+            scope == ConnectionScope::All
+                || c.via.is_from_manifest()
+                || stack.packages.iter().any(|p| p.consumes.contains(&c.name))
+        })
+        .filter_map(|c| local_note(c))
+        .collect()
+}
+
+/// The adapter's files, and what retired adapters leave to clean up.
+fn adapter_artifacts(loaded: &Loaded, input: &PlanInput<'_>, stack: &Stack<'_>, reqs: &[Requirement], problems: &mut Vec<Diagnostic>) -> Vec<Artifact> {
+    let root = loaded.project.root.as_path();
+    let mut arts = match input.adapter.plan(root, &stack.project, reqs) {
+        Ok(a) => a,
+        Err(e) => {
+            problems.push(adapter_problem(input.adapter, &e));
+            Vec::new()
         }
     };
-    let reqs = requirements(&stack, root).unwrap_or_else(|mut p| {
+    for old in &input.retired {
+        match old.release(root) {
+            Ok(released) => {
+                for a in released {
+                    if !arts.iter().any(|x| x.path == a.path) {
+                        arts.push(a);
+                    }
+                }
+            }
+            Err(e) => problems.push(adapter_problem(*old, &e)),
+        }
+    }
+    arts
+}
+
+fn adapter_problem(adapter: &dyn PackageAdapter, e: &hsm_adapter::AdapterError) -> Diagnostic {
+    let file = match e {
+        hsm_adapter::AdapterError::File { path, message, .. } => {
+            return Diagnostic::new(path, message.clone()).maybe_hint(adapter.hints(e).into_iter().next());
+        }
+        hsm_adapter::AdapterError::Io { path, .. } => path.clone(),
+        hsm_adapter::AdapterError::Process(_) => PathBuf::from("pyproject.toml"),
+    };
+    let mut d = Diagnostic::new(file, e.to_string());
+    for h in adapter.hints(e) {
+        d = d.hint(h);
+    }
+    d
+}
+
+/// Everything that goes into the plan besides the stack itself.
+struct Parts {
+    reqs: Vec<Requirement>,
+    compose: Option<String>,
+    user_compose: Option<String>,
+    profiles: Vec<String>,
+    local: LocalEnv,
+    env_text: String,
+    artifacts: Vec<Artifact>,
+}
+
+fn parts(loaded: &Loaded, input: &PlanInput<'_>, stack: &Stack<'_>) -> Result<Parts, SyncError> {
+    let root = loaded.project.root.as_path();
+    let manifest = &loaded.project.manifest;
+    let mut problems: Vec<Diagnostic> = loaded.registry.listing_problems().to_vec();
+    let reqs = requirements(stack, root).unwrap_or_else(|mut p| {
         problems.append(&mut p);
         Vec::new()
     });
-    let uses = usages(&stack);
-    if let Err(mut p) = check_vars(&uses, &loaded.env) {
-        problems.append(&mut p);
-    }
-    let compose = hsm_compose::generate(
-        &stack,
-        root,
-        version,
-        loaded.project.manifest.env.connections == hsm_schema::ConnectionScope::All,
-    )
-    .unwrap_or_else(|e| {
+    let all = manifest.env.connections == ConnectionScope::All;
+    let generated = hsm_compose::generate(stack, root, input.version, all).unwrap_or_else(|e| {
         problems.push(compose_problem(e));
         None
     });
-    // The user's compose file and its profiles.
-    let user_compose_rel =
-        hsm_compose::user_compose_file(root, loaded.project.manifest.compose.file.as_deref());
-    let mut profiles = Vec::new();
-    if let Some(rel) = &user_compose_rel {
-        let p = root.join(rel);
-        if p.is_file() {
-            match UserCompose::load(&p, Path::new(rel)) {
-                Ok(u) => profiles = profiles_to_activate(&u, &stack),
-                Err(e) => problems.push(e),
-            }
-        } else if loaded.project.manifest.compose.file.is_some() {
-            problems.push(loaded.project.error(
-                "compose.file",
-                format!("compose file `{rel}` does not exist"),
-            ));
-        }
+    let (compose, compose_usages) = match generated {
+        Some(g) => (Some(g.text), g.usages),
+        None => (None, Vec::new()),
+    };
+    let mut uses = usages(stack);
+    uses.extend(compose_usages.iter().cloned());
+    if let Err(mut p) = check_vars(&uses, &loaded.env) {
+        problems.append(&mut p);
     }
+    let (user_compose, profiles) = user_compose(loaded, stack, &mut problems);
     let vars_ok = problems.is_empty();
-    let LocalEnv {
-        vars: env_vars,
-        secret_names,
-    } = match local_env(
-        &stack,
-        loaded.project.manifest.env.connections,
-        &loaded.env,
-        &uses,
-        &profiles,
-    ) {
+    let local = match local_env(stack, manifest.env.connections, &loaded.env, &compose_usages, &profiles) {
         Ok(v) => v,
         // Unset variables were reported above, once each.
         Err(mut p) => {
             if vars_ok {
                 problems.append(&mut p);
             }
-            Default::default()
+            LocalEnv::default()
         }
     };
-    let artifacts = match adapter.plan(root, &stack.project, &reqs) {
-        Ok(a) => a,
-        Err(hsm_adapter::AdapterError::File {
-            path,
-            message,
-            hint,
-        }) => {
-            problems.push(Diagnostic::new(path, message).maybe_hint(hint));
-            Vec::new()
-        }
-        Err(e) => {
-            problems.push(Diagnostic::new("pyproject.toml", e.to_string()));
-            Vec::new()
-        }
-    };
+    let env_text = render_env_file(&local.vars, &local.secret_names, input.version).unwrap_or_else(|e| {
+        problems.push(e);
+        String::new()
+    });
+    let artifacts = adapter_artifacts(loaded, input, stack, &reqs, &mut problems);
     if !problems.is_empty() {
         return Err(SyncError::invalid(problems));
     }
+    Ok(Parts {
+        reqs,
+        compose,
+        user_compose,
+        profiles,
+        local,
+        env_text,
+        artifacts,
+    })
+}
+
+/// Resolves and computes every artifact. Nothing is written.
+pub fn plan<'r>(loaded: &'r Loaded, input: &PlanInput<'_>) -> Result<SyncPlan<'r>, SyncError> {
+    let root = loaded.project.root.as_path();
+    check_hsm_dir(root)?;
+    let stack = hsm_resolve::resolve(&loaded.project, &loaded.registry)?;
+    let parts = parts(loaded, input, &stack)?;
+    let install_step = input
+        .adapter
+        .install_step(root, &parts.artifacts, input.frozen)
+        .map(|c| c.display());
     let mut files = Vec::new();
-    for a in artifacts {
+    for a in parts.artifacts {
         let rel = a.path.to_string_lossy().into_owned();
         files.push(PlannedFile {
             before: read(root, &rel)?,
@@ -284,130 +312,34 @@ pub fn plan<'r>(
             sensitive: a.sensitive,
         });
     }
-    files.push(PlannedFile {
-        before: read(root, GENERATED_FILE)?,
-        path: PathBuf::from(GENERATED_FILE),
-        after: compose,
-        mode: Some(0o644),
-        sensitive: false,
-    });
-    files.push(PlannedFile {
-        before: read(root, ".hsm/.gitignore")?,
-        path: PathBuf::from(".hsm/.gitignore"),
-        after: Some(
-            "# Generated by hsm: everything in .hsm/ is local state, some of it secret.\n*\n"
-                .into(),
-        ),
-        mode: Some(0o644),
-        sensitive: false,
-    });
-    files.push(PlannedFile {
-        before: read(root, ENV_FILE)?,
-        path: PathBuf::from(ENV_FILE),
-        after: Some(render_env_file(&env_vars, &secret_names, version)),
-        mode: Some(0o600),
-        sensitive: true,
-    });
-    let mut clones = clones(&stack, root);
-    let mut services = Vec::new();
-    let mut service_problems = Vec::new();
-    for c in stack.containers.iter().filter(|c| c.is_uv_service()) {
-        match crate::services::plan_service(c, &loaded.registry, &loaded.env, root) {
-            Ok(svc) => {
-                if svc.dir.exists() {
-                    match service_adapter.plan(&svc.dir, &svc.name, &svc.requirements) {
-                        Ok(arts) => {
-                            for a in arts {
-                                let abs = svc.dir.join(&a.path);
-                                let rel = PathBuf::from(relative_to(&abs, root));
-                                files.push(PlannedFile {
-                                    before: read(root, &rel.to_string_lossy())?,
-                                    path: rel,
-                                    after: a.contents,
-                                    mode: a.mode,
-                                    sensitive: a.sensitive,
-                                });
-                            }
-                        }
-                        Err(e) => service_problems.push(Diagnostic::new(
-                            &c.registry_file,
-                            format!("service `{}`: {e}", c.name),
-                        )),
-                    }
-                } else if let Some((url, reference)) = &svc.clone
-                    && !clones.iter().any(|o| o.dir == svc.dir)
-                {
-                    clones.push(Clone {
-                        dir: svc.dir.clone(),
-                        display: svc.display.clone(),
-                        url: url.clone(),
-                        reference: reference.clone(),
-                        component: c.name.clone(),
-                    });
-                }
-                services.push(svc);
-            }
-            Err(mut p) => service_problems.append(&mut p),
-        }
+    for (path, after, mode, sensitive) in [
+        (GENERATED_FILE, parts.compose, 0o644, false),
+        (HSM_GITIGNORE, Some(HSM_GITIGNORE_TEXT.to_string()), 0o644, false),
+        (ENV_FILE, Some(parts.env_text), 0o600, true),
+    ] {
+        files.push(PlannedFile {
+            before: read(root, path)?,
+            path: PathBuf::from(path),
+            after,
+            mode: Some(mode),
+            sensitive,
+        });
     }
-    if !service_problems.is_empty() {
-        return Err(SyncError::invalid(service_problems));
-    }
+    let (clones, services, mut service_files) = crate::services::plan_all(loaded, &stack, input.services)?;
+    files.append(&mut service_files);
+    let notes = reachability_notes(&stack, loaded.project.manifest.env.connections);
     Ok(SyncPlan {
         stack,
         files,
         clones,
-        requirements: reqs,
-        profiles,
-        user_compose: user_compose_rel.filter(|r| root.join(r).is_file()),
-        secret_names,
+        requirements: parts.reqs,
+        profiles: parts.profiles,
+        user_compose: parts.user_compose,
+        secret_names: parts.local.secret_names,
         services,
-        adapter: adapter.name().to_string(),
+        adapter: input.adapter.name().to_string(),
+        install_step,
+        notes,
         root: root.to_path_buf(),
     })
-}
-
-fn clones(stack: &Stack<'_>, root: &Path) -> Vec<Clone> {
-    let mut out = Vec::new();
-    for p in &stack.packages {
-        if p.mode != Mode::Dev {
-            continue;
-        }
-        if let Some(PackageSource::Local {
-            path, git: Some(g), ..
-        }) = p.source
-        {
-            let dir = from_registry(&p.registry_dir, path);
-            if !dir.exists() {
-                out.push(Clone {
-                    display: relative_to(&dir, root),
-                    dir,
-                    url: g.url.clone(),
-                    reference: g.reference.clone(),
-                    component: p.name.clone(),
-                });
-            }
-        }
-    }
-    for c in &stack.containers {
-        if c.mode != Mode::Dev || !c.in_compose() {
-            continue;
-        }
-        if let Some(ContainerSource::Build {
-            path, git: Some(g), ..
-        }) = &c.spec.sources.dev
-        {
-            let dir = from_registry(&c.registry_dir, path);
-            if !dir.exists() && !out.iter().any(|o: &Clone| o.dir == dir) {
-                out.push(Clone {
-                    display: relative_to(&dir, root),
-                    dir,
-                    url: g.url.clone(),
-                    reference: g.reference.clone(),
-                    component: c.name.clone(),
-                });
-            }
-        }
-    }
-    out
 }

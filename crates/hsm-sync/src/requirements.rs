@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use hsm_adapter::{GitRef, ReqKind, Requirement, normalize_name};
-use hsm_resolve::{Stack, from_registry, relative_to};
-use hsm_schema::{Mode, PackageSource, PackageSpec};
+use hsm_adapter::{GitRef, Index, ReqKind, Requirement, normalize_name};
+use hsm_resolve::{Stack, from_registry};
+use hsm_schema::{GitUrl, Mode, PackageIndex, PackageSource, PackageSpec, RequirementSpec};
 use infra_yaml::{Diagnostic, PathIndex};
 
 /// What the requirement of one package is computed from.
@@ -23,75 +23,132 @@ pub struct PackageRef<'a> {
     pub index: &'a PathIndex,
 }
 
+impl PackageRef<'_> {
+    /// The key path of the active source (dev falls back to prod).
+    fn source_key(&self) -> String {
+        let mode = if self.spec.sources.for_mode(self.mode).is_some() {
+            self.mode
+        } else {
+            Mode::Prod
+        };
+        format!("sources.{mode}")
+    }
+
+    fn error(&self, key: &str, message: String) -> Diagnostic {
+        let full = format!("{}.{key}", self.source_key());
+        Diagnostic::new(self.registry_file, message)
+            .at(self.index.locate(&full))
+            .key(full)
+    }
+
+    /// Values written to `pyproject.toml` may not hold `${VAR}` references: that file is
+    /// committed, so a secret there would leak (seed case 5).
+    fn no_variables(&self, key: &str, value: &str) -> Result<(), Vec<Diagnostic>> {
+        if !value.contains("${") {
+            return Ok(());
+        }
+        Err(vec![
+            self.error(key, format!("`{value}` uses a variable, but package sources are written to pyproject.toml, which is committed"))
+                .hint("keep secrets out of package sources: use a git credential helper or uv's `UV_INDEX_*` variables"),
+        ])
+    }
+
+    /// The requirement string for an index source.
+    fn index_spec(&self, spec: Option<&RequirementSpec>) -> Result<String, Vec<Diagnostic>> {
+        let dist = self.spec.distribution();
+        let text = match spec {
+            None => match &self.spec.version {
+                Some(v) => format!("{dist}=={}", v.0),
+                None => dist.to_string(),
+            },
+            Some(RequirementSpec::Specifier(s)) => format!("{dist}{s}"),
+            Some(r) => {
+                let named = r.name().unwrap_or(dist);
+                if normalize_name(named) != normalize_name(dist) {
+                    let hint = if self.spec.distribution.is_none() {
+                        format!("write a version specifier (`>=1.0`), or say which distribution entry `{}` installs with `distribution: {named}`", self.name)
+                    } else {
+                        format!("write a version specifier (`>=1.0`) or a requirement for `{dist}`")
+                    };
+                    return Err(vec![
+                        self.error("spec", format!("spec `{r}` names distribution `{named}`, but entry `{}` installs `{dist}`", self.name))
+                            .hint(hint),
+                    ]);
+                }
+                r.to_string()
+            }
+        };
+        self.no_variables("spec", &text)?;
+        Ok(text)
+    }
+
+    fn git(&self, url: &GitUrl, refs: [&Option<String>; 4], subdirectory: &Option<String>) -> Result<ReqKind, Vec<Diagnostic>> {
+        let [reference, tag, branch, rev] = refs;
+        for (k, v) in [
+            ("url", Some(url.as_str())),
+            ("ref", reference.as_deref()),
+            ("tag", tag.as_deref()),
+            ("branch", branch.as_deref()),
+            ("rev", rev.as_deref()),
+            ("subdirectory", subdirectory.as_deref()),
+        ] {
+            if let Some(v) = v {
+                self.no_variables(k, v)?;
+            }
+        }
+        let reference = if let Some(t) = tag {
+            GitRef::Tag(t.clone())
+        } else if let Some(b) = branch {
+            GitRef::Branch(b.clone())
+        } else if let Some(r) = rev.as_ref().or(reference.as_ref()) {
+            GitRef::Rev(r.clone())
+        } else {
+            GitRef::Default
+        };
+        Ok(ReqKind::Git {
+            url: url.as_str().to_string(),
+            reference,
+            subdirectory: subdirectory.clone(),
+        })
+    }
+
+    fn local(&self, path: &str, editable: Option<bool>, cloned: bool, base: &Path) -> Result<ReqKind, Vec<Diagnostic>> {
+        self.no_variables("path", path)?;
+        let abs = from_registry(self.registry_dir, path);
+        if !abs.exists() && !cloned {
+            return Err(vec![
+                self.error("path", format!("source directory `{}` of package `{}` does not exist", infra_fs::relative_to(&abs, base), self.name))
+                    .hint("create it, fix `path` (relative to the registry file), or add `git: {url}` to clone it on demand"),
+            ]);
+        }
+        Ok(ReqKind::Path {
+            path: infra_fs::relative_to(&abs, base),
+            editable: editable.unwrap_or(self.mode == Mode::Dev),
+        })
+    }
+}
+
+fn index_of(i: &PackageIndex) -> Index {
+    Index {
+        name: i.name.clone(),
+        url: i.url.clone(),
+    }
+}
+
 /// One package's requirement with paths relative to `base` (`None` for a virtual package).
-/// Values destined for `pyproject.toml` may not contain `${VAR}` references: that file is
-/// committed, so a secret there would leak (seed case 5).
-pub fn requirement(
-    p: &PackageRef<'_>,
-    base: &Path,
-) -> Result<Option<Requirement>, Vec<Diagnostic>> {
+pub fn requirement(p: &PackageRef<'_>, base: &Path) -> Result<Option<Requirement>, Vec<Diagnostic>> {
     let Some(source) = p.spec.sources.active(p.mode) else {
         return Ok(None);
     };
-    let key = format!(
-        "sources.{}",
-        if p.spec.sources.for_mode(p.mode).is_some() {
-            p.mode
-        } else {
-            Mode::Prod
-        }
-    );
-    let err = |k: &str, msg: String| {
-        let full = format!("{key}.{k}");
-        Diagnostic::new(p.registry_file, msg)
-            .at(p.index.locate(&full))
-            .key(full)
-    };
-    let leak = |k: &str, v: &str| -> Option<Diagnostic> {
-        v.contains("${").then(|| {
-            err(k, format!("`{v}` uses a variable, but package sources are written to pyproject.toml, which is committed"))
-                .hint("keep secrets out of package sources: use a git credential helper or uv's `UV_INDEX_*` variables")
-        })
-    };
     let kind = match source {
-        PackageSource::Pypi { spec } => {
-            let spec = match spec {
-                None => match &p.spec.version {
-                    Some(v) => format!("{}=={}", p.name, v.0),
-                    None => p.name.to_string(),
-                },
-                Some(s) if s.trim_start().starts_with(['<', '>', '=', '!', '~']) => {
-                    format!("{}{}", p.name, s.trim())
-                }
-                Some(s) => {
-                    let end = s
-                        .find(|c: char| {
-                            !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-                        })
-                        .unwrap_or(s.len());
-                    if normalize_name(&s[..end]) != normalize_name(p.name) {
-                        return Err(vec![
-                            err(
-                                "spec",
-                                format!(
-                                    "spec `{s}` names package `{}`, not `{}`",
-                                    &s[..end],
-                                    p.name
-                                ),
-                            )
-                            .hint(format!(
-                                "write a version specifier (`>=1.0`) or a requirement for `{}`",
-                                p.name
-                            )),
-                        ]);
-                    }
-                    s.trim().to_string()
-                }
-            };
-            if let Some(e) = leak("spec", &spec) {
-                return Err(vec![e]);
+        PackageSource::Pypi { spec, index } => {
+            if let Some(i) = index {
+                p.no_variables("index.url", &i.url)?;
             }
-            ReqKind::Index { spec }
+            ReqKind::Index {
+                spec: p.index_spec(spec.as_ref())?,
+                index: index.as_ref().map(index_of),
+            }
         }
         PackageSource::Git {
             url,
@@ -100,67 +157,24 @@ pub fn requirement(
             branch,
             rev,
             subdirectory,
-        } => {
-            for (k, v) in [
-                ("url", Some(url)),
-                ("ref", reference.as_ref()),
-                ("tag", tag.as_ref()),
-                ("branch", branch.as_ref()),
-                ("rev", rev.as_ref()),
-                ("subdirectory", subdirectory.as_ref()),
-            ] {
-                if let Some(v) = v
-                    && let Some(e) = leak(k, v)
-                {
-                    return Err(vec![e]);
-                }
-            }
-            let reference = if let Some(t) = tag {
-                GitRef::Tag(t.clone())
-            } else if let Some(b) = branch {
-                GitRef::Branch(b.clone())
-            } else if let Some(r) = rev.as_ref().or(reference.as_ref()) {
-                GitRef::Rev(r.clone())
-            } else {
-                GitRef::Default
-            };
-            ReqKind::Git {
-                url: url.clone(),
-                reference,
-                subdirectory: subdirectory.clone(),
-            }
-        }
+        } => p.git(url, [reference, tag, branch, rev], subdirectory)?,
         PackageSource::Local {
             path,
             editable,
             git,
-        } => {
-            if let Some(e) = leak("path", path) {
-                return Err(vec![e]);
-            }
-            let abs = from_registry(p.registry_dir, path);
-            if !abs.exists() && git.is_none() {
-                return Err(vec![
-                    err("path", format!("source directory `{}` of package `{}` does not exist", relative_to(&abs, base), p.name))
-                        .hint("create it, fix `path` (relative to the registry file), or add `git: {url}` to clone it on demand"),
-                ]);
-            }
-            ReqKind::Path {
-                path: relative_to(&abs, base),
-                editable: editable.unwrap_or(p.mode == Mode::Dev),
-            }
-        }
+        } => p.local(path, *editable, git.is_some(), base)?,
     };
     Ok(Some(Requirement {
         name: p.name.to_string(),
+        distribution: p.spec.distribution().to_string(),
         kind,
     }))
 }
 
-/// The requirements of every non-virtual package of the stack, sorted by name, with paths
-/// relative to `root`.
+/// The requirements of every non-virtual package of the stack, sorted by distribution, with
+/// paths relative to `root`. Two entries installing one distribution is a problem.
 pub fn requirements(stack: &Stack<'_>, root: &Path) -> Result<Vec<Requirement>, Vec<Diagnostic>> {
-    let mut out = Vec::new();
+    let mut out: Vec<Requirement> = Vec::new();
     let mut problems = Vec::new();
     for p in &stack.packages {
         let r = PackageRef {
@@ -172,13 +186,24 @@ pub fn requirements(stack: &Stack<'_>, root: &Path) -> Result<Vec<Requirement>, 
             index: p.index,
         };
         match requirement(&r, root) {
-            Ok(Some(req)) => out.push(req),
+            Ok(Some(req)) => {
+                let dist = normalize_name(&req.distribution);
+                if let Some(other) = out.iter().find(|o| normalize_name(&o.distribution) == dist) {
+                    problems.push(
+                        Diagnostic::new(&p.registry_file, format!("packages `{}` and `{}` both install distribution `{}`", other.name, req.name, req.distribution))
+                            .key("distribution")
+                            .hint("select only one of them (a 1-of-N package group makes that choice explicit)"),
+                    );
+                    continue;
+                }
+                out.push(req);
+            }
             Ok(None) => {}
             Err(mut e) => problems.append(&mut e),
         }
     }
     if problems.is_empty() {
-        out.sort_by_key(|r| normalize_name(&r.name));
+        out.sort_by_key(|r| normalize_name(&r.distribution));
         Ok(out)
     } else {
         Err(problems)

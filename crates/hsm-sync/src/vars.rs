@@ -1,152 +1,68 @@
 //! Which `${VAR}`s the stack uses, and whether each one has a value.
+//!
+//! The compose generator reports the variables it emits itself; this adds the ones that end
+//! up in `.hsm/env` or in a uv service's environment: package `env`, the connection details
+//! and `env` of external profiles, and isolated uv services' env.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
-use hsm_resolve::{Deployment, Stack};
+use hsm_resolve::{ResolvedContainer, Stack, Usage, usages_in};
 use hsm_schema::ContainerSource;
 use infra_interp::EnvSource;
-use infra_yaml::{Diagnostic, PathIndex};
+use infra_yaml::Diagnostic;
 
-/// One use of a variable.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Usage {
-    /// Variable name.
-    pub var: String,
-    /// File using it.
-    pub file: PathBuf,
-    /// Key path inside the file.
-    pub key: String,
-    /// Where the key is written.
-    pub loc: Option<infra_yaml::Loc>,
-    /// `${VAR:-default}` / `${VAR-default}`.
-    pub has_default: bool,
-    /// `${VAR:?message}`.
-    pub message: Option<String>,
+fn scan_map<'a, V: AsRef<str> + 'a>(
+    out: &mut Vec<Usage>,
+    c: (&std::path::Path, &infra_yaml::PathIndex),
+    base: &str,
+    map: impl IntoIterator<Item = (&'a str, &'a V)>,
+) {
+    for (k, v) in map {
+        out.extend(usages_in(v.as_ref(), c.0, Some(c.1), &format!("{base}.{k}")));
+    }
 }
 
-fn scan(out: &mut Vec<Usage>, (file, index): (&PathBuf, &PathIndex), key: String, text: &str) {
-    if !text.contains('$') {
-        return;
-    }
-    let Ok(t) = infra_interp::parse(text) else {
+fn external(out: &mut Vec<Usage>, c: &ResolvedContainer<'_>) {
+    let Some(pname) = &c.profile else { return };
+    let Some(p) = c.spec.deployment_profiles.get(pname) else {
         return;
     };
-    for v in t.vars() {
-        if v.name.starts_with(hsm_resolve::MERGED_PARAMS_PREFIX) {
-            continue;
-        }
-        out.push(Usage {
-            var: v.name,
-            file: file.clone(),
-            loc: index.locate(&key),
-            key: key.clone(),
-            has_default: v.has_default,
-            message: v.required_message,
-        });
+    let f = (c.registry_file.as_path(), c.index);
+    let base = format!("deployment_profiles.{pname}");
+    if let Some(ext) = &p.external {
+        scan_map(out, f, &format!("{base}.external"), ext.iter().map(|(k, v)| (k.as_str(), v)));
+    }
+    scan_map(out, f, &format!("{base}.env"), p.env.iter().map(|(k, v)| (k.as_str(), v)));
+}
+
+fn uv_service(out: &mut Vec<Usage>, c: &ResolvedContainer<'_>) {
+    let f = (c.registry_file.as_path(), c.index);
+    scan_map(out, f, "env", c.spec.env.iter().map(|(k, v)| (k.as_str(), v)));
+    if let Some(ContainerSource::Build { env, .. }) = c.spec.sources.active(c.mode) {
+        let base = format!("sources.{}.env", c.mode);
+        scan_map(out, f, &base, env.iter().map(|(k, v)| (k.as_str(), v)));
+    }
+    if let Some(pname) = &c.profile
+        && let Some(p) = c.spec.deployment_profiles.get(pname)
+    {
+        let base = format!("deployment_profiles.{pname}.env");
+        scan_map(out, f, &base, p.env.iter().map(|(k, v)| (k.as_str(), v)));
     }
 }
 
-/// Every variable reference in what the stack will generate: env of packages, everything
-/// emitted for managed containers, and the connection details of external services.
+/// Every variable reference outside the compose file: package env, external profiles and
+/// isolated uv services.
 pub fn usages(stack: &Stack<'_>) -> Vec<Usage> {
     let mut out = Vec::new();
     for p in &stack.packages {
-        for (k, v) in &p.spec.env {
-            scan(
-                &mut out,
-                (&p.registry_file, p.index),
-                format!("env.{k}"),
-                v.as_str(),
-            );
-        }
+        let f = (p.registry_file.as_path(), p.index);
+        scan_map(&mut out, f, "env", p.spec.env.iter().map(|(k, v)| (k.as_str(), v)));
     }
     for c in &stack.containers {
-        let f = (&c.registry_file, c.index);
-        match &c.deployment {
-            Deployment::External(ext) => {
-                let prof = c.profile.clone().unwrap_or_default();
-                for (k, v) in ext {
-                    scan(
-                        &mut out,
-                        f,
-                        format!("deployment_profiles.{prof}.external.{k}"),
-                        v,
-                    );
-                }
-            }
-            Deployment::Managed => {
-                let s = c.spec;
-                for (k, v) in &s.env {
-                    scan(&mut out, f, format!("env.{k}"), v.as_str());
-                }
-                for (i, p) in s.ports.iter().enumerate() {
-                    scan(&mut out, f, format!("ports[{i}]"), p.as_str());
-                }
-                for (i, v) in s.volumes.iter().enumerate() {
-                    scan(&mut out, f, format!("volumes[{i}]"), v);
-                }
-                if let Some(img) = &s.image {
-                    scan(&mut out, f, "image".into(), img);
-                }
-                for (mode, src) in [("prod", &s.sources.prod), ("dev", &s.sources.dev)] {
-                    if mode != c.mode.as_str() {
-                        continue;
-                    }
-                    match src {
-                        Some(ContainerSource::Image {
-                            image,
-                            env,
-                            volumes,
-                        }) => {
-                            scan(&mut out, f, format!("sources.{mode}.image"), image);
-                            for (k, v) in env {
-                                scan(&mut out, f, format!("sources.{mode}.env.{k}"), v.as_str());
-                            }
-                            for (i, v) in volumes.iter().enumerate() {
-                                scan(&mut out, f, format!("sources.{mode}.volumes[{i}]"), v);
-                            }
-                        }
-                        Some(ContainerSource::Build { env, volumes, .. }) => {
-                            for (k, v) in env {
-                                scan(&mut out, f, format!("sources.{mode}.env.{k}"), v.as_str());
-                            }
-                            for (i, v) in volumes.iter().enumerate() {
-                                scan(&mut out, f, format!("sources.{mode}.volumes[{i}]"), v);
-                            }
-                        }
-                        None => {}
-                    }
-                }
-                if let Some(pn) = &c.profile
-                    && let Some(p) = s.deployment_profiles.get(pn)
-                {
-                    for (k, v) in &p.env {
-                        scan(
-                            &mut out,
-                            f,
-                            format!("deployment_profiles.{pn}.env.{k}"),
-                            v.as_str(),
-                        );
-                    }
-                    for (i, v) in p.ports.iter().flatten().enumerate() {
-                        scan(
-                            &mut out,
-                            f,
-                            format!("deployment_profiles.{pn}.ports[{i}]"),
-                            v.as_str(),
-                        );
-                    }
-                    for (i, v) in p.volumes.iter().flatten().enumerate() {
-                        scan(
-                            &mut out,
-                            f,
-                            format!("deployment_profiles.{pn}.volumes[{i}]"),
-                            v,
-                        );
-                    }
-                }
-            }
+        if c.is_uv_service() {
+            uv_service(&mut out, c);
+        } else if !c.in_compose() {
+            external(&mut out, c);
         }
     }
     out
@@ -160,8 +76,7 @@ pub fn check_vars(usages: &[Usage], env: &EnvSource) -> Result<(), Vec<Diagnosti
         if u.has_default {
             continue;
         }
-        let set = env.get(&u.var);
-        let ok = match (&u.message, set) {
+        let ok = match (&u.message, env.get(&u.var)) {
             (Some(_), Some(v)) => !v.is_empty(),
             (None, Some(_)) => true,
             (_, None) => false,
@@ -177,12 +92,13 @@ pub fn check_vars(usages: &[Usage], env: &EnvSource) -> Result<(), Vec<Diagnosti
         .into_iter()
         .map(|(var, uses)| {
             let first = uses[0];
-            let places: Vec<String> = uses
+            let mut places: Vec<String> = uses
                 .iter()
                 .map(|u| format!("{} `{}`", u.file.display(), u.key))
                 .collect();
+            places.dedup();
             let mut e = Diagnostic::new(&first.file, format!("variable `{var}` is not set; used by {}", places.join(", ")))
-                .at(first.loc)
+                .at(first.loc())
                 .key(first.key.clone())
                 .hint(format!("export {var}=… or add `{var}=…` to the project's `.env` (it stays out of generated files)"));
             if let Some(m) = uses.iter().find_map(|u| u.message.clone()) {

@@ -1,19 +1,26 @@
 //! The uv adapter: hsm's default package manager.
 //!
 //! hsm writes its dependencies into `pyproject.toml` (only the ones it owns, see
-//! `hsm-pyproject`) with `[tool.uv.sources]` for git and local sources — the per-mode source
-//! switching uv itself does not offer — and then runs a real `uv sync`. `uv.lock` stays
-//! uv's: hsm backs it up before the run and restores it if anything fails.
+//! `hsm-pyproject`) with `[tool.uv.sources]` for git, local and custom-index sources — the
+//! per-mode source switching uv itself does not offer — and then runs a real `uv sync`.
+//! `uv.lock` stays uv's: hsm backs it up before the run and restores it if anything fails.
 
 #![warn(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
+mod check;
+mod outcome;
+
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
-use hsm_adapter::{AdapterError, Artifact, InstallCtx, PackageAdapter, Requirement};
-use infra_process::{Cmd, Interrupt, Output, run};
+use hsm_adapter::{AdapterError, Artifact, InstallCtx, Installed, PackageAdapter, Requirement};
+use infra_process::{Cmd, Interrupt, Output, ProcessError, run};
 
-/// Environment variable naming the uv binary (default `uv` on `PATH`).
-pub const UV_ENV: &str = "HSM_UV";
+/// The project file uv reads.
+const PYPROJECT: &str = "pyproject.toml";
+/// uv's lock file.
+const LOCK: &str = "uv.lock";
 
 /// Drives uv.
 #[derive(Debug, Clone)]
@@ -23,10 +30,11 @@ pub struct UvAdapter {
 }
 
 impl UvAdapter {
-    /// The adapter; `version` is hsm's, for generated-file headers.
-    pub fn new(version: &str) -> Self {
+    /// The adapter running `program` (`uv` on `PATH` by default); `version` is hsm's, for
+    /// generated-file headers.
+    pub fn new(program: impl Into<String>, version: &str) -> Self {
         Self {
-            program: std::env::var(UV_ENV).unwrap_or_else(|_| "uv".to_string()),
+            program: program.into(),
             version: version.to_string(),
         }
     }
@@ -38,6 +46,37 @@ impl UvAdapter {
             .env_remove("VIRTUAL_ENV")
             .stdin_null()
     }
+
+    fn read_pyproject(root: &Path) -> Result<Option<String>, AdapterError> {
+        match std::fs::read_to_string(root.join(PYPROJECT)) {
+            Ok(t) => Ok(Some(t)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(AdapterError::Io {
+                op: "read",
+                path: PathBuf::from(PYPROJECT),
+                source,
+            }),
+        }
+    }
+
+    fn edited(text: &str, reqs: &[Requirement]) -> Result<String, AdapterError> {
+        hsm_pyproject::apply(text, reqs).map_err(|e| {
+            let hint = match &e {
+                hsm_pyproject::PyprojectError::UserOwned { name } => Some(format!(
+                    "remove `{name}` from `project.dependencies` (hsm will manage it) or from hsm.yaml"
+                )),
+                hsm_pyproject::PyprojectError::UserIndex { name } => Some(format!(
+                    "rename your `[[tool.uv.index]]` `{name}` or the registry entry's index"
+                )),
+                _ => None,
+            };
+            AdapterError::File {
+                path: PathBuf::from(PYPROJECT),
+                message: e.to_string(),
+                hint,
+            }
+        })
+    }
 }
 
 impl PackageAdapter for UvAdapter {
@@ -45,8 +84,8 @@ impl PackageAdapter for UvAdapter {
         "uv"
     }
 
-    fn program(&self) -> &'static str {
-        "uv"
+    fn program(&self) -> &str {
+        &self.program
     }
 
     fn plan(
@@ -55,53 +94,58 @@ impl PackageAdapter for UvAdapter {
         project_name: &str,
         reqs: &[Requirement],
     ) -> Result<Vec<Artifact>, AdapterError> {
-        let path = root.join("pyproject.toml");
-        let existing = match std::fs::read_to_string(&path) {
-            Ok(t) => Some(t),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => {
-                return Err(AdapterError::File {
-                    path: PathBuf::from("pyproject.toml"),
-                    message: format!("cannot read: {e}"),
-                    hint: None,
-                });
-            }
-        };
-        let base = existing
-            .clone()
-            .unwrap_or_else(|| hsm_pyproject::minimal_pyproject(project_name, &self.version));
-        let text = hsm_pyproject::apply(&base, reqs).map_err(|e| {
-            let hint = match &e {
-                hsm_pyproject::EditError::UserOwned { name } => Some(format!(
-                    "remove `{name}` from `project.dependencies` (hsm will manage it) or from hsm.yaml"
-                )),
-                _ => None,
-            };
-            AdapterError::File {
-                path: PathBuf::from("pyproject.toml"),
-                message: e.to_string(),
-                hint,
-            }
-        })?;
+        let existing = Self::read_pyproject(root)?;
         // No project file and nothing to put in it: do not create one.
         if existing.is_none() && reqs.is_empty() {
             return Ok(Vec::new());
         }
+        let base = existing
+            .unwrap_or_else(|| hsm_pyproject::minimal_pyproject(project_name, &self.version));
         Ok(vec![Artifact {
-            path: PathBuf::from("pyproject.toml"),
-            contents: Some(text),
+            path: PathBuf::from(PYPROJECT),
+            contents: Some(Self::edited(&base, reqs)?),
             mode: None,
             sensitive: false,
         }])
     }
 
-    fn tool_files(&self, root: &Path) -> Vec<PathBuf> {
-        vec![root.join("uv.lock")]
+    fn release(&self, root: &Path) -> Result<Vec<Artifact>, AdapterError> {
+        let Some(text) = Self::read_pyproject(root)? else {
+            return Ok(Vec::new());
+        };
+        let released = Self::edited(&text, &[])?;
+        Ok(if released == text {
+            Vec::new()
+        } else {
+            vec![Artifact {
+                path: PathBuf::from(PYPROJECT),
+                contents: Some(released),
+                mode: None,
+                sensitive: false,
+            }]
+        })
     }
 
-    fn install(&self, ctx: &InstallCtx<'_>) -> Result<bool, AdapterError> {
-        if !ctx.root.join("pyproject.toml").exists() {
-            return Ok(false);
+    fn tool_files(&self, root: &Path) -> Vec<PathBuf> {
+        vec![root.join(LOCK)]
+    }
+
+    fn install_step(&self, root: &Path, planned: &[Artifact], frozen: bool) -> Option<Cmd> {
+        let planned_pyproject = planned
+            .iter()
+            .find(|a| a.path == Path::new(PYPROJECT))
+            .map(|a| a.contents.is_some());
+        let will_exist = planned_pyproject.unwrap_or_else(|| root.join(PYPROJECT).exists());
+        if !will_exist {
+            return None;
+        }
+        let cmd = Cmd::new(&self.program).arg("sync");
+        Some(if frozen { cmd.arg("--frozen") } else { cmd })
+    }
+
+    fn install(&self, ctx: &InstallCtx<'_>) -> Result<Installed, AdapterError> {
+        if !ctx.root.join(PYPROJECT).exists() {
+            return Ok(Installed::default());
         }
         let mut cmd = self.cmd(ctx.root).arg("sync");
         for (k, v) in ctx.env {
@@ -117,33 +161,24 @@ impl PackageAdapter for UvAdapter {
                 prefix: "  uv │ ".into(),
             }
         };
-        run(&cmd, output, ctx.interrupt)?;
-        Ok(true)
+        let done = run(&cmd, output, ctx.interrupt)?;
+        Ok(Installed {
+            ran: true,
+            changed: outcome::changed(&done.stderr),
+        })
     }
 
     fn status(&self, root: &Path, interrupt: &Interrupt) -> Result<Vec<String>, AdapterError> {
-        if !root.join("pyproject.toml").exists() {
+        if !root.join(PYPROJECT).exists() {
             return Ok(Vec::new());
         }
-        if !root.join("uv.lock").exists() {
+        if !root.join(LOCK).exists() {
             return Ok(vec!["uv.lock does not exist".into()]);
         }
         let cmd = self.cmd(root).args(["sync", "--check", "--locked"]);
         match run(&cmd, Output::Capture, interrupt) {
             Ok(_) => Ok(Vec::new()),
-            Err(infra_process::ProcessError::Failed { output_tail, .. }) => {
-                let detail: Vec<String> = output_tail
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| l.starts_with(['+', '-', '~']) || l.contains("error"))
-                    .map(|l| format!("uv: {l}"))
-                    .collect();
-                Ok(if detail.is_empty() {
-                    vec!["the environment is not in sync with uv.lock".into()]
-                } else {
-                    detail
-                })
-            }
+            Err(ProcessError::Failed { output_tail, .. }) => Ok(outcome::drift(&output_tail)),
             Err(e) => Err(e.into()),
         }
     }
@@ -154,34 +189,24 @@ impl PackageAdapter for UvAdapter {
         reqs: &[Requirement],
         interrupt: &Interrupt,
     ) -> Result<(), AdapterError> {
-        // Resolve the planned pyproject in a scratch copy of the project so nothing the user
-        // owns (pyproject.toml, uv.lock, .venv) is touched. Every path source is made absolute.
-        let scratch = tempfile::tempdir().map_err(|e| AdapterError::File {
-            path: PathBuf::from("pyproject.toml"),
-            message: format!("cannot create a scratch directory: {e}"),
-            hint: None,
-        })?;
-        let mut arts = self.plan(root, "hsm-check", reqs)?;
-        let Some(art) = arts.pop() else { return Ok(()) };
-        let text = hsm_pyproject::absolutize_sources(&art.contents.unwrap_or_default(), root)
-            .map_err(|e| AdapterError::File {
-                path: PathBuf::from("pyproject.toml"),
-                message: e.to_string(),
-                hint: None,
-            })?;
-        let write = |name: &str, text: &[u8]| {
-            std::fs::write(scratch.path().join(name), text).map_err(|e| AdapterError::File {
-                path: PathBuf::from(name),
-                message: format!("cannot write scratch copy: {e}"),
-                hint: None,
-            })
+        let Some(art) = self.plan(root, "hsm-check", reqs)?.pop() else {
+            return Ok(());
         };
-        write("pyproject.toml", text.as_bytes())?;
-        if let Ok(lock) = std::fs::read(root.join("uv.lock")) {
-            write("uv.lock", &lock)?;
+        let text = art.contents.unwrap_or_default();
+        check::lock_in_scratch(&self.cmd(root), root, &text, interrupt)
+    }
+
+    fn activation(&self, root: &Path, path: Option<&OsStr>) -> Vec<(String, OsString)> {
+        hsm_adapter::activate_venv(root, path)
+    }
+
+    fn hints(&self, err: &AdapterError) -> Vec<String> {
+        match err {
+            AdapterError::Process(ProcessError::NotFound { .. }) => vec![format!(
+                "install uv (`pip install uv`), point `--uv`/`HSM_UV` at it, or set `package_manager: pip` in hsm.yaml"
+            )],
+            AdapterError::File { hint: Some(h), .. } => vec![h.clone()],
+            _ => Vec::new(),
         }
-        let cmd = self.cmd(scratch.path()).args(["lock", "--quiet"]);
-        run(&cmd, Output::Capture, interrupt)?;
-        Ok(())
     }
 }

@@ -1,21 +1,20 @@
 //! The package adapters this binary ships. Adding one is a new crate and one line here; the
-//! core (`hsm-sync`) never changes.
+//! core (`hsm-sync`) and the commands never change.
 
-use hsm_adapter::PackageAdapter;
+use hsm_ops::Tools;
 
-/// Known adapter names.
-pub const KNOWN: &[&str] = &["uv", "pip"];
+use crate::cli::Tooling;
 
-/// The adapter for isolated uv services (`runtime: uv`), whatever the project's manager.
-pub fn for_services(version: &str) -> Box<dyn PackageAdapter> {
-    Box::new(hsm_uv::UvAdapter::new(version))
-}
+/// hsm's version, written into generated-file headers.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The adapter called `name`.
-pub fn by_name(name: &str, version: &str) -> Option<Box<dyn PackageAdapter>> {
-    match name {
-        "uv" => Some(Box::new(hsm_uv::UvAdapter::new(version))),
-        "pip" => Some(Box::new(hsm_pip::PipAdapter::new())),
-        _ => None,
+/// Every adapter, configured from the tool flags.
+pub fn tools(t: &Tooling) -> Tools {
+    Tools {
+        adapters: vec![
+            Box::new(hsm_uv::UvAdapter::new(t.uv.clone(), VERSION)),
+            Box::new(hsm_pip::PipAdapter::new(t.python.clone())),
+        ],
+        services: "uv",
     }
 }

@@ -2,22 +2,41 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValuesParser, TypedValueParser as _};
+use clap::{Args, Parser, Subcommand};
+use hsm_schema::{ComponentKind, Cpus, EnvName, GitUrl, Implication, Memory, Mode, PackageIndex, ParamMerge, PortSpec, RestartPolicy, Strategy};
+
+use hsm_ops::env_vars;
+use crate::parse::{self, PypiSpec};
+
+fn mode_parser() -> impl clap::builder::TypedValueParser<Value = Mode> {
+    PossibleValuesParser::new(["dev", "prod"]).map(|s| Mode::parse(&s).unwrap_or_default())
+}
+
+fn kind_parser() -> impl clap::builder::TypedValueParser<Value = ComponentKind> {
+    PossibleValuesParser::new(["package", "container"])
+        .map(|s| s.parse().unwrap_or(ComponentKind::Package))
+}
+
+fn strategy_parser() -> impl clap::builder::TypedValueParser<Value = Strategy> {
+    PossibleValuesParser::new(["1-of-N", "M-of-N"]).map(|s| Strategy::parse(&s).unwrap_or_default())
+}
 
 /// hsm — Hyper Stack Manager: one `hsm.yaml` for your Python packages and your containers.
 ///
 /// hsm resolves the stack described by `hsm.yaml` against a shared registry, writes
 /// `pyproject.toml` (+ `[tool.uv.sources]`) and runs `uv sync`, and generates
 /// `docker-compose.hsm.yml` for Docker Compose. Exit codes: 0 ok, 1 failure, 2 usage error,
-/// 3 validation error.
+/// 3 validation error, 130/143 interrupted.
 #[derive(Debug, Parser)]
 #[command(name = "hsm", version, max_term_width = 100)]
 pub struct Cli {
-    /// Run as if started in DIR (hsm.yaml is searched from there upwards)
+    /// Run as if started in DIR: hsm.yaml is searched from there upwards, and relative paths
+    /// of flags and environment variables are taken from there
     #[arg(short = 'C', long = "directory", global = true, value_name = "DIR")]
     pub directory: Option<PathBuf>,
-    /// Registry directory (overrides HSM_REGISTRY_PATH and `registry:` in hsm.yaml)
-    #[arg(long, global = true, value_name = "DIR")]
+    /// Registry directory (overrides `registry:` in hsm.yaml)
+    #[arg(long, global = true, value_name = "DIR", env = env_vars::REGISTRY)]
     pub registry: Option<PathBuf>,
     /// Print machine-readable JSON on stdout
     #[arg(long, global = true)]
@@ -28,9 +47,31 @@ pub struct Cli {
     /// Print more: where the registry came from and how long each phase took
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// When to colour the output (`NO_COLOR` turns colours off)
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto", value_parser = PossibleValuesParser::new(["auto", "always", "never"]))]
+    pub color: String,
+    /// Tools hsm runs
+    #[command(flatten)]
+    pub tooling: Tooling,
     /// The command
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The programs hsm runs.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Tools")]
+pub struct Tooling {
+    /// The uv program
+    #[arg(long, global = true, value_name = "PROGRAM", env = env_vars::UV, default_value = "uv")]
+    pub uv: String,
+    /// The Python interpreter of the pip adapter
+    #[arg(long, global = true, value_name = "PROGRAM", env = env_vars::PYTHON, default_value = "python3")]
+    pub python: String,
+    /// The Compose command line (default: `compose.command` in hsm.yaml, else `docker
+    /// compose`, else `docker-compose`)
+    #[arg(long, global = true, value_name = "COMMAND", env = env_vars::COMPOSE)]
+    pub compose_command: Option<String>,
 }
 
 /// Commands.
@@ -84,7 +125,8 @@ pub enum Command {
 /// `hsm init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Project name (default: the directory name)
+    /// Project name (default: hsm.yaml's, else `[project] name` of pyproject.toml, else the
+    /// directory name)
     #[arg(long, short)]
     pub name: Option<String>,
 }
@@ -114,8 +156,8 @@ pub struct SyncArgs {
     /// Print the plan and stop
     #[arg(long)]
     pub dry_run: bool,
-    /// Afterwards, check that every selected package is installed (and, with --containers,
-    /// that every managed container runs); fail otherwise
+    /// Afterwards, check that every artifact matches and every selected package is installed;
+    /// fail otherwise
     #[arg(long)]
     pub verify: bool,
     /// With --verify: also require the managed containers to be running
@@ -123,27 +165,18 @@ pub struct SyncArgs {
     pub containers: bool,
 }
 
-/// Modes.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ModeArg {
-    /// Local sources, editable installs, build contexts
-    Dev,
-    /// Published packages and images
-    Prod,
-}
-
 /// `hsm mode`.
 #[derive(Debug, Args)]
 pub struct ModeArgs {
     /// Component or group name (omit with --all)
-    #[arg(required_unless_present = "all")]
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
     pub target: Option<String>,
     /// The mode
-    #[arg(value_enum)]
-    pub mode: Option<ModeArg>,
+    #[arg(value_parser = mode_parser(), required_unless_present = "all", conflicts_with = "all")]
+    pub mode: Option<Mode>,
     /// Set the project default and every explicit mode
-    #[arg(long, value_enum, value_name = "MODE", conflicts_with = "mode")]
-    pub all: Option<ModeArg>,
+    #[arg(long, value_name = "MODE", value_parser = mode_parser())]
+    pub all: Option<Mode>,
 }
 
 /// `hsm package|container add|remove`.
@@ -154,8 +187,8 @@ pub enum ComponentCmd {
         /// Registry name
         name: String,
         /// Mode of this component
-        #[arg(long, value_enum)]
-        mode: Option<ModeArg>,
+        #[arg(long, value_parser = mode_parser())]
+        mode: Option<Mode>,
         /// Deployment profile (containers only)
         #[arg(long)]
         profile: Option<String>,
@@ -177,6 +210,10 @@ pub enum GroupCmd {
         /// Option name(s)
         #[arg(required = true)]
         options: Vec<String>,
+        /// Create a new ad-hoc group (not in hsm.yaml nor in the registry) choosing among
+        /// registry components of the options' kind
+        #[arg(long)]
+        new: bool,
     },
     /// Unselect one option, or remove the group from hsm.yaml
     Unselect {
@@ -212,7 +249,7 @@ pub enum RegistryCmd {
         /// Entry name
         name: String,
     },
-    /// Parse and check every registry file
+    /// Parse and check every registry file: values, references, package sources
     Validate,
     /// Add or remove packages
     #[command(subcommand)]
@@ -246,12 +283,19 @@ pub struct RegPackageAdd {
     /// Description
     #[arg(long)]
     pub description: Option<String>,
-    /// Prod source from the index: a specifier (`>=2`) or requirement (`requests>=2`)
-    #[arg(long, value_name = "SPEC", conflicts_with_all = ["git", "path"])]
-    pub pypi: Option<String>,
+    /// The Python distribution it installs, when not its name (an entry `torch-cpu` that
+    /// installs `torch`)
+    #[arg(long, value_parser = |s: &str| hsm_schema::DistributionName::parse(s))]
+    pub distribution: Option<hsm_schema::DistributionName>,
+    /// Prod source from a package index: a specifier (`>=2`) or requirement (`requests>=2`)
+    #[arg(long, value_name = "SPEC", conflicts_with_all = ["git", "path"], value_parser = parse::pypi)]
+    pub pypi: Option<PypiSpec>,
+    /// With --pypi: take the distribution only from this index
+    #[arg(long, value_name = "NAME=URL", requires = "pypi", value_parser = parse::index)]
+    pub index: Option<PackageIndex>,
     /// Prod source from git
-    #[arg(long, value_name = "URL")]
-    pub git: Option<String>,
+    #[arg(long, value_name = "URL", value_parser = parse::git_url)]
+    pub git: Option<GitUrl>,
     /// Git ref (commit, tag or branch) of --git
     #[arg(long = "ref", requires = "git")]
     pub reference: Option<String>,
@@ -265,14 +309,15 @@ pub struct RegPackageAdd {
     #[arg(long, value_name = "DIR")]
     pub dev_path: Option<String>,
     /// Clone this repository into --dev-path when it is missing
-    #[arg(long, value_name = "URL", requires = "dev_path")]
-    pub dev_git: Option<String>,
-    /// Environment for local processes, KEY=VALUE (repeatable)
-    #[arg(long = "env", value_name = "KEY=VALUE")]
-    pub env: Vec<String>,
-    /// Implication `container:<name>`, `package:<name>`, `container_group:<g>=<option>`… (repeatable)
-    #[arg(long = "implies", value_name = "TARGET")]
-    pub implies: Vec<String>,
+    #[arg(long, value_name = "URL", requires = "dev_path", value_parser = parse::git_url)]
+    pub dev_git: Option<GitUrl>,
+    /// Environment for local processes, KEY=VALUE (can be repeated)
+    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse::env_pair)]
+    pub env: Vec<(EnvName, String)>,
+    /// Implication `container:<name>`, `package:<name>`, `container_group:<g>=<option>`… (can
+    /// be repeated)
+    #[arg(long = "implies", value_name = "TARGET", value_parser = parse::implication)]
+    pub implies: Vec<Implication>,
     /// Overwrite an existing entry
     #[arg(long)]
     pub force: bool,
@@ -299,15 +344,15 @@ pub struct RegContainerAdd {
     /// Description
     #[arg(long)]
     pub description: Option<String>,
-    /// Port mapping (repeatable)
-    #[arg(long = "port", value_name = "HOST:CONTAINER")]
-    pub ports: Vec<String>,
-    /// Volume (repeatable)
+    /// Port mapping in Compose's short syntax (can be repeated)
+    #[arg(long = "port", value_name = "HOST:CONTAINER", value_parser = PortSpec::parse)]
+    pub ports: Vec<PortSpec>,
+    /// Volume (can be repeated)
     #[arg(long = "volume", value_name = "SRC:DST")]
     pub volumes: Vec<String>,
-    /// Environment KEY=VALUE (repeatable; values may use ${VAR})
-    #[arg(long = "env", value_name = "KEY=VALUE")]
-    pub env: Vec<String>,
+    /// Environment KEY=VALUE (can be repeated; values may use ${VAR})
+    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse::env_pair)]
+    pub env: Vec<(EnvName, String)>,
     /// Dev build context (relative to the registry file)
     #[arg(long, value_name = "DIR")]
     pub build: Option<String>,
@@ -317,16 +362,16 @@ pub struct RegContainerAdd {
     /// Health check command (run with CMD-SHELL)
     #[arg(long)]
     pub healthcheck: Option<String>,
-    /// Extra network alias (repeatable)
+    /// Extra network alias (can be repeated)
     #[arg(long = "alias")]
     pub aliases: Vec<String>,
-    /// External deployment profile NAME=HOST:PORT (repeatable)
-    #[arg(long = "external", value_name = "NAME=HOST:PORT")]
-    pub external: Vec<String>,
-    /// Managed deployment profile (repeatable)
+    /// External deployment profile NAME=HOST:PORT (can be repeated)
+    #[arg(long = "external", value_name = "NAME=HOST:PORT", value_parser = parse::external)]
+    pub external: Vec<(String, String, u16)>,
+    /// Managed deployment profile (can be repeated)
     #[arg(long = "managed", value_name = "NAME")]
     pub managed: Vec<String>,
-    /// Managed profile that runs the service as an isolated uv project (repeatable)
+    /// Managed profile that runs the service as an isolated uv project (can be repeated)
     #[arg(long = "uv-profile", value_name = "NAME")]
     pub uv_profiles: Vec<String>,
     /// Port clients connect to inside the network (default: first port mapping)
@@ -335,39 +380,39 @@ pub struct RegContainerAdd {
     /// Command (a shell string)
     #[arg(long)]
     pub command: Option<String>,
-    /// Restart policy
-    #[arg(long)]
-    pub restart: Option<String>,
+    /// Restart policy: no, always, on-failure[:N], unless-stopped
+    #[arg(long, value_parser = RestartPolicy::parse)]
+    pub restart: Option<RestartPolicy>,
     /// Working directory
     #[arg(long)]
     pub working_dir: Option<String>,
-    /// CPU limit (prod)
-    #[arg(long)]
-    pub cpus: Option<String>,
-    /// Memory limit (prod), e.g. 512M
-    #[arg(long)]
-    pub memory: Option<String>,
-    /// Label KEY=VALUE (repeatable)
-    #[arg(long = "label", value_name = "KEY=VALUE")]
-    pub labels: Vec<String>,
-    /// Dev volume (hot reload; repeatable)
+    /// CPU limit (prod), e.g. 0.5
+    #[arg(long, value_parser = Cpus::parse)]
+    pub cpus: Option<Cpus>,
+    /// Memory limit (prod), e.g. 512m
+    #[arg(long, value_parser = Memory::parse)]
+    pub memory: Option<Memory>,
+    /// Label KEY=VALUE (can be repeated)
+    #[arg(long = "label", value_name = "KEY=VALUE", value_parser = parse::pair)]
+    pub labels: Vec<(String, String)>,
+    /// Dev volume (hot reload; can be repeated)
     #[arg(long = "dev-volume", value_name = "SRC:DST", requires = "build")]
     pub dev_volumes: Vec<String>,
-    /// Dev (debug) environment KEY=VALUE (repeatable)
-    #[arg(long = "dev-env", value_name = "KEY=VALUE", requires = "build")]
-    pub dev_env: Vec<String>,
+    /// Dev (debug) environment KEY=VALUE (can be repeated)
+    #[arg(long = "dev-env", value_name = "KEY=VALUE", requires = "build", value_parser = parse::env_pair)]
+    pub dev_env: Vec<(EnvName, String)>,
     /// Clone this repository into --build when it is missing
-    #[arg(long = "dev-git", value_name = "URL", requires = "build")]
-    pub dev_git: Option<String>,
-    /// Implication param NAME or NAME=scalar (repeatable)
-    #[arg(long = "param", value_name = "NAME[=list|scalar]")]
-    pub params: Vec<String>,
-    /// Package installed into a `--uv-profile` service (repeatable)
+    #[arg(long = "dev-git", value_name = "URL", requires = "build", value_parser = parse::git_url)]
+    pub dev_git: Option<GitUrl>,
+    /// Implication param NAME, NAME=list or NAME=scalar (can be repeated)
+    #[arg(long = "param", value_name = "NAME[=list|scalar]", value_parser = parse::param)]
+    pub params: Vec<(String, ParamMerge)>,
+    /// Package installed into a `--uv-profile` service (can be repeated)
     #[arg(long = "dependency", value_name = "PACKAGE")]
     pub dependencies: Vec<String>,
-    /// Implication (see `hsm registry package add --help`; repeatable)
-    #[arg(long = "implies", value_name = "TARGET")]
-    pub implies: Vec<String>,
+    /// Implication (see `hsm registry package add --help`; can be repeated)
+    #[arg(long = "implies", value_name = "TARGET", value_parser = parse::implication)]
+    pub implies: Vec<Implication>,
     /// Overwrite an existing entry
     #[arg(long)]
     pub force: bool,
@@ -399,27 +444,18 @@ pub enum RegGroupCmd {
     },
 }
 
-/// Group kinds for the CLI.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum KindArg {
-    /// Chooses among packages
-    Package,
-    /// Chooses among containers
-    Container,
-}
-
 /// Flags of `hsm registry group add`.
 #[derive(Debug, Args)]
 pub struct RegGroupAdd {
     /// Group name (asked for on a terminal when omitted)
     pub name: Option<String>,
     /// What the group chooses among
-    #[arg(long, value_enum)]
-    pub kind: KindArg,
-    /// `1-of-N` (default) or `M-of-N`
-    #[arg(long, default_value = "1-of-N")]
-    pub strategy: String,
-    /// Option (repeatable)
+    #[arg(long, value_parser = kind_parser())]
+    pub kind: ComponentKind,
+    /// Exactly one option or any number
+    #[arg(long, default_value = "1-of-N", value_parser = strategy_parser())]
+    pub strategy: Strategy,
+    /// Option (can be repeated)
     #[arg(long = "option", value_name = "NAME")]
     pub options: Vec<String>,
     /// Network alias of the selected option (container groups)

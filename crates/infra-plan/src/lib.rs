@@ -16,6 +16,6 @@ mod redact;
 mod render;
 
 pub use diff::unified_diff;
-pub use plan::{Action, FileChange, Plan, Step, Summary};
+pub use plan::{Action, FileChange, Plan, Redaction, Step, Summary};
 pub use redact::redact_dotenv;
-pub use render::{render_json, render_text};
+pub use render::{ChangeJson, PlanJson, render_json, render_text};

@@ -43,8 +43,24 @@ pub struct FileChange {
     /// The wanted content, `None` when the file should not exist.
     #[serde(skip)]
     pub after: Option<String>,
-    /// Whether the file holds secrets (`KEY=VALUE` lines); values are then never shown.
+    /// Whether the file holds secrets (`KEY=VALUE` lines): the values named by `redaction`
+    /// are never shown.
     pub sensitive: bool,
+    /// Which values are hidden when the file is shown.
+    #[serde(skip)]
+    pub redaction: Redaction,
+}
+
+/// Which values of a dotenv-style file are hidden when it is shown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Redaction {
+    /// Nothing (not a secrets file).
+    #[default]
+    None,
+    /// Every value.
+    All,
+    /// The values of these keys (and every line that is not a recognisable assignment).
+    Keys(Vec<String>),
 }
 
 /// An external action the plan will perform.
@@ -130,6 +146,22 @@ impl FileChange {
         after: Option<String>,
         sensitive: bool,
     ) -> Self {
+        let redaction = if sensitive {
+            Redaction::All
+        } else {
+            Redaction::None
+        };
+        Self::with_redaction(path, before, after, redaction)
+    }
+
+    /// A change whose shown form hides the values `redaction` names; the action is still
+    /// derived from the real contents, so a changed secret is an update.
+    pub fn with_redaction(
+        path: impl Into<String>,
+        before: Option<String>,
+        after: Option<String>,
+        redaction: Redaction,
+    ) -> Self {
         let action = match (&before, &after) {
             (None, None) => Action::Unchanged,
             (None, Some(_)) => Action::Create,
@@ -142,7 +174,8 @@ impl FileChange {
             action,
             before,
             after,
-            sensitive,
+            sensitive: redaction != Redaction::None,
+            redaction,
         }
     }
 
@@ -159,8 +192,13 @@ impl FileChange {
         };
         let before = self.before.as_deref().unwrap_or_default();
         let after = self.after.as_deref().unwrap_or_default();
-        let diff = if self.sensitive {
-            let (before, after) = redact_pair(before, after);
+        let keys = match &self.redaction {
+            Redaction::None => None,
+            Redaction::All => Some(None),
+            Redaction::Keys(k) => Some(Some(k.as_slice())),
+        };
+        let diff = if let Some(keys) = keys {
+            let (before, after) = redact_pair(before, after, keys);
             diff_with_headers(&old_header, &new_header, &before, &after, DIFF_CONTEXT)
         } else {
             diff_with_headers(&old_header, &new_header, before, after, DIFF_CONTEXT)

@@ -15,23 +15,30 @@ const REDACTED_CHANGED: &str = "<redacted, changed>";
 /// recognisable assignment are replaced by `<redacted>` as a whole, so nothing that could
 /// be part of a value is ever kept.
 pub fn redact_dotenv(text: &str) -> String {
-    redact(text, None)
+    redact(text, None, None)
 }
 
 /// Redacts both versions of a file; values of the new version that differ from the old
-/// one are marked as changed.
-pub(crate) fn redact_pair(before: &str, after: &str) -> (String, String) {
+/// one are marked as changed. With `keys`, only those keys' values are hidden.
+pub(crate) fn redact_pair(before: &str, after: &str, keys: Option<&[String]>) -> (String, String) {
     let old_values = values(&scan(before));
-    (redact(before, None), redact(after, Some(&old_values)))
+    (
+        redact(before, None, keys),
+        redact(after, Some(&old_values), keys),
+    )
 }
 
-fn redact(text: &str, previous: Option<&HashMap<&str, String>>) -> String {
+fn redact(text: &str, previous: Option<&HashMap<&str, String>>, keys: Option<&[String]>) -> String {
+    let hidden = |key: &str| keys.is_none_or(|k| k.iter().any(|x| x == key));
     let lines = scan(text);
     let current = values(&lines);
     let mut out = String::with_capacity(text.len());
     for line in &lines {
         match line.kind {
             Kind::Keep => out.push_str(line.content),
+            Kind::Assign { key, .. } | Kind::Continuation { key } if !hidden(key) => {
+                out.push_str(line.content);
+            }
             Kind::Assign { head, key } => {
                 let changed = previous
                     .and_then(|previous| previous.get(key))
@@ -181,7 +188,7 @@ mod tests {
             redact_dotenv("just-a-secret\nnot a key=value\n"),
             "<redacted>\n<redacted>\n"
         );
-        let (_, after) = redact_pair("export_dir=1\n_dir=2\n", "export_dir=1\n_dir=2\n");
+        let (_, after) = redact_pair("export_dir=1\n_dir=2\n", "export_dir=1\n_dir=2\n", None);
         assert_eq!(after, "export_dir=<redacted>\n_dir=<redacted>\n");
     }
 
@@ -201,7 +208,7 @@ mod tests {
 
     #[test]
     fn pair_marks_changed_values() {
-        let (before, after) = redact_pair("A=1\nB=2\nC=\"x\ny\"\n", "A=1\nB=3\nC=\"x\nz\"\nD=4\n");
+        let (before, after) = redact_pair("A=1\nB=2\nC=\"x\ny\"\n", "A=1\nB=3\nC=\"x\nz\"\nD=4\n", None);
         assert_eq!(
             before,
             "A=<redacted>\nB=<redacted>\nC=<redacted>\n<redacted>\n"
@@ -210,5 +217,13 @@ mod tests {
             after,
             "A=<redacted>\nB=<redacted, changed>\nC=<redacted, changed>\n<redacted>\nD=<redacted>\n"
         );
+    }
+
+    #[test]
+    fn only_named_keys_are_hidden_and_changes_still_show() {
+        let keys = vec!["PW".to_string()];
+        let (before, after) = redact_pair("HOST=a\nPW=old\n", "HOST=b\nPW=new\n", Some(&keys));
+        assert_eq!(before, "HOST=a\nPW=<redacted>\n");
+        assert_eq!(after, "HOST=b\nPW=<redacted, changed>\n");
     }
 }

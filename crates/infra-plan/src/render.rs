@@ -2,9 +2,9 @@
 
 use std::fmt::Write;
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
-use crate::plan::Plan;
+use crate::plan::{Action, Plan, Step, Summary};
 
 /// Renders `plan` for a terminal: one line per file (`create  path`), the diff of every
 /// created, updated or deleted file, the steps, and a closing summary line.
@@ -19,7 +19,12 @@ pub fn render_text(plan: &Plan) -> String {
         .max()
         .unwrap_or(0);
     for change in &plan.changes {
-        let _ = writeln!(out, "{:<width$}  {}", change.action, change.path);
+        let redacted = if change.sensitive && change.action != Action::Unchanged {
+            " (values redacted)"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "{:<width$}  {}{redacted}", change.action, change.path);
         if let Some(diff) = change.diff() {
             out.push_str(&diff);
             if !diff.is_empty() && !diff.ends_with('\n') {
@@ -50,48 +55,49 @@ pub fn render_text(plan: &Plan) -> String {
     out
 }
 
-/// Renders `plan` as JSON:
-/// `{"changes": [{"path", "action", "sensitive", "diff"?}], "steps": [...], "summary": {...}}`.
-///
-/// `diff` is omitted for unchanged files and redacted for sensitive ones.
-pub fn render_json(plan: &Plan) -> Value {
-    let changes = plan
-        .changes
-        .iter()
-        .map(|change| {
-            let mut entry = Map::new();
-            entry.insert("path".into(), Value::from(change.path.as_str()));
-            entry.insert("action".into(), Value::from(change.action.as_str()));
-            entry.insert("sensitive".into(), Value::from(change.sensitive));
-            // `diff()` is `None` for unchanged files.
-            if let Some(diff) = change.diff() {
-                entry.insert("diff".into(), Value::from(diff));
-            }
-            Value::Object(entry)
-        })
-        .collect::<Vec<_>>();
-    let steps = plan
-        .steps
-        .iter()
-        .map(|step| {
-            json!({
-                "kind": step.kind,
-                "description": step.description,
-                "command": step.command,
+/// A plan as JSON: `{"changes": [{"path", "action", "sensitive", "diff"?}], "steps":
+/// [{"kind", "description", "command"}], "summary": {"create", "update", "delete",
+/// "unchanged"}}`. `diff` is omitted for unchanged files and redacted for sensitive ones.
+#[derive(Debug, Serialize)]
+pub struct PlanJson<'a> {
+    /// File changes.
+    pub changes: Vec<ChangeJson<'a>>,
+    /// Steps.
+    pub steps: &'a [Step],
+    /// Counts per action.
+    pub summary: Summary,
+}
+
+/// One file of [`PlanJson`].
+#[derive(Debug, Serialize)]
+pub struct ChangeJson<'a> {
+    /// Path relative to the project.
+    pub path: &'a str,
+    /// `create`, `update`, `delete` or `unchanged`.
+    pub action: Action,
+    /// Values are secret (shown redacted).
+    pub sensitive: bool,
+    /// The unified diff, redacted for sensitive files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
+}
+
+/// Renders `plan` as JSON (see [`PlanJson`]).
+pub fn render_json(plan: &Plan) -> PlanJson<'_> {
+    PlanJson {
+        changes: plan
+            .changes
+            .iter()
+            .map(|change| ChangeJson {
+                path: &change.path,
+                action: change.action,
+                sensitive: change.sensitive,
+                diff: change.diff(),
             })
-        })
-        .collect::<Vec<_>>();
-    let summary = plan.summary();
-    json!({
-        "changes": changes,
-        "steps": steps,
-        "summary": {
-            "create": summary.create,
-            "update": summary.update,
-            "delete": summary.delete,
-            "unchanged": summary.unchanged,
-        },
-    })
+            .collect(),
+        steps: &plan.steps,
+        summary: plan.summary(),
+    }
 }
 
 #[cfg(test)]
@@ -144,7 +150,7 @@ mod tests {
     fn text_lists_changes_diffs_steps_and_summary() {
         let text = render_text(&sample());
         let expected = "\
-create     .hsm/env
+create     .hsm/env (values redacted)
 --- /dev/null
 +++ b/.hsm/env
 @@ -0,0 +1,2 @@
@@ -225,7 +231,7 @@ Steps:
             true,
         ));
         let text = render_text(&plan);
-        let json = render_json(&plan).to_string();
+        let json = serde_json::to_string(&render_json(&plan)).unwrap();
         for output in [&text, &json] {
             assert!(!output.contains(SECRET), "{output}");
             assert!(!output.contains("other-secret"), "{output}");
@@ -239,8 +245,8 @@ Steps:
 
     #[test]
     fn json_shape_and_field_order() {
-        let value = render_json(&sample());
-        let rendered = serde_json::to_string(&value).unwrap();
+        let rendered = serde_json::to_string(&render_json(&sample())).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&rendered).unwrap();
         assert!(rendered.starts_with(r#"{"changes":[{"path":".hsm/env","action":"create","sensitive":true,"diff":"--- /dev/null"#), "{rendered}");
         assert!(
             rendered.contains(r#"{"path":"README.md","action":"unchanged","sensitive":false}"#),

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use hsm_edit::{EditError, ManifestEditor};
+use hsm_edit::{ManifestEditError, ManifestEditor};
 
 /// The example manifest of the design brief.
 pub const EX: &str = "# my project
@@ -35,7 +35,7 @@ pub fn assert_manifest(text: &str) -> hsm_schema::Manifest {
 /// checked to load as a manifest.
 pub fn edit(
     text: &str,
-    f: impl FnOnce(&mut ManifestEditor) -> Result<bool, EditError>,
+    f: impl FnOnce(&mut ManifestEditor) -> Result<bool, ManifestEditError>,
 ) -> (bool, String) {
     let mut editor = ManifestEditor::parse(text).unwrap();
     let changed = f(&mut editor).unwrap();

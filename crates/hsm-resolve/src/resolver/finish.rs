@@ -3,30 +3,48 @@
 use std::collections::BTreeMap;
 
 use hsm_registry::Kind;
-use hsm_schema::{ContainerSpec, DeploymentMode, Mode, PackageSource, ParamMerge};
+use hsm_schema::{ComponentKind, ContainerSpec, DeploymentMode, Mode, PackageSource, ParamMerge, Runtime};
 use infra_yaml::{Diagnostic, did_you_mean};
 
-use crate::stack::{CompKind, Deployment, ResolvedContainer, ResolvedGroup};
+use super::{Comp, Key, Resolver};
+use crate::stack::{AutoChange, Deployment, ResolvedContainer, ResolvedGroup};
 use crate::{ResolvedPackage, Stack, Via, cycles};
 
-use super::{Comp, Key, Resolver, comp_kind};
+/// A container's deployment as chosen by its profile.
+struct Deployed {
+    profile: Option<String>,
+    deployment: Deployment,
+    runtime: Runtime,
+}
 
 impl<'r> Resolver<'_, 'r> {
+    /// Whether `written` (a name in hsm.yaml) is the component `canonical`.
+    fn names(&self, kind: ComponentKind, written: &str, canonical: &str) -> bool {
+        written == canonical || self.canonical(kind, written) == canonical
+    }
+
+    /// Mode precedence: `modes:` > the component's entry > its group's entry > the mode an
+    /// implication asked for > the project's `mode:` > prod.
     pub(super) fn mode_of(&self, key: &Key, comp: &Comp<'r>) -> Mode {
         let m = &self.project.manifest;
-        if let Some(mode) = m.modes.get(&key.1) {
+        let (kind, name) = (key.0, key.1.as_str());
+        let over = m.modes.iter().find(|(n, _)| {
+            self.names(ComponentKind::Package, n, name) || self.names(ComponentKind::Container, n, name)
+        });
+        if let Some((_, mode)) = over {
             return *mode;
         }
-        let refs = match key.0 {
-            CompKind::Package => &m.packages,
-            CompKind::Container => &m.services.containers,
+        let refs = match kind {
+            ComponentKind::Package => &m.packages,
+            ComponentKind::Container => &m.services.containers,
         };
-        if let Some(mode) = refs.iter().find(|r| r.name == key.1).and_then(|r| r.mode) {
+        let entry = refs.iter().find(|r| self.names(kind, &r.name, name));
+        if let Some(mode) = entry.and_then(|r| r.mode) {
             return mode;
         }
         for g in self.groups.values() {
-            if (g.container == (key.0 == CompKind::Container))
-                && g.selected.contains_key(&key.1)
+            if g.kind == kind
+                && g.selected.contains_key(name)
                 && let Some(mode) = g.entry.as_ref().and_then(|e| e.mode)
             {
                 return mode;
@@ -38,18 +56,16 @@ impl<'r> Resolver<'_, 'r> {
     /// The profile for a container and the manifest key that chose it.
     pub(super) fn profile_of(&self, name: &str) -> Option<(String, String)> {
         let m = &self.project.manifest;
-        if let Some((i, r)) = m
-            .services
-            .containers
-            .iter()
-            .enumerate()
-            .find(|(_, r)| r.name == name)
+        let standalone = m.services.containers.iter().enumerate().find(|(_, r)| {
+            self.names(ComponentKind::Container, &r.name, name)
+        });
+        if let Some((i, r)) = standalone
             && let Some(p) = &r.profile
         {
             return Some((p.clone(), format!("services.containers[{i}]")));
         }
-        for ((container, gname), g) in &self.groups {
-            if *container
+        for ((kind, gname), g) in &self.groups {
+            if *kind == ComponentKind::Container
                 && g.selected.contains_key(name)
                 && let Some(p) = g.entry.as_ref().and_then(|e| e.profile.clone())
             {
@@ -59,7 +75,7 @@ impl<'r> Resolver<'_, 'r> {
         None
     }
 
-    pub(super) fn finish(&mut self) -> Result<Stack<'r>, ()> {
+    fn report_cycles(&mut self) {
         for cyc in cycles::find(&self.edges) {
             let first = &cyc[0];
             let path: Vec<String> = cyc
@@ -78,67 +94,15 @@ impl<'r> Resolver<'_, 'r> {
                     .hint("an implication must not lead back to the component that makes it; remove one edge"),
             );
         }
-        for ((container, gname), g) in &self.groups {
-            for opt in g.selected.keys() {
-                if let Some(c) = self.comps.get_mut(&(comp_kind(*container), opt.clone())) {
-                    c.groups.push(gname.clone());
-                }
-            }
-        }
-        let mut packages = Vec::new();
-        let mut containers = Vec::new();
-        let keys: Vec<Key> = self.comps.keys().cloned().collect();
-        for key in &keys {
-            let Some(comp) = self.comps.get(key) else {
-                continue;
-            };
-            let mode = self.mode_of(key, comp);
-            let consumes: Vec<String> = self
-                .edges
-                .iter()
-                .filter(|(a, b)| a == key && b.0 == CompKind::Container)
-                .map(|(_, b)| b.1.clone())
-                .collect();
-            if let Some(spec) = comp.package {
-                let source = spec.sources.active(mode);
-                packages.push(ResolvedPackage {
-                    name: key.1.clone(),
-                    mode,
-                    spec,
-                    registry_dir: comp.dir.clone(),
-                    registry_file: comp.file.clone(),
-                    index: comp.index,
-                    source,
-                    via: comp.via.clone(),
-                    consumes,
-                });
-            } else if let Some(spec) = comp.container {
-                let rc = self.finish_container(key, comp, spec, mode, consumes);
-                containers.push(rc);
-            }
-        }
-        let mut problems = Vec::new();
-        let containers: Vec<ResolvedContainer<'r>> = containers
-            .into_iter()
-            .filter_map(|r| match r {
-                Ok(c) => Some(c),
-                Err(mut e) => {
-                    problems.append(&mut e);
-                    None
-                }
-            })
-            .collect();
-        self.problems.append(&mut problems);
-        self.check_sources(&packages);
-        packages.sort_by(|a, b| a.name.cmp(&b.name));
-        let mut containers = containers;
-        containers.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+
+    fn resolved_groups(&self) -> Vec<ResolvedGroup> {
         let mut groups: Vec<ResolvedGroup> = self
             .groups
             .iter()
-            .map(|((container, name), g)| ResolvedGroup {
+            .map(|((kind, name), g)| ResolvedGroup {
                 name: name.clone(),
-                container: *container,
+                kind: *kind,
                 strategy: g.strategy,
                 selected: g.selected.keys().cloned().collect(),
                 alias: g.alias.clone(),
@@ -146,23 +110,73 @@ impl<'r> Resolver<'_, 'r> {
                 in_manifest: g.manifest_key.is_some(),
             })
             .collect();
-        groups.sort_by(|a, b| (a.container, &a.name).cmp(&(b.container, &b.name)));
-        Ok(Stack {
+        groups.sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
+        groups
+    }
+
+    /// Only what hsm.yaml does not ask for itself is an automatic change.
+    fn auto_changes(&mut self) -> Vec<AutoChange> {
+        let mut auto = std::mem::take(&mut self.auto);
+        auto.retain(|a| {
+            self.comps
+                .get(&a.subject)
+                .is_none_or(|c| !c.via.is_from_manifest())
+        });
+        auto
+    }
+
+    pub(super) fn finish(&mut self) -> Stack<'r> {
+        self.report_cycles();
+        for ((kind, gname), g) in &self.groups {
+            for opt in g.selected.keys() {
+                if let Some(c) = self.comps.get_mut(&(*kind, opt.clone())) {
+                    c.groups.push(gname.clone());
+                }
+            }
+        }
+        let mut packages = Vec::new();
+        let mut containers = Vec::new();
+        for (key, comp) in &self.comps {
+            let mode = self.mode_of(key, comp);
+            let consumes: Vec<String> = self
+                .edges
+                .iter()
+                .filter(|(a, b)| a == key && b.0 == ComponentKind::Container)
+                .map(|(_, b)| b.1.clone())
+                .collect();
+            if let Some(spec) = comp.package {
+                packages.push(ResolvedPackage {
+                    name: key.1.clone(),
+                    mode,
+                    spec,
+                    registry_dir: comp.dir.clone(),
+                    registry_file: comp.file.clone(),
+                    index: comp.index,
+                    source: spec.sources.active(mode),
+                    via: comp.via.clone(),
+                    consumes,
+                });
+            } else if let Some(spec) = comp.container {
+                containers.push(self.finish_container(key, comp, spec, mode, consumes));
+            }
+        }
+        let mut kept = Vec::new();
+        for c in containers {
+            match c {
+                Ok(c) => kept.push(c),
+                Err(mut e) => self.problems.append(&mut e),
+            }
+        }
+        self.check_sources(&packages);
+        packages.sort_by(|a, b| a.name.cmp(&b.name));
+        kept.sort_by(|a, b| a.name.cmp(&b.name));
+        Stack {
             project: self.project.name(),
             packages,
-            containers,
-            groups,
-            auto: {
-                // Only what hsm.yaml does not ask for itself is an automatic change.
-                let mut auto = std::mem::take(&mut self.auto);
-                auto.retain(|a| {
-                    self.comps
-                        .get(&a.subject)
-                        .is_none_or(|c| !c.via.is_from_manifest())
-                });
-                auto
-            },
-        })
+            containers: kept,
+            groups: self.resolved_groups(),
+            auto: self.auto_changes(),
+        }
     }
 
     pub(super) fn check_sources(&mut self, packages: &[ResolvedPackage<'_>]) {
@@ -192,87 +206,86 @@ impl<'r> Resolver<'_, 'r> {
         }
     }
 
-    pub(super) fn finish_container(
+    /// The profile a container runs with, and what it makes of it.
+    fn deployed(
         &self,
-        key: &Key,
+        name: &str,
         comp: &Comp<'r>,
-        spec: &'r ContainerSpec,
-        mode: Mode,
-        depends_on: Vec<String>,
-    ) -> Result<ResolvedContainer<'r>, Vec<Diagnostic>> {
-        let mut problems = Vec::new();
-        let name = &key.1;
-        let reg_entry = self.registry.container(name).ok().flatten();
-        let locate = |k: &str| reg_entry.and_then(|e| e.loc(k));
-        // Profile.
-        let mut profile = None;
-        let mut deployment = Deployment::Managed;
-        let mut runtime = hsm_schema::Runtime::Docker;
-        if let Some((pname, mkey)) = self.profile_of(name) {
-            match spec.deployment_profiles.get(&pname) {
-                None => {
-                    let known: Vec<&str> = spec
-                        .deployment_profiles
-                        .keys()
-                        .map(String::as_str)
-                        .collect();
-                    let hint = did_you_mean(&pname, known.iter().copied())
-                        .map(|s| format!("did you mean `{s}`?"))
-                        .unwrap_or_else(|| {
-                            if known.is_empty() {
-                                format!("container `{name}` defines no `deployment_profiles`")
-                            } else {
-                                format!("profiles of `{name}`: {}", known.join(", "))
-                            }
-                        });
-                    problems.push(
-                        self.project
-                            .error(
-                                &mkey,
-                                format!("container `{name}` has no deployment profile `{pname}`"),
-                            )
-                            .hint(hint),
-                    );
-                }
-                Some(p) => {
-                    if p.mode == DeploymentMode::External {
-                        let ext: BTreeMap<String, String> = p
-                            .external
-                            .as_ref()
-                            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect())
-                            .unwrap_or_default();
-                        if !ext.contains_key("host") {
-                            let k = format!("deployment_profiles.{pname}.external");
-                            problems.push(
-                                Diagnostic::new(
-                                    &comp.file,
-                                    format!("external profile `{pname}` needs `external.host`"),
-                                )
-                                .at(locate(&k))
-                                .key(k)
-                                .hint("add `external: {host: <address>, port: <port>}`"),
-                            );
-                        }
-                        deployment = Deployment::External(ext);
+        spec: &ContainerSpec,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Deployed {
+        let mut out = Deployed {
+            profile: None,
+            deployment: Deployment::Managed,
+            runtime: Runtime::Docker,
+        };
+        let Some((pname, mkey)) = self.profile_of(name) else {
+            return out;
+        };
+        let Some(p) = spec.deployment_profiles.get(&pname) else {
+            let known: Vec<&str> = spec.deployment_profiles.keys().map(String::as_str).collect();
+            let hint = did_you_mean(&pname, known.iter().copied())
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| {
+                    if known.is_empty() {
+                        format!("container `{name}` defines no `deployment_profiles`")
+                    } else {
+                        format!("profiles of `{name}`: {}", known.join(", "))
                     }
-                    runtime = p.runtime;
-                    profile = Some(pname);
-                }
-            }
-        }
-        // Dependencies of an isolated uv service must exist.
-        for (i, d) in spec.dependencies.iter().enumerate() {
-            if !self.registry.contains(Kind::Package, d) {
-                let k = format!("dependencies[{i}]");
+                });
+            problems.push(
+                self.project
+                    .error(&mkey, format!("container `{name}` has no deployment profile `{pname}`"))
+                    .hint(hint),
+            );
+            return out;
+        };
+        if p.mode == DeploymentMode::External {
+            let ext: BTreeMap<String, String> = p
+                .external
+                .as_ref()
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect())
+                .unwrap_or_default();
+            if !ext.contains_key("host") {
+                let k = format!("deployment_profiles.{pname}.external");
                 problems.push(
-                    Diagnostic::new(&comp.file, format!("dependency `{d}` of container `{name}` is not a package in the registry"))
-                        .at(locate(&k))
+                    Diagnostic::new(&comp.file, format!("external profile `{pname}` needs `external.host`"))
+                        .at(comp.index.locate(&k))
                         .key(k)
-                        .maybe_hint(self.registry.suggest(Kind::Package, d).map(|s| format!("did you mean `{s}`?"))),
+                        .hint("add `external: {host: <address>, port: <port>}`"),
                 );
             }
+            out.deployment = Deployment::External(ext);
         }
-        // Params.
+        out.runtime = p.runtime;
+        out.profile = Some(pname);
+        out
+    }
+
+    /// Dependencies of an isolated uv service must be registry packages.
+    fn check_dependencies(&self, name: &str, comp: &Comp<'r>, spec: &ContainerSpec, problems: &mut Vec<Diagnostic>) {
+        for (i, d) in spec.dependencies.iter().enumerate() {
+            if self.registry.contains(Kind::PACKAGE, d) {
+                continue;
+            }
+            let k = format!("dependencies[{i}]");
+            problems.push(
+                Diagnostic::new(&comp.file, format!("dependency `{d}` of container `{name}` is not a package in the registry"))
+                    .at(comp.index.locate(&k))
+                    .key(k)
+                    .maybe_hint(self.registry.suggest(Kind::PACKAGE, d).map(|s| format!("did you mean `{s}`?"))),
+            );
+        }
+    }
+
+    /// Params from every implier, merged by the container's declarations.
+    fn merged_params(
+        &self,
+        name: &str,
+        comp: &Comp<'r>,
+        spec: &ContainerSpec,
+        problems: &mut Vec<Diagnostic>,
+    ) -> BTreeMap<String, Vec<String>> {
         let mut params: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (p, vals) in &comp.params {
             let decl = spec.params.get(p);
@@ -284,10 +297,7 @@ impl<'r> Resolver<'_, 'r> {
                         "container `{name}` declares no param `{p}`; declared: {}",
                         known.join(", ")
                     ))
-                    .maybe_hint(
-                        did_you_mean(p, known.iter().copied())
-                            .map(|s| format!("did you mean `{s}`?")),
-                    ),
+                    .maybe_hint(did_you_mean(p, known.iter().copied()).map(|s| format!("did you mean `{s}`?"))),
                 );
                 continue;
             }
@@ -319,10 +329,26 @@ impl<'r> Resolver<'_, 'r> {
                 params.insert(p.clone(), d.to_vec());
             }
         }
+        params
+    }
+
+    pub(super) fn finish_container(
+        &self,
+        key: &Key,
+        comp: &Comp<'r>,
+        spec: &'r ContainerSpec,
+        mode: Mode,
+        depends_on: Vec<String>,
+    ) -> Result<ResolvedContainer<'r>, Vec<Diagnostic>> {
+        let mut problems = Vec::new();
+        let name = &key.1;
+        let deployed = self.deployed(name, comp, spec, &mut problems);
+        self.check_dependencies(name, comp, spec, &mut problems);
+        let params = self.merged_params(name, comp, spec, &mut problems);
         let group_aliases: Vec<String> = self
             .groups
             .iter()
-            .filter(|((c, _), g)| *c && g.selected.contains_key(name))
+            .filter(|((k, _), g)| *k == ComponentKind::Container && g.selected.contains_key(name))
             .filter_map(|(_, g)| g.alias.clone())
             .collect();
         if !problems.is_empty() {
@@ -335,9 +361,9 @@ impl<'r> Resolver<'_, 'r> {
             registry_dir: comp.dir.clone(),
             registry_file: comp.file.clone(),
             index: comp.index,
-            profile,
-            deployment,
-            runtime,
+            profile: deployed.profile,
+            deployment: deployed.deployment,
+            runtime: deployed.runtime,
             params,
             group_aliases,
             groups: comp.groups.clone(),

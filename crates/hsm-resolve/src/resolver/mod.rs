@@ -4,7 +4,8 @@
 //! standalone containers, container groups; then whatever their `implies` bring, breadth
 //! first. Each component is added once and remembers the first chain that brought it; later
 //! arrivals only add edges (consumers, params). Modes and profiles are settled at the end,
-//! when every component is known.
+//! when every component is known. Names are canonicalised through the registry first, so
+//! `Six` and `six` are one package.
 
 mod components;
 mod finish;
@@ -13,24 +14,42 @@ mod seed;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use hsm_registry::{Kind, Registry};
-use hsm_schema::{ContainerSpec, GroupSelection, Implies, Mode, PackageSpec, Strategy};
+use hsm_registry::{Registry, RegistryError};
+use hsm_schema::{ComponentKind, ContainerSpec, GroupSelection, Implies, Mode, PackageSpec, Strategy};
 use indexmap::IndexMap;
 use infra_yaml::Diagnostic;
 
-use crate::stack::{AutoChange, CompKind};
+use crate::stack::AutoChange;
 use crate::{ProjectFile, Stack, Via};
+
+/// Why a project does not resolve.
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveError {
+    /// The manifest or registry entries have problems (every one found, sorted by file and
+    /// line).
+    #[error("{} found", plural_problems(.0.len()))]
+    Invalid(Vec<Diagnostic>),
+    /// A registry file could not be read.
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+}
+
+fn plural_problems(n: usize) -> String {
+    if n == 1 {
+        "1 problem".to_string()
+    } else {
+        format!("{n} problems")
+    }
+}
 
 /// Resolves the project against the registry. Returns every problem found, sorted by file
 /// and line, when there is at least one.
-pub fn resolve<'r>(
-    project: &ProjectFile,
-    registry: &'r Registry,
-) -> Result<Stack<'r>, Vec<Diagnostic>> {
+pub fn resolve<'r>(project: &ProjectFile, registry: &'r Registry) -> Result<Stack<'r>, ResolveError> {
     let mut r = Resolver {
         project,
         registry,
         problems: Vec::new(),
+        fatal: None,
         comps: IndexMap::new(),
         groups: IndexMap::new(),
         queue: VecDeque::new(),
@@ -40,17 +59,18 @@ pub fn resolve<'r>(
     r.seed();
     r.drain();
     let stack = r.finish();
-    match stack {
-        Ok(s) if r.problems.is_empty() => Ok(s),
-        _ => {
-            let mut p = std::mem::take(&mut r.problems);
-            infra_diag::sort_and_dedup(&mut p);
-            Err(p)
-        }
+    if let Some(e) = r.fatal.take() {
+        return Err(ResolveError::Registry(e));
     }
+    if r.problems.is_empty() {
+        return Ok(stack);
+    }
+    let mut p = std::mem::take(&mut r.problems);
+    infra_diag::sort_and_dedup(&mut p);
+    Err(ResolveError::Invalid(p))
 }
 
-type Key = (CompKind, String);
+type Key = (ComponentKind, String);
 
 struct Comp<'r> {
     index: &'r infra_yaml::PathIndex,
@@ -66,8 +86,17 @@ struct Comp<'r> {
     groups: Vec<String>,
 }
 
+/// An option's implications and where they are written.
+#[derive(Clone)]
+struct OptionImplies {
+    implies: Implies,
+    file: std::path::PathBuf,
+    index_in_group: usize,
+    positions: infra_yaml::PathIndex,
+}
+
 struct GroupState {
-    container: bool,
+    kind: ComponentKind,
     strategy: Strategy,
     options: Vec<String>,
     adhoc: bool,
@@ -75,7 +104,7 @@ struct GroupState {
     selected: IndexMap<String, Via>,
     entry: Option<GroupSelection>,
     manifest_key: Option<String>,
-    option_implies: BTreeMap<String, (Implies, std::path::PathBuf, usize, infra_yaml::PathIndex)>,
+    option_implies: BTreeMap<String, OptionImplies>,
 }
 
 enum Work {
@@ -87,7 +116,7 @@ enum Work {
         mode: Option<Mode>,
     },
     Select {
-        container: bool,
+        kind: ComponentKind,
         group: String,
         option: String,
         via: Via,
@@ -99,34 +128,13 @@ struct Resolver<'p, 'r> {
     project: &'p ProjectFile,
     registry: &'r Registry,
     problems: Vec<Diagnostic>,
+    /// The first registry file that could not be read: resolution cannot be trusted.
+    fatal: Option<RegistryError>,
     comps: IndexMap<Key, Comp<'r>>,
-    groups: IndexMap<(bool, String), GroupState>,
+    groups: IndexMap<Key, GroupState>,
     queue: VecDeque<Work>,
     edges: BTreeSet<(Key, Key)>,
     auto: Vec<AutoChange>,
-}
-
-fn group_kind(container: bool) -> Kind {
-    if container {
-        Kind::ContainerGroup
-    } else {
-        Kind::PackageGroup
-    }
-}
-
-fn comp_kind(container: bool) -> CompKind {
-    if container {
-        CompKind::Container
-    } else {
-        CompKind::Package
-    }
-}
-
-fn reg_kind(k: CompKind) -> Kind {
-    match k {
-        CompKind::Package => Kind::Package,
-        CompKind::Container => Kind::Container,
-    }
 }
 
 impl Resolver<'_, '_> {
@@ -141,12 +149,24 @@ impl Resolver<'_, '_> {
                     mode,
                 } => self.add(key, via, implier, params, mode),
                 Work::Select {
-                    container,
+                    kind,
                     group,
                     option,
                     via,
                     implier,
-                } => self.select(container, &group, option, via, implier),
+                } => self.select(kind, &group, option, via, implier),
+            }
+        }
+    }
+
+    /// Records a registry error: a located problem, or an unreadable file (fatal).
+    fn registry_error(&mut self, e: RegistryError) {
+        match e {
+            RegistryError::Invalid(d) => self.problems.push(d),
+            other => {
+                if self.fatal.is_none() {
+                    self.fatal = Some(other);
+                }
             }
         }
     }

@@ -3,14 +3,12 @@
 use std::collections::BTreeMap;
 
 use hsm_registry::Kind;
-use hsm_schema::{ComponentRef, GroupSelection, Strategy};
+use hsm_schema::{ComponentKind, ComponentRef, GroupSelection, Strategy};
 use indexmap::IndexMap;
 use infra_yaml::did_you_mean;
 
+use super::{Resolver, Work};
 use crate::Via;
-use crate::stack::CompKind;
-
-use super::{Resolver, Work, group_kind};
 
 impl<'r> Resolver<'_, 'r> {
     pub(super) fn manifest_via(&self, key: &str, label: String) -> Via {
@@ -22,51 +20,71 @@ impl<'r> Resolver<'_, 'r> {
         )
     }
 
+    /// The registry's spelling of a component name, or the name as written when unknown.
+    pub(super) fn canonical(&self, kind: ComponentKind, name: &str) -> String {
+        self.registry
+            .canonical(Kind::Component(kind), name)
+            .unwrap_or(name)
+            .to_string()
+    }
+
     pub(super) fn seed(&mut self) {
         let m = &self.project.manifest;
-        self.seed_refs(&m.packages, "packages", CompKind::Package);
+        self.seed_refs(&m.packages, "packages", ComponentKind::Package);
         for (g, sel) in &m.package_groups {
-            self.seed_group(false, g, sel, &format!("package_groups.{g}"));
+            self.seed_group(ComponentKind::Package, g, sel, &format!("package_groups.{g}"));
         }
         self.seed_refs(
             &m.services.containers,
             "services.containers",
-            CompKind::Container,
+            ComponentKind::Container,
         );
         for (g, sel) in &m.services.container_groups {
-            self.seed_group(true, g, sel, &format!("services.container_groups.{g}"));
+            let key = format!("services.container_groups.{g}");
+            self.seed_group(ComponentKind::Container, g, sel, &key);
         }
-        for (name, _) in &m.modes {
-            let known = self.registry.contains(Kind::Package, name)
-                || self.registry.contains(Kind::Container, name);
-            if !known {
-                let key = format!("modes.{name}");
-                let all = self.registry.component_names();
-                let e = self
-                    .project
-                    .error(
-                        &key,
-                        format!("`{name}` is not a package or container in the registry"),
-                    )
-                    .maybe_hint(did_you_mean(name, all).map(|s| format!("did you mean `{s}`?")));
-                self.problems.push(e);
+        self.check_mode_overrides();
+    }
+
+    fn check_mode_overrides(&mut self) {
+        for name in self.project.manifest.modes.keys() {
+            let known = self.registry.contains(Kind::PACKAGE, name)
+                || self.registry.contains(Kind::CONTAINER, name);
+            if known {
+                continue;
             }
+            let key = format!("modes.{name}");
+            let all = self.registry.component_names();
+            let e = self
+                .project
+                .error(
+                    &key,
+                    format!("`{name}` is not a package or container in the registry"),
+                )
+                .maybe_hint(did_you_mean(name, all).map(|s| format!("did you mean `{s}`?")));
+            self.problems.push(e);
         }
     }
 
-    pub(super) fn seed_refs(&mut self, refs: &[ComponentRef], base: &str, kind: CompKind) {
-        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    pub(super) fn seed_refs(&mut self, refs: &[ComponentRef], base: &str, kind: ComponentKind) {
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         for (i, r) in refs.iter().enumerate() {
             let key = format!("{base}[{i}]");
-            if let Some(first) = seen.insert(&r.name, i) {
+            let name = self.canonical(kind, &r.name);
+            if let Some(first) = seen.insert(name.clone(), i) {
+                let same = if refs[first].name == r.name {
+                    String::new()
+                } else {
+                    format!(" (as `{}` and `{}`)", refs[first].name, r.name)
+                };
                 self.problems.push(
                     self.project
-                        .error(&key, format!("{kind} `{}` is listed twice", r.name))
+                        .error(&key, format!("{kind} `{name}` is listed twice{same}"))
                         .hint(format!("remove one of `{base}[{first}]` and `{base}[{i}]`")),
                 );
                 continue;
             }
-            if kind == CompKind::Package && r.profile.is_some() {
+            if kind == ComponentKind::Package && r.profile.is_some() {
                 self.problems.push(
                     self.project
                         .error(&key, format!("package `{}` has a `profile`, but only containers have deployment profiles", r.name))
@@ -75,7 +93,7 @@ impl<'r> Resolver<'_, 'r> {
             }
             let via = self.manifest_via(&key, format!("hsm.yaml `{key}`"));
             self.queue.push_back(Work::Add {
-                key: (kind, r.name.clone()),
+                key: (kind, name),
                 via,
                 implier: None,
                 params: IndexMap::new(),
@@ -84,55 +102,64 @@ impl<'r> Resolver<'_, 'r> {
         }
     }
 
+    /// The options a manifest group entry selects: its `selection`, else the registry
+    /// group's `default`. `None` after reporting a problem.
+    fn selected_options(
+        &mut self,
+        kind: ComponentKind,
+        name: &str,
+        sel: &GroupSelection,
+        key: &str,
+    ) -> Option<Vec<String>> {
+        let sel_key = format!("{key}.selection");
+        if let Some(s) = &sel.selection {
+            let strategy = self.groups.get(&(kind, name.to_string())).map(|g| g.strategy);
+            let n = s.to_vec().len();
+            if s.is_list() && strategy == Some(Strategy::OneOfN) && n > 1 {
+                self.problems.push(
+                    self.project
+                        .error(&sel_key, format!("group `{name}` is 1-of-N, so `selection` must be one option, found a list of {n}"))
+                        .hint("pick one option, or make the group `strategy: M-of-N` in the registry"),
+                );
+                return None;
+            }
+            return Some(s.to_vec());
+        }
+        let default = match self.registry.group(kind, name) {
+            Ok(e) => e.and_then(|e| e.spec.default.clone()),
+            Err(e) => {
+                self.registry_error(e);
+                return None;
+            }
+        };
+        if default.is_none() {
+            self.problems.push(
+                self.project
+                    .error(key, format!("group `{name}` has no `selection` and the registry gives it no `default`"))
+                    .hint(format!("add `selection: <option>` under `{key}`")),
+            );
+        }
+        default.map(|d| d.to_vec())
+    }
+
     pub(super) fn seed_group(
         &mut self,
-        container: bool,
+        kind: ComponentKind,
         name: &str,
         sel: &GroupSelection,
         key: &str,
     ) {
-        if !self.ensure_group(container, name, Some(key)) {
+        if !self.ensure_group(kind, name, Some(key)) {
             return;
         }
-        let gk = (container, name.to_string());
-        if let Some(g) = self.groups.get_mut(&gk) {
+        if let Some(g) = self.groups.get_mut(&(kind, name.to_string())) {
             g.entry = Some(sel.clone());
             g.manifest_key = Some(key.to_string());
         }
-        let sel_key = format!("{key}.selection");
-        let options: Vec<String> = match &sel.selection {
-            Some(s) => {
-                let strategy = self.groups.get(&gk).map(|g| g.strategy);
-                if s.is_list() && strategy == Some(Strategy::OneOfN) && s.to_vec().len() > 1 {
-                    self.problems.push(
-                        self.project
-                            .error(&sel_key, format!("group `{name}` is 1-of-N, so `selection` must be one option, found a list of {}", s.to_vec().len()))
-                            .hint("pick one option, or make the group `strategy: M-of-N` in the registry"),
-                    );
-                    return;
-                }
-                s.to_vec()
-            }
-            None => {
-                let default = self
-                    .registry
-                    .group(group_kind(container), name)
-                    .ok()
-                    .flatten()
-                    .and_then(|e| e.spec.default.clone());
-                match default {
-                    Some(d) => d.to_vec(),
-                    None => {
-                        self.problems.push(
-                            self.project
-                                .error(key, format!("group `{name}` has no `selection` and the registry gives it no `default`"))
-                                .hint(format!("add `selection: <option>` under `{key}`")),
-                        );
-                        return;
-                    }
-                }
-            }
+        let Some(options) = self.selected_options(kind, name, sel, key) else {
+            return;
         };
+        let sel_key = format!("{key}.selection");
         for (i, opt) in options.into_iter().enumerate() {
             let k = match &sel.selection {
                 Some(s) if s.is_list() => format!("{sel_key}[{i}]"),
@@ -141,7 +168,7 @@ impl<'r> Resolver<'_, 'r> {
             };
             let via = self.manifest_via(&k, format!("hsm.yaml `{key}`"));
             self.queue.push_back(Work::Select {
-                container,
+                kind,
                 group: name.to_string(),
                 option: opt,
                 via,

@@ -1,44 +1,74 @@
-//! One module per command; each is a thin layer over the libraries.
+//! One module per command family; each command parses nothing more, builds the options of
+//! one `hsm_ops` operation, calls it and prints the report (text, or JSON with `--json`).
 
-mod check;
-mod compose;
 mod edit;
-mod env;
-mod init;
-mod list;
-mod plan;
+mod project;
 mod registry;
-mod status;
-mod sync;
+mod runtime;
 
-use crate::cli::Command;
-use crate::context::Ctx;
-use crate::error::CliError;
+use clap::ArgMatches;
+use hsm_ops::{Context, Settings, Tools};
+use infra_cli::{CliError, Printer};
+use infra_process::Interrupt;
 
-/// Runs one command.
-pub fn dispatch(ctx: &Ctx, cmd: Command) -> Result<(), CliError> {
-    match cmd {
-        Command::Init(a) => init::run(ctx, &a),
-        Command::Check(a) => check::run(ctx, &a),
-        Command::Plan => plan::run(ctx),
-        Command::Sync(a) => sync::run(ctx, &a),
-        Command::List => list::run(ctx),
-        Command::Status(a) => status::run(ctx, &a),
-        Command::Mode(a) => edit::mode(ctx, &a),
-        Command::Package(c) => edit::component(ctx, false, c),
-        Command::Container(c) => edit::component(ctx, true, c),
-        Command::Group(c) => edit::group(ctx, c),
-        Command::Profile(a) => edit::profile(ctx, &a),
-        Command::Registry(c) => registry::run(ctx, c),
-        Command::Up(a) => compose::run(ctx, "up", &a),
-        Command::Down(a) => compose::run(ctx, "down", &a),
-        Command::Ps(a) => compose::run(ctx, "ps", &a),
-        Command::Logs(a) => compose::run(ctx, "logs", &a),
-        Command::Env(a) => env::show(ctx, &a),
-        Command::Run(a) => env::run(ctx, &a),
+use crate::adapters::{self, VERSION};
+use crate::cli::{Cli, Command};
+
+/// What every command runs with.
+pub struct Ctx<'a> {
+    /// Settings.
+    pub settings: Settings,
+    /// Adapters.
+    pub tools: Tools,
+    /// Output.
+    pub printer: &'a Printer,
+    /// SIGINT/SIGTERM.
+    pub interrupt: Interrupt,
+}
+
+impl Ctx<'_> {
+    /// The operations' context.
+    pub fn ops(&self) -> Context<'_> {
+        Context {
+            settings: &self.settings,
+            tools: &self.tools,
+            printer: self.printer,
+            interrupt: &self.interrupt,
+            version: VERSION,
+        }
+    }
+}
+
+/// Resolves the settings and runs the command.
+pub fn run(cli: Cli, matches: &ArgMatches, printer: &Printer) -> Result<(), CliError> {
+    let settings = crate::settings::resolve(&cli, matches)?;
+    let ctx = Ctx {
+        settings,
+        tools: adapters::tools(&cli.tooling),
+        printer,
+        interrupt: Interrupt::install().unwrap_or_else(|_| Interrupt::none()),
+    };
+    match cli.command {
+        Command::Init(a) => project::init(&ctx, &a),
+        Command::Check(a) => project::check(&ctx, &a),
+        Command::Plan => project::plan(&ctx),
+        Command::Sync(a) => project::sync(&ctx, &a),
+        Command::List => project::list(&ctx),
+        Command::Status(a) => project::status(&ctx, &a),
+        Command::Mode(a) => edit::mode(&ctx, &a),
+        Command::Package(c) => edit::component(&ctx, hsm_schema::ComponentKind::Package, c),
+        Command::Container(c) => edit::component(&ctx, hsm_schema::ComponentKind::Container, c),
+        Command::Group(c) => edit::group(&ctx, c),
+        Command::Profile(a) => edit::profile(&ctx, &a),
+        Command::Registry(c) => registry::run(&ctx, c),
+        Command::Up(a) => runtime::compose(&ctx, "up", &a),
+        Command::Down(a) => runtime::compose(&ctx, "down", &a),
+        Command::Ps(a) => runtime::compose(&ctx, "ps", &a),
+        Command::Logs(a) => runtime::compose(&ctx, "logs", &a),
+        Command::Env(a) => runtime::env(&ctx, &a),
+        Command::Run(a) => runtime::run(&ctx, &a),
         Command::Completions(a) => {
-            let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
-            clap_complete::generate(a.shell, &mut cmd, "hsm", &mut std::io::stdout());
+            runtime::completions(&ctx, a.shell);
             Ok(())
         }
     }

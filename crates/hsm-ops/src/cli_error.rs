@@ -1,0 +1,198 @@
+//! The one place where hsm's errors become user messages: each `From` impl picks the kind
+//! (hence the exit code: 1 failure, 2 usage, 3 validation, 128 + signal) and the hints. It
+//! lives here rather than in the binary because Rust only lets the crate of one of the two
+//! types implement the conversion. The renderer in `infra-cli` walks the error's `source()` chain, so causes (the
+//! `io::Error` behind a failed read, the tool's exit status) are never lost.
+
+use hsm_registry::RegistryError;
+use hsm_sync::SyncError;
+use infra_cli::{ChildOutput, CliError, ErrorKind, find_source};
+use infra_process::ProcessError;
+
+use crate::{OpsError, env_vars};
+
+fn did_you_mean(s: Option<&String>) -> Option<String> {
+    s.map(|s| format!("did you mean `{s}`?"))
+}
+
+/// The end of a failed child's output, found anywhere in the chain.
+fn child_output(e: &(dyn std::error::Error + 'static)) -> Option<ChildOutput> {
+    match find_source::<ProcessError>(e)? {
+        ProcessError::Failed {
+            command,
+            output_tail,
+            ..
+        } => Some(ChildOutput {
+            command: command.clone(),
+            tail: output_tail.clone(),
+        }),
+        _ => None,
+    }
+}
+
+/// Hints for a program that could not run.
+fn process_hints(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    match find_source::<ProcessError>(e) {
+        Some(ProcessError::NotFound { program }) => vec![format!("install `{program}` or put it on PATH")],
+        _ => Vec::new(),
+    }
+}
+
+fn validation(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> CliError {
+    CliError::new(ErrorKind::Validation, e)
+}
+
+fn failure(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> CliError {
+    CliError::new(ErrorKind::Failure, e)
+}
+
+impl From<OpsError> for CliError {
+    fn from(e: OpsError) -> Self {
+        match e {
+            OpsError::Sync(s) => sync(s),
+            OpsError::Registry(r) => registry(r),
+            OpsError::Fs(_) | OpsError::Process(_) => {
+                let hints = process_hints(&e);
+                let output = child_output(&e);
+                if let OpsError::Process(ProcessError::Interrupted { signal, .. }) = e {
+                    return CliError::new(ErrorKind::Interrupted { signal }, e);
+                }
+                let mut c = failure(e).output(output);
+                c.hints = hints;
+                c
+            }
+            OpsError::UnknownAdapter { ref known, ref diagnostic, .. } => {
+                let hint = format!("known package managers: {}", known.join(", "));
+                let diagnostics: Vec<_> = diagnostic.iter().cloned().map(|d| d.hint(hint.clone())).collect();
+                let mut c = validation(e);
+                if diagnostics.is_empty() {
+                    c = c.hint(hint);
+                }
+                c.diagnostics = diagnostics;
+                c
+            }
+            OpsError::NotInRegistry { kind, ref name, ref suggestion } => {
+                let hint = did_you_mean(suggestion.as_ref()).unwrap_or_else(|| format!("add it with `{}`", kind.add_command(name)));
+                validation(e).hint(hint)
+            }
+            OpsError::NoSuchEntry { ref suggestion, .. }
+            | OpsError::NotAModeTarget { ref suggestion, .. } => {
+                let h = did_you_mean(suggestion.as_ref()).unwrap_or_else(|| "see `hsm registry list`".into());
+                validation(e).hint(h)
+            }
+            OpsError::NotInManifest { ref suggestion, .. } => {
+                let h = did_you_mean(suggestion.as_ref()).unwrap_or_else(|| "see `hsm list` for what hsm.yaml selects".into());
+                validation(e).hint(h)
+            }
+            OpsError::NoSuchProfile { ref container, ref known, ref suggestion, .. } => {
+                let h = did_you_mean(suggestion.as_ref()).unwrap_or_else(|| {
+                    if known.is_empty() {
+                        format!("`{container}` defines no `deployment_profiles`")
+                    } else {
+                        format!("profiles of `{container}`: {}", known.join(", "))
+                    }
+                });
+                validation(e).hint(h)
+            }
+            OpsError::NotAnOption { ref options, ref suggestion, .. } => {
+                let listed = format!("options: {}", options.join(", "));
+                let dym = did_you_mean(suggestion.as_ref());
+                validation(e).maybe_hint(dym).hint(listed)
+            }
+            OpsError::UnknownGroup { ref suggestion, .. } => {
+                let dym = did_you_mean(suggestion.as_ref());
+                validation(e)
+                    .maybe_hint(dym)
+                    .hint("to start a new ad-hoc group choosing among registry components, pass `--new`")
+            }
+            OpsError::MixedOptions { .. } => validation(e).hint("an ad-hoc group chooses among packages or among containers, not both"),
+            OpsError::OneOfN { .. } => validation(e).hint("make the group `strategy: M-of-N` in the registry to select several"),
+            OpsError::EditInvalid { ref problems } => {
+                let d = problems.clone();
+                let mut c = validation(e);
+                c.diagnostics = d;
+                c
+            }
+            OpsError::InvalidEntry { ref problems, .. } => {
+                let d = problems.clone();
+                let mut c = validation(e);
+                c.diagnostics = d;
+                c
+            }
+            OpsError::AlreadyExists { .. } => validation(e).hint("pass `--force` to overwrite it"),
+            OpsError::StillReferenced { .. } => validation(e).hint("remove those references first"),
+            OpsError::Usage { .. } => CliError::new(ErrorKind::Usage, e),
+            OpsError::NoEnvFile => failure(e).hint("run `hsm sync` first"),
+            OpsError::EnvFile(_) => failure(e).hint("run `hsm sync` to write it again"),
+            OpsError::NoComposeFile => failure(e).hint("run `hsm sync` first (or the stack has no managed containers)"),
+            OpsError::NoCompose => failure(e).hint(format!(
+                "install `docker compose` or `docker-compose`, or name the command with `compose.command` in hsm.yaml, `--compose-command` or `{}`",
+                env_vars::COMPOSE
+            )),
+            OpsError::ComposeCommand { .. } => CliError::new(ErrorKind::Usage, e).hint("quote words with spaces: `'/opt/my tools/compose' --verbose`"),
+            OpsError::Drift { ref items, reported } => {
+                let items = items.clone();
+                let c = failure(e).details(items).hint("run `hsm sync` (and `hsm up` for containers)");
+                if reported { c.reported() } else { c }
+            }
+            OpsError::Unresolvable { ref hints, .. } => {
+                let hints = hints.clone();
+                let output = child_output(&e);
+                let mut c = validation(e).output(output);
+                c.hints = hints;
+                c
+            }
+            OpsError::ComposeRejects { .. } => {
+                let output = child_output(&e);
+                validation(e)
+                    .output(output)
+                    .hint("a registry value Compose does not accept (or a bug in hsm); `hsm plan` shows the file")
+            }
+            OpsError::Edit(_) | OpsError::EditGroupFile { .. } | OpsError::NotSelected { .. } | OpsError::GroupOption { .. } => validation(e),
+        }
+    }
+}
+
+/// Registry errors: unreadable files are failures, invalid ones located problems.
+fn registry(e: RegistryError) -> CliError {
+    match e {
+        RegistryError::Missing { .. } => validation(e).hint(format!(
+            "create it with `hsm init`, or point `--registry`, `{}` or `registry:` in hsm.yaml at your registry",
+            env_vars::REGISTRY
+        )),
+        RegistryError::Invalid(d) => CliError::diagnostics("the registry is invalid", vec![d]),
+        RegistryError::Io { .. } => failure(e),
+    }
+}
+
+/// Sync errors: located problems, failed steps (with the tool's output and hints),
+/// interruptions.
+fn sync(e: SyncError) -> CliError {
+    {
+        match e {
+            SyncError::Invalid { ref problems } => {
+                let p = problems.clone();
+                let mut c = validation(e);
+                c.diagnostics = p;
+                c
+            }
+            SyncError::NoProject { .. } => validation(e).hint("run `hsm init` to create one, or pass `-C <dir>`"),
+            SyncError::Registry(r) => registry(r),
+            SyncError::Read(_) => failure(e),
+            SyncError::Step { ref hints, .. } => {
+                let mut all = hints.clone();
+                all.extend(process_hints(&e));
+                all.dedup();
+                let output = child_output(&e);
+                let mut c = failure(e).output(output);
+                c.hints = all;
+                c
+            }
+            SyncError::RollbackFailed { ref errors, .. } => {
+                let details = errors.iter().map(|er| format!("could not restore: {er}")).collect::<Vec<_>>();
+                failure(e).details(details)
+            }
+            SyncError::Interrupted { signal, .. } => CliError::new(ErrorKind::Interrupted { signal }, e),
+        }
+    }
+}

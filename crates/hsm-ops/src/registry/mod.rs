@@ -1,0 +1,45 @@
+//! `hsm registry …`: inspect and author the shared registry.
+//!
+//! The registry is the project's (its `registry:`, or `--registry`/`HSM_REGISTRY_PATH`) or,
+//! outside a project, the one the flag, the variable or `./hsm-registry` names. A broken
+//! `hsm.yaml` must not block registry work, so its `registry:` key is only used when the
+//! manifest loads. Writes inside a project hold the project's lock.
+
+mod author;
+mod browse;
+mod references;
+mod remove;
+mod validate;
+
+pub use author::{NewContainer, NewGroup, NewPackage, ProdSource, WrittenReport, add_container, add_group, add_package, group_option, parse_implication};
+pub use browse::{EntryItem, ListReport, ShowEntry, ShowReport, list, show};
+pub use references::references_to;
+pub use remove::{RemovedReport, remove};
+pub use validate::{ValidateReport, validate};
+
+use hsm_registry::Registry;
+use hsm_sync::ProjectLock;
+
+use crate::{Context, OpsError};
+
+/// Opens the registry (see the module doc).
+pub(crate) fn open(ctx: &Context<'_>) -> Result<Registry, OpsError> {
+    let root = ctx.root().ok();
+    let project = root.as_deref().and_then(|r| hsm_sync::load_project(r).ok());
+    let base = root.clone().unwrap_or_else(|| ctx.settings.cwd.clone());
+    let setting = ctx.settings.registry(project.as_ref(), &base);
+    Ok(Registry::open(
+        &setting.value,
+        &base,
+        &setting.provenance.to_string(),
+    )?)
+}
+
+/// Locks the project (when there is one), then opens the registry.
+pub(crate) fn open_for_write(ctx: &Context<'_>) -> Result<(Option<ProjectLock>, Registry), OpsError> {
+    let lock = match ctx.root() {
+        Ok(root) => Some(ctx.lock(&root)?),
+        Err(_) => None,
+    };
+    Ok((lock, open(ctx)?))
+}
