@@ -50,7 +50,11 @@ impl<'a> Emitter<'a> {
     }
 
     /// An optional value.
-    pub(crate) fn opt(&mut self, key: &str, text: Option<&str>) -> Result<Option<String>, ComposeError> {
+    pub(crate) fn opt(
+        &mut self,
+        key: &str,
+        text: Option<&str>,
+    ) -> Result<Option<String>, ComposeError> {
         text.map(|t| self.text(key, t)).transpose()
     }
 

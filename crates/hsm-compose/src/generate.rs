@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use hsm_resolve::{ResolvedContainer, Stack, Usage, connection_vars, effective_ports, from_registry};
+use hsm_resolve::{
+    ResolvedContainer, Stack, Usage, connection_vars, effective_ports, from_registry,
+};
 use hsm_schema::{ContainerSource, ContainerSpec, Mode, Profile, StringOrList};
 
 use crate::emit::Emitter;
@@ -99,7 +101,11 @@ struct Context<'s, 'r> {
     all_connections: bool,
 }
 
-fn string_or_list(em: &mut Emitter<'_>, key: &str, v: &StringOrList) -> Result<StringOrList, crate::ComposeError> {
+fn string_or_list(
+    em: &mut Emitter<'_>,
+    key: &str,
+    v: &StringOrList,
+) -> Result<StringOrList, crate::ComposeError> {
     Ok(match v {
         StringOrList::One(s) => StringOrList::One(em.text(key, s)?),
         StringOrList::Many(l) => StringOrList::Many(
@@ -120,27 +126,56 @@ impl Context<'_, '_> {
     ) -> Result<Service, ComposeError> {
         let spec = c.spec;
         let profile_name = c.profile.clone().unwrap_or_default();
-        let profile = c.profile.as_ref().and_then(|p| spec.deployment_profiles.get(p));
+        let profile = c
+            .profile
+            .as_ref()
+            .and_then(|p| spec.deployment_profiles.get(p));
         let pkey = |k: &str| format!("deployment_profiles.{profile_name}.{k}");
         let mut svc = Service::default();
         let mut em = Emitter::new(&c.registry_file, c.index, &c.params, usages);
-        em.map("env", spec.env.iter().map(|(k, v)| (k.as_str(), v)), &mut svc.environment)?;
+        em.map(
+            "env",
+            spec.env.iter().map(|(k, v)| (k.as_str(), v)),
+            &mut svc.environment,
+        )?;
         let mut volumes: Vec<(String, String)> = match profile.and_then(|p| p.volumes.as_ref()) {
-            Some(v) => v.iter().enumerate().map(|(i, v)| (pkey(&format!("volumes[{i}]")), v.clone())).collect(),
-            None => spec.volumes.iter().enumerate().map(|(i, v)| (format!("volumes[{i}]"), v.clone())).collect(),
+            Some(v) => v
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (pkey(&format!("volumes[{i}]")), v.clone()))
+                .collect(),
+            None => spec
+                .volumes
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (format!("volumes[{i}]"), v.clone()))
+                .collect(),
         };
         self.source(c, profile, &mut em, &mut svc, &mut volumes)?;
         if let Some(p) = profile {
-            em.map(&pkey("env"), p.env.iter().map(|(k, v)| (k.as_str(), v)), &mut svc.environment)?;
+            em.map(
+                &pkey("env"),
+                p.env.iter().map(|(k, v)| (k.as_str(), v)),
+                &mut svc.environment,
+            )?;
         }
         let command = match profile.and_then(|p| p.command.as_ref()) {
             Some(cmd) => Some(string_or_list(&mut em, &pkey("command"), cmd)?),
-            None => spec.command.as_ref().map(|cmd| string_or_list(&mut em, "command", cmd)).transpose()?,
+            None => spec
+                .command
+                .as_ref()
+                .map(|cmd| string_or_list(&mut em, "command", cmd))
+                .transpose()?,
         };
         svc.command = command;
-        let port_key = if profile.and_then(|p| p.ports.as_ref()).is_some() { pkey("ports") } else { "ports".to_string() };
+        let port_key = if profile.and_then(|p| p.ports.as_ref()).is_some() {
+            pkey("ports")
+        } else {
+            "ports".to_string()
+        };
         for (i, p) in effective_ports(c).iter().enumerate() {
-            svc.ports.push(em.text(&format!("{port_key}[{i}]"), &p.to_string())?);
+            svc.ports
+                .push(em.text(&format!("{port_key}[{i}]"), &p.to_string())?);
         }
         for (key, v) in volumes {
             let v = em.text(&key, &v)?;
@@ -167,28 +202,70 @@ impl Context<'_, '_> {
         let spec = c.spec;
         let mode = c.mode;
         if let Some(img) = profile.and_then(|p| p.image.as_ref()) {
-            let key = format!("deployment_profiles.{}.image", c.profile.clone().unwrap_or_default());
+            let key = format!(
+                "deployment_profiles.{}.image",
+                c.profile.clone().unwrap_or_default()
+            );
             svc.image = Some(em.text(&key, img)?);
             return Ok(());
         }
-        let base = format!("sources.{}", if spec.sources.for_mode(mode).is_some() { mode } else { Mode::Prod });
+        let base = format!(
+            "sources.{}",
+            if spec.sources.for_mode(mode).is_some() {
+                mode
+            } else {
+                Mode::Prod
+            }
+        );
         match spec.sources.active(mode) {
-            Some(ContainerSource::Build { path, dockerfile, args, volumes: sv, env, .. }) => {
-                let context = infra_fs::relative_to(&from_registry(&c.registry_dir, path), self.root);
+            Some(ContainerSource::Build {
+                path,
+                dockerfile,
+                args,
+                volumes: sv,
+                env,
+                ..
+            }) => {
+                let context =
+                    infra_fs::relative_to(&from_registry(&c.registry_dir, path), self.root);
                 let mut build = Build {
                     context,
                     dockerfile: em.opt(&format!("{base}.dockerfile"), dockerfile.as_deref())?,
                     args: BTreeMap::new(),
                 };
-                em.map(&format!("{base}.args"), args.iter().map(|(k, v)| (k.as_str(), v)), &mut build.args)?;
+                em.map(
+                    &format!("{base}.args"),
+                    args.iter().map(|(k, v)| (k.as_str(), v)),
+                    &mut build.args,
+                )?;
                 svc.build = Some(build);
-                volumes.extend(sv.iter().enumerate().map(|(i, v)| (format!("{base}.volumes[{i}]"), v.clone())));
-                em.map(&format!("{base}.env"), env.iter().map(|(k, v)| (k.as_str(), v)), &mut svc.environment)?;
+                volumes.extend(
+                    sv.iter()
+                        .enumerate()
+                        .map(|(i, v)| (format!("{base}.volumes[{i}]"), v.clone())),
+                );
+                em.map(
+                    &format!("{base}.env"),
+                    env.iter().map(|(k, v)| (k.as_str(), v)),
+                    &mut svc.environment,
+                )?;
             }
-            Some(ContainerSource::Image { image, env, volumes: sv }) => {
+            Some(ContainerSource::Image {
+                image,
+                env,
+                volumes: sv,
+            }) => {
                 svc.image = Some(em.text(&format!("{base}.image"), image)?);
-                volumes.extend(sv.iter().enumerate().map(|(i, v)| (format!("{base}.volumes[{i}]"), v.clone())));
-                em.map(&format!("{base}.env"), env.iter().map(|(k, v)| (k.as_str(), v)), &mut svc.environment)?;
+                volumes.extend(
+                    sv.iter()
+                        .enumerate()
+                        .map(|(i, v)| (format!("{base}.volumes[{i}]"), v.clone())),
+                );
+                em.map(
+                    &format!("{base}.env"),
+                    env.iter().map(|(k, v)| (k.as_str(), v)),
+                    &mut svc.environment,
+                )?;
             }
             None => match &spec.image {
                 Some(img) => svc.image = Some(em.text("image", img)?),
@@ -231,19 +308,39 @@ impl Context<'_, '_> {
             Some(n) => Some(em.text(&pkey("container_name"), n)?),
             None => em.opt("container_name", spec.container_name.as_deref())?,
         };
-        em.map("labels", spec.labels.iter().map(|(k, v)| (k.as_str(), v)), &mut svc.labels)?;
+        em.map(
+            "labels",
+            spec.labels.iter().map(|(k, v)| (k.as_str(), v)),
+            &mut svc.labels,
+        )?;
         if let Some(p) = profile {
-            em.map(&pkey("labels"), p.labels.iter().map(|(k, v)| (k.as_str(), v)), &mut svc.labels)?;
+            em.map(
+                &pkey("labels"),
+                p.labels.iter().map(|(k, v)| (k.as_str(), v)),
+                &mut svc.labels,
+            )?;
         }
         Ok(())
     }
 
     /// Connection env of the services this one uses, aliases, `depends_on`, limits.
-    fn wiring(&self, c: &ResolvedContainer<'_>, svc: &mut Service, usages: &mut Vec<Usage>) -> Result<(), ComposeError> {
+    fn wiring(
+        &self,
+        c: &ResolvedContainer<'_>,
+        svc: &mut Service,
+        usages: &mut Vec<Usage>,
+    ) -> Result<(), ComposeError> {
         let consumed: Vec<&ResolvedContainer<'_>> = if self.all_connections {
-            self.stack.containers.iter().filter(|d| d.name != c.name).collect()
+            self.stack
+                .containers
+                .iter()
+                .filter(|d| d.name != c.name)
+                .collect()
         } else {
-            c.depends_on.iter().filter_map(|d| self.stack.container(d)).collect()
+            c.depends_on
+                .iter()
+                .filter_map(|d| self.stack.container(d))
+                .collect()
         };
         for d in consumed {
             let mut em = Emitter::new(&d.registry_file, d.index, &d.params, usages);
@@ -268,7 +365,11 @@ impl Context<'_, '_> {
             if let Some(d) = self.stack.container(dep)
                 && d.in_compose()
             {
-                let condition = if d.spec.healthcheck.is_some() { "service_healthy" } else { "service_started" };
+                let condition = if d.spec.healthcheck.is_some() {
+                    "service_healthy"
+                } else {
+                    "service_started"
+                };
                 svc.depends_on.insert(dep.clone(), DependsOn { condition });
             }
         }
@@ -302,12 +403,13 @@ fn rebase_volume(v: &str, dir: &Path, root: &Path, named: &mut BTreeMap<String, 
     }
     if host.starts_with('.') {
         let rel = infra_fs::relative_to(&from_registry(dir, host), root);
-        let rel = if rel.starts_with('.') { rel } else { format!("./{rel}") };
+        let rel = if rel.starts_with('.') {
+            rel
+        } else {
+            format!("./{rel}")
+        };
         return format!("{rel}:{rest}");
     }
     named.insert(host.to_string(), Empty {});
     v.to_string()
 }
-
-
-

@@ -208,12 +208,18 @@ impl ManifestEditor {
 
     /// Removes every entry naming `name` from the list of `section`, whatever its form, with
     /// the comment lines written directly above it. Removing the last entry leaves `[]`.
-    pub fn remove_component(&mut self, section: ComponentKind, name: &str) -> Result<bool, ManifestEditError> {
+    pub fn remove_component(
+        &mut self,
+        section: ComponentKind,
+        name: &str,
+    ) -> Result<bool, ManifestEditError> {
         self.edit(|d| {
             let mut changed = false;
             while let Some(found) = find(d, section, name)? {
                 if !d.remove_item(&|root| list(root, section), found.index)? {
-                    return Err(ManifestEditError::Invalid(format!("could not remove `{name}`")));
+                    return Err(ManifestEditError::Invalid(format!(
+                        "could not remove `{name}`"
+                    )));
                 }
                 changed = true;
             }

@@ -17,7 +17,8 @@ use crate::comments::leading_comment_block;
 /// Finds a mapping in a freshly parsed tree, starting from the root mapping.
 pub(crate) type MapLocator<'a> = &'a dyn Fn(&Mapping) -> Result<Option<Mapping>, ManifestEditError>;
 /// Finds a sequence in a freshly parsed tree, starting from the root mapping.
-pub(crate) type SeqLocator<'a> = &'a dyn Fn(&Mapping) -> Result<Option<Sequence>, ManifestEditError>;
+pub(crate) type SeqLocator<'a> =
+    &'a dyn Fn(&Mapping) -> Result<Option<Sequence>, ManifestEditError>;
 
 /// The mutable working copy.
 pub(crate) struct Draft {
@@ -67,7 +68,11 @@ impl Draft {
     }
 
     /// Replaces `range` of the text with `with` and re-parses.
-    pub(crate) fn splice(&mut self, range: Range<usize>, with: &str) -> Result<(), ManifestEditError> {
+    pub(crate) fn splice(
+        &mut self,
+        range: Range<usize>,
+        with: &str,
+    ) -> Result<(), ManifestEditError> {
         let mut text = self.text();
         if text.get(range.clone()).is_none() {
             return Err(ManifestEditError::Invalid(

@@ -60,7 +60,11 @@ impl ManifestEditor {
     /// Sets (`Some`) or removes (`None`) the per-component override under `modes:`.
     ///
     /// `modes:` is created when needed and removed when its last entry goes.
-    pub fn set_mode_override(&mut self, name: &str, mode: Option<Mode>) -> Result<bool, ManifestEditError> {
+    pub fn set_mode_override(
+        &mut self,
+        name: &str,
+        mode: Option<Mode>,
+    ) -> Result<bool, ManifestEditError> {
         self.edit(|d| {
             let root = d.root()?;
             match mode {
@@ -85,7 +89,11 @@ impl ManifestEditor {
 
     /// Sets (`Some`) or removes (`None`) a top-level scalar such as `mode`, `package_manager`
     /// or `registry`. The value is written as a string (quoted if it would read otherwise).
-    pub fn set_top_scalar(&mut self, key: &str, value: Option<&str>) -> Result<bool, ManifestEditError> {
+    pub fn set_top_scalar(
+        &mut self,
+        key: &str,
+        value: Option<&str>,
+    ) -> Result<bool, ManifestEditError> {
         self.edit(|d| {
             let root = d.root()?;
             if let Some(node) = root.get(key)

@@ -59,9 +59,9 @@ fn write_selection(
                     Sequence::new()
                 },
             );
-            let seq = map
-                .get_sequence("selection")
-                .ok_or_else(|| ManifestEditError::Invalid("could not write the selection".to_string()))?;
+            let seq = map.get_sequence("selection").ok_or_else(|| {
+                ManifestEditError::Invalid("could not write the selection".to_string())
+            })?;
             for item in many {
                 seq.push(item.as_str());
             }
@@ -147,7 +147,11 @@ impl ManifestEditor {
     }
 
     /// Removes `group` (and the comment lines above it).
-    pub fn remove_group(&mut self, section: ComponentKind, group: &str) -> Result<bool, ManifestEditError> {
+    pub fn remove_group(
+        &mut self,
+        section: ComponentKind,
+        group: &str,
+    ) -> Result<bool, ManifestEditError> {
         self.edit(|d| d.remove_key(&|r| groups(r, section), group))
     }
 

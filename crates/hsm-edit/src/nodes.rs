@@ -60,7 +60,10 @@ pub(crate) fn sequence_at(
 }
 
 /// Follows `path` through nested mappings from `root`; `None` if any step is absent or null.
-pub(crate) fn mapping_path(root: &Mapping, path: &[&str]) -> Result<Option<Mapping>, ManifestEditError> {
+pub(crate) fn mapping_path(
+    root: &Mapping,
+    path: &[&str],
+) -> Result<Option<Mapping>, ManifestEditError> {
     let mut current = root.clone();
     for (i, key) in path.iter().enumerate() {
         let dotted = path[..=i].join(".");
@@ -93,7 +96,10 @@ pub(crate) fn ensure_mapping(
 }
 
 /// Follows `path` from `root`, creating missing mappings on the way.
-pub(crate) fn ensure_mapping_path(root: &Mapping, path: &[&str]) -> Result<Mapping, ManifestEditError> {
+pub(crate) fn ensure_mapping_path(
+    root: &Mapping,
+    path: &[&str],
+) -> Result<Mapping, ManifestEditError> {
     let mut current = root.clone();
     for (i, key) in path.iter().enumerate() {
         current = ensure_mapping(&current, key, &path[..=i].join("."))?;

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{EX, assert_comments, edit, ex_with};
-use hsm_edit::{ManifestEditError, ManifestEditor, Mode, ComponentKind};
+use hsm_edit::{ComponentKind, ManifestEditError, ManifestEditor, Mode};
 
 #[test]
 fn unchanged_document_prints_back_verbatim() {
@@ -13,7 +13,9 @@ fn unchanged_document_prints_back_verbatim() {
 
 #[test]
 fn add_appends_a_bare_name() {
-    let (changed, out) = edit(EX, |e| e.add_component(ComponentKind::Package, "httpx", None));
+    let (changed, out) = edit(EX, |e| {
+        e.add_component(ComponentKind::Package, "httpx", None)
+    });
     assert!(changed);
     assert_eq!(
         out,
@@ -51,7 +53,9 @@ fn add_of_a_listed_component_is_already_so() {
         e.add_component(ComponentKind::Package, "neo4j-client", Some(Mode::Dev))
     });
     assert!(!changed);
-    let (changed, _) = edit(EX, |e| e.add_component(ComponentKind::Container, "redis", None));
+    let (changed, _) = edit(EX, |e| {
+        e.add_component(ComponentKind::Container, "redis", None)
+    });
     assert!(!changed);
 }
 
@@ -219,7 +223,9 @@ fn removing_the_last_items_leaves_an_empty_list() {
         "packages: []\n",
     );
     assert_eq!(out, expected);
-    let (_, out) = edit(EX, |e| e.remove_component(ComponentKind::Container, "redis"));
+    let (_, out) = edit(EX, |e| {
+        e.remove_component(ComponentKind::Container, "redis")
+    });
     assert_eq!(out, ex_with("containers: [redis]", "containers: []"));
 }
 
@@ -452,7 +458,10 @@ fn contains_component_sees_every_form() {
     let e = ManifestEditor::parse(EX).unwrap();
     for name in ["auth-service", "neo4j-client", "qdrant-client"] {
         assert!(e.contains_component(ComponentKind::Package, name), "{name}");
-        assert!(!e.contains_component(ComponentKind::Container, name), "{name}");
+        assert!(
+            !e.contains_component(ComponentKind::Container, name),
+            "{name}"
+        );
     }
     assert!(e.contains_component(ComponentKind::Container, "redis"));
     assert!(!e.contains_component(ComponentKind::Package, "redis"));

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{EX, assert_comments, edit, ex_with};
-use hsm_edit::{ManifestEditError, ComponentKind, ManifestEditor};
+use hsm_edit::{ComponentKind, ManifestEditError, ManifestEditor};
 
 fn sel(items: &[&str]) -> Vec<String> {
     items.iter().map(ToString::to_string).collect()
@@ -49,7 +49,11 @@ fn selecting_one_option_in_a_flow_entry_keeps_profile_and_mode() {
         )
     );
     let (_, out) = edit(EX, |e| {
-        e.set_group_selection(ComponentKind::Container, "graph-services", &sel(&["a", "b"]))
+        e.set_group_selection(
+            ComponentKind::Container,
+            "graph-services",
+            &sel(&["a", "b"]),
+        )
     });
     assert_eq!(
         out,
@@ -94,7 +98,11 @@ fn selecting_in_a_new_group_creates_it() {
         )
     );
     let (_, out) = edit(EX, |e| {
-        e.set_group_selection(ComponentKind::Container, "cache", &sel(&["redis", "valkey"]))
+        e.set_group_selection(
+            ComponentKind::Container,
+            "cache",
+            &sel(&["redis", "valkey"]),
+        )
     });
     assert_eq!(
         out,
@@ -223,7 +231,9 @@ fn group_selection_reads_every_form() {
 
 #[test]
 fn remove_group() {
-    let (changed, out) = edit(EX, |e| e.remove_group(ComponentKind::Container, "vector-db"));
+    let (changed, out) = edit(EX, |e| {
+        e.remove_group(ComponentKind::Container, "vector-db")
+    });
     assert!(changed);
     assert_eq!(
         out,

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{EX, assert_comments, assert_manifest, edit, ex_with};
-use hsm_edit::{ManifestEditError, ComponentKind, ManifestEditor, Mode, new_manifest};
+use hsm_edit::{ComponentKind, ManifestEditError, ManifestEditor, Mode, new_manifest};
 
 #[test]
 fn mode_override_is_added_and_changed() {

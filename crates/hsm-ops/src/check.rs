@@ -59,14 +59,27 @@ pub fn check(ctx: &Context<'_>, offline: bool) -> Result<CheckReport, OpsError> 
     Ok(report)
 }
 
-fn packages(ctx: &Context<'_>, project: &Project, plan: &SyncPlan<'_>, report: &mut CheckReport) -> Result<(), OpsError> {
+fn packages(
+    ctx: &Context<'_>,
+    project: &Project,
+    plan: &SyncPlan<'_>,
+    report: &mut CheckReport,
+) -> Result<(), OpsError> {
     let adapter = project.adapter(ctx.tools)?;
     if infra_process::which(adapter.program()).is_none() {
-        report.warnings.push(format!("`{}` is not installed; skipped the resolvability check", adapter.program()));
-        report.checks.push(item("packages", format!("skipped ({} not installed)", adapter.program())));
+        report.warnings.push(format!(
+            "`{}` is not installed; skipped the resolvability check",
+            adapter.program()
+        ));
+        report.checks.push(item(
+            "packages",
+            format!("skipped ({} not installed)", adapter.program()),
+        ));
         return Ok(());
     }
-    let progress = ctx.printer.progress(&format!("Resolving the packages with {}", adapter.name()));
+    let progress = ctx
+        .printer
+        .progress(&format!("Resolving the packages with {}", adapter.name()));
     adapter
         .check(&plan.root, &plan.requirements, ctx.interrupt)
         .map_err(|source| OpsError::Unresolvable {
@@ -85,7 +98,12 @@ fn packages(ctx: &Context<'_>, project: &Project, plan: &SyncPlan<'_>, report: &
             })?;
     }
     drop(progress);
-    let n = plan.requirements.len() + plan.services.iter().map(|s| s.requirements.len()).sum::<usize>();
+    let n = plan.requirements.len()
+        + plan
+            .services
+            .iter()
+            .map(|s| s.requirements.len())
+            .sum::<usize>();
     report.checks.push(item(
         "packages",
         if n == 0 {
@@ -97,29 +115,50 @@ fn packages(ctx: &Context<'_>, project: &Project, plan: &SyncPlan<'_>, report: &
     Ok(())
 }
 
-fn compose_file(ctx: &Context<'_>, project: &Project, plan: &SyncPlan<'_>, report: &mut CheckReport) -> Result<(), OpsError> {
+fn compose_file(
+    ctx: &Context<'_>,
+    project: &Project,
+    plan: &SyncPlan<'_>,
+    report: &mut CheckReport,
+) -> Result<(), OpsError> {
     let Some(text) = plan.planned(hsm_sync::COMPOSE_FILE) else {
         report.checks.push(item("compose", "no containers"));
         return Ok(());
     };
     let Some(tool) = compose::tool(ctx, Some(project))? else {
         report.warnings.push("no Docker Compose found (`docker compose` or `docker-compose`); skipped compose validation".into());
-        report.checks.push(item("compose", "skipped (no compose tool)"));
+        report
+            .checks
+            .push(item("compose", "skipped (no compose tool)"));
         return Ok(());
     };
     validate(ctx, plan, text, &tool)?;
-    report.checks.push(item("compose", format!("valid ({})", tool.join(" "))));
+    report
+        .checks
+        .push(item("compose", format!("valid ({})", tool.join(" "))));
     Ok(())
 }
 
 /// Runs `<compose> config -q` on the planned file, written as `docker-compose.hsm.yml` in a
 /// scratch directory; messages name the project's file, never the scratch path.
-fn validate(ctx: &Context<'_>, plan: &SyncPlan<'_>, text: &str, tool: &[String]) -> Result<(), OpsError> {
-    let scratch = tempfile::tempdir().map_err(|e| infra_fs::FsError::new("create", std::env::temp_dir(), e))?;
+fn validate(
+    ctx: &Context<'_>,
+    plan: &SyncPlan<'_>,
+    text: &str,
+    tool: &[String],
+) -> Result<(), OpsError> {
+    let scratch = tempfile::tempdir()
+        .map_err(|e| infra_fs::FsError::new("create", std::env::temp_dir(), e))?;
     let file = scratch.path().join(hsm_sync::COMPOSE_FILE);
     infra_fs::write_atomic(&file, text.as_bytes(), None)?;
     let env = scratch.path().join("env");
-    infra_fs::write_atomic(&env, plan.planned(hsm_sync::ENV_FILE).unwrap_or_default().as_bytes(), Some(0o600))?;
+    infra_fs::write_atomic(
+        &env,
+        plan.planned(hsm_sync::ENV_FILE)
+            .unwrap_or_default()
+            .as_bytes(),
+        Some(0o600),
+    )?;
     let (program, args) = tool.split_first().ok_or(OpsError::NoCompose)?;
     let mut cmd = Cmd::new(program)
         .args(args)
@@ -128,7 +167,13 @@ fn validate(ctx: &Context<'_>, plan: &SyncPlan<'_>, text: &str, tool: &[String])
     if let Some(u) = &plan.user_compose {
         cmd = cmd.arg("-f").arg(plan.root.join(u));
     }
-    cmd = cmd.arg("-f").arg(&file).arg("--env-file").arg(&env).args(["config", "-q"]).stdin_null();
+    cmd = cmd
+        .arg("-f")
+        .arg(&file)
+        .arg("--env-file")
+        .arg(&env)
+        .args(["config", "-q"])
+        .stdin_null();
     let vars = hsm_sync::parse_env_file(&env).map_err(OpsError::EnvFile)?;
     for (k, v) in vars {
         cmd = cmd.env(k, v);
@@ -145,7 +190,12 @@ fn validate(ctx: &Context<'_>, plan: &SyncPlan<'_>, text: &str, tool: &[String])
 fn unscratch(e: ProcessError, scratch: &Path) -> ProcessError {
     let fix = |s: String| s.replace(&format!("{}/", scratch.display()), "");
     match e {
-        ProcessError::Failed { command, code, signal, output_tail } => ProcessError::Failed {
+        ProcessError::Failed {
+            command,
+            code,
+            signal,
+            output_tail,
+        } => ProcessError::Failed {
             command: fix(command),
             code,
             signal,

@@ -33,7 +33,9 @@ fn child_output(e: &(dyn std::error::Error + 'static)) -> Option<ChildOutput> {
 /// Hints for a program that could not run.
 fn process_hints(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
     match find_source::<ProcessError>(e) {
-        Some(ProcessError::NotFound { program }) => vec![format!("install `{program}` or put it on PATH")],
+        Some(ProcessError::NotFound { program }) => {
+            vec![format!("install `{program}` or put it on PATH")]
+        }
         _ => Vec::new(),
     }
 }
@@ -176,7 +178,9 @@ fn sync(e: SyncError) -> CliError {
                 c.diagnostics = p;
                 c
             }
-            SyncError::NoProject { .. } => validation(e).hint("run `hsm init` to create one, or pass `-C <dir>`"),
+            SyncError::NoProject { .. } => {
+                validation(e).hint("run `hsm init` to create one, or pass `-C <dir>`")
+            }
             SyncError::Registry(r) => registry(r),
             SyncError::Read(_) => failure(e),
             SyncError::Step { ref hints, .. } => {
@@ -189,10 +193,15 @@ fn sync(e: SyncError) -> CliError {
                 c
             }
             SyncError::RollbackFailed { ref errors, .. } => {
-                let details = errors.iter().map(|er| format!("could not restore: {er}")).collect::<Vec<_>>();
+                let details = errors
+                    .iter()
+                    .map(|er| format!("could not restore: {er}"))
+                    .collect::<Vec<_>>();
                 failure(e).details(details)
             }
-            SyncError::Interrupted { signal, .. } => CliError::new(ErrorKind::Interrupted { signal }, e),
+            SyncError::Interrupted { signal, .. } => {
+                CliError::new(ErrorKind::Interrupted { signal }, e)
+            }
         }
     }
 }

@@ -87,7 +87,12 @@ pub fn running_services(ctx: &Context<'_>, project: &Project) -> Result<Vec<Stri
 
 /// Runs `verb` (`up`, `down`, `ps`, `logs`) with `args`; Compose gets the terminal. Returns
 /// the command line shown to the user first.
-pub fn run(ctx: &Context<'_>, verb: &str, args: &[String], announce: &dyn Fn(&str)) -> Result<(), OpsError> {
+pub fn run(
+    ctx: &Context<'_>,
+    verb: &str,
+    args: &[String],
+    announce: &dyn Fn(&str),
+) -> Result<(), OpsError> {
     let project = ctx.open()?;
     if !project.root().join(hsm_sync::COMPOSE_FILE).is_file() {
         return Err(OpsError::NoComposeFile);

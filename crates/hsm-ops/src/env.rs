@@ -53,7 +53,11 @@ pub fn run(ctx: &Context<'_>, command: &[String], path: Option<OsString>) -> Res
     let project = ctx.open().ok();
     let adapter = match &project {
         Some(p) => p.adapter(ctx.tools)?,
-        None => ctx.tools.get("uv").or_else(|| ctx.tools.adapters.first().map(|a| a.as_ref())).ok_or(OpsError::NoEnvFile)?,
+        None => ctx
+            .tools
+            .get("uv")
+            .or_else(|| ctx.tools.adapters.first().map(|a| a.as_ref()))
+            .ok_or(OpsError::NoEnvFile)?,
     };
     for (k, v) in adapter.activation(&root, path.as_deref()) {
         cmd = cmd.env(k, v);

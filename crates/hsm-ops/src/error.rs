@@ -110,7 +110,9 @@ pub enum OpsError {
         suggestion: Option<String>,
     },
     /// A new ad-hoc group whose options are not all packages or all containers.
-    #[error("the options of the new group `{group}` are not all packages or all containers in the registry")]
+    #[error(
+        "the options of the new group `{group}` are not all packages or all containers in the registry"
+    )]
     MixedOptions {
         /// The group.
         group: String,

@@ -18,7 +18,11 @@ pub struct InitReport {
 
 /// The project name: `--name`, else hsm.yaml's, else `[project] name` of an existing
 /// `pyproject.toml`, else the directory name.
-fn project_name(root: &Path, given: Option<&str>, manifest: Option<&hsm_resolve::ProjectFile>) -> String {
+fn project_name(
+    root: &Path,
+    given: Option<&str>,
+    manifest: Option<&hsm_resolve::ProjectFile>,
+) -> String {
     if let Some(n) = given {
         return n.to_string();
     }
@@ -75,14 +79,19 @@ pub fn init(ctx: &Context<'_>, name: Option<&str>) -> Result<InitReport, OpsErro
     let name = project_name(&root, name, existing.as_ref());
     let mut created = Vec::new();
     if !manifest_path.exists() {
-        infra_fs::write_atomic(&manifest_path, hsm_edit::new_manifest(&name).as_bytes(), None)?;
+        infra_fs::write_atomic(
+            &manifest_path,
+            hsm_edit::new_manifest(&name).as_bytes(),
+            None,
+        )?;
         created.push(hsm_sync::MANIFEST.to_string());
     }
     let registry = ctx.settings.registry(existing.as_ref(), &root).value;
     for kind in Kind::ALL {
         let d = registry.join(kind.folder());
         if !d.is_dir() {
-            std::fs::create_dir_all(&d).map_err(|e| infra_fs::FsError::new("create directory", &d, e))?;
+            std::fs::create_dir_all(&d)
+                .map_err(|e| infra_fs::FsError::new("create directory", &d, e))?;
             created.push(format!("{}/", infra_fs::relative_to(&d, &root)));
         }
     }

@@ -23,7 +23,11 @@ impl AutoEntry {
 
     /// `added container `x` (by a → b; by c → d)`.
     pub fn describe(&self) -> String {
-        let by: Vec<String> = self.via.iter().map(|c| format!("by {}", c.join(" → "))).collect();
+        let by: Vec<String> = self
+            .via
+            .iter()
+            .map(|c| format!("by {}", c.join(" → ")))
+            .collect();
         format!("{} ({})", self.what, by.join("; "))
     }
 }

@@ -34,11 +34,12 @@ impl Tools {
 
     /// The adapter of isolated uv services.
     pub fn service_adapter(&self) -> Result<&dyn PackageAdapter, OpsError> {
-        self.get(self.services).ok_or_else(|| OpsError::UnknownAdapter {
-            name: self.services.to_string(),
-            known: self.names().iter().map(|s| (*s).to_string()).collect(),
-            diagnostic: None,
-        })
+        self.get(self.services)
+            .ok_or_else(|| OpsError::UnknownAdapter {
+                name: self.services.to_string(),
+                known: self.names().iter().map(|s| (*s).to_string()).collect(),
+                diagnostic: None,
+            })
     }
 }
 
@@ -131,11 +132,10 @@ impl Project {
         tools.get(name).ok_or_else(|| OpsError::UnknownAdapter {
             name: name.to_string(),
             known: tools.names().iter().map(|s| (*s).to_string()).collect(),
-            diagnostic: Some(
-                self.loaded
-                    .project
-                    .error("package_manager", format!("unknown package manager `{name}`")),
-            ),
+            diagnostic: Some(self.loaded.project.error(
+                "package_manager",
+                format!("unknown package manager `{name}`"),
+            )),
         })
     }
 

@@ -37,12 +37,19 @@ pub fn drift(
     let adapter = project.adapter(ctx.tools)?;
     match adapter.status(&plan.root, ctx.interrupt) {
         Ok(lines) => out.extend(lines),
-        Err(e) => out.push(format!("cannot check the {} environment: {e}", adapter.name())),
+        Err(e) => out.push(format!(
+            "cannot check the {} environment: {e}",
+            adapter.name()
+        )),
     }
     let services = ctx.tools.service_adapter()?;
     for s in &plan.services {
         match services.status(&s.dir, ctx.interrupt) {
-            Ok(lines) => out.extend(lines.into_iter().map(|l| format!("service `{}`: {l}", s.name))),
+            Ok(lines) => out.extend(
+                lines
+                    .into_iter()
+                    .map(|l| format!("service `{}`: {l}", s.name)),
+            ),
             Err(e) => out.push(format!("cannot check service `{}`: {e}", s.name)),
         }
     }

@@ -52,7 +52,11 @@ pub struct SyncReport {
 
 impl SyncReport {
     fn of(plan: &SyncPlan<'_>, outcome: Outcome) -> Self {
-        let status = if outcome.is_noop() { "unchanged" } else { "synced" };
+        let status = if outcome.is_noop() {
+            "unchanged"
+        } else {
+            "synced"
+        };
         Self {
             status,
             written: outcome.written,
@@ -62,7 +66,12 @@ impl SyncReport {
             environment_changed: outcome.installed.changed,
             adapter: plan.adapter.clone(),
             packages: plan.stack.packages.iter().map(|p| p.name.clone()).collect(),
-            containers: plan.stack.containers.iter().map(|c| c.name.clone()).collect(),
+            containers: plan
+                .stack
+                .containers
+                .iter()
+                .map(|c| c.name.clone())
+                .collect(),
             compose_profiles: plan.profiles.clone(),
             auto: AutoEntry::of(&plan.stack),
             notes: plan.notes.clone(),

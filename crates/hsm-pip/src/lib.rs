@@ -243,10 +243,13 @@ impl PackageAdapter for PipAdapter {
     }
 
     fn install_step(&self, _root: &Path, _planned: &[Artifact], _frozen: bool) -> Option<Cmd> {
-        Some(
-            Cmd::new(format!("{VENV_DIR}/bin/python"))
-                .args(["-m", "pip", "install", "-r", REQUIREMENTS_FILE]),
-        )
+        Some(Cmd::new(format!("{VENV_DIR}/bin/python")).args([
+            "-m",
+            "pip",
+            "install",
+            "-r",
+            REQUIREMENTS_FILE,
+        ]))
     }
 
     fn activation(&self, root: &Path, path: Option<&OsStr>) -> Vec<(String, OsString)> {
@@ -372,7 +375,6 @@ mod tests {
             adapter.tool_files(Path::new("/p")),
             [PathBuf::from("/p/.hsm/requirements.installed")]
         );
-        
     }
 
     #[test]
@@ -500,9 +502,7 @@ mod tests {
         let interrupt = Interrupt::none();
         interrupt.trigger(2);
         let ctx = quiet_ctx(dir.path(), &interrupt);
-        let err = PipAdapter::new("python3")
-            .install(&ctx)
-            .unwrap_err();
+        let err = PipAdapter::new("python3").install(&ctx).unwrap_err();
         assert!(matches!(
             err,
             AdapterError::Process(ProcessError::Interrupted { signal: 2, .. })

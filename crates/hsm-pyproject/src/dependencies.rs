@@ -84,7 +84,12 @@ pub(crate) fn append(deps: &mut Array, wanted: &[String]) {
     let indent = deps
         .iter()
         .last()
-        .and_then(|v| v.decor().prefix().and_then(|p| p.as_str()).map(str::to_string))
+        .and_then(|v| {
+            v.decor()
+                .prefix()
+                .and_then(|p| p.as_str())
+                .map(str::to_string)
+        })
         .and_then(|p| p.rsplit('\n').next().map(str::to_string))
         .unwrap_or_else(|| "    ".to_string());
     // A comment after the last item's comma lives in the array's trailing decor; keep it on

@@ -24,7 +24,10 @@ pub fn minimal_pyproject(project_name: &str, version: &str) -> String {
 /// The `[project] name` of a `pyproject.toml` text, if it has one.
 pub fn project_name(text: &str) -> Option<String> {
     let doc: DocumentMut = text.parse().ok()?;
-    doc.get("project")?.get("name")?.as_str().map(str::to_string)
+    doc.get("project")?
+        .get("name")?
+        .as_str()
+        .map(str::to_string)
 }
 
 fn hsm_list(doc: &DocumentMut, key: &str) -> Vec<String> {
@@ -32,7 +35,11 @@ fn hsm_list(doc: &DocumentMut, key: &str) -> Vec<String> {
         .and_then(|t| t.get("hsm"))
         .and_then(|h| h.get(key))
         .and_then(Item::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -57,7 +64,10 @@ impl<'a> Wanted<'a> {
         let mut sorted: Vec<&Requirement> = reqs.iter().collect();
         sorted.sort_by_key(|r| normalize_name(&r.distribution));
         Ok(Self {
-            names: sorted.iter().map(|r| normalize_name(&r.distribution)).collect(),
+            names: sorted
+                .iter()
+                .map(|r| normalize_name(&r.distribution))
+                .collect(),
             deps: sorted.iter().map(|r| dep_string(r)).collect(),
             indexes: indexes(&sorted)?,
             reqs: sorted,
@@ -79,7 +89,12 @@ fn dependencies_mut(doc: &mut DocumentMut) -> Result<&mut Array, PyprojectError>
 }
 
 /// Whether the file already says exactly what hsm wants.
-fn is_current(doc: &mut DocumentMut, previous: &[String], previous_indexes: &[String], w: &Wanted<'_>) -> Result<bool, PyprojectError> {
+fn is_current(
+    doc: &mut DocumentMut,
+    previous: &[String],
+    previous_indexes: &[String],
+    w: &Wanted<'_>,
+) -> Result<bool, PyprojectError> {
     let deps = dependencies_mut(doc)?;
     for s in deps.iter().filter_map(Value::as_str) {
         let n = dep_name(s);
@@ -92,7 +107,11 @@ fn is_current(doc: &mut DocumentMut, previous: &[String], previous_indexes: &[St
         .into_iter()
         .filter(|(n, _)| previous_indexes.contains(n))
         .collect();
-    let wanted: Vec<(String, String)> = w.indexes.iter().map(|i| (i.name.clone(), i.url.clone())).collect();
+    let wanted: Vec<(String, String)> = w
+        .indexes
+        .iter()
+        .map(|i| (i.name.clone(), i.url.clone()))
+        .collect();
     Ok(deps_same && written == wanted && sources_current(doc, previous, &w.reqs))
 }
 
@@ -115,7 +134,10 @@ fn write_marker(doc: &mut DocumentMut, w: &Wanted<'_>) -> Result<(), PyprojectEr
             })
             .as_table_mut()
             .ok_or_else(|| shape("tool.hsm", "a table"))?;
-        hsm.insert("managed-dependencies", Item::Value(Value::Array(w.names.iter().collect())));
+        hsm.insert(
+            "managed-dependencies",
+            Item::Value(Value::Array(w.names.iter().collect())),
+        );
         if w.indexes.is_empty() {
             hsm.remove("managed-indexes");
         } else {
@@ -130,7 +152,11 @@ fn write_marker(doc: &mut DocumentMut, w: &Wanted<'_>) -> Result<(), PyprojectEr
 }
 
 /// The sub-table `key` of `parent`, created as an implicit table (no header of its own).
-fn implicit_table<'a>(parent: &'a mut Table, key: &str, path: &'static str) -> Result<&'a mut Table, PyprojectError> {
+fn implicit_table<'a>(
+    parent: &'a mut Table,
+    key: &str,
+    path: &'static str,
+) -> Result<&'a mut Table, PyprojectError> {
     parent
         .entry(key)
         .or_insert_with(|| {

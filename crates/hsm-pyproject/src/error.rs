@@ -23,7 +23,9 @@ pub enum PyprojectError {
         name: String,
     },
     /// The user declares an index under a name hsm also wants to write.
-    #[error("the index `{name}` is declared in `[[tool.uv.index]]` by you and also by an hsm registry entry")]
+    #[error(
+        "the index `{name}` is declared in `[[tool.uv.index]]` by you and also by an hsm registry entry"
+    )]
     UserIndex {
         /// The index name.
         name: String,

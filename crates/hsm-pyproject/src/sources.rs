@@ -75,7 +75,11 @@ pub(crate) fn indexes(wanted: &[&Requirement]) -> Result<Vec<Index>, PyprojectEr
 }
 
 /// Whether the sources of `wanted` are written as wanted, and no stale managed source is left.
-pub(crate) fn sources_current(doc: &DocumentMut, previous: &[String], wanted: &[&Requirement]) -> bool {
+pub(crate) fn sources_current(
+    doc: &DocumentMut,
+    previous: &[String],
+    wanted: &[&Requirement],
+) -> bool {
     let existing = doc
         .get("tool")
         .and_then(|t| t.get("uv"))
@@ -94,7 +98,10 @@ pub(crate) fn sources_current(doc: &DocumentMut, previous: &[String], wanted: &[
             _ => false,
         }
     });
-    let wanted_names: Vec<String> = wanted.iter().map(|r| normalize_name(&r.distribution)).collect();
+    let wanted_names: Vec<String> = wanted
+        .iter()
+        .map(|r| normalize_name(&r.distribution))
+        .collect();
     all_written
         && previous.iter().all(|p| {
             wanted_names.contains(p)
@@ -123,7 +130,11 @@ pub(crate) fn written_indexes(doc: &DocumentMut) -> Vec<(String, String)> {
 }
 
 /// Rewrites the managed sources: stale ones removed, wanted ones written.
-pub(crate) fn write_sources(uv: &mut Table, previous: &[String], wanted: &[&Requirement]) -> Result<(), PyprojectError> {
+pub(crate) fn write_sources(
+    uv: &mut Table,
+    previous: &[String],
+    wanted: &[&Requirement],
+) -> Result<(), PyprojectError> {
     let sources = uv
         .entry("sources")
         .or_insert_with(|| Item::Table(Table::new()))
@@ -150,7 +161,11 @@ pub(crate) fn write_sources(uv: &mut Table, previous: &[String], wanted: &[&Requ
 
 /// Rewrites the managed `[[tool.uv.index]]` entries: those hsm wrote before (`previous`)
 /// go, the wanted ones are appended. An index of the user's with a wanted name is an error.
-pub(crate) fn write_indexes(uv: &mut Table, previous: &[String], wanted: &[Index]) -> Result<(), PyprojectError> {
+pub(crate) fn write_indexes(
+    uv: &mut Table,
+    previous: &[String],
+    wanted: &[Index],
+) -> Result<(), PyprojectError> {
     let arr = uv
         .entry("index")
         .or_insert_with(|| Item::ArrayOfTables(ArrayOfTables::new()))

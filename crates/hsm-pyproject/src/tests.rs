@@ -126,5 +126,8 @@ fn an_index_of_the_users_is_not_taken_over() {
             }),
         },
     );
-    assert!(matches!(apply(user, &[r]), Err(PyprojectError::UserIndex { .. })));
+    assert!(matches!(
+        apply(user, &[r]),
+        Err(PyprojectError::UserIndex { .. })
+    ));
 }

@@ -83,6 +83,9 @@ mod tests {
             Kind::PACKAGE_GROUP.add_command("web"),
             "hsm registry group add web --kind package"
         );
-        assert_eq!(Kind::CONTAINER.add_command("pg"), "hsm registry container add pg");
+        assert_eq!(
+            Kind::CONTAINER.add_command("pg"),
+            "hsm registry container add pg"
+        );
     }
 }

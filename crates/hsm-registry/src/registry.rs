@@ -100,7 +100,11 @@ impl Registry {
         Ok(reg)
     }
 
-    fn list<T>(&self, kind: Kind, problems: &mut Vec<Diagnostic>) -> Result<Shelf<T>, RegistryError> {
+    fn list<T>(
+        &self,
+        kind: Kind,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Result<Shelf<T>, RegistryError> {
         let dir = self.root.join(kind.folder());
         let mut shelf = Shelf::new(kind);
         let rd = match std::fs::read_dir(&dir) {
@@ -181,7 +185,11 @@ impl Registry {
 
     fn path_in<T>(&self, shelf: &Shelf<T>, name: &str) -> PathBuf {
         shelf.slot(name).map_or_else(
-            || self.root.join(shelf.kind.folder()).join(format!("{name}.yaml")),
+            || {
+                self.root
+                    .join(shelf.kind.folder())
+                    .join(format!("{name}.yaml"))
+            },
             |s| s.path.clone(),
         )
     }
@@ -207,7 +215,9 @@ impl Registry {
     /// file is `packages/six.yaml`); `None` when there is no such entry.
     pub fn canonical(&self, kind: Kind, name: &str) -> Option<&str> {
         match kind {
-            Kind::Component(ComponentKind::Package) => self.packages.slot(name).map(|s| s.name.as_str()),
+            Kind::Component(ComponentKind::Package) => {
+                self.packages.slot(name).map(|s| s.name.as_str())
+            }
             Kind::Component(ComponentKind::Container) => {
                 self.containers.slot(name).map(|s| s.name.as_str())
             }
@@ -378,9 +388,13 @@ impl Registry {
             Kind::Component(ComponentKind::Package) => {
                 self.package(name).ok().flatten()?.spec.description.clone()
             }
-            Kind::Component(ComponentKind::Container) => {
-                self.container(name).ok().flatten()?.spec.description.clone()
-            }
+            Kind::Component(ComponentKind::Container) => self
+                .container(name)
+                .ok()
+                .flatten()?
+                .spec
+                .description
+                .clone(),
             Kind::Group(k) => self.group(k, name).ok().flatten()?.spec.description.clone(),
         }
     }
@@ -496,6 +510,9 @@ mod tests {
         assert!(matches!(e, RegistryError::Io { .. }), "{e:?}");
         assert_eq!(e.to_string(), "failed to read `reg/packages/broken.yaml`");
         assert!(reg.validate_all().is_err());
-        assert!(matches!(reg.text(Kind::PACKAGE, "broken"), Err(RegistryError::Io { .. })));
+        assert!(matches!(
+            reg.text(Kind::PACKAGE, "broken"),
+            Err(RegistryError::Io { .. })
+        ));
     }
 }

@@ -230,8 +230,14 @@ mod tests {
 
     #[test]
     fn templated_ports_split() {
-        assert_eq!(split_templated("${P}:7474"), (Some("${P}".into()), "7474".into()));
-        assert_eq!(split_templated("${P:-1}:7474"), (Some("${P:-1}".into()), "7474".into()));
+        assert_eq!(
+            split_templated("${P}:7474"),
+            (Some("${P}".into()), "7474".into())
+        );
+        assert_eq!(
+            split_templated("${P:-1}:7474"),
+            (Some("${P:-1}".into()), "7474".into())
+        );
         assert_eq!(env_prefix("graph-builder-service"), "GRAPH_BUILDER_SERVICE");
     }
 

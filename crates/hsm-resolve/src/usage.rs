@@ -30,8 +30,19 @@ pub struct Usage {
 
 impl PartialEq for Usage {
     fn eq(&self, other: &Self) -> bool {
-        (&self.var, &self.file, &self.key, self.has_default, &self.message)
-            == (&other.var, &other.file, &other.key, other.has_default, &other.message)
+        (
+            &self.var,
+            &self.file,
+            &self.key,
+            self.has_default,
+            &self.message,
+        ) == (
+            &other.var,
+            &other.file,
+            &other.key,
+            other.has_default,
+            &other.message,
+        )
     }
 }
 

@@ -6,9 +6,9 @@
 
 use std::fmt;
 
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 use crate::Mode;
 

@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::{Cpus, EnvName, GitClone, Implies, Memory, Mode, PortSpec, RestartPolicy, ScalarString, StringOrList};
+use crate::{
+    Cpus, EnvName, GitClone, Implies, Memory, Mode, PortSpec, RestartPolicy, ScalarString,
+    StringOrList,
+};
 
 /// A service run as a container, or reached externally through a deployment profile.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -201,7 +204,7 @@ pub enum Runtime {
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     /// Managed (run here) or external (connect elsewhere).
-    #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
+    #[serde(default)]
     pub mode: DeploymentMode,
     /// For managed profiles: a container (default) or an isolated uv project.
     #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
@@ -252,7 +255,7 @@ pub enum ParamMerge {
 #[serde(deny_unknown_fields)]
 pub struct ParamDecl {
     /// Merge rule.
-    #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
+    #[serde(default)]
     pub merge: ParamMerge,
     /// Value used when nothing sets the param.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -24,9 +24,11 @@ const NANOS_PER_CPU: u64 = 1_000_000_000;
 const EXPECTED: &str = "expected a positive number such as `0.5` or `2`";
 
 /// A positive number of CPUs, exact to a billionth.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone)]
 pub struct Cpus {
     nanos: u64,
+    /// As written (trimmed): what a generated file repeats.
+    text: String,
 }
 
 impl Cpus {
@@ -65,32 +67,55 @@ impl Cpus {
         if nanos == 0 {
             return Err(format!("{} is not a CPU count: {EXPECTED}", code(s)));
         }
-        Ok(Self { nanos })
+        Ok(Self {
+            nanos,
+            text: t.to_string(),
+        })
     }
 
     /// The value in billionths of a CPU (Docker's `NanoCPUs`).
-    pub fn nanos(self) -> u64 {
+    pub fn nanos(&self) -> u64 {
         self.nanos
     }
 
     /// The value as a float (for display or arithmetic; not exact for every value).
-    pub fn as_f64(self) -> f64 {
+    pub fn as_f64(&self) -> f64 {
         // Exact up to 2^53 nanos, about nine million CPUs.
         self.nanos as f64 / 1e9
     }
 }
 
+impl PartialEq for Cpus {
+    /// The same count, however written (`0.5` and `0.50`).
+    fn eq(&self, other: &Self) -> bool {
+        self.nanos == other.nanos
+    }
+}
+
+impl Eq for Cpus {}
+
+impl PartialOrd for Cpus {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Cpus {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.nanos.cmp(&other.nanos)
+    }
+}
+
+impl std::hash::Hash for Cpus {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.nanos.hash(state);
+    }
+}
+
 impl fmt::Display for Cpus {
-    /// The shortest decimal: `0.5`, `2`, `1.25`.
+    /// As written: `0.5`, `2`, `1.0`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let whole = self.nanos / NANOS_PER_CPU;
-        let fraction = self.nanos % NANOS_PER_CPU;
-        if fraction == 0 {
-            write!(f, "{whole}")
-        } else {
-            let digits = format!("{fraction:09}");
-            write!(f, "{whole}.{}", digits.trim_end_matches('0'))
-        }
+        f.write_str(&self.text)
     }
 }
 
@@ -158,10 +183,9 @@ mod tests {
         assert_eq!(c("0.5").nanos(), 500_000_000);
         assert_eq!(c("2").nanos(), 2_000_000_000);
         assert_eq!(c("0.50"), c("0.5"));
-        assert_eq!(c("1.250").to_string(), "1.25");
-        assert_eq!(c("2.0").to_string(), "2");
+        assert_eq!(c("1.250").to_string(), "1.250", "written form kept");
+        assert_eq!(c(" 2.0 ").to_string(), "2.0");
         assert_eq!(c("0.000000001").to_string(), "0.000000001");
-        assert_eq!(c("0.1000000000").to_string(), "0.1");
         assert!((c("0.25").as_f64() - 0.25).abs() < f64::EPSILON);
         assert!(c("2") > c("1.5"));
     }

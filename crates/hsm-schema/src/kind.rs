@@ -10,9 +10,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// A Python package or a container (service).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ComponentKind {
     /// A Python package, installed by the package adapter.

@@ -88,7 +88,11 @@ pub enum PackageSource {
         /// Clone URL (`https://…`, `ssh://…`, `file://…`).
         url: GitUrl,
         /// A ref (commit SHA, tag or branch); written as `rev` for uv.
-        #[serde(default, rename = "ref", skip_serializing_if = "crate::scalar::is_default")]
+        #[serde(
+            default,
+            rename = "ref",
+            skip_serializing_if = "crate::scalar::is_default"
+        )]
         reference: Option<String>,
         /// A tag.
         #[serde(default, skip_serializing_if = "crate::scalar::is_default")]

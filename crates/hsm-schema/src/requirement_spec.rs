@@ -89,11 +89,12 @@ pub enum RequirementSpec {
     },
 }
 
-/// PEP 503 normal form of a distribution name: lower case, each run of `-`, `_`, `.` as `-`.
+/// PEP 503 normal form of a distribution name (surrounding whitespace ignored): lower case,
+/// each run of `-`, `_`, `.` as `-`.
 pub fn normalize_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut in_run = false;
-    for c in name.chars() {
+    for c in name.trim().chars() {
         if matches!(c, '-' | '_' | '.') {
             if !in_run {
                 out.push('-');

@@ -35,7 +35,10 @@ pub struct Outcome {
 impl Outcome {
     /// Whether nothing changed: no file, no clone, nothing installed or removed.
     pub fn is_noop(&self) -> bool {
-        self.written.is_empty() && self.removed.is_empty() && self.cloned.is_empty() && !self.installed.changed
+        self.written.is_empty()
+            && self.removed.is_empty()
+            && self.cloned.is_empty()
+            && !self.installed.changed
     }
 }
 
@@ -79,7 +82,9 @@ impl Run<'_, '_> {
             files.extend(self.services.tool_files(&s.dir));
         }
         for f in files {
-            self.tx.track(&f).map_err(|e| fail("back up tool files", e))?;
+            self.tx
+                .track(&f)
+                .map_err(|e| fail("back up tool files", e))?;
         }
         Ok(())
     }
@@ -89,7 +94,8 @@ impl Run<'_, '_> {
             let step = format!("git clone into {}", c.display);
             check(self.opts.interrupt, &step)?;
             self.tx.track_new_dir(&c.dir);
-            run(&c.clone_cmd(), Output::Capture, self.opts.interrupt).map_err(|e| fail(&step, e))?;
+            run(&c.clone_cmd(), Output::Capture, self.opts.interrupt)
+                .map_err(|e| fail(&step, e))?;
             if let Some(co) = c.checkout_cmd() {
                 run(&co, Output::Capture, self.opts.interrupt).map_err(|e| fail(&step, e))?;
             }
@@ -106,7 +112,9 @@ impl Run<'_, '_> {
             let path = self.plan.root.join(&f.path);
             match &f.after {
                 Some(text) => {
-                    self.tx.write(&path, text.as_bytes(), f.mode).map_err(|e| fail(&step, e))?;
+                    self.tx
+                        .write(&path, text.as_bytes(), f.mode)
+                        .map_err(|e| fail(&step, e))?;
                     self.outcome.written.push(rel);
                 }
                 None => {
@@ -129,12 +137,17 @@ impl Run<'_, '_> {
             .services
             .plan(&s.dir, &s.name, &s.requirements)
             .map_err(|e| fail(&step, e))?;
-        for a in arts.iter().filter(|a| self.plan.planned(&rel(&a.path)).is_none()) {
+        for a in arts
+            .iter()
+            .filter(|a| self.plan.planned(&rel(&a.path)).is_none())
+        {
             let path = s.dir.join(&a.path);
             let bytes = a.contents.as_deref().unwrap_or_default();
             let before = infra_fs::read_optional(&path).map_err(|e| fail(&step, e))?;
             if before.as_deref() != Some(bytes.as_bytes()) {
-                self.tx.write(&path, bytes.as_bytes(), a.mode).map_err(|e| fail(&step, e))?;
+                self.tx
+                    .write(&path, bytes.as_bytes(), a.mode)
+                    .map_err(|e| fail(&step, e))?;
                 self.outcome.written.push(rel(&a.path));
             }
         }
@@ -158,11 +171,10 @@ impl Run<'_, '_> {
     }
 
     fn install(&mut self) -> Result<(), Failure> {
-        let step = self
-            .plan
-            .install_step
-            .clone()
-            .map_or_else(|| format!("{} install", self.adapter.name()), |c| format!("`{c}`"));
+        let step = self.plan.install_step.clone().map_or_else(
+            || format!("{} install", self.adapter.name()),
+            |c| format!("`{c}`"),
+        );
         check(self.opts.interrupt, &step)?;
         let ctx = InstallCtx {
             root: &self.plan.root,
@@ -223,8 +235,16 @@ pub fn apply(
                 return Err(SyncError::Interrupted { signal, step });
             }
             match rolled {
-                Ok(()) => Err(SyncError::Step { step, source, hints }),
-                Err(errors) => Err(SyncError::RollbackFailed { step, source, errors }),
+                Ok(()) => Err(SyncError::Step {
+                    step,
+                    source,
+                    hints,
+                }),
+                Err(errors) => Err(SyncError::RollbackFailed {
+                    step,
+                    source,
+                    errors,
+                }),
             }
         }
     }

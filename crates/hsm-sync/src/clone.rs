@@ -66,7 +66,10 @@ impl CloneStep {
         }
         Step::new(
             "clone",
-            format!("clone the code of `{}` into `{}`", self.component, self.display),
+            format!(
+                "clone the code of `{}` into `{}`",
+                self.component, self.display
+            ),
             Some(cmd),
         )
     }
@@ -86,7 +89,11 @@ pub(crate) fn clones(stack: &Stack<'_>, root: &Path) -> Vec<CloneStep> {
             }
         }
     }
-    for c in stack.containers.iter().filter(|c| c.mode == Mode::Dev && c.in_compose()) {
+    for c in stack
+        .containers
+        .iter()
+        .filter(|c| c.mode == Mode::Dev && c.in_compose())
+    {
         if let Some(ContainerSource::Build {
             path, git: Some(g), ..
         }) = &c.spec.sources.dev

@@ -94,7 +94,9 @@ impl Collector {
             self.problems.push(
                 Diagnostic::new(
                     file,
-                    format!("`{name}` gets two different values, from {old_origin} and from {origin}"),
+                    format!(
+                        "`{name}` gets two different values, from {old_origin} and from {origin}"
+                    ),
                 )
                 .hint("make them agree or rename one of the variables"),
             );
@@ -107,12 +109,23 @@ impl Collector {
         for p in &stack.packages {
             for (k, v) in &p.spec.env {
                 let key = format!("env.{k}");
-                match render_with(v.as_str(), &|n| env.get(n), &p.registry_file, Some(p.index), &key) {
+                match render_with(
+                    v.as_str(),
+                    &|n| env.get(n),
+                    &p.registry_file,
+                    Some(p.index),
+                    &key,
+                ) {
                     Ok(val) => {
                         if from_variables(v.as_str()) {
                             self.secret.push(k.to_string());
                         }
-                        self.put(k.as_str(), val, format!("package `{}`", p.name), &p.registry_file);
+                        self.put(
+                            k.as_str(),
+                            val,
+                            format!("package `{}`", p.name),
+                            &p.registry_file,
+                        );
                     }
                     Err(e) => self.problems.push(e),
                 }
@@ -138,16 +151,31 @@ impl Collector {
                 )
                 .collect(),
         };
-        for c in stack.containers.iter().filter(|c| consumed.contains(&c.name.as_str())) {
+        for c in stack
+            .containers
+            .iter()
+            .filter(|c| consumed.contains(&c.name.as_str()))
+        {
             for var in connection_vars(c) {
                 let Some(local) = var.local else { continue };
-                match render_with(&local, &|n| env.get(n), &c.registry_file, Some(c.index), &var.key) {
+                match render_with(
+                    &local,
+                    &|n| env.get(n),
+                    &c.registry_file,
+                    Some(c.index),
+                    &var.key,
+                ) {
                     Ok(val) => {
                         let external = matches!(c.deployment, Deployment::External(_));
                         if is_secret_name(&var.name) || (external && from_variables(&local)) {
                             self.secret.push(var.name.clone());
                         }
-                        self.put(&var.name, val, format!("service `{}`", c.name), &c.registry_file);
+                        self.put(
+                            &var.name,
+                            val,
+                            format!("service `{}`", c.name),
+                            &c.registry_file,
+                        );
                     }
                     Err(e) => self.problems.push(e),
                 }
@@ -170,7 +198,9 @@ pub fn local_env(
     c.connections(stack, scope, env);
     for u in compose_usages {
         if let Some(v) = env.get(&u.var) {
-            c.values.entry(u.var.clone()).or_insert((v, "environment".into()));
+            c.values
+                .entry(u.var.clone())
+                .or_insert((v, "environment".into()));
             c.secret.push(u.var.clone());
         }
     }
@@ -228,7 +258,10 @@ pub fn render_env_file(
     for (k, v) in vars {
         let quoted = match infra_interp::quote_dotenv_value(v) {
             Ok(q) => q,
-            Err(infra_interp::UnrepresentableValue::CarriageReturn | infra_interp::UnrepresentableValue::Nul) => {
+            Err(
+                infra_interp::UnrepresentableValue::CarriageReturn
+                | infra_interp::UnrepresentableValue::Nul,
+            ) => {
                 return Err(Diagnostic::new(ENV_FILE, format!("the value of `{k}` contains a carriage return or a NUL byte, which no .env file can hold"))
                     .key(k.clone())
                     .hint("remove the character from the variable (or from the registry value it comes from)"));
@@ -280,7 +313,9 @@ pub fn secret_keys(path: &std::path::Path) -> Vec<String> {
 }
 
 /// Parses `.hsm/env` back (for `hsm run`, `hsm env` and Compose's environment).
-pub fn parse_env_file(path: &std::path::Path) -> Result<Vec<(String, String)>, infra_interp::DotenvError> {
+pub fn parse_env_file(
+    path: &std::path::Path,
+) -> Result<Vec<(String, String)>, infra_interp::DotenvError> {
     infra_interp::load_dotenv(path).map(|m| m.into_iter().collect())
 }
 
@@ -291,14 +326,27 @@ mod tests {
     #[test]
     fn every_value_round_trips_through_hsms_reader() {
         let mut m = BTreeMap::new();
-        for (i, v) in ["plain-1.2", "has space $x", "it's \"q\"", "", "p${x}w", "it's$1", "back\\", "a\nb", "$$"]
-            .iter()
-            .enumerate()
+        for (i, v) in [
+            "plain-1.2",
+            "has space $x",
+            "it's \"q\"",
+            "",
+            "p${x}w",
+            "it's$1",
+            "back\\",
+            "a\nb",
+            "$$",
+        ]
+        .iter()
+        .enumerate()
         {
             m.insert(format!("K{i}"), (*v).to_string());
         }
         let text = render_env_file(&m, &["K1".to_string()], "0").unwrap_or_default();
-        assert!(text.contains("# hsm-environment-only: K4,K5,K6\n"), "{text}");
+        assert!(
+            text.contains("# hsm-environment-only: K4,K5,K6\n"),
+            "{text}"
+        );
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let p = dir.path().join("env");
         std::fs::write(&p, text).unwrap_or_else(|e| panic!("{e}"));
@@ -310,7 +358,9 @@ mod tests {
     #[test]
     fn an_unwritable_value_names_the_key_not_the_value() {
         let m = BTreeMap::from([("TOKEN".to_string(), "s3cr3t\rx".to_string())]);
-        let e = render_env_file(&m, &[], "0").err().unwrap_or_else(|| panic!("expected an error"));
+        let e = render_env_file(&m, &[], "0")
+            .err()
+            .unwrap_or_else(|| panic!("expected an error"));
         assert!(e.message.contains("`TOKEN`"));
         assert!(!e.to_string().contains("s3cr3t"));
     }

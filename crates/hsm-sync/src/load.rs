@@ -45,8 +45,8 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 /// Reads and parses `root/hsm.yaml`.
 pub fn load_project(root: &Path) -> Result<ProjectFile, SyncError> {
     let path = root.join(MANIFEST);
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| infra_fs::FsError::new("read", MANIFEST, e))?;
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| infra_fs::FsError::new("read", MANIFEST, e))?;
     ProjectFile::parse(root, text).map_err(|e| SyncError::invalid(vec![e.into()]))
 }
 

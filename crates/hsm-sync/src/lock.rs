@@ -51,7 +51,11 @@ pub fn check_hsm_dir(root: &Path) -> Result<(), SyncError> {
 impl ProjectLock {
     /// Takes the lock of the project at `root`. `waiting` is called once if another process
     /// holds it.
-    pub fn acquire(root: &Path, interrupt: &Interrupt, waiting: &mut dyn FnMut()) -> Result<Self, SyncError> {
+    pub fn acquire(
+        root: &Path,
+        interrupt: &Interrupt,
+        waiting: &mut dyn FnMut(),
+    ) -> Result<Self, SyncError> {
         if let Some(lock) = FileLock::try_exclusive(root)? {
             return Ok(Self { _lock: lock });
         }

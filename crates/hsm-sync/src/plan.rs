@@ -113,7 +113,9 @@ impl SyncPlan<'_> {
                 };
                 FileChange::with_redaction(
                     f.path.to_string_lossy().into_owned(),
-                    f.before.as_ref().map(|b| String::from_utf8_lossy(b).into_owned()),
+                    f.before
+                        .as_ref()
+                        .map(|b| String::from_utf8_lossy(b).into_owned()),
                     f.after.clone(),
                     redaction,
                 )
@@ -148,7 +150,11 @@ fn compose_problem(e: ComposeError) -> Diagnostic {
 }
 
 /// The user's compose file (relative) and the profiles of it the selection switches on.
-fn user_compose(loaded: &Loaded, stack: &Stack<'_>, problems: &mut Vec<Diagnostic>) -> (Option<String>, Vec<String>) {
+fn user_compose(
+    loaded: &Loaded,
+    stack: &Stack<'_>,
+    problems: &mut Vec<Diagnostic>,
+) -> (Option<String>, Vec<String>) {
     let root = loaded.project.root.as_path();
     let configured = loaded.project.manifest.compose.file.as_deref();
     let Some(rel) = hsm_compose::user_compose_file(root, configured) else {
@@ -157,7 +163,10 @@ fn user_compose(loaded: &Loaded, stack: &Stack<'_>, problems: &mut Vec<Diagnosti
     let p = root.join(&rel);
     if !p.is_file() {
         if configured.is_some() {
-            problems.push(loaded.project.error("compose.file", format!("compose file `{rel}` does not exist")));
+            problems.push(loaded.project.error(
+                "compose.file",
+                format!("compose file `{rel}` does not exist"),
+            ));
         }
         return (None, Vec::new());
     }
@@ -188,7 +197,13 @@ fn reachability_notes(stack: &Stack<'_>, scope: ConnectionScope) -> Vec<String> 
 }
 
 /// The adapter's files, and what retired adapters leave to clean up.
-fn adapter_artifacts(loaded: &Loaded, input: &PlanInput<'_>, stack: &Stack<'_>, reqs: &[Requirement], problems: &mut Vec<Diagnostic>) -> Vec<Artifact> {
+fn adapter_artifacts(
+    loaded: &Loaded,
+    input: &PlanInput<'_>,
+    stack: &Stack<'_>,
+    reqs: &[Requirement],
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Artifact> {
     let root = loaded.project.root.as_path();
     let mut arts = match input.adapter.plan(root, &stack.project, reqs) {
         Ok(a) => a,
@@ -215,7 +230,8 @@ fn adapter_artifacts(loaded: &Loaded, input: &PlanInput<'_>, stack: &Stack<'_>, 
 fn adapter_problem(adapter: &dyn PackageAdapter, e: &hsm_adapter::AdapterError) -> Diagnostic {
     let file = match e {
         hsm_adapter::AdapterError::File { path, message, .. } => {
-            return Diagnostic::new(path, message.clone()).maybe_hint(adapter.hints(e).into_iter().next());
+            return Diagnostic::new(path, message.clone())
+                .maybe_hint(adapter.hints(e).into_iter().next());
         }
         hsm_adapter::AdapterError::Io { path, .. } => path.clone(),
         hsm_adapter::AdapterError::Process(_) => PathBuf::from("pyproject.toml"),
@@ -262,7 +278,13 @@ fn parts(loaded: &Loaded, input: &PlanInput<'_>, stack: &Stack<'_>) -> Result<Pa
     }
     let (user_compose, profiles) = user_compose(loaded, stack, &mut problems);
     let vars_ok = problems.is_empty();
-    let local = match local_env(stack, manifest.env.connections, &loaded.env, &compose_usages, &profiles) {
+    let local = match local_env(
+        stack,
+        manifest.env.connections,
+        &loaded.env,
+        &compose_usages,
+        &profiles,
+    ) {
         Ok(v) => v,
         // Unset variables were reported above, once each.
         Err(mut p) => {
@@ -272,10 +294,11 @@ fn parts(loaded: &Loaded, input: &PlanInput<'_>, stack: &Stack<'_>) -> Result<Pa
             LocalEnv::default()
         }
     };
-    let env_text = render_env_file(&local.vars, &local.secret_names, input.version).unwrap_or_else(|e| {
-        problems.push(e);
-        String::new()
-    });
+    let env_text =
+        render_env_file(&local.vars, &local.secret_names, input.version).unwrap_or_else(|e| {
+            problems.push(e);
+            String::new()
+        });
     let artifacts = adapter_artifacts(loaded, input, stack, &reqs, &mut problems);
     if !problems.is_empty() {
         return Err(SyncError::invalid(problems));
@@ -314,7 +337,12 @@ pub fn plan<'r>(loaded: &'r Loaded, input: &PlanInput<'_>) -> Result<SyncPlan<'r
     }
     for (path, after, mode, sensitive) in [
         (GENERATED_FILE, parts.compose, 0o644, false),
-        (HSM_GITIGNORE, Some(HSM_GITIGNORE_TEXT.to_string()), 0o644, false),
+        (
+            HSM_GITIGNORE,
+            Some(HSM_GITIGNORE_TEXT.to_string()),
+            0o644,
+            false,
+        ),
         (ENV_FILE, Some(parts.env_text), 0o600, true),
     ] {
         files.push(PlannedFile {
@@ -325,7 +353,8 @@ pub fn plan<'r>(loaded: &'r Loaded, input: &PlanInput<'_>) -> Result<SyncPlan<'r
             sensitive,
         });
     }
-    let (clones, services, mut service_files) = crate::services::plan_all(loaded, &stack, input.services)?;
+    let (clones, services, mut service_files) =
+        crate::services::plan_all(loaded, &stack, input.services)?;
     files.append(&mut service_files);
     let notes = reachability_notes(&stack, loaded.project.manifest.env.connections);
     Ok(SyncPlan {

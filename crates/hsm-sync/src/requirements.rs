@@ -21,6 +21,9 @@ pub struct PackageRef<'a> {
     pub registry_file: &'a Path,
     /// Key positions of the registry file.
     pub index: &'a PathIndex,
+    /// Whether a local source directory must exist (a sync needs it; a registry check on
+    /// another machine does not).
+    pub check_paths: bool,
 }
 
 impl PackageRef<'_> {
@@ -66,7 +69,10 @@ impl PackageRef<'_> {
                 let named = r.name().unwrap_or(dist);
                 if normalize_name(named) != normalize_name(dist) {
                     let hint = if self.spec.distribution.is_none() {
-                        format!("write a version specifier (`>=1.0`), or say which distribution entry `{}` installs with `distribution: {named}`", self.name)
+                        format!(
+                            "write a version specifier (`>=1.0`), or say which distribution entry `{}` installs with `distribution: {named}`",
+                            self.name
+                        )
                     } else {
                         format!("write a version specifier (`>=1.0`) or a requirement for `{dist}`")
                     };
@@ -82,7 +88,12 @@ impl PackageRef<'_> {
         Ok(text)
     }
 
-    fn git(&self, url: &GitUrl, refs: [&Option<String>; 4], subdirectory: &Option<String>) -> Result<ReqKind, Vec<Diagnostic>> {
+    fn git(
+        &self,
+        url: &GitUrl,
+        refs: [&Option<String>; 4],
+        subdirectory: &Option<String>,
+    ) -> Result<ReqKind, Vec<Diagnostic>> {
         let [reference, tag, branch, rev] = refs;
         for (k, v) in [
             ("url", Some(url.as_str())),
@@ -112,10 +123,16 @@ impl PackageRef<'_> {
         })
     }
 
-    fn local(&self, path: &str, editable: Option<bool>, cloned: bool, base: &Path) -> Result<ReqKind, Vec<Diagnostic>> {
+    fn local(
+        &self,
+        path: &str,
+        editable: Option<bool>,
+        cloned: bool,
+        base: &Path,
+    ) -> Result<ReqKind, Vec<Diagnostic>> {
         self.no_variables("path", path)?;
         let abs = from_registry(self.registry_dir, path);
-        if !abs.exists() && !cloned {
+        if self.check_paths && !abs.exists() && !cloned {
             return Err(vec![
                 self.error("path", format!("source directory `{}` of package `{}` does not exist", infra_fs::relative_to(&abs, base), self.name))
                     .hint("create it, fix `path` (relative to the registry file), or add `git: {url}` to clone it on demand"),
@@ -136,7 +153,10 @@ fn index_of(i: &PackageIndex) -> Index {
 }
 
 /// One package's requirement with paths relative to `base` (`None` for a virtual package).
-pub fn requirement(p: &PackageRef<'_>, base: &Path) -> Result<Option<Requirement>, Vec<Diagnostic>> {
+pub fn requirement(
+    p: &PackageRef<'_>,
+    base: &Path,
+) -> Result<Option<Requirement>, Vec<Diagnostic>> {
     let Some(source) = p.spec.sources.active(p.mode) else {
         return Ok(None);
     };
@@ -184,6 +204,7 @@ pub fn requirements(stack: &Stack<'_>, root: &Path) -> Result<Vec<Requirement>, 
             registry_dir: &p.registry_dir,
             registry_file: &p.registry_file,
             index: p.index,
+            check_paths: true,
         };
         match requirement(&r, root) {
             Ok(Some(req)) => {

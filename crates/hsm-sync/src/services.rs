@@ -50,7 +50,11 @@ impl UvService {
                 "install the uv service `{}` in `{}` (dependencies: {})",
                 self.name,
                 self.display,
-                if deps.is_empty() { "none".to_string() } else { deps.join(", ") }
+                if deps.is_empty() {
+                    "none".to_string()
+                } else {
+                    deps.join(", ")
+                }
             ),
             Some(format!("uv sync  (in {})", self.display)),
         )
@@ -59,13 +63,23 @@ impl UvService {
 
 /// Interpolates a value: `${HSM_MERGED_PARAMS.<key>}` from the merged params, everything else
 /// from the environment.
-fn render(c: &ResolvedContainer<'_>, env: &EnvSource, key: &str, text: &str) -> Result<String, Diagnostic> {
+fn render(
+    c: &ResolvedContainer<'_>,
+    env: &EnvSource,
+    key: &str,
+    text: &str,
+) -> Result<String, Diagnostic> {
     let lookup = |n: &str| merged_param(&c.params, n).or_else(|| env.get(n));
     render_with(text, &lookup, &c.registry_file, Some(c.index), key)
 }
 
 /// The service's requirements, paths relative to `dir`.
-fn service_requirements(c: &ResolvedContainer<'_>, registry: &Registry, dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Requirement> {
+fn service_requirements(
+    c: &ResolvedContainer<'_>,
+    registry: &Registry,
+    dir: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Requirement> {
     let mut out = Vec::new();
     for name in &c.spec.dependencies {
         match registry.package(name) {
@@ -77,6 +91,7 @@ fn service_requirements(c: &ResolvedContainer<'_>, registry: &Registry, dir: &Pa
                     registry_dir: e.dir(),
                     registry_file: &e.display,
                     index: &e.index,
+                    check_paths: true,
                 };
                 match requirement(&r, dir) {
                     Ok(Some(req)) => out.push(req),
@@ -93,13 +108,24 @@ fn service_requirements(c: &ResolvedContainer<'_>, registry: &Registry, dir: &Pa
 }
 
 /// The service's environment: container env, source env, profile env, interpolated.
-fn service_env(c: &ResolvedContainer<'_>, env: &EnvSource, source_env: &BTreeMap<EnvName, ScalarString>, problems: &mut Vec<Diagnostic>) -> Vec<(String, String)> {
-    let profile = c.profile.as_ref().and_then(|p| c.spec.deployment_profiles.get(p));
+fn service_env(
+    c: &ResolvedContainer<'_>,
+    env: &EnvSource,
+    source_env: &BTreeMap<EnvName, ScalarString>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(String, String)> {
+    let profile = c
+        .profile
+        .as_ref()
+        .and_then(|p| c.spec.deployment_profiles.get(p));
     let layers = [
         ("env".to_string(), Some(&c.spec.env)),
         (format!("sources.{}.env", c.mode), Some(source_env)),
         (
-            format!("deployment_profiles.{}.env", c.profile.clone().unwrap_or_default()),
+            format!(
+                "deployment_profiles.{}.env",
+                c.profile.clone().unwrap_or_default()
+            ),
             profile.map(|p| &p.env),
         ),
     ];
@@ -118,9 +144,20 @@ fn service_env(c: &ResolvedContainer<'_>, env: &EnvSource, source_env: &BTreeMap
 }
 
 /// Plans one service.
-pub fn plan_service(c: &ResolvedContainer<'_>, registry: &Registry, env: &EnvSource, root: &Path) -> Result<UvService, Vec<Diagnostic>> {
+pub fn plan_service(
+    c: &ResolvedContainer<'_>,
+    registry: &Registry,
+    env: &EnvSource,
+    root: &Path,
+) -> Result<UvService, Vec<Diagnostic>> {
     let mut problems = Vec::new();
-    let Some(ContainerSource::Build { path, git, env: source_env, .. }) = c.spec.sources.active(c.mode) else {
+    let Some(ContainerSource::Build {
+        path,
+        git,
+        env: source_env,
+        ..
+    }) = c.spec.sources.active(c.mode)
+    else {
         let k = "sources";
         return Err(vec![Diagnostic::new(&c.registry_file, format!("container `{}` runs with `runtime: uv`, which needs a `build` source whose `path` is the service's Python project", c.name))
             .at(c.index.locate(k))
@@ -157,7 +194,11 @@ pub fn plan_service(c: &ResolvedContainer<'_>, registry: &Registry, env: &EnvSou
 }
 
 /// Clones, uv services and the services' own files.
-pub(crate) fn plan_all(loaded: &Loaded, stack: &Stack<'_>, adapter: &dyn PackageAdapter) -> Result<(Vec<CloneStep>, Vec<UvService>, Vec<PlannedFile>), SyncError> {
+pub(crate) fn plan_all(
+    loaded: &Loaded,
+    stack: &Stack<'_>,
+    adapter: &dyn PackageAdapter,
+) -> Result<(Vec<CloneStep>, Vec<UvService>, Vec<PlannedFile>), SyncError> {
     let root = loaded.project.root.as_path();
     let mut clones = clones(stack, root);
     let mut services = Vec::new();
@@ -175,7 +216,8 @@ pub(crate) fn plan_all(loaded: &Loaded, stack: &Stack<'_>, adapter: &dyn Package
             match adapter.plan(&svc.dir, &svc.name, &svc.requirements) {
                 Ok(arts) => {
                     for a in arts {
-                        let rel = PathBuf::from(infra_fs::relative_to(&svc.dir.join(&a.path), root));
+                        let rel =
+                            PathBuf::from(infra_fs::relative_to(&svc.dir.join(&a.path), root));
                         files.push(PlannedFile {
                             before: infra_fs::read_optional(&root.join(&rel))?,
                             path: rel,
@@ -185,7 +227,10 @@ pub(crate) fn plan_all(loaded: &Loaded, stack: &Stack<'_>, adapter: &dyn Package
                         });
                     }
                 }
-                Err(e) => problems.push(Diagnostic::new(&c.registry_file, format!("service `{}`: {e}", c.name))),
+                Err(e) => problems.push(Diagnostic::new(
+                    &c.registry_file,
+                    format!("service `{}`: {e}", c.name),
+                )),
             }
         } else if let Some(cl) = &svc.clone
             && !clones.iter().any(|o| o.dir == cl.dir)

@@ -18,7 +18,12 @@ fn scan_map<'a, V: AsRef<str> + 'a>(
     map: impl IntoIterator<Item = (&'a str, &'a V)>,
 ) {
     for (k, v) in map {
-        out.extend(usages_in(v.as_ref(), c.0, Some(c.1), &format!("{base}.{k}")));
+        out.extend(usages_in(
+            v.as_ref(),
+            c.0,
+            Some(c.1),
+            &format!("{base}.{k}"),
+        ));
     }
 }
 
@@ -30,14 +35,29 @@ fn external(out: &mut Vec<Usage>, c: &ResolvedContainer<'_>) {
     let f = (c.registry_file.as_path(), c.index);
     let base = format!("deployment_profiles.{pname}");
     if let Some(ext) = &p.external {
-        scan_map(out, f, &format!("{base}.external"), ext.iter().map(|(k, v)| (k.as_str(), v)));
+        scan_map(
+            out,
+            f,
+            &format!("{base}.external"),
+            ext.iter().map(|(k, v)| (k.as_str(), v)),
+        );
     }
-    scan_map(out, f, &format!("{base}.env"), p.env.iter().map(|(k, v)| (k.as_str(), v)));
+    scan_map(
+        out,
+        f,
+        &format!("{base}.env"),
+        p.env.iter().map(|(k, v)| (k.as_str(), v)),
+    );
 }
 
 fn uv_service(out: &mut Vec<Usage>, c: &ResolvedContainer<'_>) {
     let f = (c.registry_file.as_path(), c.index);
-    scan_map(out, f, "env", c.spec.env.iter().map(|(k, v)| (k.as_str(), v)));
+    scan_map(
+        out,
+        f,
+        "env",
+        c.spec.env.iter().map(|(k, v)| (k.as_str(), v)),
+    );
     if let Some(ContainerSource::Build { env, .. }) = c.spec.sources.active(c.mode) {
         let base = format!("sources.{}.env", c.mode);
         scan_map(out, f, &base, env.iter().map(|(k, v)| (k.as_str(), v)));
@@ -56,7 +76,12 @@ pub fn usages(stack: &Stack<'_>) -> Vec<Usage> {
     let mut out = Vec::new();
     for p in &stack.packages {
         let f = (p.registry_file.as_path(), p.index);
-        scan_map(&mut out, f, "env", p.spec.env.iter().map(|(k, v)| (k.as_str(), v)));
+        scan_map(
+            &mut out,
+            f,
+            "env",
+            p.spec.env.iter().map(|(k, v)| (k.as_str(), v)),
+        );
     }
     for c in &stack.containers {
         if c.is_uv_service() {

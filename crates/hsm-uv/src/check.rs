@@ -17,13 +17,19 @@ fn scratch_error(name: &str, source: std::io::Error) -> AdapterError {
 
 /// Locks `pyproject` (the planned text for the project at `root`) with `base` (a uv command
 /// without arguments) in a temporary directory.
-pub(crate) fn lock_in_scratch(base: &Cmd, root: &Path, pyproject: &str, interrupt: &Interrupt) -> Result<(), AdapterError> {
+pub(crate) fn lock_in_scratch(
+    base: &Cmd,
+    root: &Path,
+    pyproject: &str,
+    interrupt: &Interrupt,
+) -> Result<(), AdapterError> {
     let scratch = tempfile::tempdir().map_err(|e| scratch_error("pyproject.toml", e))?;
-    let text = hsm_pyproject::absolutize_sources(pyproject, root).map_err(|e| AdapterError::File {
-        path: PathBuf::from("pyproject.toml"),
-        message: e.to_string(),
-        hint: None,
-    })?;
+    let text =
+        hsm_pyproject::absolutize_sources(pyproject, root).map_err(|e| AdapterError::File {
+            path: PathBuf::from("pyproject.toml"),
+            message: e.to_string(),
+            hint: None,
+        })?;
     let write = |name: &str, bytes: &[u8]| {
         std::fs::write(scratch.path().join(name), bytes).map_err(|e| scratch_error(name, e))
     };
@@ -31,7 +37,10 @@ pub(crate) fn lock_in_scratch(base: &Cmd, root: &Path, pyproject: &str, interrup
     if let Ok(lock) = std::fs::read(root.join("uv.lock")) {
         write("uv.lock", &lock)?;
     }
-    let cmd = base.clone().current_dir(scratch.path()).args(["lock", "--quiet"]);
+    let cmd = base
+        .clone()
+        .current_dir(scratch.path())
+        .args(["lock", "--quiet"]);
     run(&cmd, Output::Capture, interrupt)?;
     Ok(())
 }

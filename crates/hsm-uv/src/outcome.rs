@@ -36,9 +36,16 @@ pub(crate) fn drift(output: &str) -> Vec<String> {
 mod tests {
     #[test]
     fn reads_changes() {
-        assert!(!super::changed("Resolved 3 packages in 1ms\nAudited 3 packages in 0.1ms\n"));
-        assert!(super::changed("Resolved 3 packages in 1ms\nInstalled 1 package in 2ms\n + six==1.16.0\n"));
+        assert!(!super::changed(
+            "Resolved 3 packages in 1ms\nAudited 3 packages in 0.1ms\n"
+        ));
+        assert!(super::changed(
+            "Resolved 3 packages in 1ms\nInstalled 1 package in 2ms\n + six==1.16.0\n"
+        ));
         assert!(super::changed(" - six==1.16.0"));
-        assert_eq!(super::drift("Would install\n + six==1\n"), vec!["uv: + six==1"]);
+        assert_eq!(
+            super::drift("Would install\n + six==1\n"),
+            vec!["uv: + six==1"]
+        );
     }
 }

@@ -4,10 +4,13 @@ use std::path::PathBuf;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser as _};
 use clap::{Args, Parser, Subcommand};
-use hsm_schema::{ComponentKind, Cpus, EnvName, GitUrl, Implication, Memory, Mode, PackageIndex, ParamMerge, PortSpec, RestartPolicy, Strategy};
+use hsm_schema::{
+    ComponentKind, Cpus, EnvName, GitUrl, Implication, Memory, Mode, PackageIndex, ParamMerge,
+    PortSpec, RestartPolicy, Strategy,
+};
 
-use hsm_ops::env_vars;
 use crate::parse::{self, PypiSpec};
+use hsm_ops::env_vars;
 
 fn mode_parser() -> impl clap::builder::TypedValueParser<Value = Mode> {
     PossibleValuesParser::new(["dev", "prod"]).map(|s| Mode::parse(&s).unwrap_or_default())

@@ -18,15 +18,27 @@ use infra_cli::{CliError, ColorMode, Printer, PrinterOptions};
 /// Parse errors: clap renders them, or, with `--json`, the JSON error envelope.
 fn usage_error(e: &clap::Error) -> ExitCode {
     use clap::error::ErrorKind as K;
-    if matches!(e.kind(), K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand) {
+    if matches!(
+        e.kind(),
+        K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
         let _ = e.print();
-        let code = if e.kind() == K::DisplayHelpOnMissingArgumentOrSubcommand { 2 } else { 0 };
+        let code = if e.kind() == K::DisplayHelpOnMissingArgumentOrSubcommand {
+            2
+        } else {
+            0
+        };
         return ExitCode::from(code);
     }
     let json = std::env::args_os().any(|a| a == "--json");
     if json {
         let text = e.render().to_string();
-        let message = text.lines().next().unwrap_or("").trim_start_matches("error: ").to_string();
+        let message = text
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("error: ")
+            .to_string();
         let printer = Printer::new(PrinterOptions {
             json: true,
             ..PrinterOptions::default()

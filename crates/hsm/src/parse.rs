@@ -39,7 +39,9 @@ pub fn external(s: &str) -> Result<(String, String, u16), String> {
     let bad = || format!("`{s}` is not `NAME=HOST:PORT`");
     let (name, hp) = s.split_once('=').ok_or_else(bad)?;
     let (host, port) = hp.rsplit_once(':').ok_or_else(bad)?;
-    let port: u16 = port.parse().map_err(|_| format!("`{port}` is not a port: expected a number from 1 to 65535"))?;
+    let port: u16 = port
+        .parse()
+        .map_err(|_| format!("`{port}` is not a port: expected a number from 1 to 65535"))?;
     if name.is_empty() || host.is_empty() || port == 0 {
         return Err(bad());
     }
@@ -52,7 +54,11 @@ pub fn param(s: &str) -> Result<(String, ParamMerge), String> {
     let merge = match merge {
         "list" => ParamMerge::List,
         "scalar" => ParamMerge::Scalar,
-        other => return Err(format!("`{other}` is not a merge rule: expected `list` or `scalar`")),
+        other => {
+            return Err(format!(
+                "`{other}` is not a merge rule: expected `list` or `scalar`"
+            ));
+        }
     };
     if name.is_empty() {
         return Err(format!("`{s}` names no param"));
@@ -63,10 +69,20 @@ pub fn param(s: &str) -> Result<(String, ParamMerge), String> {
 /// `NAME=URL` of a package index.
 pub fn index(s: &str) -> Result<PackageIndex, String> {
     match s.split_once('=') {
-        Some((n, u)) if !n.is_empty() && (u.starts_with("http://") || u.starts_with("https://") || u.starts_with("file://")) => {
-            Ok(PackageIndex { name: n.to_string(), url: u.to_string() })
+        Some((n, u))
+            if !n.is_empty()
+                && (u.starts_with("http://")
+                    || u.starts_with("https://")
+                    || u.starts_with("file://")) =>
+        {
+            Ok(PackageIndex {
+                name: n.to_string(),
+                url: u.to_string(),
+            })
         }
-        _ => Err(format!("`{s}` is not `NAME=URL` with an http(s) or file URL")),
+        _ => Err(format!(
+            "`{s}` is not `NAME=URL` with an http(s) or file URL"
+        )),
     }
 }
 

@@ -15,7 +15,12 @@ use crate::cli::Cli;
 use hsm_ops::env_vars;
 
 /// Where a value of `arg` came from: its flag or its environment variable.
-fn provenance(matches: &ArgMatches, arg: &str, flag: &'static str, var: &'static str) -> Provenance {
+fn provenance(
+    matches: &ArgMatches,
+    arg: &str,
+    flag: &'static str,
+    var: &'static str,
+) -> Provenance {
     match matches.value_source(arg) {
         Some(ValueSource::EnvVariable) => Provenance::Env(var),
         _ => Provenance::Flag(flag),
@@ -25,7 +30,8 @@ fn provenance(matches: &ArgMatches, arg: &str, flag: &'static str, var: &'static
 /// The directory hsm runs in: the current one, or `-C DIR` relative to it.
 fn working_dir(cli: &Cli) -> Result<PathBuf, CliError> {
     let base = std::env::current_dir().map_err(|e| {
-        CliError::new(infra_cli::ErrorKind::Failure, e).hint("the current directory may have been removed")
+        CliError::new(infra_cli::ErrorKind::Failure, e)
+            .hint("the current directory may have been removed")
     })?;
     let Some(dir) = &cli.directory else {
         return Ok(base);
@@ -33,7 +39,10 @@ fn working_dir(cli: &Cli) -> Result<PathBuf, CliError> {
     let dir = base.join(dir);
     match std::fs::canonicalize(&dir) {
         Ok(d) if d.is_dir() => Ok(d),
-        _ => Err(CliError::usage(format!("`-C {}`: not a directory", dir.display()))),
+        _ => Err(CliError::usage(format!(
+            "`-C {}`: not a directory",
+            dir.display()
+        ))),
     }
 }
 
@@ -58,7 +67,12 @@ pub fn resolve(cli: &Cli, matches: &ArgMatches) -> Result<Settings, CliError> {
         .map(|c| {
             Setting::new(
                 c.clone(),
-                provenance(matches, "compose_command", "--compose-command", env_vars::COMPOSE),
+                provenance(
+                    matches,
+                    "compose_command",
+                    "--compose-command",
+                    env_vars::COMPOSE,
+                ),
             )
         });
     Ok(Settings {

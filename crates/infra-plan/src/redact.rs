@@ -208,7 +208,11 @@ mod tests {
 
     #[test]
     fn pair_marks_changed_values() {
-        let (before, after) = redact_pair("A=1\nB=2\nC=\"x\ny\"\n", "A=1\nB=3\nC=\"x\nz\"\nD=4\n", None);
+        let (before, after) = redact_pair(
+            "A=1\nB=2\nC=\"x\ny\"\n",
+            "A=1\nB=3\nC=\"x\nz\"\nD=4\n",
+            None,
+        );
         assert_eq!(
             before,
             "A=<redacted>\nB=<redacted>\nC=<redacted>\n<redacted>\n"

@@ -57,7 +57,10 @@ pub fn add_component(
         .packages
         .iter()
         .chain(&s.manifest().services.containers)
-        .find(|r| r.name != canonical && s.registry().canonical(reg_kind, &r.name) == Some(canonical.as_str()))
+        .find(|r| {
+            r.name != canonical
+                && s.registry().canonical(reg_kind, &r.name) == Some(canonical.as_str())
+        })
         .map(|r| r.name.clone());
     let name = listed.unwrap_or(canonical);
     let mut changed = s.editor.add_component(kind, &name, mode)?;
@@ -69,17 +72,27 @@ pub fn add_component(
 }
 
 /// Removes a standalone component.
-pub fn remove_component(ctx: &Context<'_>, kind: ComponentKind, name: &str) -> Result<EditReport, OpsError> {
+pub fn remove_component(
+    ctx: &Context<'_>,
+    kind: ComponentKind,
+    name: &str,
+) -> Result<EditReport, OpsError> {
     let mut s = Session::open(ctx)?;
     let refs = match kind {
         ComponentKind::Package => &s.manifest().packages,
         ComponentKind::Container => &s.manifest().services.containers,
     };
     let reg_kind = Kind::Component(kind);
-    let wanted = s.registry().canonical(reg_kind, name).unwrap_or(name).to_string();
+    let wanted = s
+        .registry()
+        .canonical(reg_kind, name)
+        .unwrap_or(name)
+        .to_string();
     let listed = refs
         .iter()
-        .find(|r| r.name == name || s.registry().canonical(reg_kind, &r.name).unwrap_or(&r.name) == wanted)
+        .find(|r| {
+            r.name == name || s.registry().canonical(reg_kind, &r.name).unwrap_or(&r.name) == wanted
+        })
         .map(|r| r.name.clone());
     let Some(listed) = listed else {
         let names: Vec<&str> = refs.iter().map(|r| r.name.as_str()).collect();

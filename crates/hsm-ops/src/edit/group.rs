@@ -47,7 +47,12 @@ pub fn group_kind(
     }
     ComponentKind::ALL
         .into_iter()
-        .find(|k| !options.is_empty() && options.iter().all(|o| registry.contains(Kind::Component(*k), o)))
+        .find(|k| {
+            !options.is_empty()
+                && options
+                    .iter()
+                    .all(|o| registry.contains(Kind::Component(*k), o))
+        })
         .ok_or_else(|| OpsError::MixedOptions {
             group: group.to_string(),
         })
@@ -79,13 +84,21 @@ pub fn merged_selection(
 }
 
 /// Selects `options` in `group`.
-pub fn select(ctx: &Context<'_>, group: &str, options: &[String], new: bool) -> Result<EditReport, OpsError> {
+pub fn select(
+    ctx: &Context<'_>,
+    group: &str,
+    options: &[String],
+    new: bool,
+) -> Result<EditReport, OpsError> {
     let mut s = Session::open(ctx)?;
     let kind = group_kind(s.manifest(), s.registry(), group, options, new)?;
     let choices = s.registry().choices(kind, group)?;
     let mut chosen = Vec::new();
     for o in options {
-        let canonical = s.registry().canonical(Kind::Component(kind), o).unwrap_or(o);
+        let canonical = s
+            .registry()
+            .canonical(Kind::Component(kind), o)
+            .unwrap_or(o);
         if !choices.options.iter().any(|x| x == canonical) {
             return Err(OpsError::NotAnOption {
                 kind: Kind::Group(kind),
@@ -103,7 +116,10 @@ pub fn select(ctx: &Context<'_>, group: &str, options: &[String], new: bool) -> 
         ComponentKind::Package => !s.manifest().package_groups.contains_key(group),
         ComponentKind::Container => !s.manifest().services.container_groups.contains_key(group),
     };
-    let description = s.registry().group(kind, group)?.and_then(|e| e.spec.description.clone());
+    let description = s
+        .registry()
+        .group(kind, group)?
+        .and_then(|e| e.spec.description.clone());
     let changed = s.editor.set_group_selection(kind, group, &selection)?;
     if changed
         && is_new
@@ -116,11 +132,18 @@ pub fn select(ctx: &Context<'_>, group: &str, options: &[String], new: bool) -> 
         s.comment_above(&key, group, &d)?;
     }
     let listed: Vec<String> = selection.iter().map(|o| format!("`{o}`")).collect();
-    s.save(changed, format!("group `{group}` selects {}", listed.join(", ")))
+    s.save(
+        changed,
+        format!("group `{group}` selects {}", listed.join(", ")),
+    )
 }
 
 /// Unselects `option` of `group`, or removes the group from hsm.yaml.
-pub fn unselect(ctx: &Context<'_>, group: &str, option: Option<&str>) -> Result<EditReport, OpsError> {
+pub fn unselect(
+    ctx: &Context<'_>,
+    group: &str,
+    option: Option<&str>,
+) -> Result<EditReport, OpsError> {
     let mut s = Session::open(ctx)?;
     let m = s.manifest();
     let kind = if m.package_groups.contains_key(group) {
@@ -172,7 +195,15 @@ mod tests {
             merged_selection(Strategy::OneOfN, "g", cur.clone(), &["b".into()]).unwrap(),
             ["b"]
         );
-        assert!(merged_selection(Strategy::OneOfN, "g", cur.clone(), &["b".into(), "c".into()]).is_err());
+        assert!(
+            merged_selection(
+                Strategy::OneOfN,
+                "g",
+                cur.clone(),
+                &["b".into(), "c".into()]
+            )
+            .is_err()
+        );
         assert_eq!(
             merged_selection(Strategy::MOfN, "g", cur, &["b".into(), "a".into()]).unwrap(),
             ["a", "b"]

@@ -78,9 +78,10 @@ impl Session {
             return Ok(unchanged);
         }
         let root = self.project.root().to_path_buf();
-        let edited = ProjectFile::parse(&root, new_text.clone()).map_err(|e| OpsError::EditInvalid {
-            problems: vec![e.into()],
-        })?;
+        let edited =
+            ProjectFile::parse(&root, new_text.clone()).map_err(|e| OpsError::EditInvalid {
+                problems: vec![e.into()],
+            })?;
         let registry = &self.project.loaded.registry;
         let (implied, still_invalid) = match hsm_resolve::resolve(&edited, registry) {
             Ok(stack) => (AutoEntry::of(&stack), false),
@@ -105,13 +106,21 @@ impl Session {
 
     /// Writes `# comment` on its own line above the key at `key` (block style only), so a
     /// group added from the registry carries its description into hsm.yaml.
-    pub(crate) fn comment_above(&mut self, key: &str, name: &str, comment: &str) -> Result<(), OpsError> {
+    pub(crate) fn comment_above(
+        &mut self,
+        key: &str,
+        name: &str,
+        comment: &str,
+    ) -> Result<(), OpsError> {
         let text = self.editor.to_string();
         let Some(loc) = infra_yaml::PathIndex::build(&text).locate(key) else {
             return Ok(());
         };
         let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
-        let Some(i) = usize::try_from(loc.line).ok().and_then(|l| l.checked_sub(1)) else {
+        let Some(i) = usize::try_from(loc.line)
+            .ok()
+            .and_then(|l| l.checked_sub(1))
+        else {
             return Ok(());
         };
         let Some(line) = lines.get(i) else {

@@ -35,10 +35,15 @@ fn all(s: &mut Session, m: Mode) -> Result<bool, OpsError> {
     }
     for (kind, groups) in [
         (ComponentKind::Package, &manifest.package_groups),
-        (ComponentKind::Container, &manifest.services.container_groups),
+        (
+            ComponentKind::Container,
+            &manifest.services.container_groups,
+        ),
     ] {
         for (g, _) in groups.iter().filter(|(_, sel)| sel.mode.is_some()) {
-            changed |= s.editor.set_group_field(kind, g, "mode", Some(m.as_str()))?;
+            changed |= s
+                .editor
+                .set_group_field(kind, g, "mode", Some(m.as_str()))?;
         }
     }
     for name in manifest.modes.keys() {
@@ -50,10 +55,20 @@ fn all(s: &mut Session, m: Mode) -> Result<bool, OpsError> {
 fn one(s: &mut Session, target: &str, m: Mode) -> Result<bool, OpsError> {
     let manifest = s.manifest().clone();
     if manifest.package_groups.contains_key(target) {
-        return Ok(s.editor.set_group_field(ComponentKind::Package, target, "mode", Some(m.as_str()))?);
+        return Ok(s.editor.set_group_field(
+            ComponentKind::Package,
+            target,
+            "mode",
+            Some(m.as_str()),
+        )?);
     }
     if manifest.services.container_groups.contains_key(target) {
-        return Ok(s.editor.set_group_field(ComponentKind::Container, target, "mode", Some(m.as_str()))?);
+        return Ok(s.editor.set_group_field(
+            ComponentKind::Container,
+            target,
+            "mode",
+            Some(m.as_str()),
+        )?);
     }
     for (kind, refs) in [
         (ComponentKind::Package, &manifest.packages),
@@ -89,7 +104,10 @@ pub fn mode(ctx: &Context<'_>, target: &ModeTarget) -> Result<EditReport, OpsErr
     let mut s = Session::open(ctx)?;
     let (changed, what) = match target {
         ModeTarget::All(m) => (all(&mut s, *m)?, format!("every component is in {m} mode")),
-        ModeTarget::One { target, mode } => (one(&mut s, target, *mode)?, format!("`{target}` is in {mode} mode")),
+        ModeTarget::One { target, mode } => (
+            one(&mut s, target, *mode)?,
+            format!("`{target}` is in {mode} mode"),
+        ),
     };
     s.save(changed, what)
 }

@@ -8,7 +8,11 @@ use super::{EditReport, Session};
 use crate::{Context, OpsError};
 
 /// Sets (`Some`) or clears (`None`) the profile of `target`.
-pub fn profile(ctx: &Context<'_>, target: &str, profile: Option<&str>) -> Result<EditReport, OpsError> {
+pub fn profile(
+    ctx: &Context<'_>,
+    target: &str,
+    profile: Option<&str>,
+) -> Result<EditReport, OpsError> {
     let mut s = Session::open(ctx)?;
     let m = s.manifest().clone();
     let changed = if let Some(sel) = m.services.container_groups.get(target) {
@@ -38,5 +42,8 @@ pub fn profile(ctx: &Context<'_>, target: &str, profile: Option<&str>) -> Result
             suggestion: did_you_mean(target, names),
         });
     };
-    s.save(changed, format!("`{target}` uses profile {}", profile.unwrap_or("(none)")))
+    s.save(
+        changed,
+        format!("`{target}` uses profile {}", profile.unwrap_or("(none)")),
+    )
 }

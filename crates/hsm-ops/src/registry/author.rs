@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 
 use hsm_registry::{Kind, Registry};
 use hsm_schema::{
-    ComponentKind, ContainerSource, ContainerSpec, Cpus, DeploymentMode, DistributionName, EnvName, GitClone,
-    GitUrl, GroupOption, GroupSpec, Healthcheck, Implication, Implies, ImpliesTarget, Memory, PackageIndex,
-    PackageSource, PackageSpec, ParamDecl, ParamMerge, PortSpec, Profile, RequirementSpec, Resources,
-    RestartPolicy, Runtime, ScalarString, Strategy, StringOrList,
+    ComponentKind, ContainerSource, ContainerSpec, Cpus, DeploymentMode, DistributionName, EnvName,
+    GitClone, GitUrl, GroupOption, GroupSpec, Healthcheck, Implication, Implies, ImpliesTarget,
+    Memory, PackageIndex, PackageSource, PackageSpec, ParamDecl, ParamMerge, PortSpec, Profile,
+    RequirementSpec, Resources, RestartPolicy, Runtime, ScalarString, Strategy, StringOrList,
 };
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -41,11 +41,19 @@ pub fn parse_implication(spec: &str) -> Result<Implication, String> {
     if let Some((g, opts)) = spec.split_once('=')
         && let Ok(ImpliesTarget::Group(kind, group)) = ImpliesTarget::parse(g)
     {
-        let options: Vec<String> = opts.split(',').filter(|o| !o.is_empty()).map(str::to_string).collect();
+        let options: Vec<String> = opts
+            .split(',')
+            .filter(|o| !o.is_empty())
+            .map(str::to_string)
+            .collect();
         if options.is_empty() {
             return Err(bad());
         }
-        return Ok(Implication::Group { kind, group, options });
+        return Ok(Implication::Group {
+            kind,
+            group,
+            options,
+        });
     }
     let (target, params) = match spec.strip_prefix("container:") {
         Some(rest) => match rest.split_once(':') {
@@ -63,7 +71,9 @@ pub fn parse_implication(spec: &str) -> Result<Implication, String> {
             }
             Ok(Implication::Container { name, params: map })
         }
-        ImpliesTarget::Component(ComponentKind::Package, name) => Ok(Implication::Package { name, mode: None }),
+        ImpliesTarget::Component(ComponentKind::Package, name) => {
+            Ok(Implication::Package { name, mode: None })
+        }
         ImpliesTarget::Group(..) => Err(bad()),
     }
 }
@@ -117,14 +127,20 @@ pub struct NewPackage {
 }
 
 fn env_map(list: &[(EnvName, String)]) -> BTreeMap<EnvName, ScalarString> {
-    list.iter().map(|(k, v)| (k.clone(), ScalarString(v.clone()))).collect()
+    list.iter()
+        .map(|(k, v)| (k.clone(), ScalarString(v.clone())))
+        .collect()
 }
 
 impl NewPackage {
     fn spec(&self) -> PackageSpec {
         let prod = self.prod.clone().map(|p| match p {
             ProdSource::Pypi { spec, index } => PackageSource::Pypi { spec, index },
-            ProdSource::Git { url, reference, subdirectory } => PackageSource::Git {
+            ProdSource::Git {
+                url,
+                reference,
+                subdirectory,
+            } => PackageSource::Git {
                 url,
                 reference,
                 tag: None,
@@ -132,12 +148,19 @@ impl NewPackage {
                 rev: None,
                 subdirectory,
             },
-            ProdSource::Path(path) => PackageSource::Local { path, editable: None, git: None },
+            ProdSource::Path(path) => PackageSource::Local {
+                path,
+                editable: None,
+                git: None,
+            },
         });
         let dev = self.dev_path.clone().map(|path| PackageSource::Local {
             path,
             editable: Some(true),
-            git: self.dev_git.clone().map(|url| GitClone { url, reference: None }),
+            git: self.dev_git.clone().map(|url| GitClone {
+                url,
+                reference: None,
+            }),
         });
         PackageSpec {
             name: self.name.clone(),
@@ -218,13 +241,26 @@ impl NewContainer {
                 ("host".to_string(), ScalarString(host.clone())),
                 ("port".to_string(), ScalarString(port.to_string())),
             ]);
-            out.insert(name.clone(), Profile { mode: DeploymentMode::External, external: Some(external), ..Profile::default() });
+            out.insert(
+                name.clone(),
+                Profile {
+                    mode: DeploymentMode::External,
+                    external: Some(external),
+                    ..Profile::default()
+                },
+            );
         }
         for m in &self.managed {
             out.insert(m.clone(), Profile::default());
         }
         for u in &self.uv_profiles {
-            out.insert(u.clone(), Profile { runtime: Runtime::Uv, ..Profile::default() });
+            out.insert(
+                u.clone(),
+                Profile {
+                    runtime: Runtime::Uv,
+                    ..Profile::default()
+                },
+            );
         }
         out
     }
@@ -236,7 +272,10 @@ impl NewContainer {
             args: BTreeMap::new(),
             volumes: self.dev_volumes.clone(),
             env: env_map(&self.dev_env),
-            git: self.dev_git.clone().map(|url| GitClone { url, reference: None }),
+            git: self.dev_git.clone().map(|url| GitClone {
+                url,
+                reference: None,
+            }),
         });
         ContainerSpec {
             name: self.name.clone(),
@@ -253,16 +292,35 @@ impl NewContainer {
                 retries: Some(10),
                 start_period: None,
             }),
-            resources: (self.cpus.is_some() || self.memory.is_some()).then(|| Resources { cpus: self.cpus.clone(), memory: self.memory.clone() }),
+            resources: (self.cpus.is_some() || self.memory.is_some()).then(|| Resources {
+                cpus: self.cpus.clone(),
+                memory: self.memory.clone(),
+            }),
             network_aliases: self.aliases.clone(),
             command: self.command.clone().map(StringOrList::One),
             restart: self.restart.clone(),
             working_dir: self.working_dir.clone(),
-            labels: self.labels.iter().map(|(k, v)| (k.clone(), ScalarString(v.clone()))).collect(),
+            labels: self
+                .labels
+                .iter()
+                .map(|(k, v)| (k.clone(), ScalarString(v.clone())))
+                .collect(),
             sources: hsm_schema::ContainerSources { prod: None, dev },
             deployment_profiles: self.profiles(),
             dependencies: self.dependencies.clone(),
-            params: self.params.iter().map(|(n, m)| (n.clone(), ParamDecl { merge: *m, ..ParamDecl::default() })).collect(),
+            params: self
+                .params
+                .iter()
+                .map(|(n, m)| {
+                    (
+                        n.clone(),
+                        ParamDecl {
+                            merge: *m,
+                            ..ParamDecl::default()
+                        },
+                    )
+                })
+                .collect(),
             implies: Implies(self.implies.clone()),
             ..ContainerSpec::default()
         }
@@ -291,17 +349,30 @@ pub struct NewGroup {
 }
 
 fn check_name(name: &str) -> Result<(), OpsError> {
-    let bad = name.is_empty() || name.starts_with(['.', '-']) || name.chars().any(|c| c == '/' || c == '\\' || c.is_whitespace() || c.is_control());
+    let bad = name.is_empty()
+        || name.starts_with(['.', '-'])
+        || name
+            .chars()
+            .any(|c| c == '/' || c == '\\' || c.is_whitespace() || c.is_control());
     if bad {
         return Err(OpsError::Usage {
-            message: format!("`{}` is not a valid entry name: use letters, digits, `-`, `_` and `.`", name.escape_default()),
+            message: format!(
+                "`{}` is not a valid entry name: use letters, digits, `-`, `_` and `.`",
+                name.escape_default()
+            ),
         });
     }
     Ok(())
 }
 
 /// Serialises `spec`, reads it back, and writes it to the entry's file.
-fn write_entry<T: Serialize + serde::de::DeserializeOwned>(reg: &Registry, kind: Kind, name: &str, force: bool, spec: &T) -> Result<WrittenReport, OpsError> {
+fn write_entry<T: Serialize + serde::de::DeserializeOwned>(
+    reg: &Registry,
+    kind: Kind,
+    name: &str,
+    force: bool,
+    spec: &T,
+) -> Result<WrittenReport, OpsError> {
     check_name(name)?;
     let path = reg.path_of(kind, name);
     let display = reg.display(&path);
@@ -312,14 +383,19 @@ fn write_entry<T: Serialize + serde::de::DeserializeOwned>(reg: &Registry, kind:
             path: display,
         });
     }
-    let body = serde_saphyr::to_string(spec).map_err(|e| OpsError::Usage { message: format!("cannot write the entry: {e}") })?;
+    let body = serde_saphyr::to_string(spec).map_err(|e| OpsError::Usage {
+        message: format!("cannot write the entry: {e}"),
+    })?;
     let command = match kind {
         Kind::Component(k) => format!("hsm registry {} add", k.noun()),
         Kind::Group(_) => "hsm registry group add".to_string(),
     };
     let text = format!("# Written by `{command}`; edit freely.\n{body}");
     // Never write a file hsm itself could not read back.
-    infra_yaml::from_str::<T>(&display, &text).map_err(|e| OpsError::InvalidEntry { kind, problems: vec![e.into()] })?;
+    infra_yaml::from_str::<T>(&display, &text).map_err(|e| OpsError::InvalidEntry {
+        kind,
+        problems: vec![e.into()],
+    })?;
     infra_fs::write_atomic(&path, text.as_bytes(), None)?;
     Ok(WrittenReport {
         kind: kind.noun(),
@@ -373,16 +449,29 @@ pub fn add_group(ctx: &Context<'_>, g: &NewGroup) -> Result<WrittenReport, OpsEr
         options: g
             .options
             .iter()
-            .map(|o| GroupOption { name: o.clone(), description: None, implies: Implies::default() })
+            .map(|o| GroupOption {
+                name: o.clone(),
+                description: None,
+                implies: Implies::default(),
+            })
             .collect(),
     };
     write_entry(&reg, Kind::Group(g.kind), &g.name, g.force, &spec)
 }
 
 /// Adds (`add`) or removes an option of a registry group, keeping the file's comments.
-pub fn group_option(ctx: &Context<'_>, group: &str, option: &str, description: Option<&str>, add: bool) -> Result<WrittenReport, OpsError> {
+pub fn group_option(
+    ctx: &Context<'_>,
+    group: &str,
+    option: &str,
+    description: Option<&str>,
+    add: bool,
+) -> Result<WrittenReport, OpsError> {
     let (_lock, reg) = super::open_for_write(ctx)?;
-    let Some(kind) = ComponentKind::ALL.into_iter().find(|k| reg.contains(Kind::Group(*k), group)) else {
+    let Some(kind) = ComponentKind::ALL
+        .into_iter()
+        .find(|k| reg.contains(Kind::Group(*k), group))
+    else {
         let mut names = reg.names(Kind::PACKAGE_GROUP);
         names.extend(reg.names(Kind::CONTAINER_GROUP));
         return Err(OpsError::NotInRegistry {
@@ -393,7 +482,11 @@ pub fn group_option(ctx: &Context<'_>, group: &str, option: &str, description: O
     };
     let member = Kind::Component(kind);
     if add && !reg.contains(member, option) {
-        return Err(OpsError::NotInRegistry { kind: member, name: option.to_string(), suggestion: reg.suggest(member, option) });
+        return Err(OpsError::NotInRegistry {
+            kind: member,
+            name: option.to_string(),
+            suggestion: reg.suggest(member, option),
+        });
     }
     let path = reg.path_of(Kind::Group(kind), group);
     let display = reg.display(&path);
@@ -403,11 +496,21 @@ pub fn group_option(ctx: &Context<'_>, group: &str, option: &str, description: O
     } else {
         hsm_edit::remove_group_option(&text, option)
     };
-    let (new, changed) = edited.map_err(|source| OpsError::EditGroupFile { path: display.clone(), source })?;
+    let (new, changed) = edited.map_err(|source| OpsError::EditGroupFile {
+        path: display.clone(),
+        source,
+    })?;
     if !changed {
-        return Err(OpsError::GroupOption { group: group.to_string(), option: option.to_string(), present: add });
+        return Err(OpsError::GroupOption {
+            group: group.to_string(),
+            option: option.to_string(),
+            present: add,
+        });
     }
-    infra_yaml::from_str::<GroupSpec>(&display, &new).map_err(|e| OpsError::InvalidEntry { kind: Kind::Group(kind), problems: vec![e.into()] })?;
+    infra_yaml::from_str::<GroupSpec>(&display, &new).map_err(|e| OpsError::InvalidEntry {
+        kind: Kind::Group(kind),
+        problems: vec![e.into()],
+    })?;
     infra_fs::write_atomic(&path, new.as_bytes(), None)?;
     Ok(WrittenReport {
         kind: Kind::Group(kind).noun(),
@@ -426,13 +529,26 @@ mod tests {
             parse_implication("container:postgres:db_name=auth,db_name=x").unwrap(),
             Implication::Container {
                 name: "postgres".into(),
-                params: IndexMap::from([("db_name".to_string(), vec!["auth".to_string(), "x".to_string()])]),
+                params: IndexMap::from([(
+                    "db_name".to_string(),
+                    vec!["auth".to_string(), "x".to_string()]
+                )]),
             }
         );
-        assert_eq!(parse_implication("package:six").unwrap(), Implication::Package { name: "six".into(), mode: None });
+        assert_eq!(
+            parse_implication("package:six").unwrap(),
+            Implication::Package {
+                name: "six".into(),
+                mode: None
+            }
+        );
         assert_eq!(
             parse_implication("container_group:db=postgres").unwrap(),
-            Implication::Group { kind: ComponentKind::Container, group: "db".into(), options: vec!["postgres".into()] }
+            Implication::Group {
+                kind: ComponentKind::Container,
+                group: "db".into(),
+                options: vec!["postgres".into()]
+            }
         );
         assert!(parse_implication("service:x").is_err());
         assert!(parse_implication("container_group:db").is_err());

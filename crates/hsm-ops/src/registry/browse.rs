@@ -69,7 +69,11 @@ pub fn list(ctx: &Context<'_>, query: Option<&str>) -> Result<ListReport, OpsErr
             let description = reg.description(kind, name);
             if let Some(q) = &q {
                 let hit = name.to_lowercase().contains(q.as_str())
-                    || description.as_deref().unwrap_or("").to_lowercase().contains(q.as_str());
+                    || description
+                        .as_deref()
+                        .unwrap_or("")
+                        .to_lowercase()
+                        .contains(q.as_str());
                 if !hit {
                     continue;
                 }
@@ -106,7 +110,10 @@ pub struct ShowReport {
 /// The entries called `name`.
 pub fn show(ctx: &Context<'_>, name: &str) -> Result<ShowReport, OpsError> {
     let reg = super::open(ctx)?;
-    let found: Vec<Kind> = Kind::ALL.into_iter().filter(|k| reg.contains(*k, name)).collect();
+    let found: Vec<Kind> = Kind::ALL
+        .into_iter()
+        .filter(|k| reg.contains(*k, name))
+        .collect();
     if found.is_empty() {
         let all: Vec<&str> = Kind::ALL.iter().flat_map(|k| reg.names(*k)).collect();
         return Err(OpsError::NoSuchEntry {

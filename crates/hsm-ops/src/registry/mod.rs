@@ -11,7 +11,10 @@ mod references;
 mod remove;
 mod validate;
 
-pub use author::{NewContainer, NewGroup, NewPackage, ProdSource, WrittenReport, add_container, add_group, add_package, group_option, parse_implication};
+pub use author::{
+    NewContainer, NewGroup, NewPackage, ProdSource, WrittenReport, add_container, add_group,
+    add_package, group_option, parse_implication,
+};
 pub use browse::{EntryItem, ListReport, ShowEntry, ShowReport, list, show};
 pub use references::references_to;
 pub use remove::{RemovedReport, remove};
@@ -36,7 +39,9 @@ pub(crate) fn open(ctx: &Context<'_>) -> Result<Registry, OpsError> {
 }
 
 /// Locks the project (when there is one), then opens the registry.
-pub(crate) fn open_for_write(ctx: &Context<'_>) -> Result<(Option<ProjectLock>, Registry), OpsError> {
+pub(crate) fn open_for_write(
+    ctx: &Context<'_>,
+) -> Result<(Option<ProjectLock>, Registry), OpsError> {
     let lock = match ctx.root() {
         Ok(root) => Some(ctx.lock(&root)?),
         Err(_) => None,

@@ -23,7 +23,14 @@ fn missing_target(reg: &Registry, i: &Implication) -> Option<(Kind, String)> {
     }
 }
 
-fn check_implies(reg: &Registry, imp: &Implies, file: &Path, base: &str, index: &PathIndex, out: &mut Vec<Diagnostic>) {
+fn check_implies(
+    reg: &Registry,
+    imp: &Implies,
+    file: &Path,
+    base: &str,
+    index: &PathIndex,
+    out: &mut Vec<Diagnostic>,
+) {
     for i in &imp.0 {
         let Some((k, n)) = missing_target(reg, i) else {
             continue;
@@ -31,7 +38,11 @@ fn check_implies(reg: &Registry, imp: &Implies, file: &Path, base: &str, index: 
         let key = format!("{base}implies.{}", i.target().key());
         out.push(
             index
-                .error(file, &key, format!("implies {} `{n}`, which is not in the registry", k.noun()))
+                .error(
+                    file,
+                    &key,
+                    format!("implies {} `{n}`, which is not in the registry", k.noun()),
+                )
                 .maybe_hint(reg.suggest(k, &n).map(|s| format!("did you mean `{s}`?"))),
         );
     }
@@ -47,28 +58,51 @@ pub(crate) fn dangling(reg: &Registry) -> Vec<Diagnostic> {
         }
     }
     for n in reg.names(Kind::CONTAINER) {
-        let Ok(Some(e)) = reg.container(n) else { continue };
+        let Ok(Some(e)) = reg.container(n) else {
+            continue;
+        };
         check_implies(reg, &e.spec.implies, &e.display, "", &e.index, &mut out);
         for (i, d) in e.spec.dependencies.iter().enumerate() {
             if !reg.contains(Kind::PACKAGE, d) {
                 out.push(
-                    e.error(&format!("dependencies[{i}]"), format!("dependency `{d}` is not a package in the registry"))
-                        .maybe_hint(reg.suggest(Kind::PACKAGE, d).map(|s| format!("did you mean `{s}`?"))),
+                    e.error(
+                        &format!("dependencies[{i}]"),
+                        format!("dependency `{d}` is not a package in the registry"),
+                    )
+                    .maybe_hint(
+                        reg.suggest(Kind::PACKAGE, d)
+                            .map(|s| format!("did you mean `{s}`?")),
+                    ),
                 );
             }
         }
     }
     for kind in ComponentKind::ALL {
         for n in reg.names(Kind::Group(kind)) {
-            let Ok(Some(e)) = reg.group(kind, n) else { continue };
+            let Ok(Some(e)) = reg.group(kind, n) else {
+                continue;
+            };
             for (i, o) in e.spec.options.iter().enumerate() {
                 if !reg.contains(Kind::Component(kind), &o.name) {
                     out.push(
-                        e.error(&format!("options[{i}].name"), format!("option `{}` is not a {kind} in the registry", o.name))
-                            .maybe_hint(reg.suggest(Kind::Component(kind), &o.name).map(|s| format!("did you mean `{s}`?"))),
+                        e.error(
+                            &format!("options[{i}].name"),
+                            format!("option `{}` is not a {kind} in the registry", o.name),
+                        )
+                        .maybe_hint(
+                            reg.suggest(Kind::Component(kind), &o.name)
+                                .map(|s| format!("did you mean `{s}`?")),
+                        ),
                     );
                 }
-                check_implies(reg, &o.implies, &e.display, &format!("options[{i}]."), &e.index, &mut out);
+                check_implies(
+                    reg,
+                    &o.implies,
+                    &e.display,
+                    &format!("options[{i}]."),
+                    &e.index,
+                    &mut out,
+                );
             }
         }
     }
@@ -80,8 +114,18 @@ fn refers(imp: &Implies, kind: Kind, name: &str) -> bool {
     imp.0.iter().any(|i| match (i, kind) {
         (Implication::Container { name: n, .. }, k) if k == Kind::CONTAINER => n == name,
         (Implication::Package { name: n, .. }, k) if k == Kind::PACKAGE => n == name,
-        (Implication::Group { kind: gk, options, .. }, Kind::Component(k)) => *gk == k && options.iter().any(|o| o == name),
-        (Implication::Group { kind: gk, group, .. }, Kind::Group(k)) => *gk == k && group == name,
+        (
+            Implication::Group {
+                kind: gk, options, ..
+            },
+            Kind::Component(k),
+        ) => *gk == k && options.iter().any(|o| o == name),
+        (
+            Implication::Group {
+                kind: gk, group, ..
+            },
+            Kind::Group(k),
+        ) => *gk == k && group == name,
         _ => false,
     })
 }
@@ -108,8 +152,14 @@ pub fn references_to(reg: &Registry, kind: Kind, name: &str) -> Vec<String> {
     for gk in ComponentKind::ALL {
         for n in reg.names(Kind::Group(gk)) {
             if let Ok(Some(e)) = reg.group(gk, n) {
-                let as_option = kind == Kind::Component(gk) && e.spec.options.iter().any(|o| o.name == name);
-                if as_option || e.spec.options.iter().any(|o| refers(&o.implies, kind, name)) {
+                let as_option =
+                    kind == Kind::Component(gk) && e.spec.options.iter().any(|o| o.name == name);
+                if as_option
+                    || e.spec
+                        .options
+                        .iter()
+                        .any(|o| refers(&o.implies, kind, name))
+                {
                     hit(&e.display);
                 }
             }

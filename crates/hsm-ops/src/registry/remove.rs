@@ -20,7 +20,12 @@ pub struct RemovedReport {
 /// Removes entry `name` of `kind`; for a group, `kind` may name either group kind and the
 /// one that exists is removed. `confirm` is asked with a description of the file before
 /// anything is deleted; `false` aborts.
-pub fn remove(ctx: &Context<'_>, kind: Kind, name: &str, confirm: &dyn Fn(&str) -> bool) -> Result<RemovedReport, OpsError> {
+pub fn remove(
+    ctx: &Context<'_>,
+    kind: Kind,
+    name: &str,
+    confirm: &dyn Fn(&str) -> bool,
+) -> Result<RemovedReport, OpsError> {
     let (_lock, reg) = super::open_for_write(ctx)?;
     let kind = match kind {
         Kind::Group(k) if !reg.contains(kind, name) => {
@@ -28,7 +33,11 @@ pub fn remove(ctx: &Context<'_>, kind: Kind, name: &str, confirm: &dyn Fn(&str) 
                 hsm_schema::ComponentKind::Package => hsm_schema::ComponentKind::Container,
                 hsm_schema::ComponentKind::Container => hsm_schema::ComponentKind::Package,
             });
-            if reg.contains(other, name) { other } else { kind }
+            if reg.contains(other, name) {
+                other
+            } else {
+                kind
+            }
         }
         k => k,
     };

@@ -23,7 +23,9 @@ pub fn validate(ctx: &Context<'_>) -> Result<ValidateReport, OpsError> {
     let mut problems = reg.validate_all()?;
     problems.extend(super::references::dangling(&reg));
     for n in reg.names(Kind::PACKAGE) {
-        let Ok(Some(e)) = reg.package(n) else { continue };
+        let Ok(Some(e)) = reg.package(n) else {
+            continue;
+        };
         for mode in [Mode::Prod, Mode::Dev] {
             if e.spec.sources.for_mode(mode).is_none() {
                 continue;
@@ -35,6 +37,7 @@ pub fn validate(ctx: &Context<'_>) -> Result<ValidateReport, OpsError> {
                 registry_dir: e.dir(),
                 registry_file: &e.display,
                 index: &e.index,
+                check_paths: false,
             };
             if let Err(mut p) = requirement(&r, e.dir()) {
                 problems.append(&mut p);

@@ -156,7 +156,12 @@ impl<'r> Resolver<'_, 'r> {
             let ikey = format!("implies.{}", i.target().key());
             let index = Some(found.index.clone());
             let v = via
-                .then(label.clone(), found.file.clone(), ikey.clone(), index.clone())
+                .then(
+                    label.clone(),
+                    found.file.clone(),
+                    ikey.clone(),
+                    index.clone(),
+                )
                 .then(
                     format!("implies `{}`", i.target()),
                     found.file.clone(),
@@ -202,12 +207,10 @@ impl<'r> Resolver<'_, 'r> {
     }
 
     pub(super) fn missing(&mut self, kind: Kind, name: &str, via: &Via) {
-        let hint = self
-            .registry
-            .suggest(kind, name)
-            .map_or_else(|| format!("add it with `{}`", kind.add_command(name)), |s| {
-                format!("did you mean `{s}`?")
-            });
+        let hint = self.registry.suggest(kind, name).map_or_else(
+            || format!("add it with `{}`", kind.add_command(name)),
+            |s| format!("did you mean `{s}`?"),
+        );
         let e = via
             .error(format!(
                 "{} `{name}` is not in the registry (looked for `{}`)",

@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 
 use hsm_registry::Kind;
-use hsm_schema::{ComponentKind, ContainerSpec, DeploymentMode, Mode, PackageSource, ParamMerge, Runtime};
+use hsm_schema::{
+    ComponentKind, ContainerSpec, DeploymentMode, Mode, PackageSource, ParamMerge, Runtime,
+};
 use infra_yaml::{Diagnostic, did_you_mean};
 
 use super::{Comp, Key, Resolver};
@@ -29,7 +31,8 @@ impl<'r> Resolver<'_, 'r> {
         let m = &self.project.manifest;
         let (kind, name) = (key.0, key.1.as_str());
         let over = m.modes.iter().find(|(n, _)| {
-            self.names(ComponentKind::Package, n, name) || self.names(ComponentKind::Container, n, name)
+            self.names(ComponentKind::Package, n, name)
+                || self.names(ComponentKind::Container, n, name)
         });
         if let Some((_, mode)) = over {
             return *mode;
@@ -56,9 +59,12 @@ impl<'r> Resolver<'_, 'r> {
     /// The profile for a container and the manifest key that chose it.
     pub(super) fn profile_of(&self, name: &str) -> Option<(String, String)> {
         let m = &self.project.manifest;
-        let standalone = m.services.containers.iter().enumerate().find(|(_, r)| {
-            self.names(ComponentKind::Container, &r.name, name)
-        });
+        let standalone = m
+            .services
+            .containers
+            .iter()
+            .enumerate()
+            .find(|(_, r)| self.names(ComponentKind::Container, &r.name, name));
         if let Some((i, r)) = standalone
             && let Some(p) = &r.profile
         {
@@ -223,7 +229,11 @@ impl<'r> Resolver<'_, 'r> {
             return out;
         };
         let Some(p) = spec.deployment_profiles.get(&pname) else {
-            let known: Vec<&str> = spec.deployment_profiles.keys().map(String::as_str).collect();
+            let known: Vec<&str> = spec
+                .deployment_profiles
+                .keys()
+                .map(String::as_str)
+                .collect();
             let hint = did_you_mean(&pname, known.iter().copied())
                 .map(|s| format!("did you mean `{s}`?"))
                 .unwrap_or_else(|| {
@@ -235,7 +245,10 @@ impl<'r> Resolver<'_, 'r> {
                 });
             problems.push(
                 self.project
-                    .error(&mkey, format!("container `{name}` has no deployment profile `{pname}`"))
+                    .error(
+                        &mkey,
+                        format!("container `{name}` has no deployment profile `{pname}`"),
+                    )
                     .hint(hint),
             );
             return out;
@@ -249,10 +262,13 @@ impl<'r> Resolver<'_, 'r> {
             if !ext.contains_key("host") {
                 let k = format!("deployment_profiles.{pname}.external");
                 problems.push(
-                    Diagnostic::new(&comp.file, format!("external profile `{pname}` needs `external.host`"))
-                        .at(comp.index.locate(&k))
-                        .key(k)
-                        .hint("add `external: {host: <address>, port: <port>}`"),
+                    Diagnostic::new(
+                        &comp.file,
+                        format!("external profile `{pname}` needs `external.host`"),
+                    )
+                    .at(comp.index.locate(&k))
+                    .key(k)
+                    .hint("add `external: {host: <address>, port: <port>}`"),
                 );
             }
             out.deployment = Deployment::External(ext);
@@ -263,17 +279,32 @@ impl<'r> Resolver<'_, 'r> {
     }
 
     /// Dependencies of an isolated uv service must be registry packages.
-    fn check_dependencies(&self, name: &str, comp: &Comp<'r>, spec: &ContainerSpec, problems: &mut Vec<Diagnostic>) {
+    fn check_dependencies(
+        &self,
+        name: &str,
+        comp: &Comp<'r>,
+        spec: &ContainerSpec,
+        problems: &mut Vec<Diagnostic>,
+    ) {
         for (i, d) in spec.dependencies.iter().enumerate() {
             if self.registry.contains(Kind::PACKAGE, d) {
                 continue;
             }
             let k = format!("dependencies[{i}]");
             problems.push(
-                Diagnostic::new(&comp.file, format!("dependency `{d}` of container `{name}` is not a package in the registry"))
-                    .at(comp.index.locate(&k))
-                    .key(k)
-                    .maybe_hint(self.registry.suggest(Kind::PACKAGE, d).map(|s| format!("did you mean `{s}`?"))),
+                Diagnostic::new(
+                    &comp.file,
+                    format!(
+                        "dependency `{d}` of container `{name}` is not a package in the registry"
+                    ),
+                )
+                .at(comp.index.locate(&k))
+                .key(k)
+                .maybe_hint(
+                    self.registry
+                        .suggest(Kind::PACKAGE, d)
+                        .map(|s| format!("did you mean `{s}`?")),
+                ),
             );
         }
     }
@@ -297,7 +328,10 @@ impl<'r> Resolver<'_, 'r> {
                         "container `{name}` declares no param `{p}`; declared: {}",
                         known.join(", ")
                     ))
-                    .maybe_hint(did_you_mean(p, known.iter().copied()).map(|s| format!("did you mean `{s}`?"))),
+                    .maybe_hint(
+                        did_you_mean(p, known.iter().copied())
+                            .map(|s| format!("did you mean `{s}`?")),
+                    ),
                 );
                 continue;
             }

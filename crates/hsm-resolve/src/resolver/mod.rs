@@ -15,7 +15,9 @@ mod seed;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use hsm_registry::{Registry, RegistryError};
-use hsm_schema::{ComponentKind, ContainerSpec, GroupSelection, Implies, Mode, PackageSpec, Strategy};
+use hsm_schema::{
+    ComponentKind, ContainerSpec, GroupSelection, Implies, Mode, PackageSpec, Strategy,
+};
 use indexmap::IndexMap;
 use infra_yaml::Diagnostic;
 
@@ -44,7 +46,10 @@ fn plural_problems(n: usize) -> String {
 
 /// Resolves the project against the registry. Returns every problem found, sorted by file
 /// and line, when there is at least one.
-pub fn resolve<'r>(project: &ProjectFile, registry: &'r Registry) -> Result<Stack<'r>, ResolveError> {
+pub fn resolve<'r>(
+    project: &ProjectFile,
+    registry: &'r Registry,
+) -> Result<Stack<'r>, ResolveError> {
     let mut r = Resolver {
         project,
         registry,

@@ -32,7 +32,12 @@ impl<'r> Resolver<'_, 'r> {
         let m = &self.project.manifest;
         self.seed_refs(&m.packages, "packages", ComponentKind::Package);
         for (g, sel) in &m.package_groups {
-            self.seed_group(ComponentKind::Package, g, sel, &format!("package_groups.{g}"));
+            self.seed_group(
+                ComponentKind::Package,
+                g,
+                sel,
+                &format!("package_groups.{g}"),
+            );
         }
         self.seed_refs(
             &m.services.containers,
@@ -113,7 +118,10 @@ impl<'r> Resolver<'_, 'r> {
     ) -> Option<Vec<String>> {
         let sel_key = format!("{key}.selection");
         if let Some(s) = &sel.selection {
-            let strategy = self.groups.get(&(kind, name.to_string())).map(|g| g.strategy);
+            let strategy = self
+                .groups
+                .get(&(kind, name.to_string()))
+                .map(|g| g.strategy);
             let n = s.to_vec().len();
             if s.is_list() && strategy == Some(Strategy::OneOfN) && n > 1 {
                 self.problems.push(

@@ -20,7 +20,10 @@ fn print(ctx: &Ctx<'_>, r: &EditReport) {
     if r.still_invalid {
         p.warn("hsm.yaml still has problems; run `hsm check`");
     }
-    p.success(&format!("{}. Run `hsm sync` to apply", capitalised(&r.message)));
+    p.success(&format!(
+        "{}. Run `hsm sync` to apply",
+        capitalised(&r.message)
+    ));
     for a in &r.implied {
         p.status(&format!("  implied: {}", a.describe()));
     }
@@ -71,7 +74,9 @@ pub fn group(ctx: &Ctx<'_>, cmd: GroupCmd) -> Result<(), CliError> {
             options,
             new,
         } => edit::select(&ctx.ops(), &group, &options, new)?,
-        GroupCmd::Unselect { group, option } => edit::unselect(&ctx.ops(), &group, option.as_deref())?,
+        GroupCmd::Unselect { group, option } => {
+            edit::unselect(&ctx.ops(), &group, option.as_deref())?
+        }
     };
     print(ctx, &report);
     Ok(())

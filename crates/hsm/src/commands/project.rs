@@ -85,7 +85,9 @@ fn print_sync(ctx: &Ctx<'_>, r: &SyncReport) {
         (true, true) => format!("{} updated the environment", r.adapter),
     };
     if r.unchanged() {
-        p.success(&format!("Nothing to change: every artifact is up to date ({summary}; {tool})"));
+        p.success(&format!(
+            "Nothing to change: every artifact is up to date ({summary}; {tool})"
+        ));
         return;
     }
     for c in &r.cloned {

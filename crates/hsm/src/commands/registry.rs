@@ -2,12 +2,17 @@
 
 use std::fmt::Write as _;
 
-use hsm_ops::registry::{self as ops, NewContainer, NewGroup, NewPackage, ProdSource, WrittenReport};
+use hsm_ops::registry::{
+    self as ops, NewContainer, NewGroup, NewPackage, ProdSource, WrittenReport,
+};
 use hsm_registry::Kind;
 use infra_cli::CliError;
 
 use super::Ctx;
-use crate::cli::{RegContainerAdd, RegContainerCmd, RegGroupAdd, RegGroupCmd, RegPackageAdd, RegPackageCmd, RegRemove, RegistryCmd};
+use crate::cli::{
+    RegContainerAdd, RegContainerCmd, RegGroupAdd, RegGroupCmd, RegPackageAdd, RegPackageCmd,
+    RegRemove, RegistryCmd,
+};
 
 /// The entry name from the command line, or asked for when a person is at the terminal.
 fn name_or_ask(ctx: &Ctx<'_>, name: Option<&str>, what: &str) -> Result<String, CliError> {
@@ -15,7 +20,9 @@ fn name_or_ask(ctx: &Ctx<'_>, name: Option<&str>, what: &str) -> Result<String, 
         return Ok(n.to_string());
     }
     match ctx.printer.ask(&format!("{what} name:")) {
-        None => Err(CliError::usage(format!("give the {what} name (there is no terminal to ask on)"))),
+        None => Err(CliError::usage(format!(
+            "give the {what} name (there is no terminal to ask on)"
+        ))),
         Some(n) if n.is_empty() => Err(CliError::usage(format!("no {what} name given"))),
         Some(n) => Ok(n),
     }
@@ -25,7 +32,8 @@ fn written(ctx: &Ctx<'_>, r: &WrittenReport) {
     if ctx.printer.is_json() {
         ctx.printer.json(r);
     } else {
-        ctx.printer.success(&format!("Wrote {} `{}` to {}", r.kind, r.name, r.written));
+        ctx.printer
+            .success(&format!("Wrote {} `{}` to {}", r.kind, r.name, r.written));
     }
 }
 
@@ -77,7 +85,10 @@ fn show(ctx: &Ctx<'_>, name: &str) -> Result<(), CliError> {
 fn add_package(ctx: &Ctx<'_>, a: RegPackageAdd) -> Result<(), CliError> {
     let name = name_or_ask(ctx, a.name.as_deref(), "package")?;
     let prod = match (a.pypi, a.git, a.path) {
-        (Some(spec), None, None) => Some(ProdSource::Pypi { spec: spec.0, index: a.index }),
+        (Some(spec), None, None) => Some(ProdSource::Pypi {
+            spec: spec.0,
+            index: a.index,
+        }),
         (None, Some(url), None) => Some(ProdSource::Git {
             url,
             reference: a.reference,
@@ -85,7 +96,11 @@ fn add_package(ctx: &Ctx<'_>, a: RegPackageAdd) -> Result<(), CliError> {
         }),
         (None, None, Some(p)) => Some(ProdSource::Path(p)),
         (None, None, None) => None,
-        _ => return Err(CliError::usage("give at most one prod source: `--pypi`, `--git` or `--path`")),
+        _ => {
+            return Err(CliError::usage(
+                "give at most one prod source: `--pypi`, `--git` or `--path`",
+            ));
+        }
     };
     let new = NewPackage {
         name,
@@ -155,28 +170,45 @@ fn add_group(ctx: &Ctx<'_>, a: RegGroupAdd) -> Result<(), CliError> {
 fn remove(ctx: &Ctx<'_>, kind: Kind, r: &RegRemove) -> Result<(), CliError> {
     let printer = ctx.printer;
     let confirm = |question: &str| {
-        r.yes || printer.ask(&format!("{question} [y/N]")).is_some_and(|a| matches!(a.as_str(), "y" | "Y" | "yes"))
+        r.yes
+            || printer
+                .ask(&format!("{question} [y/N]"))
+                .is_some_and(|a| matches!(a.as_str(), "y" | "Y" | "yes"))
     };
     if !r.yes && !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-        return Err(CliError::usage(format!("removing `{}` needs confirmation: pass `--yes`", r.name)));
+        return Err(CliError::usage(format!(
+            "removing `{}` needs confirmation: pass `--yes`",
+            r.name
+        )));
     }
     let report = ops::remove(&ctx.ops(), kind, &r.name, &confirm)?;
     if printer.is_json() {
         printer.json(&report);
     } else {
-        printer.success(&format!("Removed {} `{}` ({})", report.kind, report.name, report.removed));
+        printer.success(&format!(
+            "Removed {} `{}` ({})",
+            report.kind, report.name, report.removed
+        ));
     }
     Ok(())
 }
 
-fn option(ctx: &Ctx<'_>, group: &str, option: &str, description: Option<&str>, add: bool) -> Result<(), CliError> {
+fn option(
+    ctx: &Ctx<'_>,
+    group: &str,
+    option: &str,
+    description: Option<&str>,
+    add: bool,
+) -> Result<(), CliError> {
     let report = ops::group_option(&ctx.ops(), group, option, description, add)?;
     if ctx.printer.is_json() {
         ctx.printer.json(&report);
     } else if add {
-        ctx.printer.success(&format!("Added option `{option}` to group `{group}`"));
+        ctx.printer
+            .success(&format!("Added option `{option}` to group `{group}`"));
     } else {
-        ctx.printer.success(&format!("Removed option `{option}` from group `{group}`"));
+        ctx.printer
+            .success(&format!("Removed option `{option}` from group `{group}`"));
     }
     Ok(())
 }
@@ -191,7 +223,10 @@ pub fn run(ctx: &Ctx<'_>, cmd: RegistryCmd) -> Result<(), CliError> {
             if ctx.printer.is_json() {
                 ctx.printer.json(&report);
             } else {
-                ctx.printer.success(&format!("Registry is valid ({})", infra_cli::count(report.entries, "entry", "entries")));
+                ctx.printer.success(&format!(
+                    "Registry is valid ({})",
+                    infra_cli::count(report.entries, "entry", "entries")
+                ));
             }
             Ok(())
         }
@@ -201,9 +236,13 @@ pub fn run(ctx: &Ctx<'_>, cmd: RegistryCmd) -> Result<(), CliError> {
         RegistryCmd::Container(RegContainerCmd::Remove(r)) => remove(ctx, Kind::CONTAINER, &r),
         RegistryCmd::Group(RegGroupCmd::Add(a)) => add_group(ctx, a),
         RegistryCmd::Group(RegGroupCmd::Remove(r)) => remove(ctx, Kind::PACKAGE_GROUP, &r),
-        RegistryCmd::Group(RegGroupCmd::AddOption { group, option: o, description }) => {
-            option(ctx, &group, &o, description.as_deref(), true)
+        RegistryCmd::Group(RegGroupCmd::AddOption {
+            group,
+            option: o,
+            description,
+        }) => option(ctx, &group, &o, description.as_deref(), true),
+        RegistryCmd::Group(RegGroupCmd::RemoveOption { group, option: o }) => {
+            option(ctx, &group, &o, None, false)
         }
-        RegistryCmd::Group(RegGroupCmd::RemoveOption { group, option: o }) => option(ctx, &group, &o, None, false),
     }
 }

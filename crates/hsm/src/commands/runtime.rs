@@ -30,10 +30,14 @@ pub fn run(ctx: &Ctx<'_>, args: &RunArgs) -> Result<(), CliError> {
     let env = infra_cli::Environment::from_process();
     let path = env.get(env_vars::PATH).map(ToOwned::to_owned);
     match hsm_ops::env::run(&ctx.ops(), &args.command, path) {
-        Err(hsm_ops::OpsError::Process(e @ ProcessError::Failed { code: Some(c), .. })) => {
-            Err(CliError::new(ErrorKind::Exit(u8::try_from(c).unwrap_or(1)), e))
-        }
-        Err(hsm_ops::OpsError::Process(e @ ProcessError::Failed { signal: Some(s), .. })) => {
+        Err(hsm_ops::OpsError::Process(e @ ProcessError::Failed { code: Some(c), .. })) => Err(
+            CliError::new(ErrorKind::Exit(u8::try_from(c).unwrap_or(1)), e),
+        ),
+        Err(hsm_ops::OpsError::Process(
+            e @ ProcessError::Failed {
+                signal: Some(s), ..
+            },
+        )) => {
             let code = 128u8.saturating_add(u8::try_from(s).unwrap_or(0));
             Err(CliError::new(ErrorKind::Exit(code), e))
         }

@@ -330,13 +330,13 @@ fn corpus_of_broken_inputs() {
         }
         let before = snapshot_tree(s.path());
         for cmd in [&["sync"][..], &["check", "--offline"], &["plan", "--json"]] {
-            let out = run(hsm(s.path()).args(cmd));
+            let out = run(s.hsm(&s.path()).args(cmd));
             assert_eq!(
-                out.status.code(),
+                out.code,
                 Some(3),
                 "case `{}` / {cmd:?} must exit 3:\n{}",
                 case.name,
-                transcript(&out, s.path())
+                transcript(&out)
             );
             assert_eq!(
                 before,
@@ -344,11 +344,7 @@ fn corpus_of_broken_inputs() {
                 "case `{}` changed files",
                 case.name
             );
-            let text = format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
+            let text = format!("{}{}", out.stdout.clone(), out.stderr.clone());
             assert!(
                 !text.contains("panicked"),
                 "case `{}` panicked:\n{text}",
@@ -362,16 +358,9 @@ fn corpus_of_broken_inputs() {
                         case.name
                     );
                 }
-                all.push_str(&format!(
-                    "=== {}\n{}\n",
-                    case.name,
-                    transcript(&out, s.path())
-                ));
+                all.push_str(&format!("=== {}\n{}\n", case.name, transcript(&out)));
             } else if cmd[0] == "plan" {
-                let v: serde_json::Value = serde_json::from_str(&String::from_utf8_lossy(
-                    &out.stdout,
-                ))
-                .unwrap_or_else(|e| {
+                let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| {
                     panic!(
                         "case `{}`: --json error is not JSON ({e}):\n{text}",
                         case.name
@@ -414,13 +403,13 @@ fn mutated_inputs_never_panic() {
             m.splice(pos..(pos + 1).min(m.len()), rep.bytes());
         }
         s.write("hsm.yaml", &String::from_utf8_lossy(&m));
-        let out = run(hsm(s.path()).args(["check", "--offline"]));
-        let code = out.status.code();
+        let out = run(s.hsm(&s.path()).args(["check", "--offline"]));
+        let code = out.code;
         assert!(
             matches!(code, Some(0 | 3)),
             "mutation {i} exited {code:?}:\n{}\n{}",
             String::from_utf8_lossy(&m),
-            transcript(&out, s.path())
+            transcript(&out)
         );
     }
 }

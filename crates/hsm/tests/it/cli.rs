@@ -6,16 +6,16 @@ use crate::common::*;
 #[test]
 fn version_help_and_usage_errors() {
     let s = Scratch::empty();
-    let v = ok(&run(hsm(s.path()).arg("--version")));
+    let v = ok(&run(s.hsm(&s.path()).arg("--version")));
     assert_eq!(v.trim(), format!("hsm {}", env!("CARGO_PKG_VERSION")));
-    let h = ok(&run(hsm(s.path()).arg("--help")));
+    let h = ok(&run(s.hsm(&s.path()).arg("--help")));
     assert!(
         h.contains("Exit codes: 0 ok, 1 failure, 2 usage error"),
         "{h}"
     );
-    fails_with(&run(hsm(s.path()).arg("frobnicate")), 2);
-    fails_with(&run(hsm(s.path()).args(["mode", "x", "staging"])), 2);
-    let c = ok(&run(hsm(s.path()).args(["completions", "bash"])));
+    fails_with(&run(s.hsm(&s.path()).arg("frobnicate")), 2);
+    fails_with(&run(s.hsm(&s.path()).args(["mode", "x", "staging"])), 2);
+    let c = ok(&run(s.hsm(&s.path()).args(["completions", "bash"])));
     assert!(c.contains("_hsm"), "bash completion script");
 }
 
@@ -24,8 +24,8 @@ fn init_creates_project_and_is_idempotent() {
     let s = Scratch::empty();
     let dir = s.path().join("myproj");
     std::fs::create_dir_all(&dir).unwrap();
-    let out = run(hsm(&dir).args(["init", "--name", "p"]));
-    insta::assert_snapshot!("init_transcript", transcript(&out, s.path()));
+    let out = run(s.hsm(&dir).args(["init", "--name", "p"]));
+    insta::assert_snapshot!("init_transcript", transcript(&out));
     let manifest = read(&dir.join("hsm.yaml"));
     insta::assert_snapshot!("init_manifest", manifest);
     assert!(manifest.contains("name: p"));
@@ -43,14 +43,14 @@ fn init_creates_project_and_is_idempotent() {
     assert!(!dir.join("main.py").exists());
     std::fs::write(dir.join("hsm.yaml"), "# mine\nproject: {name: kept}\n").unwrap();
     let before = snapshot_tree(&dir);
-    ok(&run(hsm(&dir).arg("init")));
+    ok(&run(s.hsm(&dir).arg("init")));
     assert_eq!(
         before,
         snapshot_tree(&dir),
         "re-running init changes nothing"
     );
     // The empty stack is valid and syncs.
-    ok(&run(hsm(&dir).args(["check", "--offline"])));
+    ok(&run(s.hsm(&dir).args(["check", "--offline"])));
 }
 
 #[test]
@@ -58,15 +58,15 @@ fn project_is_found_upwards_and_with_dash_c() {
     let s = Scratch::examples();
     let sub = s.project("shared-db").join("deep/er");
     std::fs::create_dir_all(&sub).unwrap();
-    let list = ok(&run(hsm(&sub).arg("list")));
+    let list = ok(&run(s.hsm(&sub).arg("list")));
     assert!(list.starts_with("Project: shared-db"), "{list}");
-    let list = ok(&run(hsm(s.path()).args([
+    let list = ok(&run(s.hsm(&s.path()).args([
         "-C",
         "projects/shared-db",
         "list",
     ])));
     assert!(list.starts_with("Project: shared-db"), "{list}");
-    let err = fails_with(&run(hsm(s.path()).arg("list")), 3);
+    let err = fails_with(&run(s.hsm(&s.path()).arg("list")), 3);
     assert!(err.contains("no `hsm.yaml` found"), "{err}");
 }
 
@@ -75,22 +75,22 @@ fn edits_keep_comments_and_validate() {
     let s = Scratch::examples();
     let dir = s.project("external-db");
     let original = read(&dir.join("hsm.yaml"));
-    ok(&run(hsm(&dir).args([
+    ok(&run(s.hsm(&dir).args([
         "package",
         "add",
         "neo4j-client",
         "--mode",
         "dev",
     ])));
-    ok(&run(hsm(&dir).args(["container", "add", "redis"])));
-    ok(&run(hsm(&dir).args(["mode", "qdrant-client", "dev"])));
-    ok(&run(hsm(&dir).args(["mode", "vector-db", "prod"])));
-    ok(&run(hsm(&dir).args([
+    ok(&run(s.hsm(&dir).args(["container", "add", "redis"])));
+    ok(&run(s.hsm(&dir).args(["mode", "qdrant-client", "dev"])));
+    ok(&run(s.hsm(&dir).args(["mode", "vector-db", "prod"])));
+    ok(&run(s.hsm(&dir).args([
         "profile",
         "vector-db",
         "managed-dev",
     ])));
-    ok(&run(hsm(&dir).args(["mode", "postgres", "dev"])));
+    ok(&run(s.hsm(&dir).args(["mode", "postgres", "dev"])));
     let edited = read(&dir.join("hsm.yaml"));
     insta::assert_snapshot!("edited_manifest", edited);
     assert!(
@@ -98,27 +98,31 @@ fn edits_keep_comments_and_validate() {
         "comments kept"
     );
     // Removing the map-form entry works (the earlier tool could not).
-    ok(&run(hsm(&dir).args(["package", "remove", "neo4j-client"])));
+    ok(&run(s.hsm(&dir).args([
+        "package",
+        "remove",
+        "neo4j-client",
+    ])));
     assert!(!read(&dir.join("hsm.yaml")).contains("neo4j-client"));
     // Unknown names are refused with a hint and nothing is written.
     let before = read(&dir.join("hsm.yaml"));
-    let err = fails_with(&run(hsm(&dir).args(["package", "add", "neo4j-clint"])), 3);
+    let err = fails_with(&run(s.hsm(&dir).args(["package", "add", "neo4j-clint"])), 3);
     assert!(err.contains("did you mean `neo4j-client`?"), "{err}");
     let err = fails_with(
-        &run(hsm(&dir).args(["profile", "vector-db", "external-crop"])),
+        &run(s.hsm(&dir).args(["profile", "vector-db", "external-crop"])),
         3,
     );
     assert!(err.contains("did you mean `external-corp`?"), "{err}");
     let err = fails_with(
-        &run(hsm(&dir).args(["group", "select", "vector-db", "milvus"])),
+        &run(s.hsm(&dir).args(["group", "select", "vector-db", "milvus"])),
         3,
     );
     assert!(err.contains("not an option"), "{err}");
     assert_eq!(before, read(&dir.join("hsm.yaml")));
     // Editing again to the same value says so and changes nothing.
-    let out = run(hsm(&dir).args(["container", "add", "redis"]));
+    let out = run(s.hsm(&dir).args(["container", "add", "redis"]));
     ok(&out);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("Nothing to change"));
+    assert!(out.stderr.clone().contains("Nothing to change"));
     assert_ne!(original, before);
 }
 
@@ -129,13 +133,13 @@ fn group_select_strategies_and_implied_selection() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("hsm.yaml"), "registry: ../../registry\n").unwrap();
     // M-of-N appends without duplicates.
-    ok(&run(hsm(&dir).args([
+    ok(&run(s.hsm(&dir).args([
         "group",
         "select",
         "graph-services",
         "redis",
     ])));
-    ok(&run(hsm(&dir).args([
+    ok(&run(s.hsm(&dir).args([
         "group",
         "select",
         "graph-services",
@@ -143,32 +147,32 @@ fn group_select_strategies_and_implied_selection() {
         "redis",
     ])));
     let m = read(&dir.join("hsm.yaml"));
-    let list = ok(&run(hsm(&dir).arg("list")));
+    let list = ok(&run(s.hsm(&dir).arg("list")));
     assert!(
         list.contains("graph-services (container, M-of-N) → redis, graph-builder-service"),
         "{m}\n{list}"
     );
     // 1-of-N replaces.
-    ok(&run(
-        hsm(&dir).args(["group", "select", "database", "postgres"])
-    ));
-    ok(&run(
-        hsm(&dir).args(["group", "select", "database", "mysql"])
-    ));
+    ok(&run(s
+        .hsm(&dir)
+        .args(["group", "select", "database", "postgres"])));
+    ok(&run(s
+        .hsm(&dir)
+        .args(["group", "select", "database", "mysql"])));
     let m = read(&dir.join("hsm.yaml"));
     assert!(
         m.contains("selection: mysql") && !m.contains("selection: postgres"),
         "{m}"
     );
     // Unselecting the only option of a group removes the group.
-    ok(&run(
-        hsm(&dir).args(["group", "unselect", "database", "mysql"])
-    ));
+    ok(&run(s
+        .hsm(&dir)
+        .args(["group", "unselect", "database", "mysql"])));
     assert!(!read(&dir.join("hsm.yaml")).contains("database"));
     // A group taken from the registry carries its description into hsm.yaml as a comment.
-    ok(&run(
-        hsm(&dir).args(["group", "select", "server", "gunicorn"])
-    ));
+    ok(&run(s
+        .hsm(&dir)
+        .args(["group", "select", "server", "gunicorn"])));
     assert!(
         read(&dir.join("hsm.yaml"))
             .contains("  # The application server\n  server:\n    selection: gunicorn"),
@@ -176,14 +180,14 @@ fn group_select_strategies_and_implied_selection() {
         read(&dir.join("hsm.yaml"))
     );
     // A package implying a group option selects it (reported at edit time, resolved at sync).
-    let out = run(hsm(&dir).args(["package", "add", "legacy-reports"]));
+    let out = run(s.hsm(&dir).args(["package", "add", "legacy-reports"]));
     ok(&out);
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = out.stderr.clone();
     assert!(
         err.contains("implied: selected `mysql` in container group `database`"),
         "{err}"
     );
-    let list = ok(&run(hsm(&dir).arg("list")));
+    let list = ok(&run(s.hsm(&dir).arg("list")));
     assert!(
         list.contains("database (container, 1-of-N) → mysql"),
         "{list}"
@@ -194,8 +198,8 @@ fn group_select_strategies_and_implied_selection() {
 fn registry_crud() {
     let s = Scratch::empty();
     let dir = s.path();
-    ok(&run(hsm(dir).arg("init")));
-    ok(&run(hsm(dir).args([
+    ok(&run(s.hsm(&dir).arg("init")));
+    ok(&run(s.hsm(&dir).args([
         "registry",
         "package",
         "add",
@@ -205,7 +209,7 @@ fn registry_crud() {
         "--description",
         "HTTP for humans",
     ])));
-    ok(&run(hsm(dir).args([
+    ok(&run(s.hsm(&dir).args([
         "registry",
         "package",
         "add",
@@ -219,7 +223,7 @@ fn registry_crud() {
         "--implies",
         "container:cache:db=1",
     ])));
-    ok(&run(hsm(dir).args([
+    ok(&run(s.hsm(&dir).args([
         "registry",
         "container",
         "add",
@@ -233,7 +237,7 @@ fn registry_crud() {
         "--external",
         "corp=10.1.1.1:6379",
     ])));
-    ok(&run(hsm(dir).args([
+    ok(&run(s.hsm(&dir).args([
         "registry",
         "group",
         "add",
@@ -245,7 +249,7 @@ fn registry_crud() {
         "--alias",
         "kv",
     ])));
-    ok(&run(hsm(dir).args([
+    ok(&run(s.hsm(&dir).args([
         "registry",
         "container",
         "add",
@@ -295,9 +299,10 @@ fn registry_crud() {
     );
     // Without a name and without a terminal to ask on, it is a usage error.
     let err = fails_with(
-        &run(hsm(dir)
+        &run(s
+            .hsm(&dir)
             .args(["registry", "package", "add", "--pypi", ">=1"])
-            .stdin(std::process::Stdio::null())),
+            .stdin(Vec::new())),
         2,
     );
     assert!(err.contains("give the package name"), "{err}");
@@ -309,41 +314,47 @@ fn registry_crud() {
         "registry_written_container",
         read(&dir.join("hsm-registry/containers/cache.yaml"))
     );
-    let list = ok(&run(hsm(dir).args(["registry", "list"])));
+    let list = ok(&run(s.hsm(&dir).args(["registry", "list"])));
     insta::assert_snapshot!("registry_list", list);
-    let found = ok(&run(hsm(dir).args(["registry", "search", "humans"])));
+    let found = ok(&run(s.hsm(&dir).args(["registry", "search", "humans"])));
     assert!(
         found.contains("requests"),
         "search covers descriptions: {found}"
     );
-    let shown = ok(&run(hsm(dir).args(["registry", "show", "cache"])));
+    let shown = ok(&run(s.hsm(&dir).args(["registry", "show", "cache"])));
     assert!(shown.contains("image: redis:7"), "{shown}");
-    fails_with(&run(hsm(dir).args(["registry", "show", "nope"])), 1);
-    ok(&run(hsm(dir).args(["registry", "validate"])));
+    fails_with(&run(s.hsm(&dir).args(["registry", "show", "nope"])), 3);
+    ok(&run(s.hsm(&dir).args(["registry", "validate"])));
     // Already exists: refused without --force.
     fails_with(
-        &run(hsm(dir).args(["registry", "container", "add", "cache", "--image", "x"])),
+        &run(s
+            .hsm(&dir)
+            .args(["registry", "container", "add", "cache", "--image", "x"])),
         3,
     );
     // Referenced entries cannot be removed; removal needs --yes without a terminal.
     let err = fails_with(
-        &run(hsm(dir).args(["registry", "container", "remove", "cache", "--yes"])),
+        &run(s
+            .hsm(&dir)
+            .args(["registry", "container", "remove", "cache", "--yes"])),
         3,
     );
     assert!(err.contains("still referenced"), "{err}");
     let err = fails_with(
-        &run(hsm(dir).args(["registry", "package", "remove", "requests"])),
+        &run(s
+            .hsm(&dir)
+            .args(["registry", "package", "remove", "requests"])),
         2,
     );
     assert!(err.contains("--yes"), "{err}");
-    ok(&run(hsm(dir).args([
+    ok(&run(s.hsm(&dir).args([
         "registry", "package", "remove", "requests", "--yes",
     ])));
     assert!(!dir.join("hsm-registry/packages/requests.yaml").exists());
     // Options: add / remove keep the file's comments.
     let g = dir.join("hsm-registry/container_groups/caches.yaml");
     std::fs::write(&g, format!("# my caches\n{}", read(&g))).unwrap();
-    ok(&run(hsm(dir).args([
+    ok(&run(s.hsm(&dir).args([
         "registry",
         "container",
         "add",
@@ -351,7 +362,7 @@ fn registry_crud() {
         "--image",
         "memcached:1",
     ])));
-    ok(&run(hsm(dir).args([
+    ok(&run(s.hsm(&dir).args([
         "registry",
         "group",
         "add-option",
@@ -363,7 +374,7 @@ fn registry_crud() {
         text.starts_with("# my caches\n") && text.contains("memcached"),
         "{text}"
     );
-    ok(&run(hsm(dir).args([
+    ok(&run(s.hsm(&dir).args([
         "registry",
         "group",
         "remove-option",
@@ -377,7 +388,7 @@ fn registry_crud() {
         "name: bad\nimplies:\n  container:nothing: {}\n",
     )
     .unwrap();
-    let err = fails_with(&run(hsm(dir).args(["registry", "validate"])), 3);
+    let err = fails_with(&run(s.hsm(&dir).args(["registry", "validate"])), 3);
     assert!(
         err.contains("hsm-registry/packages/bad.yaml:3:") && err.contains("not in the registry"),
         "{err}"
@@ -388,37 +399,30 @@ fn registry_crud() {
 fn env_and_run_use_the_generated_environment() {
     let s = Scratch::examples();
     let dir = s.project("hybrid-cloud");
-    ok(&run(hsm(&dir).args(["sync", "-q"])));
-    let shown = ok(&run(hsm(&dir).arg("env")));
+    ok(&run(s.hsm(&dir).args(["sync", "-q"])));
+    let shown = ok(&run(s.hsm(&dir).arg("env")));
     assert!(shown.contains("QDRANT_API_KEY=<redacted>"), "{shown}");
-    let json = ok(&run(hsm(&dir).args(["env", "--json"])));
+    let json = ok(&run(s.hsm(&dir).args(["env", "--json"])));
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["QDRANT_API_KEY"], "<redacted>");
-    let secret = ok(&run(hsm(&dir).args(["env", "--show-secrets"])));
+    let secret = ok(&run(s.hsm(&dir).args(["env", "--show-secrets"])));
     assert!(secret.contains("QDRANT_API_KEY=s3cr3t-qdrant-key"));
-    let out = ok(&run(hsm(&dir)
+    let out = ok(&run(s
+        .hsm(&dir)
         .args(["run", "--", "sh", "-c", "echo $QDRANT_API_KEY"])
         .env_remove("QDRANT_API_KEY")));
     assert_eq!(out.trim(), "s3cr3t-qdrant-key");
-    let out = run(hsm(&dir).args(["run", "--", "sh", "-c", "exit 7"]));
-    let killed = run(hsm(&dir).args(["run", "--", "sh", "-c", "kill -TERM $$"]));
-    assert_eq!(
-        killed.status.code(),
-        Some(143),
-        "a signal becomes 128+signal"
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(7),
-        "hsm run passes the exit code through"
-    );
+    let out = run(s.hsm(&dir).args(["run", "--", "sh", "-c", "exit 7"]));
+    let killed = run(s.hsm(&dir).args(["run", "--", "sh", "-c", "kill -TERM $$"]));
+    assert_eq!(killed.code, Some(143), "a signal becomes 128+signal");
+    assert_eq!(out.code, Some(7), "hsm run passes the exit code through");
 }
 
 #[test]
 fn json_output_of_list() {
     let s = Scratch::examples();
     let dir = s.project("hybrid-stack");
-    let json = ok(&run(hsm(&dir).args(["list", "--json"])));
+    let json = ok(&run(s.hsm(&dir).args(["list", "--json"])));
     insta::assert_snapshot!("hybrid_stack_list_json", json);
 }
 
@@ -429,7 +433,7 @@ fn connection_scope_all_gives_every_service_every_connection() {
     std::fs::create_dir_all(&dir).unwrap();
     let manifest = "registry: ../../registry\nservices:\n  containers: [redis, mysql]\n";
     std::fs::write(dir.join("hsm.yaml"), manifest).unwrap();
-    ok(&run(hsm(&dir).args(["sync", "-q"]).env("HSM_UV", "true")));
+    ok(&run(s.hsm(&dir).args(["sync", "-q"]).env("HSM_UV", "true")));
     let compose = read(&dir.join("docker-compose.hsm.yml"));
     assert!(
         !compose.contains("MYSQL_HOST"),
@@ -440,7 +444,7 @@ fn connection_scope_all_gives_every_service_every_connection() {
         format!("env: {{connections: all}}\n{manifest}"),
     )
     .unwrap();
-    ok(&run(hsm(&dir).args(["sync", "-q"]).env("HSM_UV", "true")));
+    ok(&run(s.hsm(&dir).args(["sync", "-q"]).env("HSM_UV", "true")));
     let compose = read(&dir.join("docker-compose.hsm.yml"));
     assert!(
         compose.contains("MYSQL_HOST: mysql") && compose.contains("REDIS_HOST: redis"),

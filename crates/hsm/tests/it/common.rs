@@ -1,35 +1,38 @@
-//! Test harness: a scratch copy of the examples, the binary with a clean environment,
-//! snapshot filters, and helpers for the external tools the tests require.
+//! Test harness: a scratch copy of the examples, the `hsm` binary in a clean environment
+//! (`infra-testkit`), and gates for the external tools some tests need.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-/// The repository's `examples/` directory.
+use infra_testkit::{Filters, TestCommand};
+pub use infra_testkit::{Transcript, TreeSnapshot, assert_unchanged};
+
+/// The hsm examples.
 pub fn examples_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/hsm")
 }
 
-/// Copies a directory tree, leaving out what a sync generates (in case the examples were
-/// synced in place): environments, locks, `.hsm/`, and a project's `pyproject.toml`.
+/// Whether `name` (a file or folder name) is something a sync generates, so a copy of the
+/// examples starts clean even after they were synced in place.
+fn generated(p: &Path, project: bool) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    matches!(
+        name,
+        ".venv" | "uv.lock" | ".hsm" | "__pycache__" | "docker-compose.hsm.yml"
+    ) || (project && name == "pyproject.toml")
+}
+
+/// Copies a directory tree, leaving out what a sync generates.
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     let is_project = from.join("hsm.yaml").is_file();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
         let p = e.path();
-        let t = to.join(e.file_name());
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if name == ".venv"
-            || name == "uv.lock"
-            || name == ".hsm"
-            || name == "__pycache__"
-            || name == "docker-compose.hsm.yml"
-            || (is_project && name == "pyproject.toml")
-        {
+        if generated(&p, is_project) {
             continue;
         }
+        let t = to.join(e.file_name());
         if e.file_type().unwrap().is_dir() {
             copy_tree(&p, &t);
         } else {
@@ -38,28 +41,35 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// A scratch workspace holding a copy of `examples/`.
+/// A scratch workspace: `work/` (what tests look at) and `env/` (the isolated HOME and
+/// XDG directories of the commands).
 pub struct Scratch {
-    pub dir: tempfile::TempDir,
+    pub kit: infra_testkit::Scratch,
 }
 
 impl Scratch {
-    /// Copies the examples.
+    /// A copy of the examples in `work/`.
     pub fn examples() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        copy_tree(&examples_dir(), dir.path());
-        Self { dir }
+        let s = Self::empty();
+        copy_tree(&examples_dir(), &s.path());
+        s
     }
 
-    /// An empty scratch directory.
+    /// An empty `work/`.
     pub fn empty() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-        }
+        let kit = infra_testkit::Scratch::new();
+        std::fs::create_dir_all(kit.child("work")).unwrap();
+        Self { kit }
     }
 
-    pub fn path(&self) -> &Path {
-        self.dir.path()
+    /// The work directory.
+    pub fn path(&self) -> PathBuf {
+        self.kit.child("work")
+    }
+
+    /// The isolated environment's root.
+    pub fn env_root(&self) -> PathBuf {
+        self.kit.child("env")
     }
 
     /// A project directory inside the examples copy.
@@ -73,20 +83,54 @@ impl Scratch {
         std::fs::write(&p, text).unwrap();
         p
     }
+
+    /// `hsm` started in `cwd`, in this scratch's isolated environment.
+    pub fn hsm(&self, cwd: impl AsRef<Path>) -> TestCommand {
+        hsm_in(cwd.as_ref(), &self.env_root(), &self.path())
+    }
 }
 
-/// The hsm command with a predictable environment.
-pub fn hsm(cwd: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_hsm"));
+/// Variables of the test process the commands keep: where Python and the caches are, and
+/// how to reach the package index and a Docker engine.
+const PASSED: &[&str] = &[
+    "PYENV_ROOT",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "PIP_FIND_LINKS",
+    "PIP_CERT",
+    "PIP_INDEX_URL",
+    "UV_INDEX_URL",
+    "UV_DEFAULT_INDEX",
+    "DOCKER_HOST",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+];
+
+/// `hsm` in `cwd` with a clean environment rooted at `env_root`; paths under `work` show as
+/// `[TMP]` in transcripts.
+pub fn hsm_in(cwd: &Path, env_root: &Path, work: &Path) -> TestCommand {
+    let mut c = TestCommand::new(env!("CARGO_BIN_EXE_hsm"), env_root);
     c.current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env_remove("HSM_REGISTRY_PATH")
-        .env_remove("VIRTUAL_ENV")
-        .env_remove("HSM_UV")
-        .env_remove("HSM_COMPOSE")
         .env("UV_NO_PROGRESS", "1")
-        .env("UV_PYTHON_DOWNLOADS", "never");
-    // Variables the example registry references; tests that check "unset" remove them.
+        .env("UV_PYTHON_DOWNLOADS", "never")
+        // An edit of an editable package's source must show at once, even within the
+        // same second and at the same size as the cached bytecode.
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        // One uv cache for the whole suite: a fresh one per test would download every
+        // package again.
+        .env(
+            "UV_CACHE_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("uv-cache"),
+        )
+        .filters(
+            &Filters::new()
+                .path(work, "[TMP]")
+                .version("hsm", env!("CARGO_PKG_VERSION")),
+        );
+    for v in PASSED {
+        c.pass_env(v);
+    }
     for (k, v) in demo_env() {
         c.env(k, v);
     }
@@ -102,67 +146,26 @@ pub fn demo_env() -> BTreeMap<&'static str, &'static str> {
     ])
 }
 
-/// Runs and returns the output.
-pub fn run(cmd: &mut Command) -> Output {
-    cmd.output().expect("hsm runs")
+/// Runs and returns the transcript.
+pub fn run(cmd: &mut TestCommand) -> Transcript {
+    cmd.output()
 }
 
-/// stdout + stderr + exit code, with the scratch path replaced by `[TMP]`.
-pub fn transcript(out: &Output, tmp: &Path) -> String {
-    let mut s = format!(
-        "exit: {}\n",
-        out.status
-            .code()
-            .map_or("signal".to_string(), |c| c.to_string())
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if !stdout.is_empty() {
-        s.push_str("--- stdout\n");
-        s.push_str(&stdout);
-    }
-    if !stderr.is_empty() {
-        s.push_str("--- stderr\n");
-        s.push_str(&stderr);
-    }
-    filter(&s, tmp)
-}
-
-/// Replaces machine-specific parts.
-pub fn filter(s: &str, tmp: &Path) -> String {
-    let real = std::fs::canonicalize(tmp).unwrap_or_else(|_| tmp.to_path_buf());
-    s.replace(&real.display().to_string(), "[TMP]")
-        .replace(&tmp.display().to_string(), "[TMP]")
-        .replace(
-            &format!("hsm {}", env!("CARGO_PKG_VERSION")),
-            "hsm [VERSION]",
-        )
+/// The filtered transcript (exit code, stdout, stderr).
+pub fn transcript(out: &Transcript) -> String {
+    out.render()
 }
 
 /// Asserts success and returns stdout.
 #[track_caller]
-pub fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "expected success, got {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+pub fn ok(out: &Transcript) -> String {
+    out.success().to_string()
 }
 
 /// Asserts an exit code and returns stderr.
 #[track_caller]
-pub fn fails_with(out: &Output, code: i32) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stderr).into_owned()
+pub fn fails_with(out: &Transcript, code: i32) -> String {
+    out.failure(code).to_string()
 }
 
 /// Reads a file as text.
@@ -170,27 +173,20 @@ pub fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
 }
 
-/// Requires a tool the suite depends on; the test fails (never silently passes) without it.
-#[track_caller]
-pub fn require(tool: &str) -> PathBuf {
-    which(tool).unwrap_or_else(|| {
-        panic!("`{tool}` is required by this test; run ./scripts/setup (CI installs it)")
-    })
+/// A real tool the test needs, when its gate is on (`HSM_TEST_UV`, `HSM_TEST_COMPOSE`,
+/// `HSM_TEST_GIT`); `None` means the test skips. Under `CI=true` a missing tool fails.
+pub fn tool(name: &str, gate: &str) -> Option<PathBuf> {
+    infra_testkit::require_tool(name, gate)
 }
 
-/// PATH lookup.
-pub fn which(tool: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(tool))
-        .find(|p| p.is_file())
-}
-
-/// Validates a compose file set with Debian's docker-compose 1.29 (`config -q`, no daemon).
+/// Validates a compose file set with Debian's docker-compose 1.29 (`config -q`, no daemon),
+/// when the compose gate is on.
 #[track_caller]
 pub fn compose_config(project: &Path, files: &[&str]) {
-    let dc = require("docker-compose");
-    let mut c = Command::new(dc);
+    let Some(dc) = tool("docker-compose", "HSM_TEST_COMPOSE") else {
+        return;
+    };
+    let mut c = std::process::Command::new(dc);
     c.current_dir(project);
     for f in files {
         c.arg("-f").arg(f);
@@ -208,41 +204,18 @@ pub fn compose_config(project: &Path, files: &[&str]) {
     );
 }
 
-/// Every file's bytes and mode under `dir` (skipping .venv), for byte-identity checks.
-pub fn snapshot_tree(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, u32)> {
-    use std::os::unix::fs::PermissionsExt;
-    let mut out = BTreeMap::new();
-    fn walk(base: &Path, d: &Path, out: &mut BTreeMap<PathBuf, (Vec<u8>, u32)>) {
-        let Ok(rd) = std::fs::read_dir(d) else { return };
-        for e in rd.flatten() {
-            let p = e.path();
-            if e.file_name() == ".venv" || e.file_name() == "__pycache__" {
-                continue;
-            }
-            let ft = e.file_type().unwrap();
-            if ft.is_dir() {
-                out.insert(
-                    p.strip_prefix(base).unwrap().to_path_buf(),
-                    (b"<dir>".to_vec(), 0),
-                );
-                walk(base, &p, out);
-            } else if ft.is_file() {
-                let mode = std::fs::metadata(&p).unwrap().permissions().mode();
-                out.insert(
-                    p.strip_prefix(base).unwrap().to_path_buf(),
-                    (std::fs::read(&p).unwrap(), mode),
-                );
-            }
-        }
-    }
-    walk(dir, dir, &mut out);
-    out
+/// Every file's bytes and mode under `dir` (skipping `.venv` and caches).
+pub fn snapshot_tree(dir: impl AsRef<Path>) -> TreeSnapshot {
+    TreeSnapshot::capture_skipping(dir.as_ref(), &|p| {
+        p.file_name()
+            .is_some_and(|n| n == ".venv" || n == "__pycache__")
+    })
 }
 
 /// Runs git with a fixed identity; fails the test on error.
 #[track_caller]
 pub fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new(require("git"))
+    let out = std::process::Command::new("git")
         .current_dir(dir)
         .args(args)
         .env("GIT_AUTHOR_NAME", "t")
@@ -259,8 +232,8 @@ pub fn git(dir: &Path, args: &[&str]) {
 }
 
 /// Python code run in the project's environment through `hsm run`.
-pub fn python(dir: &Path, code: &str) -> String {
-    ok(&run(hsm(dir).args([
+pub fn python(s: &Scratch, dir: &Path, code: &str) -> String {
+    ok(&run(s.hsm(&dir).args([
         "run",
         "--",
         ".venv/bin/python",
@@ -276,7 +249,7 @@ pub fn python(dir: &Path, code: &str) -> String {
 #[track_caller]
 pub fn assert_neo4j_client_editable(scratch: &Scratch, dir: &Path) {
     let greeting = "import neo4j_client; print(neo4j_client.GREETING)";
-    assert_eq!(python(dir, greeting), "neo4j-client v1");
+    assert_eq!(python(scratch, dir, greeting), "neo4j-client v1");
     let src = scratch
         .path()
         .join("packages/neo4j-client/src/neo4j_client/__init__.py");
@@ -286,8 +259,35 @@ pub fn assert_neo4j_client_editable(scratch: &Scratch, dir: &Path) {
     )
     .unwrap();
     assert_eq!(
-        python(dir, greeting),
+        python(scratch, dir, greeting),
         "neo4j-client v2",
         "editable install sees the edit"
     );
+}
+
+/// A tool a helper needs (the test gated on it already); panics when it is missing.
+#[track_caller]
+pub fn require(name: &str) -> PathBuf {
+    infra_testkit::which(name).unwrap_or_else(|| panic!("`{name}` is required by this test"))
+}
+
+/// Returns from the test (it is skipped) unless the tool's gate is on; under `CI=true` or
+/// with the gate on, a missing tool fails the test.
+macro_rules! need {
+    ($tool:expr, $gate:expr) => {
+        if $crate::common::tool($tool, $gate).is_none() {
+            return;
+        }
+    };
+}
+pub(crate) use need;
+
+impl Scratch {
+    /// `text` with the work directory shown as `[TMP]` and the version as `[VERSION]`.
+    pub fn filter(&self, text: &str) -> String {
+        Filters::new()
+            .path(self.path(), "[TMP]")
+            .version("hsm", env!("CARGO_PKG_VERSION"))
+            .apply(text)
+    }
 }

@@ -34,29 +34,34 @@ fn stack_comes_up_and_client_reaches_server_by_group_alias() {
     s.write("hsm-registry/container_groups/backend.yaml", "name: backend\ntype: container_group\nstrategy: 1-of-N\nalias: api\noptions: [{name: web-a}, {name: web-b}]\n");
     s.write("hsm.yaml", "compose: {project_name: hsmtest}\nservices:\n  containers: [client]\n  container_groups:\n    backend: {selection: web-a}\n");
     let dir = s.path();
-    ok(&run(hsm(dir)
+    ok(&run(s
+        .hsm(&dir)
         .args(["sync", "-q"])
         .env("HSM_UV", "true")
         .env("HSM_COMPOSE", "docker-compose")));
     let compose = read(&dir.join("docker-compose.hsm.yml"));
     assert!(compose.contains("API_HOST: api"), "{compose}");
-    compose_config(dir, &["docker-compose.hsm.yml"]);
-    let up = run(hsm(dir)
+    compose_config(&dir, &["docker-compose.hsm.yml"]);
+    let up = run(s
+        .hsm(&dir)
         .args(["up", "--", "--exit-code-from", "client", "client", "web-a"])
         .env("HSM_COMPOSE", "docker-compose"));
-    let logs = transcript(&up, dir);
+    let logs = transcript(&up);
     // `status --containers` sees what runs: web-a alone is drift (client is not running).
-    let detached = run(hsm(dir)
+    let detached = run(s
+        .hsm(&dir)
         .args(["up", "--", "-d", "web-a"])
         .env("HSM_COMPOSE", "docker-compose"));
-    let status = run(hsm(dir)
+    let status = run(s
+        .hsm(&dir)
         .args(["status", "--containers"])
         .env("HSM_COMPOSE", "docker-compose")
         .env("HSM_UV", "true"));
-    let _ = run(hsm(dir)
+    let _ = run(s
+        .hsm(&dir)
         .args(["down", "--", "-t", "0", "-v"])
         .env("HSM_COMPOSE", "docker-compose"));
-    assert!(detached.status.success(), "{}", transcript(&detached, dir));
+    assert!((detached.code == Some(0)), "{}", transcript(&detached));
     let status_err = fails_with(&status, 1);
     assert!(
         status_err.contains("container `client` is not running"),
@@ -66,7 +71,7 @@ fn stack_comes_up_and_client_reaches_server_by_group_alias() {
         !status_err.contains("`web-a` is not running"),
         "{status_err}"
     );
-    assert!(up.status.success(), "{logs}");
+    assert!((up.code == Some(0)), "{logs}");
     assert!(
         logs.contains("hello-from-web-a"),
         "client fetched through the alias:\n{logs}"

@@ -1,24 +1,27 @@
-//! Fault injection: each execution step of sync fails in turn and every file hsm touched
-//! must be byte-identical afterwards (pyproject.toml, uv.lock, the compose file, .hsm/*).
+//! Fault injection: each execution step of sync fails in turn (a scripted fake uv, immutable
+//! files, signals) and every file hsm touched must be byte-identical afterwards; two writers
+//! never interleave.
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use infra_testkit::{
+    FakeTool, Signal, process_is_running, read_pid_file, signal_process, wait_for,
+};
+
 use crate::common::*;
 
-/// A fake `uv` that scribbles over uv.lock (as a real one would) and then fails or hangs.
+/// A fake `uv` in `dir` that scribbles over uv.lock (as a real one would), then runs `body`
+/// (fake-tool script lines).
 fn fake_uv(dir: &Path, body: &str) -> PathBuf {
-    let p = dir.join("fake-uv");
-    std::fs::write(&p, format!("#!/bin/sh\necho 'fake uv: resolving' >&2\necho 'version = 999 # scribbled' > uv.lock\n{body}\n")).unwrap();
-    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
-    p
+    let script =
+        format!("stderr fake uv: resolving\nwrite uv.lock version = 999 # scribbled\n{body}\n");
+    FakeTool::new(env!("CARGO_BIN_EXE_hsm-fake-tool")).install(dir, "uv", &script)
 }
 
 /// A project with a synced state (so every artifact exists) and then a change pending.
 fn synced_project_with_change(s: &Scratch) -> PathBuf {
     let dir = s.project("hybrid-stack");
-    // Pre-existing state written by hand so no real uv is needed here.
     std::fs::write(
         dir.join("pyproject.toml"),
         "[project]\nname = \"x\"\nversion = \"0.1.0\"\ndependencies = [\"requests\"]\n",
@@ -33,78 +36,82 @@ fn synced_project_with_change(s: &Scratch) -> PathBuf {
     dir
 }
 
+fn tools_dir(s: &Scratch) -> PathBuf {
+    let d = s.kit.child("tools");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
 #[track_caller]
-fn assert_identical(before: &std::collections::BTreeMap<PathBuf, (Vec<u8>, u32)>, dir: &Path) {
-    let after = snapshot_tree(dir);
-    for (k, v) in before {
-        match after.get(k) {
-            None => panic!("{} disappeared", k.display()),
-            Some(a) if a != v => panic!(
-                "{} changed:\n--- before\n{}\n--- after\n{}",
-                k.display(),
-                String::from_utf8_lossy(&v.0),
-                String::from_utf8_lossy(&a.0)
-            ),
-            _ => {}
-        }
-    }
-    let extra: Vec<_> = after.keys().filter(|k| !before.contains_key(*k)).collect();
-    assert!(extra.is_empty(), "left behind: {extra:?}");
+fn unchanged(before: &TreeSnapshot, dir: &Path) {
+    assert_unchanged(before, &snapshot_tree(dir));
 }
 
 #[test]
-fn failing_uv_restores_every_file() {
+fn failing_uv_restores_every_file_and_shows_its_output() {
     let s = Scratch::examples();
     let dir = synced_project_with_change(&s);
-    let uv = fake_uv(s.path(), "echo 'error: no solution found' >&2\nexit 1");
+    let uv = fake_uv(&tools_dir(&s), "stderr error: no solution found\nexit 1");
     let before = snapshot_tree(&dir);
-    let out = run(hsm(&dir).arg("sync").env("HSM_UV", &uv));
-    let err = fails_with(&out, 1);
+    let err = fails_with(&run(s.hsm(&dir).arg("sync").arg("--uv").arg(&uv)), 1);
     assert!(
-        err.contains("`uv sync` failed; every file hsm touched was restored"),
+        err.contains("sync` failed; every file hsm touched was restored"),
         "{err}"
     );
     assert!(
-        err.contains("no solution found"),
+        err.contains("│ error: no solution found"),
         "the tool's output is shown:\n{err}"
     );
-    assert_identical(&before, &dir);
+    unchanged(&before, &dir);
 }
 
 #[test]
 fn failing_uv_on_a_fresh_project_removes_what_it_created() {
     let s = Scratch::examples();
     let dir = s.project("hybrid-stack");
-    let uv = fake_uv(s.path(), "exit 2");
+    let uv = fake_uv(&tools_dir(&s), "exit 2");
     let before = snapshot_tree(&dir);
-    fails_with(&run(hsm(&dir).args(["sync", "-q"]).env("HSM_UV", &uv)), 1);
-    assert_identical(&before, &dir);
-    assert!(
-        !dir.join(".hsm").exists()
-            && !dir.join("pyproject.toml").exists()
-            && !dir.join("uv.lock").exists()
+    fails_with(
+        &run(s.hsm(&dir).args(["sync", "-q"]).arg("--uv").arg(&uv)),
+        1,
     );
+    unchanged(&before, &dir);
 }
 
 #[test]
-fn unwritable_target_restores_every_file() {
+fn an_hsm_dir_that_is_not_a_directory_is_refused_before_anything_is_written() {
     let s = Scratch::examples();
     let dir = synced_project_with_change(&s);
-    // `.hsm` is a regular file, so writing `.hsm/env` fails after pyproject.toml and the
-    // compose file were already replaced.
     std::fs::write(dir.join(".hsm"), "not a directory").unwrap();
-    let uv = fake_uv(s.path(), "exit 0");
+    let uv = fake_uv(&tools_dir(&s), "exit 0");
     let before = snapshot_tree(&dir);
-    let out = run(hsm(&dir).arg("sync").env("HSM_UV", &uv));
-    let err = fails_with(&out, 1);
-    assert!(err.contains("write .hsm/"), "names the failed step:\n{err}");
-    assert_identical(&before, &dir);
+    let err = fails_with(&run(s.hsm(&dir).arg("sync").arg("--uv").arg(&uv)), 3);
+    assert!(err.contains("`.hsm` is not a directory"), "{err}");
+    unchanged(&before, &dir);
+}
+
+#[test]
+fn a_symlinked_hsm_dir_is_refused_and_its_target_untouched() {
+    let s = Scratch::examples();
+    let dir = synced_project_with_change(&s);
+    let elsewhere = s.path().join("monorepo-root");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, dir.join(".hsm")).unwrap();
+    let uv = fake_uv(&tools_dir(&s), "exit 0");
+    let before = snapshot_tree(s.path());
+    let err = fails_with(&run(s.hsm(&dir).arg("sync").arg("--uv").arg(&uv)), 3);
+    assert!(err.contains("`.hsm` is a symbolic link"), "{err}");
+    unchanged(&before, &s.path());
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
 }
 
 #[test]
 fn failing_clone_on_demand_removes_the_partial_clone() {
     let s = Scratch::examples();
-    s.write("registry/packages/cloned.yaml", "name: cloned\nsources:\n  dev:\n    type: local\n    path: ../../packages/cloned\n    git: {url: \"file:///nonexistent/repo.git\"}\n");
+    s.write(
+        "registry/packages/cloned.yaml",
+        "name: cloned\nsources:\n  dev:\n    type: local\n    path: ../../packages/cloned\n    git: {url: \"file:///nonexistent/repo.git\"}\n",
+    );
     let dir = s.path().join("projects/clone");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
@@ -113,12 +120,12 @@ fn failing_clone_on_demand_removes_the_partial_clone() {
     )
     .unwrap();
     let before = snapshot_tree(s.path());
-    let err = fails_with(&run(hsm(&dir).arg("sync")), 1);
+    let err = fails_with(&run(s.hsm(&dir).arg("sync")), 1);
     assert!(
         err.contains("git clone into ../../packages/cloned failed"),
         "{err}"
     );
-    assert_identical(&before, s.path());
+    unchanged(&before, &s.path());
 }
 
 /// `chattr +i` makes a file immutable even for root: writing (renaming over) it fails.
@@ -152,11 +159,11 @@ fn each_write_step_failing_restores_every_file() {
         let dir = synced_project_with_change(&s);
         std::fs::create_dir_all(dir.join(".hsm")).unwrap();
         std::fs::write(dir.join(".hsm/env"), "OLD=1\n").unwrap();
-        let uv = fake_uv(s.path(), "exit 0");
+        let uv = fake_uv(&tools_dir(&s), "exit 0");
         let before = snapshot_tree(&dir);
         let err = {
             let _guard = Immutable::new(dir.join(target));
-            fails_with(&run(hsm(&dir).arg("sync").env("HSM_UV", &uv)), 1)
+            fails_with(&run(s.hsm(&dir).arg("sync").arg("--uv").arg(&uv)), 1)
         };
         assert!(
             err.contains(&format!(
@@ -164,109 +171,131 @@ fn each_write_step_failing_restores_every_file() {
             )),
             "{target}:\n{err}"
         );
-        assert_identical(&before, &dir);
+        unchanged(&before, &dir);
     }
 }
 
-/// Sends `signal` to hsm while (fake) uv runs: hsm exits 128+signal, stops the tool, and
-/// every file is byte-identical afterwards.
-fn interrupted_mid_sync(signal: &str, code: i32) {
+/// Sends `signal` to hsm alone (not its process group) while the fake uv runs with a
+/// grandchild (a build backend): hsm exits 128+signal, the tool *and its grandchild* stop,
+/// and every file is byte-identical afterwards.
+fn interrupted_mid_sync(signal: Signal, code: i32) {
     let s = Scratch::examples();
     let dir = synced_project_with_change(&s);
-    let marker = s.path().join("uv-started");
-    let finished = s.path().join("uv-finished");
+    let tools = tools_dir(&s);
+    let backend = tools.join("backend.pid");
+    let finished = tools.join("uv-finished");
     let uv = fake_uv(
-        s.path(),
+        &tools,
         &format!(
-            "touch {}\nsleep 30\ntouch {}",
-            marker.display(),
+            "spawn-sleeper {} 30\nsleep 30\nwrite {} done",
+            backend.display(),
             finished.display()
         ),
     );
     let before = snapshot_tree(&dir);
-    let mut child = hsm(&dir)
+    let mut child = s
+        .hsm(&dir)
         .args(["sync", "-q"])
-        .env("HSM_UV", &uv)
-        .spawn()
-        .unwrap();
+        .arg("--uv")
+        .arg(&uv)
+        .spawn();
+    wait_for("the fake build backend", Duration::from_secs(20), || {
+        backend.exists()
+    });
+    let grandchild = read_pid_file(&backend);
     let start = Instant::now();
-    while !marker.exists() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "fake uv never started"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let k = std::process::Command::new("kill")
-        .arg(format!("-{signal}"))
-        .arg(child.id().to_string())
-        .status()
-        .unwrap();
-    assert!(k.success());
-    assert_eq!(
-        child.wait().unwrap().code(),
-        Some(code),
-        "exit 128+SIG{signal}"
-    );
+    signal_process(child.id(), signal);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(code), "exit 128+signal");
     assert!(
         start.elapsed() < Duration::from_secs(10),
         "hsm stopped promptly"
     );
-    std::thread::sleep(Duration::from_millis(100));
+    wait_for("the build backend to stop", Duration::from_secs(10), || {
+        !process_is_running(grandchild)
+    });
     assert!(!finished.exists(), "the tool was stopped too");
-    assert_identical(&before, &dir);
+    unchanged(&before, &dir);
 }
 
 #[test]
-fn sigterm_mid_sync_restores_every_file_and_stops_the_tool() {
-    interrupted_mid_sync("TERM", 143);
+fn sigterm_mid_sync_stops_the_tool_and_its_children_and_restores_every_file() {
+    interrupted_mid_sync(Signal::TERM, 143);
 }
 
 #[test]
 fn sigint_mid_sync_restores_every_file() {
-    interrupted_mid_sync("INT", 130);
+    interrupted_mid_sync(Signal::INT, 130);
 }
 
 #[test]
-fn a_second_sync_in_the_same_project_is_refused_while_one_runs() {
+fn an_edit_waits_for_a_running_sync_and_its_rollback_cannot_undo_the_edit() {
     let s = Scratch::examples();
     let dir = synced_project_with_change(&s);
-    // The lock holder is `sleep` itself (exec), so killing it releases the lock.
-    require("flock");
-    let mut holder = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "exec 9<'{}'; flock 9 && exec sleep 30",
-            dir.join("hsm.yaml").display()
-        ))
-        .spawn()
-        .unwrap();
-    // Wait until the lock is really held (`flock -n` fails then).
-    let start = Instant::now();
-    while std::process::Command::new("flock")
-        .args(["-n"])
-        .arg(dir.join("hsm.yaml"))
-        .arg("true")
-        .status()
-        .unwrap()
-        .success()
-    {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "the holder never took the lock"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let before = snapshot_tree(&dir);
-    let err = fails_with(&run(hsm(&dir).arg("sync").env("HSM_UV", "true")), 1);
-    let _ = holder.kill();
-    let _ = holder.wait();
+    let tools = tools_dir(&s);
+    let started = tools.join("started");
+    let uv = fake_uv(
+        &tools,
+        &format!(
+            "write {} 1\nsleep 3\nstderr failing on purpose\nexit 1",
+            started.display()
+        ),
+    );
+    let mut sync = s.hsm(&dir).arg("sync").arg("--uv").arg(&uv).spawn();
+    wait_for("the sync to run uv", Duration::from_secs(20), || {
+        started.exists()
+    });
+    let edit = run(s.hsm(&dir).args(["mode", "--all", "dev"]));
+    let sync_status = sync.wait().unwrap();
+    assert_eq!(
+        sync_status.code(),
+        Some(1),
+        "the sync failed and rolled back"
+    );
+    let err = edit.stderr.clone();
+    ok(&edit);
     assert!(
-        err.contains("another hsm process is changing this project"),
+        err.contains("another hsm process is changing this project; waiting"),
         "{err}"
     );
-    assert_identical(&before, &dir);
-    ok(&run(hsm(&dir).args(["sync", "-q"]).env("HSM_UV", "true")));
+    let manifest = read(&dir.join("hsm.yaml"));
+    assert!(
+        manifest.contains("mode: dev"),
+        "the edit survived the rollback:\n{manifest}"
+    );
+}
+
+#[test]
+fn a_sync_waits_for_the_lock_and_then_runs() {
+    let s = Scratch::examples();
+    let dir = synced_project_with_change(&s);
+    require("flock");
+    let mut holder = std::process::Command::new("flock")
+        .arg(&dir)
+        .args(["sleep", "2"])
+        .spawn()
+        .unwrap();
+    wait_for(
+        "the holder to take the lock",
+        Duration::from_secs(20),
+        || {
+            !std::process::Command::new("flock")
+                .args(["-n"])
+                .arg(&dir)
+                .arg("true")
+                .status()
+                .unwrap()
+                .success()
+        },
+    );
+    let out = run(s.hsm(&dir).args(["sync"]).arg("--uv").arg("true"));
+    let _ = holder.wait();
+    ok(&out);
+    assert!(
+        out.stderr.contains("waiting for it to finish"),
+        "{}",
+        out.render()
+    );
 }
 
 #[test]
@@ -275,10 +304,10 @@ fn missing_uv_is_explained_and_nothing_changes() {
     let dir = synced_project_with_change(&s);
     let before = snapshot_tree(&dir);
     let err = fails_with(
-        &run(hsm(&dir).arg("sync").env("HSM_UV", "/nonexistent/uv")),
+        &run(s.hsm(&dir).args(["sync", "--uv", "/nonexistent/uv"])),
         1,
     );
     assert!(err.contains("`/nonexistent/uv` was not found"), "{err}");
     assert!(err.contains("pip install uv"), "{err}");
-    assert_identical(&before, &dir);
+    unchanged(&before, &dir);
 }

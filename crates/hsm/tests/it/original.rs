@@ -48,7 +48,7 @@ fn case_5_requirement_materialisation() {
         ],
         "packages:\n  - gitlib\n  - local-lib: dev\n  - requests\n",
     );
-    let plan = ok(&run(hsm(&dir).args(["plan", "--json"])));
+    let plan = ok(&run(s.hsm(&dir).args(["plan", "--json"])));
     let v: serde_json::Value = serde_json::from_str(&plan).unwrap();
     let diff = v["changes"][0]["diff"].as_str().unwrap();
     assert!(
@@ -77,15 +77,15 @@ fn case_8_dev_prod_switch_for_standalone_containers() {
         "registry: ../../registry\nservices:\n  containers:\n    - graph-builder-service: dev\n",
     )
     .unwrap();
-    ok(&run(hsm(&dir).args(["plan"])));
-    let plan = ok(&run(hsm(&dir).args(["plan"])));
+    ok(&run(s.hsm(&dir).args(["plan"])));
+    let plan = ok(&run(s.hsm(&dir).args(["plan"])));
     assert!(plan.contains("+      dockerfile: Dockerfile.dev"), "{plan}");
-    ok(&run(hsm(&dir).args([
+    ok(&run(s.hsm(&dir).args([
         "mode",
         "graph-builder-service",
         "prod",
     ])));
-    let plan = ok(&run(hsm(&dir).args(["plan"])));
+    let plan = ok(&run(s.hsm(&dir).args(["plan"])));
     assert!(
         plan.contains("+    image: ghcr.io/example/graph-builder:2.0"),
         "{plan}"
@@ -104,7 +104,7 @@ fn case_10_env_fail_fast() {
         ],
         "packages: [a, b]\n",
     );
-    let err = fails_with(&run(hsm(&dir).arg("sync")), 3);
+    let err = fails_with(&run(s.hsm(&dir).arg("sync")), 3);
     assert!(
         err.contains("`SHARED` gets two different values, from package `a` and from package `b`"),
         "{err}"
@@ -115,7 +115,7 @@ fn case_10_env_fail_fast() {
     );
     std::fs::write(dir.join("hsm.yaml"), "packages: [a]\n").unwrap();
     std::fs::write(dir.join(".env"), "OK=1\nthis line is broken\n").unwrap();
-    let err = fails_with(&run(hsm(&dir).arg("sync")), 3);
+    let err = fails_with(&run(s.hsm(&dir).arg("sync")), 3);
     assert!(err.contains(".env:2"), "{err}");
 }
 
@@ -139,20 +139,24 @@ fn case_12_clone_on_demand() {
         "registry: ../../registry\npackages:\n  - cloned-client: dev\n",
     )
     .unwrap();
-    let plan = ok(&run(hsm(&dir).arg("plan")));
+    let plan = ok(&run(s.hsm(&dir).arg("plan")));
     assert!(
         plan.contains("clone the code of `cloned-client` into `../../packages/cloned-client`"),
         "{plan}"
     );
     let target = s.path().join("packages/cloned-client");
     // Offline-safe: only the clone is checked here, uv is replaced by `true`.
-    let out = run(hsm(&dir).arg("sync").env("HSM_UV", "true"));
+    let out = run(s.hsm(&dir).arg("sync").env("HSM_UV", "true"));
     ok(&out);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("cloned  ../../packages/cloned-client"));
+    assert!(
+        out.stderr
+            .clone()
+            .contains("cloned  ../../packages/cloned-client")
+    );
     assert!(target.join(".git").is_dir() && target.join("pyproject.toml").is_file());
     // An existing checkout is never overwritten.
     std::fs::write(target.join("LOCAL_EDIT"), "mine").unwrap();
-    ok(&run(hsm(&dir).arg("sync").env("HSM_UV", "true")));
+    ok(&run(s.hsm(&dir).arg("sync").env("HSM_UV", "true")));
     assert_eq!(read(&target.join("LOCAL_EDIT")), "mine");
 }
 
@@ -164,15 +168,15 @@ fn case_13_check() {
         &[("containers/web.yaml", "name: web\nimage: nginx:1\n")],
         "services:\n  containers: [web, api]\n  container_groups:\n    frontend: {selection: web}\n",
     );
-    let err = fails_with(&run(hsm(&dir).args(["check", "--offline"])), 3);
+    let err = fails_with(&run(s.hsm(&dir).args(["check", "--offline"])), 3);
     assert!(
         err.contains("container `api` is not in the registry"),
         "{err}"
     );
     std::fs::write(dir.join("hsm.yaml"), "services:\n  containers: [web]\n").unwrap();
-    let out = run(hsm(&dir).args(["check", "--offline"]));
+    let out = run(s.hsm(&dir).args(["check", "--offline"]));
     ok(&out);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("All checks passed"));
+    assert!(out.stderr.clone().contains("All checks passed"));
 }
 
 #[test]
@@ -183,10 +187,10 @@ fn case_14_empty_stack_sync_removes_stale_compose() {
         &[("containers/web.yaml", "name: web\nimage: nginx:1\n")],
         "services:\n  containers: [web]\n",
     );
-    ok(&run(hsm(&dir).args(["sync", "-q"]).env("HSM_UV", "true")));
+    ok(&run(s.hsm(&dir).args(["sync", "-q"]).env("HSM_UV", "true")));
     assert!(dir.join("docker-compose.hsm.yml").is_file());
-    ok(&run(hsm(&dir).args(["container", "remove", "web"])));
-    ok(&run(hsm(&dir).args(["sync", "-q"]).env("HSM_UV", "true")));
+    ok(&run(s.hsm(&dir).args(["container", "remove", "web"])));
+    ok(&run(s.hsm(&dir).args(["sync", "-q"]).env("HSM_UV", "true")));
     assert!(
         !dir.join("docker-compose.hsm.yml").exists(),
         "stale compose file removed"

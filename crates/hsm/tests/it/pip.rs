@@ -5,12 +5,12 @@ use crate::common::*;
 
 #[test]
 fn pip_adapter_installs_the_same_stack() {
-    require("python3");
+    need!("python3", "HSM_TEST_PYTHON");
     let s = Scratch::examples();
     let dir = s.project("editable-stack");
     let m = read(&dir.join("hsm.yaml"));
     std::fs::write(dir.join("hsm.yaml"), format!("package_manager: pip\n{m}")).unwrap();
-    let out = run(hsm(&dir).args(["sync", "-q"]));
+    let out = run(s.hsm(&dir).args(["sync", "-q"]));
     ok(&out);
     let req = read(&dir.join(".hsm/requirements.txt"));
     insta::assert_snapshot!(

@@ -90,13 +90,13 @@ fn pip_list(dir: &Path) -> String {
 
 #[test]
 fn uv_service_gets_its_own_environment_with_env_visible_to_builds() {
-    require("uv");
+    need!("uv", "HSM_TEST_UV");
     let s = Scratch::empty();
     let cache = s.path().join("uv-cache");
     // Without the env the canary dies, and everything is restored.
     let dir = fixture(&s, false);
     let before = snapshot_tree(s.path());
-    let out = run(hsm(&dir).arg("sync").env("UV_CACHE_DIR", &cache));
+    let out = run(s.hsm(&dir).arg("sync").env("UV_CACHE_DIR", &cache));
     let err = fails_with(&out, 1);
     assert!(
         err.contains("`uv sync` of service `env-service` failed"),
@@ -104,11 +104,12 @@ fn uv_service_gets_its_own_environment_with_env_visible_to_builds() {
     );
     assert!(err.contains("CANARY_DIED"), "{err}");
     let mut after = snapshot_tree(s.path());
-    after.retain(|k, _| !k.starts_with("uv-cache"));
+    after.entries.retain(|k, _| !k.starts_with("uv-cache"));
     assert_eq!(before, after, "rolled back");
     // With it, the service gets its own lock and venv holding the dependency.
     let dir = fixture(&s, true);
-    ok(&run(hsm(&dir)
+    ok(&run(s
+        .hsm(&dir)
         .args(["sync", "-q"])
         .env("UV_CACHE_DIR", &cache)));
     let svc = s.path().join("services/env-service");
@@ -122,17 +123,17 @@ fn uv_service_gets_its_own_environment_with_env_visible_to_builds() {
     // Not a compose service, and the project's own environment is untouched.
     assert!(!dir.join("docker-compose.hsm.yml").exists());
     assert!(!dir.join(".venv").exists() && !dir.join("pyproject.toml").exists());
-    let list = ok(&run(hsm(&dir).arg("list")));
+    let list = ok(&run(s.hsm(&dir).arg("list")));
     assert!(
         list.contains("env-service [dev, managed, uv, profile local]"),
         "{list}"
     );
-    ok(&run(hsm(&dir).arg("status").env("UV_CACHE_DIR", &cache)));
+    ok(&run(s.hsm(&dir).arg("status").env("UV_CACHE_DIR", &cache)));
 }
 
 #[test]
 fn uv_service_from_git_is_cloned() {
-    require("uv");
+    need!("uv", "HSM_TEST_UV");
     let s = Scratch::empty();
     let upstream = s.path().join("upstream");
     std::fs::create_dir_all(&upstream).unwrap();
@@ -147,7 +148,7 @@ fn uv_service_from_git_is_cloned() {
     );
     s.write("project/hsm.yaml", "registry: ../registry\nservices:\n  containers:\n    - {name: git-service, profile: local}\n");
     let dir = s.path().join("project");
-    ok(&run(hsm(&dir).args(["sync", "-q"])));
+    ok(&run(s.hsm(&dir).args(["sync", "-q"])));
     let svc = s.path().join("services/git-service");
     assert!(svc.join(".git").is_dir());
     assert_eq!(read(&svc.join("README.md")), "# Git Service\n");

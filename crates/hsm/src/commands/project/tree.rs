@@ -14,7 +14,11 @@ fn container_line(c: &ContainerItem) -> String {
         (_, "uv") => "managed, uv".to_string(),
         _ => "managed".to_string(),
     };
-    let profile = c.profile.as_ref().map(|p| format!(", profile {p}")).unwrap_or_default();
+    let profile = c
+        .profile
+        .as_ref()
+        .map(|p| format!(", profile {p}"))
+        .unwrap_or_default();
     let alias = if c.aliases.is_empty() {
         String::new()
     } else {
@@ -32,7 +36,14 @@ pub fn render(r: &StackReport) -> String {
             0 | 1 => String::new(),
             n => format!("  ← {}", p.via[n - 2]),
         };
-        let _ = writeln!(s, "│   {} {} [{}, {}]{why}", branch(i, np), p.name, p.mode, p.source);
+        let _ = writeln!(
+            s,
+            "│   {} {} [{}, {}]{why}",
+            branch(i, np),
+            p.name,
+            p.mode,
+            p.source
+        );
     }
     s.push_str("├── Containers\n");
     let nc = r.containers.len();
