@@ -185,7 +185,6 @@ impl Context<'_, '_> {
             }
         }
         self.scalars(spec, profile, &pkey, &mut em, &mut svc)?;
-        drop(em);
         self.wiring(c, &mut svc, usages)?;
         Ok(svc)
     }
@@ -345,9 +344,10 @@ impl Context<'_, '_> {
         for d in consumed {
             let mut em = Emitter::new(&d.registry_file, d.index, &d.params, usages);
             for var in connection_vars(d) {
-                if !svc.environment.contains_key(&var.name) {
-                    let value = em.text(&var.key, &var.network)?;
-                    svc.environment.insert(var.name, value);
+                if let std::collections::btree_map::Entry::Vacant(slot) =
+                    svc.environment.entry(var.name)
+                {
+                    slot.insert(em.text(&var.key, &var.network)?);
                 }
             }
         }

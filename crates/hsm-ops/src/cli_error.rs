@@ -63,52 +63,103 @@ impl From<OpsError> for CliError {
                 c.hints = hints;
                 c
             }
-            OpsError::UnknownAdapter { ref known, ref diagnostic, .. } => {
-                let hint = format!("known package managers: {}", known.join(", "));
-                let diagnostics: Vec<_> = diagnostic.iter().cloned().map(|d| d.hint(hint.clone())).collect();
-                let mut c = validation(e);
-                if diagnostics.is_empty() {
-                    c = c.hint(hint);
+            OpsError::UnknownAdapter { .. }
+            | OpsError::NotInRegistry { .. }
+            | OpsError::NoSuchEntry { .. }
+            | OpsError::NotAModeTarget { .. }
+            | OpsError::NotInManifest { .. }
+            | OpsError::NoSuchProfile { .. }
+            | OpsError::NotAnOption { .. }
+            | OpsError::UnknownGroup { .. }
+            | OpsError::MixedOptions { .. }
+            | OpsError::OneOfN { .. } => lookup(e),
+            other => rest(other),
+        }
+    }
+}
+
+/// A name that is not where the command looked: say what is near.
+fn lookup(e: OpsError) -> CliError {
+    match e {
+        OpsError::UnknownAdapter {
+            ref known,
+            ref diagnostic,
+            ..
+        } => {
+            let hint = format!("known package managers: {}", known.join(", "));
+            let diagnostics: Vec<_> = diagnostic
+                .iter()
+                .cloned()
+                .map(|d| d.hint(hint.clone()))
+                .collect();
+            let mut c = validation(e);
+            if diagnostics.is_empty() {
+                c = c.hint(hint);
+            }
+            c.diagnostics = diagnostics;
+            c
+        }
+        OpsError::NotInRegistry {
+            kind,
+            ref name,
+            ref suggestion,
+        } => {
+            let hint = did_you_mean(suggestion.as_ref())
+                .unwrap_or_else(|| format!("add it with `{}`", kind.add_command(name)));
+            validation(e).hint(hint)
+        }
+        OpsError::NoSuchEntry { ref suggestion, .. }
+        | OpsError::NotAModeTarget { ref suggestion, .. } => {
+            let h = did_you_mean(suggestion.as_ref())
+                .unwrap_or_else(|| "see `hsm registry list`".into());
+            validation(e).hint(h)
+        }
+        OpsError::NotInManifest { ref suggestion, .. } => {
+            let h = did_you_mean(suggestion.as_ref())
+                .unwrap_or_else(|| "see `hsm list` for what hsm.yaml selects".into());
+            validation(e).hint(h)
+        }
+        OpsError::NoSuchProfile {
+            ref container,
+            ref known,
+            ref suggestion,
+            ..
+        } => {
+            let h = did_you_mean(suggestion.as_ref()).unwrap_or_else(|| {
+                if known.is_empty() {
+                    format!("`{container}` defines no `deployment_profiles`")
+                } else {
+                    format!("profiles of `{container}`: {}", known.join(", "))
                 }
-                c.diagnostics = diagnostics;
-                c
-            }
-            OpsError::NotInRegistry { kind, ref name, ref suggestion } => {
-                let hint = did_you_mean(suggestion.as_ref()).unwrap_or_else(|| format!("add it with `{}`", kind.add_command(name)));
-                validation(e).hint(hint)
-            }
-            OpsError::NoSuchEntry { ref suggestion, .. }
-            | OpsError::NotAModeTarget { ref suggestion, .. } => {
-                let h = did_you_mean(suggestion.as_ref()).unwrap_or_else(|| "see `hsm registry list`".into());
-                validation(e).hint(h)
-            }
-            OpsError::NotInManifest { ref suggestion, .. } => {
-                let h = did_you_mean(suggestion.as_ref()).unwrap_or_else(|| "see `hsm list` for what hsm.yaml selects".into());
-                validation(e).hint(h)
-            }
-            OpsError::NoSuchProfile { ref container, ref known, ref suggestion, .. } => {
-                let h = did_you_mean(suggestion.as_ref()).unwrap_or_else(|| {
-                    if known.is_empty() {
-                        format!("`{container}` defines no `deployment_profiles`")
-                    } else {
-                        format!("profiles of `{container}`: {}", known.join(", "))
-                    }
-                });
-                validation(e).hint(h)
-            }
-            OpsError::NotAnOption { ref options, ref suggestion, .. } => {
-                let listed = format!("options: {}", options.join(", "));
-                let dym = did_you_mean(suggestion.as_ref());
-                validation(e).maybe_hint(dym).hint(listed)
-            }
-            OpsError::UnknownGroup { ref suggestion, .. } => {
-                let dym = did_you_mean(suggestion.as_ref());
-                validation(e)
-                    .maybe_hint(dym)
-                    .hint("to start a new ad-hoc group choosing among registry components, pass `--new`")
-            }
-            OpsError::MixedOptions { .. } => validation(e).hint("an ad-hoc group chooses among packages or among containers, not both"),
-            OpsError::OneOfN { .. } => validation(e).hint("make the group `strategy: M-of-N` in the registry to select several"),
+            });
+            validation(e).hint(h)
+        }
+        OpsError::NotAnOption {
+            ref options,
+            ref suggestion,
+            ..
+        } => {
+            let listed = format!("options: {}", options.join(", "));
+            let dym = did_you_mean(suggestion.as_ref());
+            validation(e).maybe_hint(dym).hint(listed)
+        }
+        OpsError::UnknownGroup { ref suggestion, .. } => {
+            let dym = did_you_mean(suggestion.as_ref());
+            validation(e).maybe_hint(dym).hint(
+                "to start a new ad-hoc group choosing among registry components, pass `--new`",
+            )
+        }
+        OpsError::MixedOptions { .. } => validation(e)
+            .hint("an ad-hoc group chooses among packages or among containers, not both"),
+        OpsError::OneOfN { .. } => validation(e)
+            .hint("make the group `strategy: M-of-N` in the registry to select several"),
+        other => validation(other),
+    }
+}
+
+/// Everything else: edits, registry authoring, the synced project's files, tools, drift.
+fn rest(e: OpsError) -> CliError {
+    match e {
             OpsError::EditInvalid { ref problems } => {
                 let d = problems.clone();
                 let mut c = validation(e);
@@ -151,7 +202,7 @@ impl From<OpsError> for CliError {
                     .hint("a registry value Compose does not accept (or a bug in hsm); `hsm plan` shows the file")
             }
             OpsError::Edit(_) | OpsError::EditGroupFile { .. } | OpsError::NotSelected { .. } | OpsError::GroupOption { .. } => validation(e),
-        }
+            other => validation(other),
     }
 }
 

@@ -510,19 +510,13 @@ fn parse_marker_tail(rest: &str, whole: &str) -> Result<Option<String>, String> 
     Ok(Some(marker.to_string()))
 }
 
-fn parse_requirement(t: &str, whole: &str) -> Result<RequirementSpec, String> {
-    if parse_version(t).is_some() {
-        return Err(format!(
-            "{} is a version, not a specifier: write `=={t}` to pin it, or `>={t}` for a \
-             minimum",
-            code(whole)
-        ));
-    }
+/// The distribution name at the start of `t`, and the rest.
+fn split_name<'t>(t: &'t str, whole: &str) -> Result<(&'t str, &'t str), String> {
     let name_len = t
         .bytes()
         .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
         .count();
-    let (name, mut rest) = t.split_at(name_len);
+    let (name, rest) = t.split_at(name_len);
     if name.is_empty() {
         return Err(format!(
             "{} is not a requirement: expected a distribution name such as `requests`, or a \
@@ -536,64 +530,65 @@ fn parse_requirement(t: &str, whole: &str) -> Result<RequirementSpec, String> {
             not_a(name, whole, "a valid distribution name")
         ));
     }
-    rest = rest.trim_start();
-    let mut extras = Vec::new();
-    if let Some(after) = rest.strip_prefix('[') {
-        let Some((inner, after)) = after.split_once(']') else {
-            return Err(format!(
-                "{} has an unclosed `[`: expected extras such as `[socks]`",
-                code(whole)
-            ));
-        };
-        if !inner.trim().is_empty() {
-            for extra in inner.split(',').map(str::trim) {
-                if !is_valid_distribution_name(extra) {
-                    return Err(format!(
-                        "{}: {NAME_EXPECTED}",
-                        not_a(extra, whole, "a valid extra name")
-                    ));
-                }
-                extras.push(extra.to_string());
-            }
-        }
-        rest = after.trim_start();
-    }
-    let requirement = |specifier: String, url: Option<String>, marker: Option<String>| {
-        RequirementSpec::Requirement {
-            name: name.to_string(),
-            extras: extras.clone(),
-            specifier,
-            marker,
-            url,
-        }
+    Ok((name, rest.trim_start()))
+}
+
+/// `[extra, …]` at the start of `rest` (if any), and what follows.
+fn split_extras<'t>(rest: &'t str, whole: &str) -> Result<(Vec<String>, &'t str), String> {
+    let Some(after) = rest.strip_prefix('[') else {
+        return Ok((Vec::new(), rest));
     };
-    if let Some(after) = rest.strip_prefix('@') {
-        let after = after.trim_start();
-        let url_len = after.find(char::is_whitespace).unwrap_or(after.len());
-        let (url, tail) = after.split_at(url_len);
-        if url.is_empty() {
-            return Err(format!(
-                "{} ends with `@`: expected a URL after it, as in \
-                 `name @ https://example.com/pkg-1.0-py3-none-any.whl`",
-                code(whole)
-            ));
+    let Some((inner, after)) = after.split_once(']') else {
+        return Err(format!(
+            "{} has an unclosed `[`: expected extras such as `[socks]`",
+            code(whole)
+        ));
+    };
+    let mut extras = Vec::new();
+    if !inner.trim().is_empty() {
+        for extra in inner.split(',').map(str::trim) {
+            if !is_valid_distribution_name(extra) {
+                return Err(format!(
+                    "{}: {NAME_EXPECTED}",
+                    not_a(extra, whole, "a valid extra name")
+                ));
+            }
+            extras.push(extra.to_string());
         }
-        if (url.contains(';') && tail.trim().is_empty()) || url.ends_with(';') {
-            return Err(format!(
-                "{}: put a space before the `;` that follows a URL",
-                code(whole)
-            ));
-        }
-        if !is_url(url) {
-            return Err(format!(
-                "{}: expected a URL such as `https://example.com/pkg-1.0-py3-none-any.whl` \
-                 after `@`",
-                not_a(url, whole, "a URL")
-            ));
-        }
-        let marker = parse_marker_tail(tail, whole)?;
-        return Ok(requirement(String::new(), Some(url.to_string()), marker));
     }
+    Ok((extras, after.trim_start()))
+}
+
+/// `URL [; marker]` after `@`: the URL and the marker.
+fn url_reference(after: &str, whole: &str) -> Result<(String, Option<String>), String> {
+    let after = after.trim_start();
+    let url_len = after.find(char::is_whitespace).unwrap_or(after.len());
+    let (url, tail) = after.split_at(url_len);
+    if url.is_empty() {
+        return Err(format!(
+            "{} ends with `@`: expected a URL after it, as in \
+             `name @ https://example.com/pkg-1.0-py3-none-any.whl`",
+            code(whole)
+        ));
+    }
+    if (url.contains(';') && tail.trim().is_empty()) || url.ends_with(';') {
+        return Err(format!(
+            "{}: put a space before the `;` that follows a URL",
+            code(whole)
+        ));
+    }
+    if !is_url(url) {
+        return Err(format!(
+            "{}: expected a URL such as `https://example.com/pkg-1.0-py3-none-any.whl` \
+             after `@`",
+            not_a(url, whole, "a URL")
+        ));
+    }
+    Ok((url.to_string(), parse_marker_tail(tail, whole)?))
+}
+
+/// `[(]specifiers[)] [; marker]` after the name: the specifier set and the marker.
+fn specifiers(rest: &str, name: &str, whole: &str) -> Result<(String, Option<String>), String> {
     let (spec, tail) = if let Some(after) = rest.strip_prefix('(') {
         let Some((inner, tail)) = after.split_once(')') else {
             return Err(format!(
@@ -620,8 +615,36 @@ fn parse_requirement(t: &str, whole: &str) -> Result<RequirementSpec, String> {
     } else {
         parse_specifier_set(spec, whole)?
     };
-    let marker = parse_marker_tail(tail, whole)?;
-    Ok(requirement(specifier, None, marker))
+    Ok((specifier, parse_marker_tail(tail, whole)?))
+}
+
+fn parse_requirement(t: &str, whole: &str) -> Result<RequirementSpec, String> {
+    if parse_version(t).is_some() {
+        return Err(format!(
+            "{} is a version, not a specifier: write `=={t}` to pin it, or `>={t}` for a \
+             minimum",
+            code(whole)
+        ));
+    }
+    let (name, rest) = split_name(t, whole)?;
+    let (extras, rest) = split_extras(rest, whole)?;
+    let (specifier, url, marker) = match rest.strip_prefix('@') {
+        Some(after) => {
+            let (url, marker) = url_reference(after, whole)?;
+            (String::new(), Some(url), marker)
+        }
+        None => {
+            let (specifier, marker) = specifiers(rest, name, whole)?;
+            (specifier, None, marker)
+        }
+    };
+    Ok(RequirementSpec::Requirement {
+        name: name.to_string(),
+        extras,
+        specifier,
+        marker,
+        url,
+    })
 }
 
 impl RequirementSpec {

@@ -47,7 +47,7 @@ pub fn load_project(root: &Path) -> Result<ProjectFile, SyncError> {
     let path = root.join(MANIFEST);
     let text =
         std::fs::read_to_string(&path).map_err(|e| infra_fs::FsError::new("read", MANIFEST, e))?;
-    ProjectFile::parse(root, text).map_err(|e| SyncError::invalid(vec![e.into()]))
+    ProjectFile::parse(root, text).map_err(|e| SyncError::invalid(vec![e]))
 }
 
 /// The project's `.env` variables; a malformed line is a located problem naming the file,

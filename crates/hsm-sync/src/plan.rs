@@ -353,8 +353,11 @@ pub fn plan<'r>(loaded: &'r Loaded, input: &PlanInput<'_>) -> Result<SyncPlan<'r
             sensitive,
         });
     }
-    let (clones, services, mut service_files) =
-        crate::services::plan_all(loaded, &stack, input.services)?;
+    let crate::services::Extras {
+        clones,
+        services,
+        files: mut service_files,
+    } = crate::services::plan_all(loaded, &stack, input.services)?;
     files.append(&mut service_files);
     let notes = reachability_notes(&stack, loaded.project.manifest.env.connections);
     Ok(SyncPlan {

@@ -193,12 +193,22 @@ pub fn plan_service(
     })
 }
 
+/// What the plan needs besides the project's own files.
+pub(crate) struct Extras {
+    /// Clones on demand.
+    pub(crate) clones: Vec<CloneStep>,
+    /// Isolated uv services.
+    pub(crate) services: Vec<UvService>,
+    /// The services' own files.
+    pub(crate) files: Vec<PlannedFile>,
+}
+
 /// Clones, uv services and the services' own files.
 pub(crate) fn plan_all(
     loaded: &Loaded,
     stack: &Stack<'_>,
     adapter: &dyn PackageAdapter,
-) -> Result<(Vec<CloneStep>, Vec<UvService>, Vec<PlannedFile>), SyncError> {
+) -> Result<Extras, SyncError> {
     let root = loaded.project.root.as_path();
     let mut clones = clones(stack, root);
     let mut services = Vec::new();
@@ -242,5 +252,9 @@ pub(crate) fn plan_all(
     if !problems.is_empty() {
         return Err(SyncError::invalid(problems));
     }
-    Ok((clones, services, files))
+    Ok(Extras {
+        clones,
+        services,
+        files,
+    })
 }

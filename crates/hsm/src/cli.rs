@@ -383,7 +383,7 @@ pub struct RegContainerAdd {
     /// Command (a shell string)
     #[arg(long)]
     pub command: Option<String>,
-    /// Restart policy: no, always, on-failure[:N], unless-stopped
+    /// Restart policy: `no`, `always`, `on-failure[:N]`, `unless-stopped`
     #[arg(long, value_parser = RestartPolicy::parse)]
     pub restart: Option<RestartPolicy>,
     /// Working directory

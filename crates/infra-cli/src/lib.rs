@@ -12,9 +12,9 @@
 //!   the tail of a failed child's output. Each product converts its library errors into it
 //!   in one file of `From` impls, which is where kinds and hints are chosen.
 //! - [`render_text`] / [`ErrorEnvelope`] — the one renderer, walking `source()`.
-//! - [`Setting`] / [`Provenance`] and [`Environment`] — settings resolved flag > environment
-//!   > file > default, remembering where each value came from, and the only reader of the
-//!   process environment.
+//! - [`Setting`] / [`Provenance`] and [`Environment`] — settings resolved in the order flag,
+//!   environment, file, default, remembering where each value came from, and the only reader
+//!   of the process environment.
 //!
 //! Styles are `anstyle` values ([`style`]); nothing here writes a raw escape sequence.
 

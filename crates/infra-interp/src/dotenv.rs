@@ -479,6 +479,7 @@ mod tests {
 
     /// Malformed files, each with the line and key the error must name (`None`: the line is
     /// not `KEY=value`) and words its message must contain.
+    #[allow(clippy::too_many_lines, reason = "a table of cases")]
     fn malformed() -> Vec<(String, usize, Option<&'static str>, &'static str)> {
         let s = SECRET;
         vec![

@@ -50,6 +50,10 @@ impl EnvSource {
         &self.dotenv
     }
 
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "`${VAR}` interpolation reads the process environment, as Compose does"
+    )]
     fn process_value(&self, name: &str) -> Option<String> {
         // Names the OS cannot hold would make `std::env` reject or panic.
         let valid = !name.is_empty() && !name.contains(['=', '\0']);
@@ -61,6 +65,10 @@ impl EnvSource {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the test compares with the real process environment"
+)]
 mod tests {
     use super::*;
 

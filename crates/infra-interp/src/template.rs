@@ -115,6 +115,27 @@ fn parse_nested(src: &str, base: usize, depth: usize) -> Result<Template, Interp
     })
 }
 
+/// Where the name starting at `from` ends: a letter or `_`, then letters, digits, `_` and
+/// `.`; `-` only after a `.` (so `${A.my-key}` is one name while `${A-default}` keeps its
+/// default).
+fn name_end(bytes: &[u8], from: usize) -> usize {
+    let mut end = from;
+    let mut dotted = false;
+    while let Some(&c) = bytes.get(end) {
+        let ok = if end == from {
+            is_name_start(c)
+        } else {
+            c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || (c == b'-' && dotted)
+        };
+        if !ok {
+            break;
+        }
+        dotted |= c == b'.';
+        end += 1;
+    }
+    end
+}
+
 /// Parses the `${...}` starting at `start`; returns the variable and the end offset.
 fn parse_braced(
     src: &str,
@@ -128,23 +149,8 @@ fn parse_braced(
         message,
     };
 
-    // Name: a letter or `_`, then letters, digits, `_` and `.`; `-` only after a `.`
-    // (so `${A.my-key}` is one name while `${A-default}` keeps its default).
     let name_start = start + 2;
-    let mut end = name_start;
-    let mut dotted = false;
-    while let Some(&c) = bytes.get(end) {
-        let ok = if end == name_start {
-            is_name_start(c)
-        } else {
-            c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || (c == b'-' && dotted)
-        };
-        if !ok {
-            break;
-        }
-        dotted |= c == b'.';
-        end += 1;
-    }
+    let end = name_end(bytes, name_start);
     let name = src[name_start..end].to_owned();
 
     let Some(&after) = bytes.get(end) else {

@@ -7,6 +7,10 @@ use std::path::{Path, PathBuf};
 /// Finds `program` the way a shell would: a name containing `/` is checked as given,
 /// anything else is searched for in each `PATH` directory. Only regular files with an
 /// executable bit count.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "looking a program up on `PATH`, as a shell does"
+)]
 pub fn which(program: &str) -> Option<PathBuf> {
     if program.is_empty() {
         return None;

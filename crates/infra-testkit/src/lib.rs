@@ -54,6 +54,10 @@
 //! directories and `TMPDIR`) sits beside the project copy, so a snapshot of the project does
 //! not see it; a snapshot of the whole scratch taken before `TestCommand::new` would.
 #![warn(missing_docs)]
+#![allow(
+    clippy::disallowed_methods,
+    reason = "test support reads the test process's own environment: PATH, the tool gates, the fake's script"
+)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod command;

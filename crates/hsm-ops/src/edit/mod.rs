@@ -78,10 +78,8 @@ impl Session {
             return Ok(unchanged);
         }
         let root = self.project.root().to_path_buf();
-        let edited =
-            ProjectFile::parse(&root, new_text.clone()).map_err(|e| OpsError::EditInvalid {
-                problems: vec![e.into()],
-            })?;
+        let edited = ProjectFile::parse(&root, new_text.clone())
+            .map_err(|e| OpsError::EditInvalid { problems: vec![e] })?;
         let registry = &self.project.loaded.registry;
         let (implied, still_invalid) = match hsm_resolve::resolve(&edited, registry) {
             Ok(stack) => (AutoEntry::of(&stack), false),

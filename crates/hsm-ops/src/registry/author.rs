@@ -298,7 +298,7 @@ impl NewContainer {
             }),
             network_aliases: self.aliases.clone(),
             command: self.command.clone().map(StringOrList::One),
-            restart: self.restart.clone(),
+            restart: self.restart,
             working_dir: self.working_dir.clone(),
             labels: self
                 .labels

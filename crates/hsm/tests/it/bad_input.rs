@@ -330,7 +330,7 @@ fn corpus_of_broken_inputs() {
         }
         let before = snapshot_tree(s.path());
         for cmd in [&["sync"][..], &["check", "--offline"], &["plan", "--json"]] {
-            let out = run(s.hsm(&s.path()).args(cmd));
+            let out = run(s.hsm(s.path()).args(cmd));
             assert_eq!(
                 out.code,
                 Some(3),
@@ -403,7 +403,7 @@ fn mutated_inputs_never_panic() {
             m.splice(pos..(pos + 1).min(m.len()), rep.bytes());
         }
         s.write("hsm.yaml", &String::from_utf8_lossy(&m));
-        let out = run(s.hsm(&s.path()).args(["check", "--offline"]));
+        let out = run(s.hsm(s.path()).args(["check", "--offline"]));
         let code = out.code;
         assert!(
             matches!(code, Some(0 | 3)),

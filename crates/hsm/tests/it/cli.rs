@@ -6,16 +6,16 @@ use crate::common::*;
 #[test]
 fn version_help_and_usage_errors() {
     let s = Scratch::empty();
-    let v = ok(&run(s.hsm(&s.path()).arg("--version")));
+    let v = ok(&run(s.hsm(s.path()).arg("--version")));
     assert_eq!(v.trim(), format!("hsm {}", env!("CARGO_PKG_VERSION")));
-    let h = ok(&run(s.hsm(&s.path()).arg("--help")));
+    let h = ok(&run(s.hsm(s.path()).arg("--help")));
     assert!(
         h.contains("Exit codes: 0 ok, 1 failure, 2 usage error"),
         "{h}"
     );
-    fails_with(&run(s.hsm(&s.path()).arg("frobnicate")), 2);
-    fails_with(&run(s.hsm(&s.path()).args(["mode", "x", "staging"])), 2);
-    let c = ok(&run(s.hsm(&s.path()).args(["completions", "bash"])));
+    fails_with(&run(s.hsm(s.path()).arg("frobnicate")), 2);
+    fails_with(&run(s.hsm(s.path()).args(["mode", "x", "staging"])), 2);
+    let c = ok(&run(s.hsm(s.path()).args(["completions", "bash"])));
     assert!(c.contains("_hsm"), "bash completion script");
 }
 
@@ -60,13 +60,13 @@ fn project_is_found_upwards_and_with_dash_c() {
     std::fs::create_dir_all(&sub).unwrap();
     let list = ok(&run(s.hsm(&sub).arg("list")));
     assert!(list.starts_with("Project: shared-db"), "{list}");
-    let list = ok(&run(s.hsm(&s.path()).args([
+    let list = ok(&run(s.hsm(s.path()).args([
         "-C",
         "projects/shared-db",
         "list",
     ])));
     assert!(list.starts_with("Project: shared-db"), "{list}");
-    let err = fails_with(&run(s.hsm(&s.path()).arg("list")), 3);
+    let err = fails_with(&run(s.hsm(s.path()).arg("list")), 3);
     assert!(err.contains("no `hsm.yaml` found"), "{err}");
 }
 
@@ -195,6 +195,10 @@ fn group_select_strategies_and_implied_selection() {
 }
 
 #[test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one registry, authored and edited end to end"
+)]
 fn registry_crud() {
     let s = Scratch::empty();
     let dir = s.path();

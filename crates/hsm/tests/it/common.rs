@@ -233,7 +233,7 @@ pub fn git(dir: &Path, args: &[&str]) {
 
 /// Python code run in the project's environment through `hsm run`.
 pub fn python(s: &Scratch, dir: &Path, code: &str) -> String {
-    ok(&run(s.hsm(&dir).args([
+    ok(&run(s.hsm(dir).args([
         "run",
         "--",
         ".venv/bin/python",

@@ -6,27 +6,9 @@ use std::process::Command;
 
 use crate::common::*;
 
-fn docker_enabled() -> bool {
-    match std::env::var("HSM_TEST_DOCKER").as_deref() {
-        Ok("1") => true,
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI must run the Docker tests (HSM_TEST_DOCKER=1)"
-            );
-            eprintln!(
-                "skipping: HSM_TEST_DOCKER is not 1 (./scripts/test starts a Docker engine and sets it)"
-            );
-            false
-        }
-    }
-}
-
 #[test]
 fn stack_comes_up_and_client_reaches_server_by_group_alias() {
-    if !docker_enabled() {
-        return;
-    }
+    need!("docker", "HSM_TEST_DOCKER");
     let s = Scratch::empty();
     s.write("hsm-registry/containers/web-a.yaml", "name: web-a\nimage: hsm-busybox:local\ncommand: [\"sh\", \"-c\", \"mkdir -p /www && echo hello-from-web-a > /www/index.html && exec httpd -f -p 8080 -h /www\"]\nhealthcheck:\n  test: [\"CMD-SHELL\", \"wget -q -O - http://127.0.0.1:8080/ >/dev/null\"]\n  interval: 1s\n  retries: 30\n");
     s.write("hsm-registry/containers/web-b.yaml", "name: web-b\nimage: hsm-busybox:local\ncommand: [\"sh\", \"-c\", \"mkdir -p /www && echo hello-from-web-b > /www/index.html && exec httpd -f -p 8080 -h /www\"]\n");
