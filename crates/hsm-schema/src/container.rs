@@ -23,17 +23,29 @@ pub struct ContainerSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Port mappings in compose short syntax (`"6379:6379"`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub ports: Vec<PortSpec>,
     /// The port clients connect to inside the network; defaults to the container side of
     /// the first port mapping.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
     /// Volumes in compose short syntax; named volumes are declared at top level.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub volumes: Vec<String>,
     /// Environment; values may use `${VAR}` and `${HSM_MERGED_PARAMS.<key>}`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub env: BTreeMap<EnvName, ScalarString>,
     /// Health check; dependants wait for `service_healthy` when present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -42,7 +54,11 @@ pub struct ContainerSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
     /// Extra network names this service answers to.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub network_aliases: Vec<String>,
     /// Command override.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,23 +73,47 @@ pub struct ContainerSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
     /// Labels.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub labels: BTreeMap<String, ScalarString>,
     /// Per-mode sources.
-    #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "crate::scalar::is_default"
+    )]
     pub sources: ContainerSources,
     /// Named deployment profiles (`managed-dev`, `external-corp`, …).
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub deployment_profiles: IndexMap<String, Profile>,
     /// Registry packages installed into the service's own environment when a profile runs it
     /// with `runtime: uv`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub dependencies: Vec<String>,
     /// Declared implication params and how several values merge.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub params: IndexMap<String, ParamDecl>,
     /// What selecting this container brings along.
-    #[serde(default, skip_serializing_if = "Implies::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "Implies::is_empty"
+    )]
     pub implies: Implies,
 }
 
@@ -116,10 +156,18 @@ pub enum ContainerSource {
         /// Image reference.
         image: String,
         /// Extra environment in this mode.
-        #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
+        #[serde(
+            default,
+            deserialize_with = "crate::scalar::nullable",
+            skip_serializing_if = "crate::scalar::is_default"
+        )]
         env: BTreeMap<EnvName, ScalarString>,
         /// Extra volumes in this mode.
-        #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
+        #[serde(
+            default,
+            deserialize_with = "crate::scalar::nullable",
+            skip_serializing_if = "crate::scalar::is_default"
+        )]
         volumes: Vec<String>,
     },
     /// Built from local code (dev): `build:` + code volumes + debug env.
@@ -130,13 +178,25 @@ pub enum ContainerSource {
         #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
         dockerfile: Option<String>,
         /// Build arguments.
-        #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
+        #[serde(
+            default,
+            deserialize_with = "crate::scalar::nullable",
+            skip_serializing_if = "crate::scalar::is_default"
+        )]
         args: BTreeMap<String, ScalarString>,
         /// Volumes (hot reload); host paths relative to the registry file's directory.
-        #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
+        #[serde(
+            default,
+            deserialize_with = "crate::scalar::nullable",
+            skip_serializing_if = "crate::scalar::is_default"
+        )]
         volumes: Vec<String>,
         /// Debug environment.
-        #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
+        #[serde(
+            default,
+            deserialize_with = "crate::scalar::nullable",
+            skip_serializing_if = "crate::scalar::is_default"
+        )]
         env: BTreeMap<EnvName, ScalarString>,
         /// Clone this repository into `path` when it does not exist yet.
         #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
@@ -207,7 +267,11 @@ pub struct Profile {
     #[serde(default)]
     pub mode: DeploymentMode,
     /// For managed profiles: a container (default) or an isolated uv project.
-    #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "crate::scalar::is_default"
+    )]
     pub runtime: Runtime,
     /// Connection details of the external server: `host`, `port`, and any other keys
     /// (`api_key`, …), each exported as `<CONTAINER>_<KEY>`.
@@ -217,7 +281,11 @@ pub struct Profile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<PortSpec>>,
     /// Extra environment.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub env: BTreeMap<EnvName, ScalarString>,
     /// Volumes replacing the container's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -235,7 +303,11 @@ pub struct Profile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
     /// Extra labels.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub labels: BTreeMap<String, ScalarString>,
 }
 

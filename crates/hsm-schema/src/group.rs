@@ -76,6 +76,10 @@ pub struct GroupOption {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// What choosing this option brings along.
-    #[serde(default, skip_serializing_if = "Implies::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "Implies::is_empty"
+    )]
     pub implies: Implies,
 }

@@ -17,7 +17,11 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema_version: Option<u32>,
     /// Project metadata.
-    #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "crate::scalar::is_default"
+    )]
     pub project: ProjectMeta,
     /// Registry directory, relative to `hsm.yaml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29,22 +33,46 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
     /// Standalone packages.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub packages: Vec<ComponentRef>,
     /// Package group selections.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub package_groups: IndexMap<String, GroupSelection>,
     /// Containers and container groups.
-    #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "crate::scalar::is_default"
+    )]
     pub services: Services,
     /// Per-component mode overrides (set by `hsm mode <component>`).
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub modes: IndexMap<String, Mode>,
     /// Docker Compose settings.
-    #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "crate::scalar::is_default"
+    )]
     pub compose: ComposeSettings,
     /// Environment settings.
-    #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "crate::scalar::is_default"
+    )]
     pub env: EnvSettings,
 }
 
@@ -70,10 +98,18 @@ pub struct PackageManagerName(pub String);
 #[serde(deny_unknown_fields)]
 pub struct Services {
     /// Standalone containers.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub containers: Vec<ComponentRef>,
     /// Container group selections.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "IndexMap::is_empty"
+    )]
     pub container_groups: IndexMap<String, GroupSelection>,
 }
 
@@ -100,7 +136,11 @@ pub struct ComposeSettings {
 #[serde(deny_unknown_fields)]
 pub struct EnvSettings {
     /// Which components receive connection env of services.
-    #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "crate::scalar::is_default"
+    )]
     pub connections: ConnectionScope,
 }
 

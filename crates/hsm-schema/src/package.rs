@@ -26,13 +26,25 @@ pub struct PackageSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Where the package comes from in each mode.
-    #[serde(default, skip_serializing_if = "crate::scalar::is_default")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "crate::scalar::is_default"
+    )]
     pub sources: PackageSources,
     /// Environment for local processes; values may use `${VAR}`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub env: BTreeMap<EnvName, ScalarString>,
     /// What selecting this package brings along.
-    #[serde(default, skip_serializing_if = "Implies::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "crate::scalar::nullable",
+        skip_serializing_if = "Implies::is_empty"
+    )]
     pub implies: Implies,
 }
 

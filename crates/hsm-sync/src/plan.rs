@@ -105,6 +105,8 @@ impl SyncPlan<'_> {
         let changes = self
             .files
             .iter()
+            // A file absent before and after (no containers, no compose file) is not news.
+            .filter(|f| f.before.is_some() || f.after.is_some())
             .map(|f| {
                 let redaction = if f.sensitive {
                     Redaction::Keys(self.secret_names.clone())

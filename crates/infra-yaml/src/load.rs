@@ -108,6 +108,26 @@ fn humanize(msg: &str) -> String {
             return (*to).to_string();
         }
     }
+    // Library wording that means nothing to someone editing a YAML file.
+    let phrases: &[(&str, &str)] = &[
+        (
+            "multiple YAML documents detected",
+            "the file holds several YAML documents (separated by `---`); expected one",
+        ),
+        (
+            "externally tagged enum expected scalar or mapping",
+            "expected one value (a name), found a list",
+        ),
+        (
+            "invalid enum variant",
+            "expected one of the documented names",
+        ),
+    ];
+    for (from, to) in phrases {
+        if msg.contains(from) {
+            return (*to).to_string();
+        }
+    }
     msg
 }
 
@@ -118,6 +138,8 @@ fn hint_for(message: &str) -> Option<String> {
         Some("each key may appear only once in a mapping".into())
     } else if message.contains("missing field") {
         Some("add the required key".into())
+    } else if message.contains("several YAML documents") {
+        Some("remove the extra `---` documents, or merge them into one".into())
     } else {
         None
     }

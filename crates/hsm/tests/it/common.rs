@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use infra_testkit::{Filters, TestCommand};
-pub use infra_testkit::{Transcript, TreeSnapshot, assert_unchanged};
+pub use infra_testkit::{Transcript, TreeSnapshot};
 
 /// The hsm examples.
 pub fn examples_dir() -> PathBuf {
@@ -202,6 +202,12 @@ pub fn compose_config(project: &Path, files: &[&str]) {
         String::from_utf8_lossy(&out.stderr),
         std::fs::read_to_string(project.join(files[files.len() - 1])).unwrap_or_default()
     );
+}
+
+/// Asserts that `dir` is byte for byte (and mode for mode) as `before` recorded it.
+#[track_caller]
+pub fn unchanged(before: &TreeSnapshot, dir: &Path) {
+    infra_testkit::assert_unchanged(before, &snapshot_tree(dir));
 }
 
 /// Every file's bytes and mode under `dir` (skipping `.venv` and caches).

@@ -42,11 +42,6 @@ fn tools_dir(s: &Scratch) -> PathBuf {
     d
 }
 
-#[track_caller]
-fn unchanged(before: &TreeSnapshot, dir: &Path) {
-    assert_unchanged(before, &snapshot_tree(dir));
-}
-
 #[test]
 fn failing_uv_restores_every_file_and_shows_its_output() {
     let s = Scratch::examples();
