@@ -13,6 +13,7 @@ mod cli;
 mod docker;
 #[cfg(feature = "test-fakes")]
 mod faults;
+mod index;
 mod original;
 mod pip;
 mod seeds;
