@@ -11,8 +11,10 @@ mod common;
 mod bad_input;
 mod cli;
 mod docker;
+mod error_classes;
 #[cfg(feature = "test-fakes")]
 mod faults;
+mod json_output;
 mod original;
 mod pip;
 mod seeds;
