@@ -11,9 +11,11 @@ mod common;
 mod bad_input;
 mod cli;
 mod docker;
+mod error_classes;
 #[cfg(feature = "test-fakes")]
 mod faults;
 mod index;
+mod json_output;
 mod original;
 mod pip;
 mod seeds;
