@@ -94,6 +94,7 @@ fn case_1_2_external_profile_forwards_connection_env() {
     );
     insta::assert_snapshot!("external_db_pyproject", strip_version(&pyproject));
     // The clients are really installed and really see the forwarded values.
+    need!("uv", "HSM_TEST_UV");
     let out = ok(&run(s.hsm(&dir).args([
         "run",
         "--",
@@ -149,6 +150,7 @@ fn case_3_hybrid_stack() {
     assert!(env.contains("GRAPH_BUILDER_SERVICE_PORT=7474"), "{env}");
     assert_no_leak(&dir);
     compose_config(&dir, &["docker-compose.hsm.yml"]);
+    need!("uv", "HSM_TEST_UV");
     let out = ok(&run(s.hsm(&dir).args([
         "run",
         "--",
@@ -181,6 +183,7 @@ fn case_4_editable_stack() {
     );
     compose_config(&dir, &["docker-compose.hsm.yml"]);
     // Editable: a source edit is visible without re-sync.
+    need!("uv", "HSM_TEST_UV");
     assert_neo4j_client_editable(&s, &dir);
 }
 
