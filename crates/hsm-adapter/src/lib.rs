@@ -60,7 +60,7 @@ pub struct Installed {
 #[derive(Debug, thiserror::Error)]
 pub enum AdapterError {
     /// The tool failed or could not be started.
-    #[error(transparent)]
+    #[error("{0}")]
     Process(#[from] ProcessError),
     /// A project file the adapter edits is malformed.
     #[error("`{}`: {message}", path.display())]

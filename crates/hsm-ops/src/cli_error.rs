@@ -22,7 +22,7 @@ fn child_output(e: &(dyn std::error::Error + 'static)) -> Option<ChildOutput> {
             command,
             output_tail,
             ..
-        } => Some(ChildOutput {
+        } if !output_tail.trim().is_empty() => Some(ChildOutput {
             command: command.clone(),
             tail: output_tail.clone(),
         }),
@@ -221,38 +221,38 @@ fn registry(e: RegistryError) -> CliError {
 /// Sync errors: located problems, failed steps (with the tool's output and hints),
 /// interruptions.
 fn sync(e: SyncError) -> CliError {
-    {
-        match e {
-            SyncError::Invalid { ref problems } => {
-                let p = problems.clone();
-                let mut c = validation(e);
-                c.diagnostics = p;
-                c
+    match e {
+        SyncError::Invalid { ref problems } => {
+            let p = problems.clone();
+            let mut c = validation(e);
+            c.diagnostics = p;
+            c
+        }
+        SyncError::NoProject { .. } => {
+            validation(e).hint("run `hsm init` to create one, or pass `-C <dir>`")
+        }
+        SyncError::Registry(r) => registry(r),
+        SyncError::Read(_) => failure(e),
+        SyncError::Step { ref hints, .. } => {
+            // The step's own hints know the tool; the generic one is for when none do.
+            let mut all = hints.clone();
+            if all.is_empty() {
+                all = process_hints(&e);
             }
-            SyncError::NoProject { .. } => {
-                validation(e).hint("run `hsm init` to create one, or pass `-C <dir>`")
-            }
-            SyncError::Registry(r) => registry(r),
-            SyncError::Read(_) => failure(e),
-            SyncError::Step { ref hints, .. } => {
-                let mut all = hints.clone();
-                all.extend(process_hints(&e));
-                all.dedup();
-                let output = child_output(&e);
-                let mut c = failure(e).output(output);
-                c.hints = all;
-                c
-            }
-            SyncError::RollbackFailed { ref errors, .. } => {
-                let details = errors
-                    .iter()
-                    .map(|er| format!("could not restore: {er}"))
-                    .collect::<Vec<_>>();
-                failure(e).details(details)
-            }
-            SyncError::Interrupted { signal, .. } => {
-                CliError::new(ErrorKind::Interrupted { signal }, e)
-            }
+            let output = child_output(&e);
+            let mut c = failure(e).output(output);
+            c.hints = all;
+            c
+        }
+        SyncError::RollbackFailed { ref errors, .. } => {
+            let details = errors
+                .iter()
+                .map(|er| format!("could not restore: {er}"))
+                .collect::<Vec<_>>();
+            failure(e).details(details)
+        }
+        SyncError::Interrupted { signal, .. } => {
+            CliError::new(ErrorKind::Interrupted { signal }, e)
         }
     }
 }

@@ -15,13 +15,13 @@ use infra_process::ProcessError;
 #[derive(Debug, thiserror::Error)]
 pub enum OpsError {
     /// Loading, planning or applying failed.
-    #[error(transparent)]
+    #[error("{0}")]
     Sync(#[from] SyncError),
     /// The registry could not be opened or read.
-    #[error(transparent)]
+    #[error("{0}")]
     Registry(#[from] RegistryError),
     /// A file could not be written or read.
-    #[error(transparent)]
+    #[error("{0}")]
     Fs(#[from] FsError),
     /// `package_manager:` names an adapter hsm does not have.
     #[error("unknown package manager `{name}`")]
@@ -209,7 +209,7 @@ pub enum OpsError {
         source: infra_process::SplitError,
     },
     /// A program failed.
-    #[error(transparent)]
+    #[error("{0}")]
     Process(#[from] ProcessError),
     /// The project differs from what hsm.yaml asks for.
     #[error("{} from hsm.yaml", count(items.len()))]

@@ -24,10 +24,10 @@ pub enum SyncError {
         problems: Vec<Diagnostic>,
     },
     /// The registry cannot be opened or read.
-    #[error(transparent)]
+    #[error("{0}")]
     Registry(#[from] RegistryError),
     /// A project file could not be read.
-    #[error(transparent)]
+    #[error("{0}")]
     Read(#[from] FsError),
     /// A step of the execution failed; everything was rolled back.
     #[error("{step} failed; every file hsm touched was restored")]
@@ -81,13 +81,13 @@ fn count_files(n: usize) -> String {
 #[derive(Debug, thiserror::Error)]
 pub enum StepError {
     /// The package tool failed.
-    #[error(transparent)]
+    #[error("{0}")]
     Adapter(#[from] AdapterError),
     /// A file operation failed.
-    #[error(transparent)]
+    #[error("{0}")]
     Fs(#[from] FsError),
     /// A subprocess (git) failed.
-    #[error(transparent)]
+    #[error("{0}")]
     Process(#[from] ProcessError),
 }
 

@@ -32,7 +32,7 @@ pub enum ResolveError {
     #[error("{} found", plural_problems(.0.len()))]
     Invalid(Vec<Diagnostic>),
     /// A registry file could not be read.
-    #[error(transparent)]
+    #[error("{0}")]
     Registry(#[from] RegistryError),
 }
 

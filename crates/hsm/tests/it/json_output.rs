@@ -1143,7 +1143,6 @@ fn error_envelope_failure() {
 }
 
 #[test]
-#[ignore = "BUG: with --json a failed uv's output is nowhere: `output` is null in the envelope and uv's lines are not on stderr either"]
 fn error_envelope_keeps_the_tool_output() {
     need!("uv", "HSM_TEST_UV");
     let s = Scratch::examples();
