@@ -13,7 +13,7 @@ mod settings;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
-use infra_cli::{CliError, ColorMode, Printer, PrinterOptions};
+use infra_cli::{ColorMode, Printer, PrinterOptions};
 
 /// Parse errors: clap renders them, or, with `--json`, the JSON error envelope.
 fn usage_error(e: &clap::Error) -> ExitCode {
@@ -30,20 +30,19 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         };
         return ExitCode::from(code);
     }
-    let json = std::env::args_os().any(|a| a == "--json");
+    let json = std::env::args_os()
+        .take_while(|a| a != "--")
+        .any(|a| a == "--json");
     if json {
         let text = e.render().to_string();
-        let message = text
-            .lines()
-            .next()
-            .unwrap_or("")
-            .trim_start_matches("error: ")
-            .to_string();
         let printer = Printer::new(PrinterOptions {
             json: true,
             ..PrinterOptions::default()
         });
-        printer.error(&CliError::usage(message).hint("run `hsm --help` for usage"));
+        printer.error(&infra_cli::usage_from_rendered(
+            &text,
+            "run `hsm --help` for usage",
+        ));
     } else {
         let _ = e.print();
     }

@@ -29,6 +29,7 @@ mod progress;
 mod render;
 mod settings;
 pub mod style;
+mod usage;
 
 pub use env::Environment;
 pub use error::{ChildOutput, CliError, Message, find_source};
@@ -39,3 +40,4 @@ pub use printer::{ColorMode, Printer, PrinterOptions};
 pub use progress::Progress;
 pub use render::{ErrorEnvelope, escape_output, render_text};
 pub use settings::{Provenance, Setting};
+pub use usage::usage_from_rendered;
