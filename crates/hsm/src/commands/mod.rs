@@ -39,8 +39,30 @@ impl Ctx<'_> {
     }
 }
 
+/// Commands whose output is another program's (Compose, the command run, a shell script)
+/// cannot honour `--json`; saying so beats printing text where JSON was promised.
+fn refuse_json(command: &Command) -> Result<(), CliError> {
+    let name = match command {
+        Command::Up(_) => "up",
+        Command::Down(_) => "down",
+        Command::Ps(_) => "ps",
+        Command::Logs(_) => "logs",
+        Command::Run(_) => "run",
+        Command::Completions(_) => "completions",
+        _ => return Ok(()),
+    };
+    Err(
+        CliError::usage(format!("`hsm {name}` has no JSON output")).hint(format!(
+            "its output is another program's; run `hsm {name}` without `--json`"
+        )),
+    )
+}
+
 /// Resolves the settings and runs the command.
 pub fn run(cli: Cli, matches: &ArgMatches, printer: &Printer) -> Result<(), CliError> {
+    if cli.json {
+        refuse_json(&cli.command)?;
+    }
     let settings = crate::settings::resolve(&cli, matches)?;
     let ctx = Ctx {
         settings,

@@ -1192,10 +1192,28 @@ fn error_envelope_keeps_the_tool_output() {
 }
 
 #[test]
-#[ignore = "BUG: `--json` is a global flag, yet `completions --json` (like `run`, `up`, `down`, `ps`, `logs`) silently prints non-JSON on stdout instead of refusing the flag"]
-fn completions_with_json() {
+fn commands_without_json_output_refuse_the_flag() {
     let s = Scratch::empty();
-    let t = run(s.hsm(s.path()).args(["--json", "completions", "bash"]));
-    assert_eq!(t.code, Some(0));
-    checked(t);
+    for args in [
+        &["completions", "bash"][..],
+        &["run", "--", "true"],
+        &["up"],
+        &["down"],
+        &["ps"],
+        &["logs"],
+    ] {
+        let t = checked(run(s.hsm(s.path()).arg("--json").args(args)));
+        assert_eq!(t.code, Some(2), "{}", t.render());
+        assert_eq!(t.json()["error"]["kind"], "usage", "{}", t.render());
+        assert!(
+            t.json()["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("has no JSON output")),
+            "{}",
+            t.render()
+        );
+    }
+    // After `--`, `--json` belongs to the command run.
+    let t = run(s.hsm(s.path()).args(["run", "--", "echo", "--json"]));
+    assert_ne!(t.code, Some(2), "{}", t.render());
 }
