@@ -160,10 +160,24 @@ fn lookup(e: OpsError) -> CliError {
 /// Everything else: edits, registry authoring, the synced project's files, tools, drift.
 fn rest(e: OpsError) -> CliError {
     match e {
+            // The problems are in text that was never written: no file position is shown,
+            // only the key, under the headline that says nothing was written.
             OpsError::EditInvalid { ref problems } => {
-                let d = problems.clone();
-                let mut c = validation(e);
-                c.diagnostics = d;
+                let details: Vec<String> = problems
+                    .iter()
+                    .map(|d| match &d.key {
+                        Some(k) => format!("{} (at `{k}`)", d.message),
+                        None => d.message.clone(),
+                    })
+                    .collect();
+                let mut hints: Vec<String> = Vec::new();
+                for h in problems.iter().flat_map(|d| &d.hints) {
+                    if !hints.contains(h) {
+                        hints.push(h.clone());
+                    }
+                }
+                let mut c = validation(e).details(details);
+                c.hints = hints;
                 c
             }
             OpsError::InvalidEntry { ref problems, .. } => {
