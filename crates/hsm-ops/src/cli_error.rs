@@ -66,6 +66,7 @@ impl From<OpsError> for CliError {
             OpsError::UnknownAdapter { .. }
             | OpsError::NotInRegistry { .. }
             | OpsError::NoSuchEntry { .. }
+            | OpsError::NoEntryToChange { .. }
             | OpsError::NotAModeTarget { .. }
             | OpsError::NotInManifest { .. }
             | OpsError::NoSuchProfile { .. }
@@ -109,6 +110,7 @@ fn lookup(e: OpsError) -> CliError {
             validation(e).hint(hint)
         }
         OpsError::NoSuchEntry { ref suggestion, .. }
+        | OpsError::NoEntryToChange { ref suggestion, .. }
         | OpsError::NotAModeTarget { ref suggestion, .. } => {
             let h = did_you_mean(suggestion.as_ref())
                 .unwrap_or_else(|| "see `hsm registry list`".into());

@@ -43,6 +43,16 @@ pub enum OpsError {
         /// The closest existing name.
         suggestion: Option<String>,
     },
+    /// An entry to change or remove does not exist (so "add it" is no advice).
+    #[error("{what} `{name}` is not in the registry")]
+    NoEntryToChange {
+        /// `package`, `container` or `group`.
+        what: &'static str,
+        /// The name given.
+        name: String,
+        /// The closest existing name.
+        suggestion: Option<String>,
+    },
     /// A name is not any registry entry.
     #[error("`{name}` is not in the registry")]
     NoSuchEntry {

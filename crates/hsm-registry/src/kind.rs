@@ -58,6 +58,9 @@ impl Kind {
     /// The command that writes such an entry, for hints.
     pub fn add_command(self, name: &str) -> String {
         match self {
+            Kind::Component(ComponentKind::Container) => {
+                format!("hsm registry container add {name} --image IMAGE")
+            }
             Kind::Component(k) => format!("hsm registry {} add {name}", k.noun()),
             Kind::Group(k) => format!("hsm registry group add {name} --kind {}", k.noun()),
         }
@@ -85,7 +88,7 @@ mod tests {
         );
         assert_eq!(
             Kind::CONTAINER.add_command("pg"),
-            "hsm registry container add pg"
+            "hsm registry container add pg --image IMAGE"
         );
     }
 }

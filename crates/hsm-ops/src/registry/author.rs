@@ -472,13 +472,7 @@ pub fn group_option(
         .into_iter()
         .find(|k| reg.contains(Kind::Group(*k), group))
     else {
-        let mut names = reg.names(Kind::PACKAGE_GROUP);
-        names.extend(reg.names(Kind::CONTAINER_GROUP));
-        return Err(OpsError::NotInRegistry {
-            kind: Kind::PACKAGE_GROUP,
-            name: group.to_string(),
-            suggestion: infra_yaml::did_you_mean(group, names),
-        });
+        return Err(super::no_such_group(&reg, group));
     };
     let member = Kind::Component(kind);
     if add && !reg.contains(member, option) {

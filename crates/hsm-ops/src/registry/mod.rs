@@ -48,3 +48,15 @@ pub(crate) fn open_for_write(
     };
     Ok((lock, open(ctx)?))
 }
+
+/// A group that is in neither group folder; the suggestion is the nearest group of either
+/// kind.
+pub(crate) fn no_such_group(reg: &Registry, name: &str) -> OpsError {
+    let mut names = reg.names(hsm_registry::Kind::PACKAGE_GROUP);
+    names.extend(reg.names(hsm_registry::Kind::CONTAINER_GROUP));
+    OpsError::NoEntryToChange {
+        what: "group",
+        name: name.to_string(),
+        suggestion: infra_yaml::did_you_mean(name, names),
+    }
+}

@@ -42,10 +42,13 @@ pub fn remove(
         k => k,
     };
     let Some(name) = reg.canonical(kind, name).map(str::to_string) else {
-        return Err(OpsError::NotInRegistry {
-            kind,
-            name: name.to_string(),
-            suggestion: reg.suggest(kind, name),
+        return Err(match kind {
+            Kind::Group(_) => super::no_such_group(&reg, name),
+            Kind::Component(k) => OpsError::NoEntryToChange {
+                what: k.noun(),
+                name: name.to_string(),
+                suggestion: reg.suggest(kind, name),
+            },
         });
     };
     let by = references_to(&reg, kind, &name);
