@@ -198,7 +198,14 @@ fn rest(e: OpsError) -> CliError {
                 "install `docker compose` or `docker-compose`, or name the command with `compose.command` in hsm.yaml, `--compose-command` or `{}`",
                 env_vars::COMPOSE
             )),
-            OpsError::ComposeCommand { .. } => CliError::new(ErrorKind::Usage, e).hint("quote words with spaces: `'/opt/my tools/compose' --verbose`"),
+            OpsError::ComposeCommand { ref diagnostic, .. } => {
+                let hint = "quote words with spaces: `'/opt/my tools/compose' --verbose`";
+                match diagnostic.clone() {
+                    // Written in hsm.yaml: a validation error at its line.
+                    Some(d) => CliError::diagnostics("hsm.yaml is invalid", vec![d.hint(hint)]),
+                    None => CliError::new(ErrorKind::Usage, e).hint(hint),
+                }
+            }
             OpsError::Drift { ref items, reported } => {
                 let items = items.clone();
                 let c = failure(e).details(items).hint("run `hsm sync` (and `hsm up` for containers)");

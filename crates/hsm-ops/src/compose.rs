@@ -16,8 +16,16 @@ pub fn tool(ctx: &Context<'_>, project: Option<&Project>) -> Result<Option<Vec<S
     let manifest = project.map(|p| &p.loaded.project);
     if let Some(setting) = ctx.settings.compose_command(manifest) {
         let words = infra_process::split_command_line(&setting.value).map_err(|source| {
+            let diagnostic = match (&setting.provenance, manifest) {
+                (infra_cli::Provenance::File { .. }, Some(m)) => Some(m.error(
+                    "compose.command",
+                    format!("`compose.command` is not a valid command line: {source}"),
+                )),
+                _ => None,
+            };
             OpsError::ComposeCommand {
                 origin: setting.provenance.to_string(),
+                diagnostic,
                 source,
             }
         })?;

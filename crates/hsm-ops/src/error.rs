@@ -210,10 +210,12 @@ pub enum OpsError {
     #[error("Docker Compose is not installed")]
     NoCompose,
     /// The Compose command is not a valid command line.
-    #[error("`{origin}` is not a valid command line")]
+    #[error("{origin} is not a valid command line")]
     ComposeCommand {
-        /// Where it came from.
+        /// Where it came from, quoted (`` `HSM_COMPOSE` ``).
         origin: String,
+        /// Where it is written, when hsm.yaml says it.
+        diagnostic: Option<Diagnostic>,
         /// Why.
         #[source]
         source: infra_process::SplitError,

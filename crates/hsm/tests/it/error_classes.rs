@@ -764,7 +764,6 @@ fn no_compose() {
 }
 
 #[test]
-#[ignore = "BUG: the origin is quoted twice: ``HSM_COMPOSE`` and ``compose.command:` in hsm.yaml`; a bad `compose.command` in hsm.yaml is a usage error (exit 2) without file:line"]
 fn compose_command() {
     let s = Scratch::examples();
     let dir = s.project("db-switch");
@@ -773,7 +772,7 @@ fn compose_command() {
     insta::assert_snapshot!(t.render(), @"
         exit: 2
         --- stderr
-        error: ``HSM_COMPOSE`` is not a valid command line
+        error: `HSM_COMPOSE` is not a valid command line
           Caused by: unterminated `'` quote (opened at byte 0)
         hint: quote words with spaces: `'/opt/my tools/compose' --verbose`
         ");
@@ -787,11 +786,11 @@ fn compose_command() {
     .unwrap();
     let t = hsm(&s, &dir, &["up"]);
     insta::assert_snapshot!(t.render(), @"
-        exit: 2
+        exit: 3
         --- stderr
-        error: ``compose.command:` in hsm.yaml` is not a valid command line
-          Caused by: unterminated `'` quote (opened at byte 7)
-        hint: quote words with spaces: `'/opt/my tools/compose' --verbose`
+        error: `compose.command` is not a valid command line: unterminated `'` quote (opened at byte 7)
+          --> hsm.yaml:9:3 (at `compose.command`)
+          hint: quote words with spaces: `'/opt/my tools/compose' --verbose`
         ");
     assert!(!t.stderr.contains("``"), "{}", t.render());
 }
