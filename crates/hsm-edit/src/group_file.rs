@@ -31,8 +31,13 @@ fn options(root: &Mapping) -> Result<Option<Sequence>, ManifestEditError> {
 /// Validates and returns the edited text.
 fn finish(d: &Draft) -> Result<(String, bool), ManifestEditError> {
     let text = d.text();
-    infra_yaml::from_str::<GroupSpec>(Path::new("group.yaml"), &text)
-        .map_err(|e| ManifestEditError::Invalid(e.to_string()))?;
+    // The caller names the file in its own messages: only the key and the problem here.
+    infra_yaml::from_str::<GroupSpec>(Path::new(""), &text).map_err(|e| {
+        ManifestEditError::Invalid(match e.key {
+            Some(k) => format!("`{k}`: {}", e.message),
+            None => e.message,
+        })
+    })?;
     Ok((text, true))
 }
 

@@ -484,6 +484,9 @@ pub fn group_option(
     }
     let path = reg.path_of(Kind::Group(kind), group);
     let display = reg.display(&path);
+    // A file that is already invalid is reported as it is, at its own path, before an
+    // edit could be blamed for it.
+    reg.group(kind, group)?;
     let text = reg.text(Kind::Group(kind), group)?;
     let edited = if add {
         hsm_edit::add_group_option(&text, option, description)
