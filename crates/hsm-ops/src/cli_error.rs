@@ -255,7 +255,7 @@ fn sync(e: SyncError) -> CliError {
             validation(e).hint("run `hsm init` to create one, or pass `-C <dir>`")
         }
         SyncError::Registry(r) => registry(r),
-        SyncError::Read(_) => failure(e),
+        SyncError::Read(_) | SyncError::AdapterRead(_) => failure(e),
         SyncError::Step { ref hints, .. } => {
             // The step's own hints know the tool; the generic one is for when none do.
             let mut all = hints.clone();

@@ -298,11 +298,15 @@ fn read(root: &Path, relative: &str, optional: bool) -> Result<String, AdapterEr
     match std::fs::read_to_string(root.join(relative)) {
         Ok(text) => Ok(text),
         Err(err) if optional && err.kind() == io::ErrorKind::NotFound => Ok(String::new()),
-        Err(err) => Err(AdapterError::File {
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Err(AdapterError::File {
             path: PathBuf::from(relative),
-            message: format!("cannot read: {err}"),
-            hint: (err.kind() == io::ErrorKind::NotFound)
-                .then(|| "run `hsm sync`, which writes it before installing".to_owned()),
+            message: "does not exist".to_owned(),
+            hint: Some("run `hsm sync`, which writes it before installing".to_owned()),
+        }),
+        Err(source) => Err(AdapterError::Io {
+            op: "read",
+            path: PathBuf::from(relative),
+            source,
         }),
     }
 }

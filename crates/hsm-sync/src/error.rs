@@ -29,6 +29,9 @@ pub enum SyncError {
     /// A project file could not be read.
     #[error("{0}")]
     Read(#[from] FsError),
+    /// A file the package adapter reads could not be read (not malformed: unreadable).
+    #[error("{0}")]
+    AdapterRead(#[source] AdapterError),
     /// A step of the execution failed; everything was rolled back.
     #[error("{step} failed; every file hsm touched was restored")]
     Step {

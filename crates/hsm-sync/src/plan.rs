@@ -205,10 +205,12 @@ fn adapter_artifacts(
     stack: &Stack<'_>,
     reqs: &[Requirement],
     problems: &mut Vec<Diagnostic>,
-) -> Vec<Artifact> {
+) -> Result<Vec<Artifact>, SyncError> {
     let root = loaded.project.root.as_path();
     let mut arts = match input.adapter.plan(root, &stack.project, reqs) {
         Ok(a) => a,
+        // An unreadable file is a failure, not a problem of the user's input.
+        Err(e @ hsm_adapter::AdapterError::Io { .. }) => return Err(SyncError::AdapterRead(e)),
         Err(e) => {
             problems.push(adapter_problem(input.adapter, &e));
             Vec::new()
@@ -223,10 +225,13 @@ fn adapter_artifacts(
                     }
                 }
             }
+            Err(e @ hsm_adapter::AdapterError::Io { .. }) => {
+                return Err(SyncError::AdapterRead(e));
+            }
             Err(e) => problems.push(adapter_problem(*old, &e)),
         }
     }
-    arts
+    Ok(arts)
 }
 
 fn adapter_problem(adapter: &dyn PackageAdapter, e: &hsm_adapter::AdapterError) -> Diagnostic {
@@ -301,7 +306,7 @@ fn parts(loaded: &Loaded, input: &PlanInput<'_>, stack: &Stack<'_>) -> Result<Pa
             problems.push(e);
             String::new()
         });
-    let artifacts = adapter_artifacts(loaded, input, stack, &reqs, &mut problems);
+    let artifacts = adapter_artifacts(loaded, input, stack, &reqs, &mut problems)?;
     if !problems.is_empty() {
         return Err(SyncError::invalid(problems));
     }
