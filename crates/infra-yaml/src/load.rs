@@ -102,6 +102,11 @@ fn humanize(msg: &str) -> String {
         ("invalid u32", "expected a whole number"),
         ("invalid u64", "expected a whole number"),
         ("invalid bool", "expected `true` or `false`"),
+        // Said for any scalar field (a name, a number, a flag) given a list or a mapping.
+        (
+            "expected string scalar",
+            "expected a single value here, not a list or a mapping",
+        ),
     ];
     for (from, to) in table {
         if msg == *from {
@@ -177,6 +182,17 @@ mod tests {
         assert_eq!(e.line, Some(3), "{e:?}");
         assert_eq!(e.key.as_deref(), Some("web.port"), "{e:?}");
         assert!(e.to_string().starts_with("hsm.yaml:3:"), "{e}");
+    }
+
+    #[test]
+    fn a_list_where_one_value_goes_says_so() {
+        for text in ["name: [x]\nweb:\n  port: 1\n", "name: x\nweb:\n  port: {a: 1}\n"] {
+            let e = from_str::<Outer>(&p(), text).unwrap_err();
+            assert_eq!(
+                e.message, "expected a single value here, not a list or a mapping",
+                "{e:?}"
+            );
+        }
     }
 
     #[test]
