@@ -164,7 +164,7 @@ fn rest(e: OpsError) -> CliError {
     match e {
             // The problems are in text that was never written: no file position is shown,
             // only the key, under the headline that says nothing was written.
-            OpsError::EditInvalid { ref problems } => {
+            OpsError::EditInvalid { ref problems } | OpsError::InvalidEntry { ref problems, .. } => {
                 let details: Vec<String> = problems
                     .iter()
                     .map(|d| match &d.key {
@@ -180,12 +180,6 @@ fn rest(e: OpsError) -> CliError {
                 }
                 let mut c = validation(e).details(details);
                 c.hints = hints;
-                c
-            }
-            OpsError::InvalidEntry { ref problems, .. } => {
-                let d = problems.clone();
-                let mut c = validation(e);
-                c.diagnostics = d;
                 c
             }
             OpsError::AlreadyExists { .. } => validation(e).hint("pass `--force` to overwrite it"),

@@ -296,6 +296,11 @@ impl Registry {
                 ))
                 .into());
         }
+        if let Some(e) = entry
+            && let Some(bad) = e.spec.inconsistency()
+        {
+            return Err(e.error(bad.key, bad.message).hint(bad.hint).into());
+        }
         Ok(entry)
     }
 

@@ -29,6 +29,65 @@ pub struct GroupSpec {
     pub options: Vec<GroupOption>,
 }
 
+/// A group file that parses but contradicts itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupInconsistency {
+    /// The key at fault (`default`, `options`).
+    pub key: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: String,
+}
+
+impl GroupSpec {
+    /// The names of the options, in written order.
+    pub fn option_names(&self) -> impl Iterator<Item = &str> {
+        self.options.iter().map(|o| o.name.as_str())
+    }
+
+    /// What contradicts the rest of the file: an option listed twice, a default that is
+    /// not an option, several defaults for a `1-of-N` group. Checked when the file is read,
+    /// so the file is blamed, not the project that happens to use it.
+    pub fn inconsistency(&self) -> Option<GroupInconsistency> {
+        let names: Vec<&str> = self.option_names().collect();
+        if let Some((i, dup)) = names
+            .iter()
+            .enumerate()
+            .find(|(i, n)| names[..*i].contains(n))
+        {
+            return Some(GroupInconsistency {
+                key: "options",
+                message: format!("option `{dup}` is listed twice (again as option {})", i + 1),
+                hint: "list each option once".into(),
+            });
+        }
+        let defaults = self.default.as_ref().map(StringOrList::to_vec)?;
+        if let Some(bad) = defaults.iter().find(|d| !names.contains(&d.as_str())) {
+            return Some(GroupInconsistency {
+                key: "default",
+                message: format!("default `{bad}` is not one of the group's options"),
+                hint: if names.is_empty() {
+                    "add it to `options`, or remove `default`".into()
+                } else {
+                    format!(
+                        "options: {}; add it to `options` or change `default`",
+                        names.join(", ")
+                    )
+                },
+            });
+        }
+        if self.strategy == Strategy::OneOfN && defaults.len() > 1 {
+            return Some(GroupInconsistency {
+                key: "default",
+                message: format!("a 1-of-N group has one default, found {}", defaults.len()),
+                hint: "keep one default, or make the group `strategy: M-of-N`".into(),
+            });
+        }
+        None
+    }
+}
+
 /// Selection strategy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
 pub enum Strategy {

@@ -33,7 +33,7 @@ pub use container::{
 pub use cpus::Cpus;
 pub use env_name::EnvName;
 pub use git_url::{GitUrl, GitUrlKind};
-pub use group::{GroupOption, GroupSpec, Strategy};
+pub use group::{GroupInconsistency, GroupOption, GroupSpec, Strategy};
 pub use implies::{Implication, Implies, ImpliesTarget};
 pub use kind::ComponentKind;
 pub use manifest::{

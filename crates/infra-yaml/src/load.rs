@@ -186,7 +186,10 @@ mod tests {
 
     #[test]
     fn a_list_where_one_value_goes_says_so() {
-        for text in ["name: [x]\nweb:\n  port: 1\n", "name: x\nweb:\n  port: {a: 1}\n"] {
+        for text in [
+            "name: [x]\nweb:\n  port: 1\n",
+            "name: x\nweb:\n  port: {a: 1}\n",
+        ] {
             let e = from_str::<Outer>(&p(), text).unwrap_err();
             assert_eq!(
                 e.message, "expected a single value here, not a list or a mapping",

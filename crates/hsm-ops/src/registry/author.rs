@@ -456,7 +456,31 @@ pub fn add_group(ctx: &Context<'_>, g: &NewGroup) -> Result<WrittenReport, OpsEr
             })
             .collect(),
     };
+    check_group(&reg, g.kind, &g.name, &spec)?;
     write_entry(&reg, Kind::Group(g.kind), &g.name, g.force, &spec)
+}
+
+/// Refuses a group that contradicts itself (a default that is not an option, …).
+fn check_group(
+    reg: &Registry,
+    kind: ComponentKind,
+    name: &str,
+    spec: &GroupSpec,
+) -> Result<(), OpsError> {
+    match spec.inconsistency() {
+        None => Ok(()),
+        Some(bad) => Err(OpsError::InvalidEntry {
+            kind: Kind::Group(kind),
+            problems: vec![
+                infra_yaml::Diagnostic::new(
+                    reg.display(&reg.path_of(Kind::Group(kind), name)),
+                    bad.message,
+                )
+                .key(bad.key)
+                .hint(bad.hint),
+            ],
+        }),
+    }
 }
 
 /// Adds (`add`) or removes an option of a registry group, keeping the file's comments.
@@ -504,10 +528,12 @@ pub fn group_option(
             present: add,
         });
     }
-    infra_yaml::from_str::<GroupSpec>(&display, &new).map_err(|e| OpsError::InvalidEntry {
-        kind: Kind::Group(kind),
-        problems: vec![e.into()],
-    })?;
+    let spec =
+        infra_yaml::from_str::<GroupSpec>(&display, &new).map_err(|e| OpsError::InvalidEntry {
+            kind: Kind::Group(kind),
+            problems: vec![e.into()],
+        })?;
+    check_group(&reg, kind, group, &spec)?;
     infra_fs::write_atomic(&path, new.as_bytes(), None)?;
     Ok(WrittenReport {
         kind: Kind::Group(kind).noun(),

@@ -201,7 +201,6 @@ fn registry_invalid_port_type() {
 }
 
 #[test]
-#[ignore = "BUG: `registry group add --default` accepts a default that is not an option and `registry validate` passes; the error only shows when a project uses the group, located in hsm.yaml instead of the group file"]
 fn invalid_group_default() {
     let s = Scratch::examples();
     let dir = project(&s, "p", "registry: ../../registry\n");
@@ -222,15 +221,25 @@ fn invalid_group_default() {
         ],
     );
     insta::assert_snapshot!(t.render(), @"
-        exit: 0
+        exit: 3
         --- stderr
-        ✓ Wrote container group `g` to ../../registry/container_groups/g.yaml
+        error: the container group entry would not be valid
+          - default `mysql` is not one of the group's options (at `default`)
+        hint: options: redis; add it to `options` or change `default`
         ");
+    assert!(!s.path().join("registry/container_groups/g.yaml").exists());
+    // Written by hand, the file itself is blamed by `registry validate` and by a project.
+    s.write(
+        "registry/container_groups/g.yaml",
+        "name: g\ntype: container_group\nstrategy: 1-of-N\ndefault: mysql\noptions:\n  - name: redis\n",
+    );
     let t = hsm(&s, &dir, &["registry", "validate"]);
     insta::assert_snapshot!(t.render(), @"
-        exit: 0
+        exit: 3
         --- stderr
-        ✓ Registry is valid (19 entries)
+        error: default `mysql` is not one of the group's options
+          --> ../../registry/container_groups/g.yaml:4:1 (at `default`)
+          hint: options: redis; add it to `options` or change `default`
         ");
     std::fs::write(
         dir.join("hsm.yaml"),
@@ -241,14 +250,27 @@ fn invalid_group_default() {
     insta::assert_snapshot!(t.render(), @"
         exit: 3
         --- stderr
-        error: `mysql` is not an option of container group `g`; options: redis
-          --> hsm.yaml:4:5 (at `services.container_groups.g`)
+        error: default `mysql` is not one of the group's options
+          --> ../../registry/container_groups/g.yaml:4:1 (at `default`)
+          hint: options: redis; add it to `options` or change `default`
         ");
-    assert!(
-        t.stderr.contains("container_groups/g.yaml"),
-        "{}",
-        t.render()
+    // Removing the default option is refused too.
+    s.write(
+        "registry/container_groups/g.yaml",
+        "name: g\ntype: container_group\nstrategy: 1-of-N\ndefault: redis\noptions:\n  - name: redis\n  - name: mysql\n",
     );
+    let t = hsm(
+        &s,
+        &dir,
+        &["registry", "group", "remove-option", "g", "redis"],
+    );
+    insta::assert_snapshot!(t.render(), @"
+        exit: 3
+        --- stderr
+        error: the container group entry would not be valid
+          - default `redis` is not one of the group's options (at `default`)
+        hint: options: mysql; add it to `options` or change `default`
+        ");
 }
 
 // ---------------------------------------------------------------- names that are not there
