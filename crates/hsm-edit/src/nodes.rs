@@ -37,6 +37,8 @@ pub(crate) fn mapping_at(
         Some(node) => node
             .as_mapping()
             .cloned()
+            // `!!map {…}` is a mapping too; edits go inside and keep the tag.
+            .or_else(|| node.as_tagged().and_then(yaml_edit::TaggedNode::as_mapping))
             .map(Some)
             .ok_or_else(|| shape(dotted, "a mapping")),
     }
@@ -54,6 +56,8 @@ pub(crate) fn sequence_at(
         Some(node) => node
             .as_sequence()
             .cloned()
+            // `!!seq […]` is a list too; edits go inside and keep the tag.
+            .or_else(|| node.as_tagged().and_then(yaml_edit::TaggedNode::as_sequence))
             .map(Some)
             .ok_or_else(|| shape(dotted, "a list")),
     }

@@ -45,6 +45,17 @@ pub fn group_kind(
             suggestion: did_you_mean(group, names),
         });
     }
+    // A name that is neither a package nor a container is a typo, not a mix.
+    if let Some(unknown) = options.iter().find(|o| {
+        !ComponentKind::ALL
+            .into_iter()
+            .any(|k| registry.contains(Kind::Component(k), o))
+    }) {
+        return Err(OpsError::NoSuchEntry {
+            name: unknown.clone(),
+            suggestion: did_you_mean(unknown, registry.component_names()),
+        });
+    }
     ComponentKind::ALL
         .into_iter()
         .find(|k| {
