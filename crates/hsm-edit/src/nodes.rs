@@ -57,7 +57,10 @@ pub(crate) fn sequence_at(
             .as_sequence()
             .cloned()
             // `!!seq […]` is a list too; edits go inside and keep the tag.
-            .or_else(|| node.as_tagged().and_then(yaml_edit::TaggedNode::as_sequence))
+            .or_else(|| {
+                node.as_tagged()
+                    .and_then(yaml_edit::TaggedNode::as_sequence)
+            })
             .map(Some)
             .ok_or_else(|| shape(dotted, "a list")),
     }

@@ -151,7 +151,10 @@ fn validate(
         .map_err(|e| infra_fs::FsError::new("create", std::env::temp_dir(), e))?;
     let file = scratch.path().join(hsm_sync::COMPOSE_FILE);
     infra_fs::write_atomic(&file, text.as_bytes(), None)?;
-    let env = scratch.path().join("env");
+    // The same relative names as in the project, so messages read `--env-file .hsm/env`.
+    let env = scratch.path().join(hsm_sync::ENV_FILE);
+    let hsm_dir = scratch.path().join(hsm_sync::HSM_DIR);
+    std::fs::create_dir(&hsm_dir).map_err(|e| infra_fs::FsError::new("create", &hsm_dir, e))?;
     infra_fs::write_atomic(
         &env,
         plan.planned(hsm_sync::ENV_FILE)

@@ -173,15 +173,13 @@ pub enum OpsError {
         /// The files referring to it.
         by: Vec<String>,
     },
-    /// An option is already in, or not in, a registry group.
-    #[error("`{option}` {} group `{group}`", if *present { "is already an option of" } else { "is not an option of" })]
+    /// An option to remove is not in a registry group.
+    #[error("`{option}` is not an option of group `{group}`")]
     GroupOption {
         /// The group.
         group: String,
         /// The option.
         option: String,
-        /// Whether it is present (an add that changes nothing) or absent (a remove).
-        present: bool,
     },
     /// A value given on the command line is not valid.
     #[error("{message}")]

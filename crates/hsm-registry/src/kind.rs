@@ -55,6 +55,14 @@ impl Kind {
         }
     }
 
+    /// The machine name, as in JSON output (`package`, `container_group`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Kind::Component(k) => k.noun(),
+            Kind::Group(k) => k.group_type(),
+        }
+    }
+
     /// The command that writes such an entry, for hints.
     pub fn add_command(self, name: &str) -> String {
         match self {
@@ -64,6 +72,13 @@ impl Kind {
             Kind::Component(k) => format!("hsm registry {} add {name}", k.noun()),
             Kind::Group(k) => format!("hsm registry group add {name} --kind {}", k.noun()),
         }
+    }
+}
+
+/// JSON shows the machine name ([`Kind::id`]); messages use [`Kind::noun`].
+impl serde::Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
     }
 }
 

@@ -22,12 +22,14 @@ use crate::{Context, OpsError};
 /// What was written.
 #[derive(Debug, Serialize)]
 pub struct WrittenReport {
-    /// Its kind (`package`, `container group`, …).
-    pub kind: &'static str,
+    /// Its kind (`package`, `container_group`, … in JSON).
+    pub kind: Kind,
     /// Its name.
     pub name: String,
     /// Its file, as shown.
     pub written: String,
+    /// Whether the file changed (adding an option that is there already changes nothing).
+    pub changed: bool,
 }
 
 /// Parses `--implies`: `container:NAME[:KEY=VALUE,…]`, `package:NAME`,
@@ -398,9 +400,10 @@ fn write_entry<T: Serialize + serde::de::DeserializeOwned>(
     })?;
     infra_fs::write_atomic(&path, text.as_bytes(), None)?;
     Ok(WrittenReport {
-        kind: kind.noun(),
+        kind,
         name: name.to_string(),
         written: display.display().to_string(),
+        changed: true,
     })
 }
 
@@ -417,8 +420,64 @@ pub fn add_container(ctx: &Context<'_>, c: &NewContainer) -> Result<WrittenRepor
             message: "give `--image`, `--build` or `--external`: a container needs something to run or connect to".into(),
         });
     }
+    if let Some(image) = &c.image
+        && (image.is_empty()
+            || image
+                .chars()
+                .any(|ch| ch.is_whitespace() || ch.is_control()))
+    {
+        return Err(OpsError::Usage {
+            message: if image.is_empty() {
+                "`--image` is empty: give an image reference (e.g. `redis:7`, `ghcr.io/org/app:1.2`)"
+                    .to_string()
+            } else {
+                format!(
+                    "`--image {}` is not an image reference (e.g. `redis:7`, `ghcr.io/org/app:1.2`)",
+                    image.escape_default()
+                )
+            },
+        });
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    let profiles = c
+        .external
+        .iter()
+        .map(|(n, _, _)| n)
+        .chain(&c.managed)
+        .chain(&c.uv_profiles);
+    for name in profiles {
+        if seen.contains(&name.as_str()) {
+            return Err(OpsError::Usage {
+                message: format!(
+                    "deployment profile `{name}` is given twice (`--external`, `--managed` and `--uv-profile` each define one)"
+                ),
+            });
+        }
+        seen.push(name);
+    }
     let (_lock, reg) = super::open_for_write(ctx)?;
     write_entry(&reg, Kind::CONTAINER, &c.name, c.force, &c.spec())
+}
+
+/// A network alias: what Compose and DNS accept as a host name label.
+fn check_alias(alias: &str) -> Result<(), OpsError> {
+    let ok = alias
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && alias
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(OpsError::Usage {
+            message: format!(
+                "`--alias {}` is not a network alias: use letters, digits, `-`, `_` and `.`, starting with a letter or digit",
+                alias.escape_default()
+            ),
+        })
+    }
 }
 
 /// Writes `<kind>_groups/<name>.yaml`; every option must be a registry entry of the kind.
@@ -427,6 +486,9 @@ pub fn add_group(ctx: &Context<'_>, g: &NewGroup) -> Result<WrittenReport, OpsEr
         return Err(OpsError::Usage {
             message: "`--alias` applies to container groups only".into(),
         });
+    }
+    if let Some(alias) = &g.alias {
+        check_alias(alias)?;
     }
     let (_lock, reg) = super::open_for_write(ctx)?;
     let member = Kind::Component(g.kind);
@@ -521,11 +583,18 @@ pub fn group_option(
         path: display.clone(),
         source,
     })?;
+    if !changed && add {
+        return Ok(WrittenReport {
+            kind: Kind::Group(kind),
+            name: group.to_string(),
+            written: display.display().to_string(),
+            changed: false,
+        });
+    }
     if !changed {
         return Err(OpsError::GroupOption {
             group: group.to_string(),
             option: option.to_string(),
-            present: add,
         });
     }
     let spec =
@@ -536,9 +605,10 @@ pub fn group_option(
     check_group(&reg, kind, group, &spec)?;
     infra_fs::write_atomic(&path, new.as_bytes(), None)?;
     Ok(WrittenReport {
-        kind: Kind::Group(kind).noun(),
+        kind: Kind::Group(kind),
         name: group.to_string(),
         written: display.display().to_string(),
+        changed: true,
     })
 }
 

@@ -90,8 +90,8 @@ pub fn list(ctx: &Context<'_>, query: Option<&str>) -> Result<ListReport, OpsErr
 /// One file of `hsm registry show`.
 #[derive(Debug, Serialize)]
 pub struct ShowEntry {
-    /// `package`, `container`, `package group`, `container group`.
-    pub kind: &'static str,
+    /// `package`, `container`, `package_group`, `container_group` in JSON.
+    pub kind: Kind,
     /// Its file, as shown to the user.
     pub path: String,
     /// Its text.
@@ -125,7 +125,7 @@ pub fn show(ctx: &Context<'_>, name: &str) -> Result<ShowReport, OpsError> {
     for k in found {
         let path = reg.display(&reg.path_of(k, name));
         entries.push(ShowEntry {
-            kind: k.noun(),
+            kind: k,
             path: path.display().to_string(),
             text: reg.text(k, name)?,
         });

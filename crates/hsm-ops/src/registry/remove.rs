@@ -10,7 +10,7 @@ use crate::{Context, OpsError};
 #[derive(Debug, Serialize)]
 pub struct RemovedReport {
     /// Its kind.
-    pub kind: &'static str,
+    pub kind: Kind,
     /// Its name.
     pub name: String,
     /// Its file, as shown.
@@ -64,7 +64,7 @@ pub fn remove(
     }
     std::fs::remove_file(&path).map_err(|e| infra_fs::FsError::new("remove", &shown, e))?;
     Ok(RemovedReport {
-        kind: kind.noun(),
+        kind,
         name,
         removed: shown,
     })

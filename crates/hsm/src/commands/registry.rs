@@ -203,6 +203,10 @@ fn option(
     let report = ops::group_option(&ctx.ops(), group, option, description, add)?;
     if ctx.printer.is_json() {
         ctx.printer.json(&report);
+    } else if !report.changed {
+        ctx.printer.success(&format!(
+            "Nothing to change: `{option}` is an option of group `{group}` already"
+        ));
     } else if add {
         ctx.printer
             .success(&format!("Added option `{option}` to group `{group}`"));

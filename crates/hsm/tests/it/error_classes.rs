@@ -704,9 +704,9 @@ fn group_option() {
         &["registry", "group", "add-option", "vector-db", "qdrant"],
     );
     insta::assert_snapshot!(t.render(), @"
-        exit: 3
+        exit: 0
         --- stderr
-        error: `qdrant` is already an option of group `vector-db`
+        ✓ Nothing to change: `qdrant` is an option of group `vector-db` already
         ");
     let t = hsm(
         &s,
@@ -939,8 +939,8 @@ fn compose_rejects() {
         --- stderr
         Resolving the packages with uv…
         error: Docker Compose rejects the generated docker-compose.hsm.yml
-          Caused by: `docker-compose --project-directory [TMP]/projects/p -f docker-compose.hsm.yml --env-file env config -q` failed with exit status 1
-          `docker-compose --project-directory [TMP]/projects/p -f docker-compose.hsm.yml --env-file env config -q` printed (last lines):
+          Caused by: `docker-compose --project-directory [TMP]/projects/p -f docker-compose.hsm.yml --env-file .hsm/env config -q` failed with exit status 1
+          `docker-compose --project-directory [TMP]/projects/p -f docker-compose.hsm.yml --env-file .hsm/env config -q` printed (last lines):
             │ Volume a:b:c:d has incorrect format, should be external:internal[:mode]
         hint: a registry value Compose does not accept (or a bug in hsm); `hsm plan` shows the file
         ");
@@ -981,4 +981,64 @@ fn usage() {
 
         For more information, try '--help'.
         ");
+}
+
+#[test]
+fn registry_flags_refused() {
+    let s = Scratch::examples();
+    let dir = s.project("db-switch");
+    let before = snapshot_tree(s.path());
+    let t = hsm(
+        &s,
+        &dir,
+        &["registry", "container", "add", "c", "--image", ""],
+    );
+    insta::assert_snapshot!(t.render(), @"
+        exit: 2
+        --- stderr
+        error: `--image` is empty: give an image reference (e.g. `redis:7`, `ghcr.io/org/app:1.2`)
+        ");
+    let t = hsm(
+        &s,
+        &dir,
+        &[
+            "registry",
+            "container",
+            "add",
+            "c",
+            "--image",
+            "redis:7",
+            "--external",
+            "x=10.0.0.1:6379",
+            "--managed",
+            "x",
+        ],
+    );
+    insta::assert_snapshot!(t.render(), @"
+        exit: 2
+        --- stderr
+        error: deployment profile `x` is given twice (`--external`, `--managed` and `--uv-profile` each define one)
+        ");
+    let t = hsm(
+        &s,
+        &dir,
+        &[
+            "registry",
+            "group",
+            "add",
+            "g",
+            "--kind",
+            "container",
+            "--option",
+            "redis",
+            "--alias",
+            "bad alias",
+        ],
+    );
+    insta::assert_snapshot!(t.render(), @"
+        exit: 2
+        --- stderr
+        error: `--alias bad alias` is not a network alias: use letters, digits, `-`, `_` and `.`, starting with a letter or digit
+        ");
+    unchanged(&before, &s.path());
 }

@@ -714,7 +714,7 @@ fn registry_show_and_validate() {
           "name": "database",
           "entries": [
             {
-              "kind": "container group",
+              "kind": "container_group",
               "path": "../../registry/container_groups/database.yaml",
               "text": "# Seed 002 §4: switch postgres ↔ mysql; the app always reaches `db`.\nname: database\ntype: container_group\nstrategy: 1-of-N\nalias: db\ndefault: postgres\noptions:\n  - name: postgres\n    description: PostgreSQL 16\n  - name: mysql\n    description: MySQL 8.4\n"
             }
@@ -830,7 +830,8 @@ fn registry_package_add_remove() {
         {
           "kind": "package",
           "name": "requests",
-          "written": "hsm-registry/packages/requests.yaml"
+          "written": "hsm-registry/packages/requests.yaml",
+          "changed": true
         }
         "#);
     let t = json(
@@ -873,7 +874,8 @@ fn registry_container_add_remove() {
         {
           "kind": "container",
           "name": "cache",
-          "written": "hsm-registry/containers/cache.yaml"
+          "written": "hsm-registry/containers/cache.yaml",
+          "changed": true
         }
         "#);
     let t = json(
@@ -921,9 +923,10 @@ fn registry_group_add_options_remove() {
         exit: 0
         --- stdout
         {
-          "kind": "container group",
+          "kind": "container_group",
           "name": "caches",
-          "written": "hsm-registry/container_groups/caches.yaml"
+          "written": "hsm-registry/container_groups/caches.yaml",
+          "changed": true
         }
         "#);
     let t = json(
@@ -935,9 +938,10 @@ fn registry_group_add_options_remove() {
         exit: 0
         --- stdout
         {
-          "kind": "container group",
+          "kind": "container_group",
           "name": "caches",
-          "written": "hsm-registry/container_groups/caches.yaml"
+          "written": "hsm-registry/container_groups/caches.yaml",
+          "changed": true
         }
         "#);
     let t = json(
@@ -949,9 +953,10 @@ fn registry_group_add_options_remove() {
         exit: 0
         --- stdout
         {
-          "kind": "container group",
+          "kind": "container_group",
           "name": "caches",
-          "written": "hsm-registry/container_groups/caches.yaml"
+          "written": "hsm-registry/container_groups/caches.yaml",
+          "changed": true
         }
         "#);
     let t = json(
@@ -963,7 +968,7 @@ fn registry_group_add_options_remove() {
         exit: 0
         --- stdout
         {
-          "kind": "container group",
+          "kind": "container_group",
           "name": "caches",
           "removed": "hsm-registry/container_groups/caches.yaml"
         }
