@@ -56,7 +56,7 @@ impl Draft {
 
     /// The current text.
     pub(crate) fn text(&self) -> String {
-        self.file.to_string()
+        with_final_newline(self.file.to_string())
     }
 
     /// The root mapping of the current tree.
@@ -138,4 +138,13 @@ impl Draft {
 
 fn lost() -> ManifestEditError {
     ManifestEditError::Invalid("the entry moved while cutting its comments".to_string())
+}
+
+/// `text` ending with a newline: removing the last entry of a block leaves `key: {}` with
+/// none, and a text file (and `git diff`) wants one.
+pub(crate) fn with_final_newline(mut text: String) -> String {
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
 }

@@ -122,7 +122,7 @@ impl ManifestEditor {
 
 impl fmt::Display for ManifestEditor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.file, f)
+        f.write_str(&crate::draft::with_final_newline(self.file.to_string()))
     }
 }
 

@@ -174,6 +174,7 @@ pub fn unselect(
             suggestion: did_you_mean(group, names),
         });
     };
+    let mut removed = option.is_none();
     let changed = match option {
         None => s.editor.remove_group(kind, group)?,
         Some(o) => {
@@ -186,13 +187,21 @@ pub fn unselect(
             }
             let rest: Vec<String> = current.into_iter().filter(|x| x != o).collect();
             if rest.is_empty() {
+                removed = true;
                 s.editor.remove_group(kind, group)?
             } else {
                 s.editor.set_group_selection(kind, group, &rest)?
             }
         }
     };
-    s.save(changed, format!("updated group `{group}`"))
+    let what = if let (true, Some(o)) = (removed, option) {
+        format!("removed group `{group}` from hsm.yaml (`{o}` was its last selection)")
+    } else if removed {
+        format!("removed group `{group}` from hsm.yaml")
+    } else {
+        format!("updated group `{group}`")
+    };
+    s.save(changed, what)
 }
 
 #[cfg(test)]

@@ -161,9 +161,14 @@ fn group_select_strategies_and_implied_selection() {
         "{m}"
     );
     // Unselecting the only option of a group removes the group.
-    ok(&run(s
-        .hsm(&dir)
-        .args(["group", "unselect", "database", "mysql"])));
+    let t = run(s.hsm(&dir).args(["group", "unselect", "database", "mysql"]));
+    ok(&t);
+    assert!(
+        t.stderr
+            .contains("Removed group `database` from hsm.yaml (`mysql` was its last selection)"),
+        "{}",
+        t.render()
+    );
     assert!(!read(&dir.join("hsm.yaml")).contains("database"));
     // A group taken from the registry carries its description into hsm.yaml as a comment.
     ok(&run(s

@@ -605,7 +605,7 @@ fn group_select_unselect() {
         --- stdout
         {
           "changed": true,
-          "message": "updated group `database`",
+          "message": "removed group `database` from hsm.yaml",
           "implied": [],
           "still_invalid": false
         }
