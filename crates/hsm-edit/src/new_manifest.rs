@@ -4,13 +4,20 @@
 //! user can edit by hand without reading the docs, and so the editor later finds every list in
 //! place (an empty `[]`/`{}` is filled in block style by the first edit).
 
-/// The text of a new manifest for project `project_name` (quoted if YAML needs it).
-pub fn new_manifest(project_name: &str) -> String {
+/// The text of a new manifest for project `project_name` (quoted if YAML needs it), with
+/// `registry: <path>` when the registry is not the default `./hsm-registry`.
+pub fn new_manifest(project_name: &str, registry: Option<&str>) -> String {
+    let registry = registry.map_or_else(String::new, |r| {
+        format!(
+            "# The registry of packages, containers and groups, relative to this file.\nregistry: {}\n",
+            yaml_string(r)
+        )
+    });
     format!(
         "\
 # hsm.yaml — the desired stack of this project. Edit by hand or with `hsm package add`, `hsm group select`, …
 project: {{name: {name}}}
-
+{registry}
 # Standalone packages: `- name`, `- name: dev`, or `- {{name: x, mode: dev}}`.
 packages: []
 
@@ -32,9 +39,12 @@ pub(crate) fn yaml_string(s: &str) -> String {
     const SPECIAL: [&str; 11] = [
         "true", "false", "yes", "no", "on", "off", "y", "n", "null", "~", "",
     ];
-    let plain = s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+    let plain = s
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '.')
         && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
         && !SPECIAL.contains(&s.to_ascii_lowercase().as_str());
     if plain {
         return s.to_string();

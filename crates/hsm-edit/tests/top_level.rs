@@ -165,7 +165,7 @@ fn parse_rejects_what_cannot_be_a_manifest() {
 
 #[test]
 fn new_manifest_is_commented_valid_and_empty() {
-    let text = new_manifest("demo");
+    let text = new_manifest("demo", None);
     assert!(text.starts_with(
         "# hsm.yaml — the desired stack of this project. Edit by hand or with `hsm package add`, `hsm group select`, …\n"
     ));
@@ -209,23 +209,33 @@ fn new_manifest_quotes_names_that_need_it() {
         "tab\there",
         "ünï",
     ] {
-        let text = new_manifest(name);
+        let text = new_manifest(name, None);
         let m = assert_manifest(&text);
         assert_eq!(m.project.name.as_deref(), Some(name), "{text}");
     }
-    assert!(new_manifest("my-app_2.0").contains("project: {name: my-app_2.0}\n"));
-    assert!(new_manifest("yes").contains("project: {name: \"yes\"}\n"));
+    assert!(new_manifest("my-app_2.0", None).contains("project: {name: my-app_2.0}\n"));
+    assert!(new_manifest("yes", None).contains("project: {name: \"yes\"}\n"));
+}
+
+#[test]
+fn new_manifest_records_a_registry_path() {
+    for path in ["../reg", "../../shared registry", "/abs/reg", ".", "a/b"] {
+        let text = new_manifest("demo", Some(path));
+        let m = assert_manifest(&text);
+        assert_eq!(m.registry.as_deref(), Some(path), "{text}");
+    }
+    assert!(new_manifest("demo", Some("../reg")).contains("\nregistry: ../reg\n"));
 }
 
 #[test]
 fn edits_of_the_new_manifest_fill_sections_in_block_style() {
-    let (_, out) = edit(&new_manifest("demo"), |e| {
+    let (_, out) = edit(&new_manifest("demo", None), |e| {
         e.add_component(ComponentKind::Package, "a", None)?;
         e.add_component(ComponentKind::Container, "r", Some(Mode::Dev))?;
         e.set_group_selection(ComponentKind::Package, "s", &["u".to_string()])?;
         e.set_group_selection(ComponentKind::Container, "vdb", &["q".to_string()])
     });
-    let expected = new_manifest("demo")
+    let expected = new_manifest("demo", None)
         .replace("packages: []\n", "packages:\n  - a\n")
         .replace(
             "package_groups: {}\n",

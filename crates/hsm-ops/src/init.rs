@@ -78,15 +78,20 @@ pub fn init(ctx: &Context<'_>, name: Option<&str>) -> Result<InitReport, OpsErro
     };
     let name = project_name(&root, name, existing.as_ref());
     let mut created = Vec::new();
+    let setting = ctx.settings.registry(existing.as_ref(), &root);
+    let registry = setting.value;
     if !manifest_path.exists() {
+        // A registry named on the command line is recorded, so the next command finds it
+        // without the flag (the environment variable keeps applying by itself).
+        let recorded = matches!(setting.provenance, infra_cli::Provenance::Flag(_))
+            .then(|| infra_fs::relative_to(&registry, &root));
         infra_fs::write_atomic(
             &manifest_path,
-            hsm_edit::new_manifest(&name).as_bytes(),
+            hsm_edit::new_manifest(&name, recorded.as_deref()).as_bytes(),
             None,
         )?;
         created.push(hsm_sync::MANIFEST.to_string());
     }
-    let registry = ctx.settings.registry(existing.as_ref(), &root).value;
     for kind in Kind::ALL {
         let d = registry.join(kind.folder());
         if !d.is_dir() {

@@ -50,6 +50,24 @@ fn init_creates_project_and_is_idempotent() {
 }
 
 #[test]
+fn init_records_a_registry_given_by_flag() {
+    let s = Scratch::empty();
+    let dir = s.path().join("p");
+    std::fs::create_dir_all(&dir).unwrap();
+    let reg = s.path().join("shared/reg");
+    ok(&run(s.hsm(&dir).args(["init", "--registry"]).arg(&reg)));
+    assert!(read(&dir.join("hsm.yaml")).contains("\nregistry: ../shared/reg\n"));
+    assert!(reg.join("packages").is_dir());
+    assert!(!dir.join("hsm-registry").exists());
+    // The next command finds the registry without the flag.
+    ok(&run(s
+        .hsm(&dir)
+        .args(["registry", "package", "add", "six"])));
+    assert!(reg.join("packages/six.yaml").is_file());
+    ok(&run(s.hsm(&dir).args(["package", "add", "six"])));
+}
+
+#[test]
 fn project_is_found_upwards_and_with_dash_c() {
     let s = Scratch::examples();
     let sub = s.project("shared-db").join("deep/er");
