@@ -72,7 +72,7 @@ pub fn init(ctx: &Context<'_>, name: Option<&str>) -> Result<InitReport, OpsErro
     let _lock = ctx.lock(&root)?;
     let manifest_path = root.join(hsm_sync::MANIFEST);
     let existing = if manifest_path.is_file() {
-        hsm_sync::load_project(&root).ok()
+        hsm_sync::load_project(&root, &ctx.settings.cache).ok()
     } else {
         None
     };

@@ -31,5 +31,6 @@ pub mod status;
 pub mod sync;
 
 pub use error::OpsError;
+pub use infra_yaml::ParseCache;
 pub use project::{Context, Project, Tools};
 pub use settings::{RegistryOverride, Settings};

@@ -80,13 +80,13 @@ impl Context<'_> {
     pub fn open(&self) -> Result<Project, OpsError> {
         let start = Instant::now();
         let root = self.root()?;
-        let project = hsm_sync::load_project(&root)?;
+        let project = hsm_sync::load_project(&root, &self.settings.cache)?;
         let registry = self.settings.registry(Some(&project), &root);
         let location = RegistryLocation {
             path: registry.value.clone(),
             origin: registry.provenance.to_string(),
         };
-        let loaded = hsm_sync::load(project, location)?;
+        let loaded = hsm_sync::load(project, location, &self.settings.cache)?;
         self.printer.debug(&format!(
             "project {} · registry {} (from {}) · loaded in {:.1} ms",
             root.display(),

@@ -23,6 +23,8 @@ pub struct Settings {
     pub registry: Option<RegistryOverride>,
     /// `--compose-command` / `HSM_COMPOSE`.
     pub compose: Option<Setting<String>>,
+    /// Parsed files kept between runs (`--cache-dir`, `--no-cache`).
+    pub cache: infra_yaml::ParseCache,
 }
 
 impl Settings {

@@ -62,7 +62,7 @@ struct Wanted<'a> {
 impl<'a> Wanted<'a> {
     fn of(reqs: &'a [Requirement]) -> Result<Self, PyprojectError> {
         let mut sorted: Vec<&Requirement> = reqs.iter().collect();
-        sorted.sort_by_key(|r| normalize_name(&r.distribution));
+        sorted.sort_by_cached_key(|r| normalize_name(&r.distribution));
         Ok(Self {
             names: sorted
                 .iter()

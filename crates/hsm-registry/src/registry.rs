@@ -1,11 +1,11 @@
 //! Lazy access to a registry directory.
 
 use std::cell::OnceCell;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use hsm_schema::{ComponentKind, ContainerSpec, GroupSpec, PackageSpec, Strategy, normalize_name};
-use infra_yaml::{Diagnostic, PathIndex, did_you_mean};
+use infra_yaml::{Diagnostic, ParseCache, PathIndex, did_you_mean};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::{Entry, Kind, RegistryError};
@@ -24,38 +24,67 @@ pub struct Choices {
 /// One listed file, parsed on first use.
 #[derive(Debug)]
 struct Slot<T> {
+    /// The lookup key (see [`Shelf`]).
+    key: Box<str>,
     /// The name as the file spells it (its stem).
-    name: String,
-    path: PathBuf,
-    cell: OnceCell<Result<Entry<T>, RegistryError>>,
+    name: Box<str>,
+    /// `.yml` rather than `.yaml`.
+    yml: bool,
+    /// Boxed: slots are sorted at open time, and a parsed entry is large.
+    cell: OnceCell<Box<Result<Entry<T>, RegistryError>>>,
 }
 
-/// The files of one folder, keyed by lookup name: PEP 503-normalised for packages (Python
-/// treats `Six` and `six` as one distribution), exact for everything else.
+/// The files of one folder, sorted by lookup name: PEP 503-normalised for packages (Python
+/// treats `Six` and `six` as one distribution), exact for everything else. A sorted vector
+/// searched by bisection: a registry of a thousand files is listed on every command, so
+/// the listing must cost little more than the directory read.
 #[derive(Debug)]
 struct Shelf<T> {
     kind: Kind,
-    slots: BTreeMap<String, Slot<T>>,
+    /// The folder.
+    dir: PathBuf,
+    /// The folder as shown in messages (computed once, not per file).
+    shown: PathBuf,
+    slots: Vec<Slot<T>>,
 }
 
 impl<T> Shelf<T> {
-    fn new(kind: Kind) -> Self {
+    fn new(kind: Kind, dir: PathBuf, shown: PathBuf) -> Self {
         Self {
             kind,
-            slots: BTreeMap::new(),
+            dir,
+            shown,
+            slots: Vec::new(),
         }
     }
 
-    fn key(&self, name: &str) -> String {
+    fn key<'n>(&self, name: &'n str) -> std::borrow::Cow<'n, str> {
         if self.kind == Kind::PACKAGE {
-            normalize_name(name)
+            std::borrow::Cow::Owned(normalize_name(name))
         } else {
-            name.to_string()
+            std::borrow::Cow::Borrowed(name)
         }
     }
 
     fn slot(&self, name: &str) -> Option<&Slot<T>> {
-        self.slots.get(&self.key(name))
+        let key = self.key(name);
+        self.slots
+            .binary_search_by(|s| (*s.key).cmp(&key))
+            .ok()
+            .and_then(|i| self.slots.get(i))
+    }
+
+    fn file_name(slot: &Slot<T>) -> String {
+        let ext = if slot.yml { "yml" } else { "yaml" };
+        format!("{}.{ext}", slot.name)
+    }
+
+    fn path(&self, slot: &Slot<T>) -> PathBuf {
+        self.dir.join(Self::file_name(slot))
+    }
+
+    fn shown_path(&self, slot: &Slot<T>) -> PathBuf {
+        self.shown.join(Self::file_name(slot))
     }
 }
 
@@ -70,6 +99,8 @@ pub struct Registry {
     container_groups: Shelf<GroupSpec>,
     /// Problems found while listing (e.g. both `x.yaml` and `x.yml`).
     listing_problems: Vec<Diagnostic>,
+    /// Parsed files from earlier runs.
+    cache: ParseCache,
 }
 
 impl Registry {
@@ -85,11 +116,12 @@ impl Registry {
         let mut reg = Registry {
             root: root.to_path_buf(),
             display_base: display_base.to_path_buf(),
-            packages: Shelf::new(Kind::PACKAGE),
-            containers: Shelf::new(Kind::CONTAINER),
-            package_groups: Shelf::new(Kind::PACKAGE_GROUP),
-            container_groups: Shelf::new(Kind::CONTAINER_GROUP),
+            packages: Shelf::new(Kind::PACKAGE, PathBuf::new(), PathBuf::new()),
+            containers: Shelf::new(Kind::CONTAINER, PathBuf::new(), PathBuf::new()),
+            package_groups: Shelf::new(Kind::PACKAGE_GROUP, PathBuf::new(), PathBuf::new()),
+            container_groups: Shelf::new(Kind::CONTAINER_GROUP, PathBuf::new(), PathBuf::new()),
             listing_problems: Vec::new(),
+            cache: ParseCache::disabled(),
         };
         let mut problems = Vec::new();
         reg.packages = reg.list(Kind::PACKAGE, &mut problems)?;
@@ -100,68 +132,90 @@ impl Registry {
         Ok(reg)
     }
 
+    /// Reads parsed files from `cache` (and stores them there) instead of parsing each
+    /// file on every run.
+    #[must_use]
+    pub fn with_cache(mut self, cache: ParseCache) -> Self {
+        self.cache = cache;
+        self
+    }
+
     fn list<T>(
         &self,
         kind: Kind,
         problems: &mut Vec<Diagnostic>,
     ) -> Result<Shelf<T>, RegistryError> {
         let dir = self.root.join(kind.folder());
-        let mut shelf = Shelf::new(kind);
-        let rd = match std::fs::read_dir(&dir) {
+        let shown = self.display(&dir);
+        let mut shelf = Shelf::new(kind, dir, shown);
+        let rd = match std::fs::read_dir(&shelf.dir) {
             Ok(rd) => rd,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(shelf),
-            Err(source) => return Err(RegistryError::io(self.display(&dir), source)),
+            Err(source) => return Err(RegistryError::io(self.display(&shelf.dir), source)),
         };
-        let mut files: Vec<(String, PathBuf)> = Vec::new();
+        let mut slots: Vec<Slot<T>> = Vec::new();
         for ent in rd {
-            let ent = ent.map_err(|source| RegistryError::io(self.display(&dir), source))?;
-            let path = ent.path();
-            let Some(fname) = path.file_name().and_then(|f| f.to_str()) else {
+            let ent = ent.map_err(|source| RegistryError::io(self.display(&shelf.dir), source))?;
+            let fname = ent.file_name();
+            let Some(fname) = fname.to_str() else {
                 continue;
             };
-            let Some(stem) = fname
-                .strip_suffix(".yaml")
-                .or_else(|| fname.strip_suffix(".yml"))
-            else {
-                continue;
+            let (stem, yml) = match fname.strip_suffix(".yaml") {
+                Some(stem) => (stem, false),
+                None => match fname.strip_suffix(".yml") {
+                    Some(stem) => (stem, true),
+                    None => continue,
+                },
             };
             if !stem.starts_with('.') && !stem.is_empty() {
-                files.push((stem.to_string(), path));
-            }
-        }
-        files.sort();
-        for (stem, path) in files {
-            let key = shelf.key(&stem);
-            if let Some(prev) = shelf.slots.get(&key) {
-                let why = if prev.name == stem {
-                    String::new()
-                } else {
-                    " (package names are compared the way Python does: case, `-`, `_` and `.` do not matter)".to_string()
-                };
-                problems.push(
-                    Diagnostic::new(
-                        self.display(&path),
-                        format!(
-                            "{} `{stem}` is defined twice: `{}` and `{}`{why}",
-                            kind.noun(),
-                            self.display(&prev.path).display(),
-                            self.display(&path).display()
-                        ),
-                    )
-                    .hint("keep one of the two files"),
-                );
-                continue;
-            }
-            shelf.slots.insert(
-                key,
-                Slot {
-                    name: stem,
-                    path,
+                slots.push(Slot {
+                    key: shelf.key(stem).into(),
+                    name: stem.into(),
+                    yml,
                     cell: OnceCell::new(),
-                },
-            );
+                });
+            }
         }
+        slots.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+        // Of files with one key, the first by file name wins, so the choice is stable.
+        let mut i = 0;
+        while i < slots.len() {
+            let mut j = i + 1;
+            while j < slots.len() && slots[j].key == slots[i].key {
+                j += 1;
+            }
+            if j - i > 1 {
+                slots[i..j].sort_unstable_by(|a, b| (&a.name, a.yml).cmp(&(&b.name, b.yml)));
+                for dup in &slots[i + 1..j] {
+                    problems.push(self.clash(&shelf, &slots[i], dup));
+                }
+            }
+            i = j;
+        }
+        slots.dedup_by(|later, first| later.key == first.key);
+        shelf.slots = slots;
         Ok(shelf)
+    }
+
+    /// Two files that name the same entry.
+    fn clash<T>(&self, shelf: &Shelf<T>, prev: &Slot<T>, slot: &Slot<T>) -> Diagnostic {
+        let why = if prev.name == slot.name {
+            String::new()
+        } else {
+            " (package names are compared the way Python does: case, `-`, `_` and `.` do not matter)".to_string()
+        };
+        let path = shelf.path(slot);
+        Diagnostic::new(
+            self.display(&path),
+            format!(
+                "{} `{}` is defined twice: `{}` and `{}`{why}",
+                shelf.kind.noun(),
+                slot.name,
+                self.display(&shelf.path(prev)).display(),
+                self.display(&path).display()
+            ),
+        )
+        .hint("keep one of the two files")
     }
 
     /// The registry directory.
@@ -180,18 +234,13 @@ impl Registry {
     }
 
     fn names_of<T>(shelf: &Shelf<T>) -> Vec<&str> {
-        shelf.slots.values().map(|s| s.name.as_str()).collect()
+        shelf.slots.iter().map(|s| &*s.name).collect()
     }
 
     fn path_in<T>(&self, shelf: &Shelf<T>, name: &str) -> PathBuf {
-        shelf.slot(name).map_or_else(
-            || {
-                self.root
-                    .join(shelf.kind.folder())
-                    .join(format!("{name}.yaml"))
-            },
-            |s| s.path.clone(),
-        )
+        shelf
+            .slot(name)
+            .map_or_else(|| shelf.dir.join(format!("{name}.yaml")), |s| shelf.path(s))
     }
 
     /// Names of one kind, as their files spell them, in lookup order.
@@ -215,17 +264,13 @@ impl Registry {
     /// file is `packages/six.yaml`); `None` when there is no such entry.
     pub fn canonical(&self, kind: Kind, name: &str) -> Option<&str> {
         match kind {
-            Kind::Component(ComponentKind::Package) => {
-                self.packages.slot(name).map(|s| s.name.as_str())
-            }
+            Kind::Component(ComponentKind::Package) => self.packages.slot(name).map(|s| &*s.name),
             Kind::Component(ComponentKind::Container) => {
-                self.containers.slot(name).map(|s| s.name.as_str())
+                self.containers.slot(name).map(|s| &*s.name)
             }
-            Kind::Group(ComponentKind::Package) => {
-                self.package_groups.slot(name).map(|s| s.name.as_str())
-            }
+            Kind::Group(ComponentKind::Package) => self.package_groups.slot(name).map(|s| &*s.name),
             Kind::Group(ComponentKind::Container) => {
-                self.container_groups.slot(name).map(|s| s.name.as_str())
+                self.container_groups.slot(name).map(|s| &*s.name)
             }
         }
     }
@@ -304,7 +349,7 @@ impl Registry {
         Ok(entry)
     }
 
-    fn get<'a, T: DeserializeOwned>(
+    fn get<'a, T: DeserializeOwned + Serialize>(
         &'a self,
         shelf: &'a Shelf<T>,
         name: &str,
@@ -313,28 +358,38 @@ impl Registry {
         let Some(slot) = shelf.slot(name) else {
             return Ok(None);
         };
-        let res = slot
-            .cell
-            .get_or_init(|| self.load(&slot.path, &slot.name, name_of, shelf.kind));
-        match res {
+        let res = slot.cell.get_or_init(|| {
+            let (path, shown) = (shelf.path(slot), shelf.shown_path(slot));
+            Box::new(Self::load(
+                &self.cache,
+                path,
+                shown,
+                &slot.name,
+                name_of,
+                shelf.kind,
+            ))
+        });
+        match res.as_ref() {
             Ok(e) => Ok(Some(e)),
             Err(e) => Err(e.clone()),
         }
     }
 
-    fn load<T: DeserializeOwned>(
-        &self,
-        path: &Path,
+    fn load<T: DeserializeOwned + Serialize>(
+        cache: &ParseCache,
+        path: PathBuf,
+        display: PathBuf,
         name: &str,
         name_of: fn(&T) -> &String,
         kind: Kind,
     ) -> Result<Entry<T>, RegistryError> {
-        let display = self.display(path);
-        let text = std::fs::read_to_string(path).map_err(|e| RegistryError::io(&display, e))?;
-        let spec: T = infra_yaml::from_str(&display, &text).map_err(Diagnostic::from)?;
+        let text = std::fs::read_to_string(&path).map_err(|e| RegistryError::io(&display, e))?;
+        let spec: T = cache
+            .from_str(kind.id(), &display, &text)
+            .map_err(Diagnostic::from)?;
         let entry = Entry {
             spec,
-            path: path.to_path_buf(),
+            path,
             display,
             index: PathIndex::build(&text),
         };

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use hsm_schema::Manifest;
-use infra_yaml::{Diagnostic, Loc, PathIndex};
+use infra_yaml::{Diagnostic, Loc, ParseCache, PathIndex};
 
 /// `hsm.yaml`, parsed, with its key positions.
 #[derive(Debug, Clone)]
@@ -23,8 +23,14 @@ pub struct ProjectFile {
 impl ProjectFile {
     /// Parses `text` as the manifest at `root/hsm.yaml`.
     pub fn parse(root: &Path, text: String) -> Result<Self, Diagnostic> {
+        Self::parse_with(root, text, &ParseCache::disabled())
+    }
+
+    /// [`ProjectFile::parse`], reading the parsed manifest from `cache` when this text was
+    /// parsed before.
+    pub fn parse_with(root: &Path, text: String, cache: &ParseCache) -> Result<Self, Diagnostic> {
         let display = PathBuf::from("hsm.yaml");
-        let manifest: Manifest = infra_yaml::from_str(&display, &text)?;
+        let manifest: Manifest = cache.from_str("manifest", &display, &text)?;
         if let Some(v) = manifest.schema_version
             && v != 1
         {

@@ -45,7 +45,8 @@ pub use mode::Mode;
 pub use package::{GitClone, PackageIndex, PackageSource, PackageSources, PackageSpec};
 pub use port::{PortMapping, PortMode, PortOptions, PortRange, PortSpec, Protocol};
 pub use requirement_spec::{
-    DistributionName, RequirementSpec, is_valid_distribution_name, is_valid_version, normalize_name,
+    DistributionName, RequirementSpec, is_valid_distribution_name, is_valid_version,
+    normalize_name, same_name,
 };
 pub use restart::RestartPolicy;
 pub use scalar::{ScalarString, StringOrList};

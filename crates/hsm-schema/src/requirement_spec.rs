@@ -92,9 +92,29 @@ pub enum RequirementSpec {
 /// PEP 503 normal form of a distribution name (surrounding whitespace ignored): lower case,
 /// each run of `-`, `_`, `.` as `-`.
 pub fn normalize_name(name: &str) -> String {
+    let name = name.trim();
+    if is_normalized(name) {
+        return name.to_owned();
+    }
     let mut out = String::with_capacity(name.len());
     let mut in_run = false;
-    for c in name.trim().chars() {
+    if name.is_ascii() {
+        // Names are ASCII in practice; bytes avoid the Unicode case tables (this runs for
+        // every registry file on every command).
+        for &b in name.as_bytes() {
+            if matches!(b, b'-' | b'_' | b'.') {
+                if !in_run {
+                    out.push('-');
+                }
+                in_run = true;
+            } else {
+                out.push(char::from(b.to_ascii_lowercase()));
+                in_run = false;
+            }
+        }
+        return out;
+    }
+    for c in name.chars() {
         if matches!(c, '-' | '_' | '.') {
             if !in_run {
                 out.push('-');
@@ -106,6 +126,45 @@ pub fn normalize_name(name: &str) -> String {
         }
     }
     out
+}
+
+/// Whether two distribution names are one under PEP 503 (`Six` = `six`, `a_b` = `a.b`),
+/// compared without building either normal form.
+pub fn same_name(a: &str, b: &str) -> bool {
+    fn normal(s: &str) -> impl Iterator<Item = char> + '_ {
+        let mut in_run = false;
+        s.trim().chars().filter_map(move |c| {
+            if matches!(c, '-' | '_' | '.') {
+                let first = !in_run;
+                in_run = true;
+                first.then_some('-')
+            } else {
+                in_run = false;
+                Some(c)
+            }
+        })
+    }
+    let mut x = normal(a).flat_map(char::to_lowercase);
+    let mut y = normal(b).flat_map(char::to_lowercase);
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return true,
+            (p, q) if p == q => {}
+            _ => return false,
+        }
+    }
+}
+
+/// Whether `name` is already in PEP 503 normal form (lower-case ASCII letters, digits and
+/// single `-`), the common case that needs no rewriting.
+fn is_normalized(name: &str) -> bool {
+    let mut previous_dash = false;
+    name.bytes().all(|b| {
+        let dash = b == b'-';
+        let ok = b.is_ascii_lowercase() || b.is_ascii_digit() || (dash && !previous_dash);
+        previous_dash = dash;
+        ok
+    })
 }
 
 /// Whether `name` is a PEP 508 distribution (or extra) name: ASCII letters and digits, with
@@ -1014,6 +1073,18 @@ mod tests {
     fn names() {
         assert_eq!(normalize_name("Foo.Bar__baz-_-Qux"), "foo-bar-baz-qux");
         assert_eq!(normalize_name("requests"), "requests");
+        for (a, b) in [
+            ("Six", "six"),
+            ("a_b", "A.B"),
+            ("x--y", "x-y"),
+            (" p ", "p"),
+        ] {
+            assert!(same_name(a, b), "{a} {b}");
+            assert_eq!(normalize_name(a), normalize_name(b));
+        }
+        for (a, b) in [("six", "sixx"), ("ab", "a-b"), ("", "a")] {
+            assert!(!same_name(a, b), "{a} {b}");
+        }
         for ok in ["a", "A1", "zope.interface", "typing_extensions", "x-y.z_1"] {
             assert!(is_valid_distribution_name(ok), "{ok}");
         }

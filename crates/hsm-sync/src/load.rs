@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use hsm_registry::Registry;
 use hsm_resolve::ProjectFile;
 use infra_interp::EnvSource;
-use infra_yaml::Diagnostic;
+use infra_yaml::{Diagnostic, ParseCache};
 
 use crate::SyncError;
 
@@ -42,12 +42,12 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// Reads and parses `root/hsm.yaml`.
-pub fn load_project(root: &Path) -> Result<ProjectFile, SyncError> {
+/// Reads and parses `root/hsm.yaml` (through `cache`).
+pub fn load_project(root: &Path, cache: &ParseCache) -> Result<ProjectFile, SyncError> {
     let path = root.join(MANIFEST);
     let text =
         std::fs::read_to_string(&path).map_err(|e| infra_fs::FsError::new("read", MANIFEST, e))?;
-    ProjectFile::parse(root, text).map_err(|e| SyncError::invalid(vec![e]))
+    ProjectFile::parse_with(root, text, cache).map_err(|e| SyncError::invalid(vec![e]))
 }
 
 /// The project's `.env` variables; a malformed line is a located problem naming the file,
@@ -67,9 +67,15 @@ fn dotenv(root: &Path) -> Result<EnvSource, SyncError> {
     Ok(EnvSource::new(vars))
 }
 
-/// Opens the registry at `registry` for `project` and reads the project's variables.
-pub fn load(project: ProjectFile, registry: RegistryLocation) -> Result<Loaded, SyncError> {
-    let reg = Registry::open(&registry.path, &project.root, &registry.origin)?;
+/// Opens the registry at `registry` for `project` (its files parsed through `cache`) and
+/// reads the project's variables.
+pub fn load(
+    project: ProjectFile,
+    registry: RegistryLocation,
+    cache: &ParseCache,
+) -> Result<Loaded, SyncError> {
+    let reg =
+        Registry::open(&registry.path, &project.root, &registry.origin)?.with_cache(cache.clone());
     let env = dotenv(&project.root)?;
     Ok(Loaded {
         project,

@@ -208,8 +208,10 @@ pub fn requirements(stack: &Stack<'_>, root: &Path) -> Result<Vec<Requirement>, 
         };
         match requirement(&r, root) {
             Ok(Some(req)) => {
-                let dist = normalize_name(&req.distribution);
-                if let Some(other) = out.iter().find(|o| normalize_name(&o.distribution) == dist) {
+                if let Some(other) = out
+                    .iter()
+                    .find(|o| hsm_schema::same_name(&o.distribution, &req.distribution))
+                {
                     problems.push(
                         Diagnostic::new(&p.registry_file, format!("packages `{}` and `{}` both install distribution `{}`", other.name, req.name, req.distribution))
                             .key("distribution")
@@ -224,7 +226,7 @@ pub fn requirements(stack: &Stack<'_>, root: &Path) -> Result<Vec<Requirement>, 
         }
     }
     if problems.is_empty() {
-        out.sort_by_key(|r| normalize_name(&r.distribution));
+        out.sort_by_cached_key(|r| normalize_name(&r.distribution));
         Ok(out)
     } else {
         Err(problems)

@@ -56,6 +56,9 @@ pub struct Cli {
     /// Tools hsm runs
     #[command(flatten)]
     pub tooling: Tooling,
+    /// The cache of parsed files
+    #[command(flatten)]
+    pub cache: CacheArgs,
     /// The command
     #[command(subcommand)]
     pub command: Command,
@@ -75,6 +78,18 @@ pub struct Tooling {
     /// compose`, else `docker-compose`)
     #[arg(long, global = true, value_name = "COMMAND", env = env_vars::COMPOSE)]
     pub compose_command: Option<String>,
+}
+
+/// Where parsed registry files and manifests are kept between runs.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Cache")]
+pub struct CacheArgs {
+    /// Cache directory (default: `$XDG_CACHE_HOME/hsm`, else `~/.cache/hsm`); safe to delete
+    #[arg(long, global = true, value_name = "DIR", env = env_vars::CACHE_DIR)]
+    pub cache_dir: Option<PathBuf>,
+    /// Parse every file, reading and writing no cache
+    #[arg(long, global = true, env = env_vars::NO_CACHE, value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_cache: bool,
 }
 
 /// Commands.

@@ -75,9 +75,45 @@ pub fn resolve(cli: &Cli, matches: &ArgMatches) -> Result<Settings, CliError> {
                 ),
             )
         });
+    let cache = cache(cli, &cwd);
     Ok(Settings {
         cwd,
         registry,
         compose,
+        cache,
     })
+}
+
+/// The parse cache: `--cache-dir`/`HSM_CACHE_DIR`, else `$XDG_CACHE_HOME/hsm`, else
+/// `~/.cache/hsm`; none with `--no-cache` or when no directory can be named. Entries are
+/// keyed by this binary's build (its version and modification time), so a rebuilt hsm
+/// never reads what another build wrote.
+fn cache(cli: &Cli, cwd: &std::path::Path) -> hsm_ops::ParseCache {
+    if cli.cache.no_cache {
+        return hsm_ops::ParseCache::disabled();
+    }
+    let env = infra_cli::Environment::from_process();
+    let dir = match &cli.cache.cache_dir {
+        Some(d) if !d.as_os_str().is_empty() => Some(cwd.join(d)),
+        _ => env
+            .get(env_vars::XDG_CACHE_HOME)
+            .map(|x| PathBuf::from(x).join("hsm"))
+            .or_else(|| {
+                env.get(env_vars::HOME)
+                    .map(|h| PathBuf::from(h).join(".cache/hsm"))
+            }),
+    };
+    let Some(dir) = dir.filter(|d| d.is_absolute()) else {
+        return hsm_ops::ParseCache::disabled();
+    };
+    let built = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    hsm_ops::ParseCache::new(
+        dir.join("parsed"),
+        format!("hsm {} {built}", crate::adapters::VERSION),
+    )
 }

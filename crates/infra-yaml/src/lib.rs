@@ -9,11 +9,13 @@
 
 #![warn(missing_docs)]
 
+mod cache;
 mod error;
 mod load;
 mod paths;
 mod suggest;
 
+pub use cache::ParseCache;
 pub use error::YamlError;
 pub use infra_diag::{Diagnostic, Loc};
 pub use load::from_str;

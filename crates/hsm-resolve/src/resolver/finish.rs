@@ -20,9 +20,12 @@ struct Deployed {
 }
 
 impl<'r> Resolver<'_, 'r> {
-    /// Whether `written` (a name in hsm.yaml) is the component `canonical`.
-    fn names(&self, kind: ComponentKind, written: &str, canonical: &str) -> bool {
-        written == canonical || self.canonical(kind, written) == canonical
+    /// Whether `written` (a name in hsm.yaml) is the component `canonical`: package names
+    /// are compared as Python does (`Six` is `six`), container names exactly. No registry
+    /// lookup: this runs for every pair of component and manifest entry.
+    fn names(kind: ComponentKind, written: &str, canonical: &str) -> bool {
+        written == canonical
+            || (kind == ComponentKind::Package && hsm_schema::same_name(written, canonical))
     }
 
     /// Mode precedence: `modes:` > the component's entry > its group's entry > the mode an
@@ -30,10 +33,7 @@ impl<'r> Resolver<'_, 'r> {
     pub(super) fn mode_of(&self, key: &Key, comp: &Comp<'r>) -> Mode {
         let m = &self.project.manifest;
         let (kind, name) = (key.0, key.1.as_str());
-        let over = m.modes.iter().find(|(n, _)| {
-            self.names(ComponentKind::Package, n, name)
-                || self.names(ComponentKind::Container, n, name)
-        });
+        let over = m.modes.iter().find(|(n, _)| Self::names(kind, n, name));
         if let Some((_, mode)) = over {
             return *mode;
         }
@@ -41,7 +41,7 @@ impl<'r> Resolver<'_, 'r> {
             ComponentKind::Package => &m.packages,
             ComponentKind::Container => &m.services.containers,
         };
-        let entry = refs.iter().find(|r| self.names(kind, &r.name, name));
+        let entry = refs.iter().find(|r| Self::names(kind, &r.name, name));
         if let Some(mode) = entry.and_then(|r| r.mode) {
             return mode;
         }
@@ -64,7 +64,7 @@ impl<'r> Resolver<'_, 'r> {
             .containers
             .iter()
             .enumerate()
-            .find(|(_, r)| self.names(ComponentKind::Container, &r.name, name));
+            .find(|(_, r)| Self::names(ComponentKind::Container, &r.name, name));
         if let Some((i, r)) = standalone
             && let Some(p) = &r.profile
         {
