@@ -10,6 +10,9 @@ mod common;
 
 mod bad_input;
 mod cli;
+mod defects;
+#[cfg(feature = "test-fakes")]
+mod defects_fakes;
 mod docker;
 #[cfg(feature = "test-fakes")]
 mod faults;
