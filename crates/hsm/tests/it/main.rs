@@ -10,6 +10,9 @@ mod common;
 
 mod bad_input;
 mod cli;
+mod defects;
+#[cfg(feature = "test-fakes")]
+mod defects_fakes;
 mod docker;
 mod error_classes;
 #[cfg(feature = "test-fakes")]
