@@ -7,7 +7,7 @@
 //! the ones the generated file uses.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use hsm_resolve::{Usage, merged_param, usages_in};
 use infra_yaml::PathIndex;
@@ -74,9 +74,7 @@ impl<'a> Emitter<'a> {
 
     pub(crate) fn error(&self, key: &str, message: String) -> ComposeError {
         ComposeError::Template {
-            file: PathBuf::from(self.file),
-            key: key.to_string(),
-            message,
+            diagnostic: Box::new(self.index.error(self.file, key, message)),
         }
     }
 }

@@ -139,8 +139,34 @@ pub struct GitClone {
     /// Clone URL.
     pub url: GitUrl,
     /// Branch, tag or commit to check out after cloning.
-    #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "ref",
+        deserialize_with = "git_ref",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub reference: Option<String>,
+}
+
+/// A ref is handed to `git checkout`: one starting with `-` would be read as an option, and
+/// whitespace or control characters are never part of a branch, tag or commit name.
+fn git_ref<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let r: Option<String> = Option::deserialize(d)?;
+    if let Some(r) = &r {
+        if r.starts_with('-') {
+            return Err(serde::de::Error::custom(format!(
+                "a git ref cannot start with `-` (`{}` would be read as an option of git)",
+                r.escape_default()
+            )));
+        }
+        if r.is_empty() || r.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(serde::de::Error::custom(format!(
+                "`{}` is not a branch, tag or commit name",
+                r.escape_default()
+            )));
+        }
+    }
+    Ok(r)
 }
 
 /// A package index other than the default one (`index: {name, url}` on a `pypi` source).

@@ -147,7 +147,8 @@ fn compose_problem(e: ComposeError) -> Diagnostic {
         ComposeError::NoImage { name, mode, file } => Diagnostic::new(file, format!("container `{name}` has no image for {mode} mode"))
             .key(if mode == Mode::Dev { "sources.dev" } else { "image" })
             .hint("add `image: <ref>` or `sources.prod: {type: image, image: <ref>}` (or a `sources.dev` build for dev mode)"),
-        ComposeError::Template { file, key, message } => Diagnostic::new(file, message).key(key),
+        ComposeError::Template { diagnostic } => *diagnostic,
+        ComposeError::Serialize(message) => Diagnostic::new(crate::COMPOSE_FILE, message),
     }
 }
 

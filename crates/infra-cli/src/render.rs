@@ -31,15 +31,15 @@ pub fn render_text(err: &CliError, color: bool) -> String {
             out,
             "{}: {}",
             label(style::ERROR, "error"),
-            label(style::EMPHASIS, &d.message)
+            label(style::EMPHASIS, &one_line(&d.message))
         );
         let _ = write!(out, "  {} {}", label(style::HINT, "-->"), d.position());
         if let Some(k) = &d.key {
-            let _ = write!(out, " (at `{k}`)");
+            let _ = write!(out, " (at `{}`)", one_line(k));
         }
         out.push('\n');
         for h in &d.hints {
-            let _ = writeln!(out, "  {}: {h}", label(style::HINT, "hint"));
+            let _ = writeln!(out, "  {}: {}", label(style::HINT, "hint"), one_line(h));
         }
     }
     let headline_is_redundant = err.diagnostics.len() == 1 && err.kind == ErrorKind::Validation;
@@ -67,6 +67,27 @@ pub fn render_text(err: &CliError, color: bool) -> String {
     }
     for h in &err.hints {
         let _ = writeln!(out, "{}: {h}", label(style::HINT, "hint"));
+    }
+    out
+}
+
+/// A diagnostic's field on one line: a key or value from the user's file may hold a newline
+/// or a control character, which would break the layout (or reach the terminal raw).
+fn one_line(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\x{:02x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
     }
     out
 }
@@ -162,6 +183,20 @@ mod tests {
         assert_eq!(
             render_text(&v, false),
             "error: bad\n  --> hsm.yaml (at `a`)\n  hint: fix\n"
+        );
+    }
+
+    #[test]
+    fn diagnostic_fields_stay_on_one_line() {
+        let d = Diagnostic::new("r.yaml", "bad key `A\nB`")
+            .at_line(3)
+            .key("env.A\nB\u{0}")
+            .hint("rename\tit");
+        let e = CliError::diagnostics("invalid", vec![d]);
+        let text = render_text(&e, false);
+        assert_eq!(
+            text,
+            "error: bad key `A\\nB`\n  --> r.yaml:3 (at `env.A\\nB\\x00`)\n  hint: rename\\tit\n"
         );
     }
 

@@ -343,7 +343,6 @@ fn d06_variables_in_command_working_dir_labels_and_healthcheck_are_checked_and_k
 }
 
 #[test]
-#[ignore = "BUG: `${VAR}` in `network_aliases` is neither checked when unset nor written to .hsm/env when set"]
 fn d06_variables_in_network_aliases_are_checked_and_kept() {
     let s = Scratch::examples();
     s.write(
@@ -371,7 +370,6 @@ fn d06_variables_in_network_aliases_are_checked_and_kept() {
 }
 
 #[test]
-#[ignore = "BUG: `${VAR}` in a build source's `path` is not checked and ends up as `<registry dir>/${VAR}` in the compose file"]
 fn d06_variables_in_a_build_path_are_checked() {
     let s = Scratch::examples();
     s.write(
@@ -456,7 +454,6 @@ fn d07_a_git_url_starting_with_a_dash_is_refused_at_load() {
 }
 
 #[test]
-#[ignore = "BUG: a clone `ref` starting with `-` is not refused at load; it reaches `git checkout` as an option"]
 fn d07_a_git_ref_starting_with_a_dash_is_refused_at_load() {
     let s = Scratch::examples();
     s.write(
@@ -507,7 +504,6 @@ fn d08_bad_env_keys_are_located_schema_errors() {
 }
 
 #[test]
-#[ignore = "BUG: the location line prints a key holding a newline raw (`(at `env.A` / `B`)` on two lines)"]
 fn d08_a_key_with_a_newline_is_shown_escaped_in_the_location() {
     let s = Scratch::examples();
     let dir = project(&s, "e", "registry: ../../registry\npackages: [bad]\n");
