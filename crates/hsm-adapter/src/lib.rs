@@ -15,7 +15,7 @@ mod requirement;
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
-pub use hsm_schema::normalize_name;
+pub use hsm_schema::{normalize_name, requirement_name};
 pub use requirement::{GitRef, Index, ReqKind, Requirement};
 
 use infra_process::{Cmd, Interrupt, ProcessError};

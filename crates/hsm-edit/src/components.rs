@@ -13,7 +13,7 @@ use yaml_edit::{Mapping, Sequence, YamlNode};
 use crate::draft::Draft;
 use crate::nodes::{
     ensure_mapping_path, ensure_sequence, first_key, mapping_path, scalar_at, scalar_string,
-    sequence_at, set_scalar,
+    sequence_at, set_scalar, text,
 };
 use hsm_schema::ComponentKind;
 
@@ -109,7 +109,7 @@ fn not_found(section: ComponentKind, name: &str) -> ManifestEditError {
 /// A flow map `{name: x, mode: m, profile: p}`.
 fn full_entry(name: &str, mode: Option<&str>, profile: Option<&str>) -> Mapping {
     let map = Mapping::new_flow();
-    map.set("name", name);
+    map.set("name", text(name));
     if let Some(mode) = mode {
         map.set("mode", mode);
     }
@@ -186,7 +186,7 @@ impl ManifestEditor {
             let root = d.root()?;
             let seq = ensure_list(&root, section)?;
             match mode {
-                None => seq.push(name),
+                None => seq.push(text(name)),
                 Some(mode) if FULL_KEYS.contains(&name) => {
                     seq.push(full_entry(name, Some(mode.as_str()), None))
                 }
@@ -198,7 +198,7 @@ impl ManifestEditor {
                     } else {
                         Mapping::new()
                     };
-                    entry.set(name, mode.as_str());
+                    entry.set(text(name), mode.as_str());
                     seq.push(entry);
                 }
             }

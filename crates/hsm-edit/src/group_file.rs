@@ -61,7 +61,7 @@ pub fn add_group_option(
     } else {
         Mapping::new()
     };
-    entry.set("name", option);
+    entry.set("name", crate::nodes::text(option));
     if let Some(description) = description {
         entry.set("description", description);
     }

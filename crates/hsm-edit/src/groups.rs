@@ -9,7 +9,7 @@ use yaml_edit::{Mapping, Sequence};
 
 use crate::draft::Draft;
 use crate::nodes::{
-    ensure_mapping_path, is_null, mapping_path, scalar_at, set_scalar, string_list,
+    ensure_mapping_path, is_null, mapping_path, scalar_at, set_scalar, string_list, text,
 };
 use hsm_schema::ComponentKind;
 
@@ -63,7 +63,7 @@ fn write_selection(
                 ManifestEditError::Invalid("could not write the selection".to_string())
             })?;
             for item in many {
-                seq.push(item.as_str());
+                seq.push(text(item));
             }
             Ok(true)
         }

@@ -5,7 +5,7 @@
 //! editor cares about (absent or null, the expected kind, anything else is a shape error) so
 //! every operation treats odd hand-written input the same way.
 
-use yaml_edit::{Mapping, Sequence, YamlNode};
+use yaml_edit::{Mapping, ScalarValue, Sequence, YamlNode};
 
 use crate::ManifestEditError;
 
@@ -144,8 +144,19 @@ pub(crate) fn set_scalar(map: &Mapping, key: &str, value: &str) -> bool {
     if scalar_at(map, key).as_deref() == Some(value) {
         return false;
     }
-    map.set(key, value);
+    map.set(key, text(value));
     true
+}
+
+/// `value` as a string scalar that reads back as the same string. `yaml-edit` quotes what
+/// YAML 1.2 would read otherwise (`yes`, `1.0`, `null`, …); hsm's loader also takes the
+/// YAML 1.1 booleans `y` and `n` for booleans, so those are quoted too.
+pub(crate) fn text(value: &str) -> ScalarValue {
+    if matches!(value, "y" | "Y" | "n" | "N") {
+        ScalarValue::double_quoted(value)
+    } else {
+        ScalarValue::string(value)
+    }
 }
 
 /// The first key of a mapping as a string.

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{EX, assert_comments, edit, ex_with};
+use common::{EX, assert_comments, assert_manifest, edit, ex_with};
 use hsm_edit::{ComponentKind, ManifestEditError, ManifestEditor, Mode};
 
 #[test]
@@ -466,4 +466,20 @@ fn contains_component_sees_every_form() {
     assert!(e.contains_component(ComponentKind::Container, "redis"));
     assert!(!e.contains_component(ComponentKind::Package, "redis"));
     assert!(!e.contains_component(ComponentKind::Package, "name"));
+}
+
+#[test]
+fn names_the_loader_reads_as_booleans_are_quoted() {
+    for name in ["y", "Y", "n", "N", "yes", "off", "null", "1.0"] {
+        let (_, out) = edit("packages: []\n", |e| {
+            e.add_component(ComponentKind::Package, name, None)
+        });
+        let m = assert_manifest(&out);
+        assert_eq!(m.packages[0].name, name, "{out}");
+        let (_, out) = edit("packages: []\n", |e| {
+            e.add_component(ComponentKind::Package, name, Some(Mode::Dev))
+        });
+        let m = assert_manifest(&out);
+        assert_eq!(m.packages[0].name, name, "{out}");
+    }
 }

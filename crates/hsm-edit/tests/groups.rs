@@ -330,20 +330,20 @@ fn set_group_field_already_so() {
 
 #[test]
 fn set_group_field_expands_a_shorthand_entry() {
-    let text = "package_groups:\n  g1: x   # bare\n  g2: [x, y]\n";
+    let text = "package_groups:\n  g1: x   # bare\n  g2: [x, z]\n";
     let (_, out) = edit(text, |e| {
         e.set_group_field(ComponentKind::Package, "g1", "mode", Some("dev"))
     });
     assert_eq!(
         out,
-        "package_groups:\n  g1: # bare\n    selection: x\n    mode: dev\n  g2: [x, y]\n"
+        "package_groups:\n  g1: # bare\n    selection: x\n    mode: dev\n  g2: [x, z]\n"
     );
     let (_, out) = edit(text, |e| {
         e.set_group_field(ComponentKind::Package, "g2", "mode", Some("dev"))
     });
     assert_eq!(
         out,
-        "package_groups:\n  g1: x   # bare\n  g2:\n    selection:\n      - x\n      - y\n    mode: dev\n"
+        "package_groups:\n  g1: x   # bare\n  g2:\n    selection:\n      - x\n      - z\n    mode: dev\n"
     );
 }
 

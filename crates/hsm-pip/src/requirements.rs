@@ -163,10 +163,7 @@ fn split_comment(line: &str) -> (&str, Option<&str>) {
 
 /// The PEP 508 distribution name at the start of `text`, normalised.
 fn leading_name(text: &str) -> Option<String> {
-    let end = text
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-        .unwrap_or(text.len());
-    let name = normalize_name(&text[..end]);
+    let name = normalize_name(hsm_adapter::requirement_name(text));
     (!name.is_empty()).then_some(name)
 }
 

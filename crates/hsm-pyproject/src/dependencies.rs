@@ -6,10 +6,7 @@ use toml_edit::{Array, Value};
 
 /// The normalised name of a PEP 508 requirement string.
 pub(crate) fn dep_name(spec: &str) -> String {
-    let end = spec
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-        .unwrap_or(spec.len());
-    normalize_name(&spec[..end])
+    normalize_name(hsm_adapter::requirement_name(spec))
 }
 
 /// The entry written for `r`: its full requirement for an index, its distribution name for

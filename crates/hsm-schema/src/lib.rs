@@ -46,7 +46,7 @@ pub use package::{GitClone, PackageIndex, PackageSource, PackageSources, Package
 pub use port::{PortMapping, PortMode, PortOptions, PortRange, PortSpec, Protocol};
 pub use requirement_spec::{
     DistributionName, RequirementSpec, is_valid_distribution_name, is_valid_version,
-    normalize_name, same_name,
+    normalize_name, requirement_name, same_name,
 };
 pub use restart::RestartPolicy;
 pub use scalar::{ScalarString, StringOrList};

@@ -128,6 +128,16 @@ pub fn normalize_name(name: &str) -> String {
     out
 }
 
+/// The distribution name a PEP 508 requirement string starts with (leading whitespace
+/// allowed, as PEP 508 does), as written; empty when there is none.
+pub fn requirement_name(spec: &str) -> &str {
+    let spec = spec.trim_start();
+    let end = spec
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(spec.len());
+    &spec[..end]
+}
+
 /// Whether two distribution names are one under PEP 503 (`Six` = `six`, `a_b` = `a.b`),
 /// compared without building either normal form.
 pub fn same_name(a: &str, b: &str) -> bool {

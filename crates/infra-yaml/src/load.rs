@@ -127,11 +127,31 @@ fn humanize(msg: &str) -> String {
             "invalid enum variant",
             "expected one of the documented names",
         ),
+        (
+            "unexpected value for unit",
+            "expected one of the documented names, written plainly (not a tagged value or a mapping)",
+        ),
+        (
+            "does not match target enum",
+            "expected one of the documented names, without a `!tag`",
+        ),
+        (
+            "cannot deserialize null into",
+            "expected a value here, found none (`~`, `null` or nothing)",
+        ),
+        (
+            "!!binary scalar",
+            "`!!binary` is not supported here: write the value as plain text",
+        ),
     ];
     for (from, to) in phrases {
         if msg.contains(from) {
             return (*to).to_string();
         }
+    }
+    // `invalid type: unit value, expected X`: an empty value (a bare tag, `~`).
+    if let Some(expected) = msg.strip_prefix("invalid type: unit value, expected ") {
+        return format!("expected {expected}, found an empty value");
     }
     msg
 }

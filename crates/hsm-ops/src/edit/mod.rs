@@ -49,6 +49,12 @@ pub(crate) struct Session {
 impl Session {
     pub(crate) fn open(ctx: &Context<'_>) -> Result<Self, OpsError> {
         let (lock, project) = ctx.open_locked()?;
+        // Two registry files for one name make every lookup a guess: refuse, as check,
+        // plan and sync do, rather than write whichever spelling won.
+        let clashes = project.loaded.registry.listing_problems();
+        if !clashes.is_empty() {
+            return Err(hsm_sync::SyncError::invalid(clashes.to_vec()).into());
+        }
         let editor = ManifestEditor::parse(&project.loaded.project.text)?;
         Ok(Self {
             _lock: lock,

@@ -598,7 +598,6 @@ fn d09_names_are_compared_the_way_python_does() {
 }
 
 #[test]
-#[ignore = "BUG: `hsm package add six` with both `Six.yaml` and `six.yaml` in the registry silently writes `Six` (exit 0) instead of reporting the clash"]
 fn d09_an_edit_reports_a_name_clash_in_the_registry() {
     let s = Scratch::examples();
     s.write("registry/packages/Six.yaml", &format!("name: Six\n{PYPI}"));
@@ -612,7 +611,6 @@ fn d09_an_edit_reports_a_name_clash_in_the_registry() {
 }
 
 #[test]
-#[ignore = "BUG: a user dependency with leading whitespace (` six>=1`, valid PEP 508) is not recognised: pyproject.toml gets a second entry for `six`"]
 fn d09_a_user_entry_with_leading_whitespace_is_the_same_distribution() {
     let s = Scratch::examples();
     s.write("registry/packages/six.yaml", &format!("name: six\n{PYPI}"));
@@ -784,7 +782,6 @@ fn d10_check_with_compose_never_names_a_temporary_path() {
 }
 
 #[test]
-#[ignore = "BUG: a component named `y` (or `n`, `Y`) cannot be added: the edit writes `- y`, which the loader reads as a boolean (`invalid type: boolean `true``)"]
 fn d10_a_component_named_y_can_be_added() {
     let s = Scratch::empty();
     let dir = s.path();
@@ -1187,7 +1184,6 @@ fn d17_a_command_a_hint_names_runs_as_written() {
 }
 
 #[test]
-#[ignore = "BUG: the hint `hsm registry container add nosuch` fails as written (exit 2: give `--image`, `--build` or `--external`)"]
 fn d17_the_container_hint_runs_as_written() {
     let s = Scratch::examples();
     let dir = s.project("hybrid-stack");
@@ -1320,7 +1316,6 @@ fn d18_yaml_errors_speak_the_users_language() {
 }
 
 #[test]
-#[ignore = "BUG: tagged values and nulls still leak library wording: `unexpected value for unit`, `invalid type: unit value`, `tagged enum `x` does not match target enum `Mode``, `cannot deserialize null into string; use Option<String>`, `set ignore_binary_tag_for_string in Options`"]
 fn d18_tagged_values_and_nulls_speak_the_users_language() {
     let s = Scratch::examples();
     s.write("registry/containers/tc.yaml", "name: tc\nimage: i:1\n");
