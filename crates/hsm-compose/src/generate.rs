@@ -185,6 +185,36 @@ impl Context<'_, '_> {
     }
 
     /// Image or build, and the mode's own env and volumes.
+    /// A build context, relative to the project: `path` is resolved against the registry
+    /// file now, so it cannot hold variables Compose would fill in later.
+    fn build_context(
+        &self,
+        c: &ResolvedContainer<'_>,
+        em: &Emitter<'_>,
+        key: &str,
+        path: &str,
+    ) -> Result<String, ComposeError> {
+        if path.contains('$') {
+            let vars: Vec<String> = hsm_resolve::usages_in(path, &c.registry_file, None, key)
+                .into_iter()
+                .map(|u| format!("`{}`", u.var))
+                .collect();
+            let what = if vars.is_empty() {
+                format!("`{path}`")
+            } else {
+                vars.join(", ")
+            };
+            return Err(em.error(
+                key,
+                format!("a build `path` cannot use variables ({what}): hsm resolves it against the registry file when it writes the compose file"),
+            ));
+        }
+        Ok(infra_fs::relative_to(
+            &from_registry(&c.registry_dir, path),
+            self.root,
+        ))
+    }
+
     fn source(
         &self,
         c: &ResolvedContainer<'_>,
@@ -220,25 +250,7 @@ impl Context<'_, '_> {
                 env,
                 ..
             }) => {
-                if path.contains('$') {
-                    let key = format!("{base}.path");
-                    let vars: Vec<String> =
-                        hsm_resolve::usages_in(path, &c.registry_file, None, &key)
-                            .into_iter()
-                            .map(|u| format!("`{}`", u.var))
-                            .collect();
-                    let what = if vars.is_empty() {
-                        format!("`{path}`")
-                    } else {
-                        vars.join(", ")
-                    };
-                    return Err(em.error(
-                        &key,
-                        format!("a build `path` cannot use variables ({what}): hsm resolves it against the registry file when it writes the compose file"),
-                    ));
-                }
-                let context =
-                    infra_fs::relative_to(&from_registry(&c.registry_dir, path), self.root);
+                let context = self.build_context(c, em, &format!("{base}.path"), path)?;
                 let mut build = Build {
                     context,
                     dockerfile: em.opt(&format!("{base}.dockerfile"), dockerfile.as_deref())?,
