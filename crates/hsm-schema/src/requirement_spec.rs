@@ -141,6 +141,10 @@ pub fn requirement_name(spec: &str) -> &str {
 /// Whether two distribution names are one under PEP 503 (`Six` = `six`, `a_b` = `a.b`),
 /// compared without building either normal form.
 pub fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    if a.is_ascii() && b.is_ascii() {
+        return same_ascii_name(a.as_bytes(), b.as_bytes());
+    }
     fn normal(s: &str) -> impl Iterator<Item = char> + '_ {
         let mut in_run = false;
         s.trim().chars().filter_map(move |c| {
@@ -160,6 +164,30 @@ pub fn same_name(a: &str, b: &str) -> bool {
         match (x.next(), y.next()) {
             (None, None) => return true,
             (p, q) if p == q => {}
+            _ => return false,
+        }
+    }
+}
+
+/// [`same_name`] on ASCII bytes: compared byte by byte, each run of `-`, `_`, `.` as one.
+fn same_ascii_name(a: &[u8], b: &[u8]) -> bool {
+    let sep = |c: u8| matches!(c, b'-' | b'_' | b'.');
+    let (mut i, mut j) = (0, 0);
+    loop {
+        match (a.get(i), b.get(j)) {
+            (None, None) => return true,
+            (Some(&x), Some(&y)) if sep(x) && sep(y) => {
+                while a.get(i).is_some_and(|&c| sep(c)) {
+                    i += 1;
+                }
+                while b.get(j).is_some_and(|&c| sep(c)) {
+                    j += 1;
+                }
+            }
+            (Some(&x), Some(&y)) if !sep(x) && x.eq_ignore_ascii_case(&y) => {
+                i += 1;
+                j += 1;
+            }
             _ => return false,
         }
     }

@@ -41,7 +41,10 @@ impl<'r> Resolver<'_, 'r> {
             ComponentKind::Package => &m.packages,
             ComponentKind::Container => &m.services.containers,
         };
-        let entry = refs.iter().find(|r| Self::names(kind, &r.name, name));
+        let entry = self
+            .listed
+            .get(&(kind, name.to_string()))
+            .and_then(|&i| refs.get(i));
         if let Some(mode) = entry.and_then(|r| r.mode) {
             return mode;
         }
@@ -59,12 +62,10 @@ impl<'r> Resolver<'_, 'r> {
     /// The profile for a container and the manifest key that chose it.
     pub(super) fn profile_of(&self, name: &str) -> Option<(String, String)> {
         let m = &self.project.manifest;
-        let standalone = m
-            .services
-            .containers
-            .iter()
-            .enumerate()
-            .find(|(_, r)| Self::names(ComponentKind::Container, &r.name, name));
+        let standalone = self
+            .listed
+            .get(&(ComponentKind::Container, name.to_string()))
+            .and_then(|&i| m.services.containers.get(i).map(|r| (i, r)));
         if let Some((i, r)) = standalone
             && let Some(p) = &r.profile
         {

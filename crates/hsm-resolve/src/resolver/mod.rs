@@ -12,7 +12,7 @@ mod finish;
 mod groups;
 mod seed;
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use hsm_registry::{Registry, RegistryError};
 use hsm_schema::{
@@ -60,6 +60,7 @@ pub fn resolve<'r>(
         queue: VecDeque::new(),
         edges: BTreeSet::new(),
         auto: Vec::new(),
+        listed: HashMap::new(),
     };
     r.seed();
     r.drain();
@@ -140,6 +141,9 @@ struct Resolver<'p, 'r> {
     queue: VecDeque<Work>,
     edges: BTreeSet<(Key, Key)>,
     auto: Vec<AutoChange>,
+    /// Where each standalone component is listed in hsm.yaml (its first entry), by the
+    /// registry's spelling of its name: looked up for every component's mode and profile.
+    listed: HashMap<Key, usize>,
 }
 
 impl Resolver<'_, '_> {

@@ -76,6 +76,7 @@ impl<'r> Resolver<'_, 'r> {
         for (i, r) in refs.iter().enumerate() {
             let key = format!("{base}[{i}]");
             let name = self.canonical(kind, &r.name);
+            self.listed.entry((kind, name.clone())).or_insert(i);
             if let Some(first) = seen.insert(name.clone(), i) {
                 let same = if refs[first].name == r.name {
                     String::new()
