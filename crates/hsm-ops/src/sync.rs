@@ -109,9 +109,10 @@ pub fn sync(ctx: &Context<'_>, opts: SyncOptions) -> Result<SyncOutcome, OpsErro
     let start = std::time::Instant::now();
     let outcome = hsm_sync::apply(&lock, &plan, adapter, ctx.tools.service_adapter()?, &apply)?;
     ctx.printer.debug(&format!(
-        "applied (writes and {}) in {:.1} ms",
+        "applied in {:.1} ms, of which {} {:.1} ms",
+        start.elapsed().as_secs_f64() * 1000.0,
         plan.adapter,
-        start.elapsed().as_secs_f64() * 1000.0
+        outcome.tool_time.as_secs_f64() * 1000.0
     ));
     let report = SyncReport::of(&plan, outcome);
     if opts.verify {

@@ -30,6 +30,8 @@ pub struct Outcome {
     pub cloned: Vec<String>,
     /// What the package tool did.
     pub installed: Installed,
+    /// Time spent waiting for the package tools (for `-v`: hsm's own time is the rest).
+    pub tool_time: std::time::Duration,
 }
 
 impl Outcome {
@@ -162,10 +164,12 @@ impl Run<'_, '_> {
             env: &s.env,
         };
         let step = format!("`uv sync` of service `{}`", s.name);
+        let start = std::time::Instant::now();
         let done = self.services.install(&ctx).map_err(|e| {
             let hints = self.services.hints(&e);
             (step.clone(), StepError::from(e), hints)
         })?;
+        self.outcome.tool_time += start.elapsed();
         self.outcome.installed.changed |= done.changed;
         Ok(())
     }
@@ -183,10 +187,12 @@ impl Run<'_, '_> {
             quiet: self.opts.quiet,
             env: &[],
         };
+        let start = std::time::Instant::now();
         let done = self.adapter.install(&ctx).map_err(|e| {
             let hints = self.adapter.hints(&e);
             (step.clone(), StepError::from(e), hints)
         })?;
+        self.outcome.tool_time += start.elapsed();
         self.outcome.installed.ran |= done.ran;
         self.outcome.installed.changed |= done.changed;
         check(self.opts.interrupt, "finalize")
