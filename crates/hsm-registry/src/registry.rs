@@ -107,6 +107,17 @@ impl Registry {
     /// Lists the registry at `root`. Paths in messages are shown relative to `display_base`
     /// (the project root) when possible. A missing sub-folder is an empty category.
     pub fn open(root: &Path, display_base: &Path, origin: &str) -> Result<Self, RegistryError> {
+        Self::open_with(root, display_base, origin, ParseCache::disabled())
+    }
+
+    /// [`Registry::open`], with folder listings and parsed files read from `cache` (and
+    /// stored there) instead of being recomputed on every run.
+    pub fn open_with(
+        root: &Path,
+        display_base: &Path,
+        origin: &str,
+        cache: ParseCache,
+    ) -> Result<Self, RegistryError> {
         if !root.is_dir() {
             return Err(RegistryError::Missing {
                 path: display_path(root, display_base),
@@ -121,7 +132,7 @@ impl Registry {
             package_groups: Shelf::new(Kind::PACKAGE_GROUP, PathBuf::new(), PathBuf::new()),
             container_groups: Shelf::new(Kind::CONTAINER_GROUP, PathBuf::new(), PathBuf::new()),
             listing_problems: Vec::new(),
-            cache: ParseCache::disabled(),
+            cache,
         };
         let mut problems = Vec::new();
         reg.packages = reg.list(Kind::PACKAGE, &mut problems)?;
@@ -132,14 +143,6 @@ impl Registry {
         Ok(reg)
     }
 
-    /// Reads parsed files from `cache` (and stores them there) instead of parsing each
-    /// file on every run.
-    #[must_use]
-    pub fn with_cache(mut self, cache: ParseCache) -> Self {
-        self.cache = cache;
-        self
-    }
-
     fn list<T>(
         &self,
         kind: Kind,
@@ -148,34 +151,18 @@ impl Registry {
         let dir = self.root.join(kind.folder());
         let shown = self.display(&dir);
         let mut shelf = Shelf::new(kind, dir, shown);
-        let rd = match std::fs::read_dir(&shelf.dir) {
-            Ok(rd) => rd,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(shelf),
-            Err(source) => return Err(RegistryError::io(self.display(&shelf.dir), source)),
+        let Some(files) = self.files(&shelf.dir)? else {
+            return Ok(shelf);
         };
-        let mut slots: Vec<Slot<T>> = Vec::new();
-        for ent in rd {
-            let ent = ent.map_err(|source| RegistryError::io(self.display(&shelf.dir), source))?;
-            let fname = ent.file_name();
-            let Some(fname) = fname.to_str() else {
-                continue;
-            };
-            let (stem, yml) = match fname.strip_suffix(".yaml") {
-                Some(stem) => (stem, false),
-                None => match fname.strip_suffix(".yml") {
-                    Some(stem) => (stem, true),
-                    None => continue,
-                },
-            };
-            if !stem.starts_with('.') && !stem.is_empty() {
-                slots.push(Slot {
-                    key: shelf.key(stem).into(),
-                    name: stem.into(),
-                    yml,
-                    cell: OnceCell::new(),
-                });
-            }
-        }
+        let mut slots: Vec<Slot<T>> = files
+            .into_iter()
+            .map(|(stem, yml)| Slot {
+                key: shelf.key(&stem).into(),
+                name: stem.into(),
+                yml,
+                cell: OnceCell::new(),
+            })
+            .collect();
         slots.sort_unstable_by(|a, b| a.key.cmp(&b.key));
         // Of files with one key, the first by file name wins, so the choice is stable.
         let mut i = 0;
@@ -195,6 +182,49 @@ impl Registry {
         slots.dedup_by(|later, first| later.key == first.key);
         shelf.slots = slots;
         Ok(shelf)
+    }
+
+    /// The registry files of `dir` as (stem, `.yml`), sorted; `None` when the folder does
+    /// not exist. A folder of a thousand files is listed on every command, so the listing
+    /// is cached, keyed by the folder's identity and change times: adding, removing or
+    /// renaming a file changes them. A folder changed in the last two seconds is listed
+    /// afresh and not cached, as a second change within one timestamp tick would go
+    /// unseen (git's "racy" rule).
+    fn files(&self, dir: &Path) -> Result<Option<Vec<(String, bool)>>, RegistryError> {
+        let meta = match std::fs::metadata(dir) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(RegistryError::io(self.display(dir), source)),
+        };
+        let key = listing_key(dir, &meta);
+        if let Some(k) = &key
+            && let Some(files) = self.cache.get("registry folder", k)
+        {
+            return Ok(Some(files));
+        }
+        let io = |source| RegistryError::io(self.display(dir), source);
+        let mut files = Vec::new();
+        for ent in std::fs::read_dir(dir).map_err(io)? {
+            let fname = ent.map_err(io)?.file_name();
+            let Some(fname) = fname.to_str() else {
+                continue;
+            };
+            let (stem, yml) = match fname.strip_suffix(".yaml") {
+                Some(stem) => (stem, false),
+                None => match fname.strip_suffix(".yml") {
+                    Some(stem) => (stem, true),
+                    None => continue,
+                },
+            };
+            if !stem.starts_with('.') && !stem.is_empty() {
+                files.push((stem.to_string(), yml));
+            }
+        }
+        files.sort_unstable();
+        if let Some(k) = &key {
+            self.cache.put("registry folder", k, &files);
+        }
+        Ok(Some(files))
     }
 
     /// Two files that name the same entry.
@@ -486,6 +516,31 @@ impl Registry {
     }
 }
 
+/// What identifies a folder's listing: its path, device, inode and change times, or `None`
+/// while it changed too recently to be trusted (see `Registry::files`).
+fn listing_key(dir: &Path, meta: &std::fs::Metadata) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    let newest = meta.mtime().max(meta.ctime());
+    if i64::try_from(now).ok()? - newest < 2 {
+        return None;
+    }
+    Some(format!(
+        "{}\0{}\0{}\0{}.{}\0{}.{}\0{}",
+        dir.display(),
+        meta.dev(),
+        meta.ino(),
+        meta.mtime(),
+        meta.mtime_nsec(),
+        meta.ctime(),
+        meta.ctime_nsec(),
+        meta.size()
+    ))
+}
+
 /// `path` relative to `base` (with `..` when outside it), unless the two share nothing but
 /// the filesystem root, in which case the absolute path is clearer.
 pub fn display_path(path: &Path, base: &Path) -> PathBuf {
@@ -574,5 +629,48 @@ mod tests {
             reg.text(Kind::PACKAGE, "broken"),
             Err(RegistryError::Io { .. })
         ));
+    }
+
+    /// Every file under `dir`, recursively.
+    fn count_files(dir: &Path) -> usize {
+        std::fs::read_dir(dir).map_or(0, |rd| {
+            rd.map(|e| e.unwrap().path())
+                .map(|p| if p.is_dir() { count_files(&p) } else { 1 })
+                .sum()
+        })
+    }
+
+    #[test]
+    fn folder_listings_are_cached_only_when_settled_and_follow_every_change() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path().join("reg");
+        write(&r, "packages/a.yaml", "name: a\n");
+        write(&r, "packages/B_c.yaml", "name: B_c\n");
+        let cache = ParseCache::new(d.path().join("cache"), "test");
+        let open = || Registry::open_with(&r, d.path(), "test", cache.clone()).unwrap();
+        // Just written: listed, not cached (a change in the same tick would go unseen).
+        assert_eq!(open().names(Kind::PACKAGE), ["a", "B_c"]);
+        assert_eq!(count_files(&d.path().join("cache")), 0);
+        // Settled: cached once, then read back.
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        assert_eq!(open().names(Kind::PACKAGE), ["a", "B_c"]);
+        assert_eq!(count_files(&d.path().join("cache")), 1);
+        let reg = open();
+        assert_eq!(reg.names(Kind::PACKAGE), ["a", "B_c"]);
+        assert_eq!(reg.canonical(Kind::PACKAGE, "b-C"), Some("B_c"));
+        assert_eq!(count_files(&d.path().join("cache")), 1);
+        // Adding, removing and renaming files are seen at once.
+        write(&r, "packages/d.yaml", "name: d\n");
+        assert_eq!(open().names(Kind::PACKAGE), ["a", "B_c", "d"]);
+        std::fs::remove_file(r.join("packages/a.yaml")).unwrap();
+        assert_eq!(open().names(Kind::PACKAGE), ["B_c", "d"]);
+        std::fs::rename(r.join("packages/d.yaml"), r.join("packages/e.yml")).unwrap();
+        assert_eq!(open().names(Kind::PACKAGE), ["B_c", "e"]);
+        write(&r, "packages/b-c.yaml", "name: b-c\n");
+        assert_eq!(
+            open().listing_problems().len(),
+            1,
+            "a clash is seen at once"
+        );
     }
 }

@@ -74,8 +74,12 @@ pub fn load(
     registry: RegistryLocation,
     cache: &ParseCache,
 ) -> Result<Loaded, SyncError> {
-    let reg =
-        Registry::open(&registry.path, &project.root, &registry.origin)?.with_cache(cache.clone());
+    let reg = Registry::open_with(
+        &registry.path,
+        &project.root,
+        &registry.origin,
+        cache.clone(),
+    )?;
     let env = dotenv(&project.root)?;
     Ok(Loaded {
         project,

@@ -64,6 +64,20 @@ impl ParseCache {
         Ok(value)
     }
 
+    /// A value stored with [`ParseCache::put`] under `tag` and `key` (text naming exactly
+    /// what the value was computed from), if there is one that reads back.
+    pub fn get<T: DeserializeOwned>(&self, tag: &str, key: &str) -> Option<T> {
+        let bytes = std::fs::read(self.file(tag, key)?).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Stores `value` under `tag` and `key`; errors are ignored (the value is recomputed).
+    pub fn put<T: Serialize>(&self, tag: &str, key: &str, value: &T) {
+        if let Some(file) = self.file(tag, key) {
+            store(&file, value);
+        }
+    }
+
     fn file(&self, tag: &str, text: &str) -> Option<PathBuf> {
         let dir = self.dir.as_ref()?;
         let mut h = Sha256::new();

@@ -33,10 +33,12 @@ pub(crate) fn open(ctx: &Context<'_>) -> Result<Registry, OpsError> {
         .and_then(|r| hsm_sync::load_project(r, &ctx.settings.cache).ok());
     let base = root.clone().unwrap_or_else(|| ctx.settings.cwd.clone());
     let setting = ctx.settings.registry(project.as_ref(), &base);
-    Ok(
-        Registry::open(&setting.value, &base, &setting.provenance.to_string())?
-            .with_cache(ctx.settings.cache.clone()),
-    )
+    Ok(Registry::open_with(
+        &setting.value,
+        &base,
+        &setting.provenance.to_string(),
+        ctx.settings.cache.clone(),
+    )?)
 }
 
 /// Locks the project (when there is one), then opens the registry.
