@@ -21,6 +21,8 @@ use crate::YamlError;
 pub struct ParseCache {
     dir: Option<PathBuf>,
     build: String,
+    /// Whether the directory may be trusted (checked once, on first use).
+    trusted: std::sync::Arc<std::sync::OnceLock<bool>>,
 }
 
 impl ParseCache {
@@ -30,6 +32,7 @@ impl ParseCache {
         Self {
             dir: Some(dir),
             build: build.into(),
+            trusted: std::sync::Arc::default(),
         }
     }
 
@@ -80,6 +83,9 @@ impl ParseCache {
 
     fn file(&self, tag: &str, text: &str) -> Option<PathBuf> {
         let dir = self.dir.as_ref()?;
+        if !*self.trusted.get_or_init(|| trusted(dir)) {
+            return None;
+        }
         let mut h = Sha256::new();
         for part in [self.build.as_str(), tag] {
             h.update((part.len() as u64).to_le_bytes());
@@ -94,6 +100,24 @@ impl ParseCache {
         }
         Some(dir.join(&hex[..2]).join(&hex[2..]))
     }
+}
+
+/// A cache directory is only used when this user owns it and no one else may write to it:
+/// whoever can plant an entry decides what hsm believes a registry file says. A missing
+/// directory is created private (0700).
+fn trusted(dir: &Path) -> bool {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+    if !dir.exists() {
+        let _ = std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir);
+    }
+    std::fs::symlink_metadata(dir).is_ok_and(|m| {
+        m.is_dir()
+            && m.uid() == rustix::process::geteuid().as_raw()
+            && m.permissions().mode() & 0o022 == 0
+    })
 }
 
 /// Writes `value` to `file` through a temporary file and a rename, so a reader never sees a
@@ -172,6 +196,29 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.line, Some(2));
         assert!(!cache.file("t", "name: a\nports: [x]\n").unwrap().exists());
+        // A directory others may write to is not used at all.
+        let shared = d.path().join("shared");
+        std::fs::create_dir(&shared).unwrap();
+        std::fs::set_permissions(&shared, std::os::unix::fs::PermissionsExt::from_mode(0o777))
+            .unwrap();
+        let open = ParseCache::new(shared.clone(), "b1");
+        let s: Doc = open.from_str("t", p, "name: s\n").unwrap();
+        assert_eq!(s.name, "s");
+        assert_eq!(
+            std::fs::read_dir(&shared).unwrap().count(),
+            0,
+            "nothing stored"
+        );
+        // A new one is created private.
+        let fresh = d.path().join("new/cache");
+        let _: Doc = ParseCache::new(fresh.clone(), "b1")
+            .from_str("t", p, "name: n\n")
+            .unwrap();
+        let mode = std::fs::metadata(&fresh).unwrap().permissions();
+        assert_eq!(
+            std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777,
+            0o700
+        );
         // An unwritable cache directory only costs the parse.
         let blocked = ParseCache::new(PathBuf::from("/proc/no-such-dir/c"), "b1");
         let b: Doc = blocked.from_str("t", p, "name: b\n").unwrap();
