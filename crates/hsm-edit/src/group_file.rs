@@ -7,6 +7,7 @@
 use std::path::Path;
 
 use hsm_schema::GroupSpec;
+use infra_yaml::Diagnostic;
 use yaml_edit::{Mapping, Sequence};
 
 use crate::ManifestEditError;
@@ -33,6 +34,7 @@ fn finish(d: &Draft) -> Result<(String, bool), ManifestEditError> {
     let text = d.text();
     // The caller names the file in its own messages: only the key and the problem here.
     infra_yaml::from_str::<GroupSpec>(Path::new(""), &text).map_err(|e| {
+        let e = Diagnostic::from(e);
         ManifestEditError::Invalid(match e.key {
             Some(k) => format!("`{k}`: {}", e.message),
             None => e.message,

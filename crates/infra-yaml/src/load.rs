@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use crate::{Loc, YamlError};
+use crate::{Diagnostic, Loc, YamlError};
 
 /// Converts a parser location, dropping the "unknown" sentinel.
 pub(crate) fn loc_of(loc: &serde_saphyr::Location) -> Option<Loc> {
@@ -57,12 +57,12 @@ fn convert(path: &Path, err: &serde_saphyr::Error, key: Option<String>) -> YamlE
     // The parser prefixes "line L column C:" or similar; we print our own position.
     message = humanize(&strip_position_prefix(&message));
     let key = key.filter(|k| k != "." && k != "?" && !k.is_empty());
-    let mut out = YamlError::new(path, message).at(loc);
-    if let Some(k) = key {
+    let hint = hint_for(&message);
+    let mut out = Diagnostic::new(path, message).at(loc);
+    if let Some(k) = key.filter(|k| !k.is_empty()) {
         out = out.key(k);
     }
-    let hint = hint_for(&out.message);
-    out.maybe_hint(hint)
+    out.maybe_hint(hint).into()
 }
 
 fn strip_position_prefix(msg: &str) -> String {
