@@ -270,6 +270,25 @@ fn parts(loaded: &Loaded, input: &PlanInput<'_>, stack: &Stack<'_>) -> Result<Pa
         problems.append(&mut p);
         Vec::new()
     });
+    // A project cannot depend on a distribution of its own name: uv reports conflicting
+    // URLs for it, pip installs one over the other.
+    if let Some(r) = reqs
+        .iter()
+        .find(|r| hsm_schema::same_name(&r.distribution, &stack.project))
+    {
+        problems.push(
+            loaded
+                .project
+                .error(
+                    "project.name",
+                    format!(
+                        "the project is named `{}`, like the package `{}` it installs",
+                        stack.project, r.name
+                    ),
+                )
+                .hint("rename the project (`project: {name: …}` in hsm.yaml, or `[project] name` in pyproject.toml)"),
+        );
+    }
     let all = manifest.env.connections == ConnectionScope::All;
     let generated = hsm_compose::generate(stack, root, input.version, all).unwrap_or_else(|e| {
         problems.push(compose_problem(e));

@@ -37,7 +37,16 @@ pub(crate) fn unresolvable_project(s: &Scratch) -> PathBuf {
         "registry/packages/py4.yaml",
         "name: py4\nsources:\n  prod:\n    type: local\n    path: \"../../packages/py4\"\n",
     );
-    project(s, "py4", "registry: ../../registry\npackages: [py4]\n")
+    project(s, "app4", "registry: ../../registry\npackages: [py4]\n")
+}
+
+/// A transcript without the lines of the tool's output (they name this machine's Python).
+fn without_tool_lines(t: &Transcript) -> String {
+    t.render()
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('│'))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 // ---------------------------------------------------------------- finding the project
@@ -891,11 +900,12 @@ fn step_failed_quiet() {
     let s = Scratch::examples();
     let dir = unresolvable_project(&s);
     let t = hsm(&s, &dir, &["sync", "-q"]);
-    insta::assert_snapshot!(t.render(), @"
+    insta::assert_snapshot!(without_tool_lines(&t), @"
         exit: 1
         --- stderr
         error: `uv sync` failed; every file hsm touched was restored
           Caused by: `uv sync` failed with exit status 1
+          `uv sync` printed (last lines):
         ");
     assert!(t.stderr.contains("No solution found"), "{}", t.render());
 }
@@ -906,12 +916,13 @@ fn unresolvable() {
     let s = Scratch::examples();
     let dir = unresolvable_project(&s);
     let t = hsm(&s, &dir, &["check"]);
-    insta::assert_snapshot!(t.render(), @"
+    insta::assert_snapshot!(without_tool_lines(&t), @"
         exit: 3
         --- stderr
         Resolving the packages with uv…
         error: the packages do not resolve with uv
           Caused by: `uv lock --quiet` failed with exit status 1
+          `uv lock --quiet` printed (last lines):
         ");
     assert!(t.stderr.contains("No solution found"), "{}", t.render());
 }
@@ -1041,4 +1052,25 @@ fn registry_flags_refused() {
         error: `--alias bad alias` is not a network alias: use letters, digits, `-`, `_` and `.`, starting with a letter or digit
         ");
     unchanged(&before, &s.path());
+}
+
+#[test]
+fn project_named_like_its_package() {
+    let s = Scratch::examples();
+    let dir = unresolvable_project(&s);
+    std::fs::write(
+        dir.join("hsm.yaml"),
+        "project: {name: Py4}\nregistry: ../../registry\npackages: [py4]\n",
+    )
+    .unwrap();
+    let before = snapshot_tree(&dir);
+    let t = hsm(&s, &dir, &["sync", "--uv", "true"]);
+    insta::assert_snapshot!(t.render(), @"
+        exit: 3
+        --- stderr
+        error: the project is named `Py4`, like the package `py4` it installs
+          --> hsm.yaml:1:11 (at `project.name`)
+          hint: rename the project (`project: {name: …}` in hsm.yaml, or `[project] name` in pyproject.toml)
+        ");
+    unchanged(&before, &dir);
 }
