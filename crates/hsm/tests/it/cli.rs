@@ -480,3 +480,33 @@ fn connection_scope_all_gives_every_service_every_connection() {
     );
     compose_config(&dir, &["docker-compose.hsm.yml"]);
 }
+
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    use std::io::Read as _;
+    let s = Scratch::examples();
+    let dir = s.project("hybrid-stack");
+    for args in [
+        &["completions", "bash"][..],
+        &["--json", "list"],
+        &["registry", "list"],
+    ] {
+        let mut cmd = s.hsm(&dir);
+        cmd.args(args);
+        cmd.command_mut()
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn();
+        drop(child.stdout.take()); // the reader goes away before hsm writes
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_ne!(status.code(), Some(101), "{args:?}: {err}");
+    }
+}
