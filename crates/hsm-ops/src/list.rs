@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use hsm_resolve::{Deployment, Stack};
-use hsm_schema::{Mode, PackageSource, Strategy};
+use hsm_schema::{ComponentKind, Mode, PackageSource, Strategy};
 use serde::Serialize;
 
 use crate::{Context, OpsError};
@@ -32,6 +32,8 @@ pub struct PackageItem {
     pub source: &'static str,
     /// Why it is in the stack, outermost step first.
     pub via: Vec<String>,
+    /// The other chains that would bring it too (several packages implying it).
+    pub also_via: Vec<Vec<String>>,
 }
 
 /// One container.
@@ -57,6 +59,8 @@ pub struct ContainerItem {
     pub params: BTreeMap<String, Vec<String>>,
     /// Why it is in the stack.
     pub via: Vec<String>,
+    /// The other chains that would bring it too (several packages implying it).
+    pub also_via: Vec<Vec<String>>,
 }
 
 /// One group.
@@ -85,6 +89,16 @@ fn source_kind(s: Option<&PackageSource>) -> &'static str {
     }
 }
 
+/// Every chain after the first that implications record for a component.
+fn also_via(stack: &Stack<'_>, kind: ComponentKind, name: &str) -> Vec<Vec<String>> {
+    stack
+        .auto
+        .iter()
+        .filter(|a| a.subject.0 == kind && a.subject.1 == name)
+        .flat_map(|a| a.via.iter().skip(1).map(|v| v.chain.clone()))
+        .collect()
+}
+
 impl StackReport {
     /// The report of a resolved stack.
     pub fn of(stack: &Stack<'_>) -> Self {
@@ -96,6 +110,7 @@ impl StackReport {
                 mode: p.mode,
                 source: source_kind(p.source),
                 via: p.via.chain.clone(),
+                also_via: also_via(stack, ComponentKind::Package, &p.name),
             })
             .collect();
         let containers = stack
@@ -123,6 +138,7 @@ impl StackReport {
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect(),
                 via: c.via.chain.clone(),
+                also_via: also_via(stack, ComponentKind::Container, &c.name),
             })
             .collect();
         let groups = stack

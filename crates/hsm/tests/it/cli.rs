@@ -510,3 +510,14 @@ fn a_closed_stdout_is_not_a_panic() {
         assert_ne!(status.code(), Some(101), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn list_json_names_every_chain_that_brings_a_component() {
+    let s = Scratch::examples();
+    let dir = s.project("shared-db");
+    let t = run(s.hsm(&dir).args(["--json", "list"]));
+    let pg = &t.json()["containers"][0];
+    assert_eq!(pg["name"], "postgres", "{}", t.render());
+    assert_eq!(pg["via"][1], "package `auth-service`");
+    assert_eq!(pg["also_via"][0][1], "package `billing-service`");
+}

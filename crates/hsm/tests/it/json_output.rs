@@ -391,7 +391,8 @@ fn list() {
               "via": [
                 "hsm.yaml `services.container_groups.database`",
                 "container group `database` option `postgres`"
-              ]
+              ],
+              "also_via": []
             }
           ],
           "groups": [
