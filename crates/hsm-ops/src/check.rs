@@ -179,7 +179,11 @@ fn validate(
         .stdin_null();
     let vars = hsm_sync::parse_env_file(&env).map_err(OpsError::EnvFile)?;
     for (k, v) in vars {
-        cmd = cmd.env(k, v);
+        cmd = if plan.secret_names.contains(&k) {
+            cmd.secret_env(k, &v)
+        } else {
+            cmd.env(k, v)
+        };
     }
     match infra_process::run(&cmd, Output::Capture, ctx.interrupt) {
         Ok(_) => Ok(()),

@@ -79,8 +79,24 @@ impl From<OpsError> for CliError {
     }
 }
 
+/// A name given on the command line that no entry can have (`../x`, `ünï`, a 10 MB
+/// string): a usage error saying the rule, not "add it with" a command that would refuse it.
+fn invalid_name(e: &OpsError) -> Option<String> {
+    let (name, what) = match e {
+        OpsError::NotInRegistry { kind, name, .. } => (name, kind.noun()),
+        OpsError::NoEntryToChange { what, name, .. }
+        | OpsError::NotInManifest { what, name, .. } => (name, *what),
+        OpsError::NoSuchEntry { name, .. } => (name, "registry entry"),
+        _ => return None,
+    };
+    hsm_schema::entry_name_problem(name, what)
+}
+
 /// A name that is not where the command looked: say what is near.
 fn lookup(e: OpsError) -> CliError {
+    if let Some(problem) = invalid_name(&e) {
+        return CliError::usage(problem);
+    }
     match e {
         OpsError::UnknownAdapter {
             ref known,
@@ -165,6 +181,19 @@ fn rest(e: OpsError) -> CliError {
             // The problems are in text that was never written: no file position is shown,
             // only the key, under the headline that says nothing was written.
             OpsError::EditInvalid { ref problems } | OpsError::InvalidEntry { ref problems, .. } => {
+                // A registry file the edit brings in may be what is wrong: it exists, so it
+                // is shown at its own position rather than blamed on the edit.
+                let (written, unwritten): (Vec<_>, Vec<_>) = problems.iter().cloned().partition(|d| {
+                    matches!(e, OpsError::EditInvalid { .. }) && d.file() != std::path::Path::new(hsm_sync::MANIFEST)
+                });
+                if !written.is_empty() {
+                    let mut c = CliError::diagnostics(
+                        "the edit would make the project invalid; nothing was written",
+                        written,
+                    );
+                    c.details = unwritten.iter().map(|d| d.message.clone()).collect();
+                    return c;
+                }
                 let details: Vec<String> = problems
                     .iter()
                     .map(|d| match &d.key {

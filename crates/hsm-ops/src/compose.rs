@@ -43,6 +43,7 @@ pub fn tool(ctx: &Context<'_>, project: Option<&Project>) -> Result<Option<Vec<S
 /// `.hsm/env`'s variables, when it exists.
 fn env_vars(root: &Path) -> Result<Vec<(String, String)>, OpsError> {
     let env_file = root.join(hsm_sync::ENV_FILE);
+    hsm_sync::check_env_file(root)?;
     if !env_file.is_file() {
         return Ok(Vec::new());
     }
@@ -75,8 +76,13 @@ pub fn command(ctx: &Context<'_>, project: &Project) -> Result<Cmd, OpsError> {
             }
         }
     }
+    let secret = hsm_sync::secret_keys(&root.join(hsm_sync::ENV_FILE));
     for (k, v) in vars {
-        cmd = cmd.env(k, v);
+        cmd = if secret.contains(&k) {
+            cmd.secret_env(k, &v)
+        } else {
+            cmd.env(k, v)
+        };
     }
     Ok(cmd)
 }

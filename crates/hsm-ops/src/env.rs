@@ -11,6 +11,7 @@ use crate::{Context, OpsError};
 /// `.hsm/env` of the project, and the project root.
 fn read(ctx: &Context<'_>) -> Result<(PathBuf, Vec<(String, String)>), OpsError> {
     let root = ctx.root()?;
+    hsm_sync::check_env_file(&root)?;
     let path = root.join(hsm_sync::ENV_FILE);
     if !path.is_file() {
         return Err(OpsError::NoEnvFile);

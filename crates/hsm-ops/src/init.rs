@@ -22,46 +22,84 @@ fn project_name(
     root: &Path,
     given: Option<&str>,
     manifest: Option<&hsm_resolve::ProjectFile>,
-) -> String {
+) -> Result<String, OpsError> {
     if let Some(n) = given {
-        return n.to_string();
+        if let Some(message) = hsm_schema::entry_name_problem(n, "project") {
+            return Err(OpsError::Usage { message });
+        }
+        return Ok(n.to_string());
     }
     if let Some(m) = manifest {
-        return m.name();
+        return Ok(m.name());
     }
-    std::fs::read_to_string(root.join("pyproject.toml"))
+    Ok(std::fs::read_to_string(root.join("pyproject.toml"))
         .ok()
         .and_then(|t| hsm_pyproject::project_name(&t))
         .unwrap_or_else(|| {
-            root.file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("project")
-                .to_string()
-        })
+            name_from_directory(root.file_name().and_then(|n| n.to_str()).unwrap_or(""))
+        }))
 }
 
-/// Adds `.hsm/` to `.gitignore` unless it is there; what was done, if anything.
-fn ignore_hsm_dir(root: &Path) -> Result<Option<String>, OpsError> {
+/// A valid project name made from a directory name: every run of characters a name
+/// cannot hold becomes one `-` (`my app` → `my-app`).
+fn name_from_directory(dir: &str) -> String {
+    let mut name = String::new();
+    for c in dir.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '_' | '.') {
+            name.push(c);
+        } else if !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    let name = name.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    let name: String = name.chars().take(hsm_schema::MAX_NAME_LEN).collect();
+    let name = name.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    if name.is_empty() {
+        "project".to_string()
+    } else {
+        name.to_string()
+    }
+}
+
+/// What `.gitignore` must hold: hsm's local state and the `.env` secrets are read from.
+const IGNORED: [(&str, &str); 2] = [
+    (".hsm/", "# hsm local state (secrets live here)"),
+    (
+        ".env",
+        "# values of ${VAR} in hsm.yaml and the registry (secrets)",
+    ),
+];
+
+/// Adds `.hsm/` and `.env` to `.gitignore` unless they are there; what was done, if anything.
+fn ignore_local_files(root: &Path) -> Result<Option<String>, OpsError> {
     let gi = root.join(".gitignore");
     let current = infra_fs::read_optional(&gi)?
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default();
-    if current
-        .lines()
-        .any(|l| matches!(l.trim(), ".hsm" | ".hsm/" | "/.hsm" | "/.hsm/"))
-    {
+    let listed = |entry: &str| {
+        let bare = entry.trim_end_matches('/');
+        current.lines().any(|l| {
+            let l = l.trim().trim_start_matches('/').trim_end_matches('/');
+            l == bare
+        })
+    };
+    let missing: Vec<_> = IGNORED.iter().filter(|(e, _)| !listed(e)).collect();
+    if missing.is_empty() {
         return Ok(None);
     }
     let mut text = current.clone();
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
     }
-    text.push_str("# hsm local state (secrets live here)\n.hsm/\n");
+    for (entry, comment) in &missing {
+        text.push_str(&format!("{comment}\n{entry}\n"));
+    }
     infra_fs::write_atomic(&gi, text.as_bytes(), None)?;
+    let names: Vec<&str> = missing.iter().map(|(e, _)| *e).collect();
     Ok(Some(if current.is_empty() {
         ".gitignore".into()
     } else {
-        ".gitignore (added .hsm/)".into()
+        format!(".gitignore (added {})", names.join(", "))
     }))
 }
 
@@ -76,7 +114,7 @@ pub fn init(ctx: &Context<'_>, name: Option<&str>) -> Result<InitReport, OpsErro
     } else {
         None
     };
-    let name = project_name(&root, name, existing.as_ref());
+    let name = project_name(&root, name, existing.as_ref())?;
     let mut created = Vec::new();
     let setting = ctx.settings.registry(existing.as_ref(), &root);
     let registry = setting.value;
@@ -106,9 +144,27 @@ pub fn init(ctx: &Context<'_>, name: Option<&str>) -> Result<InitReport, OpsErro
         infra_fs::write_atomic(&pyproject, text.as_bytes(), None)?;
         created.push("pyproject.toml".into());
     }
-    created.extend(ignore_hsm_dir(&root)?);
+    created.extend(ignore_local_files(&root)?);
     Ok(InitReport {
         created,
         project: name,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_from_directory;
+
+    #[test]
+    fn directory_names_become_valid_project_names() {
+        assert_eq!(name_from_directory("myapp"), "myapp");
+        assert_eq!(name_from_directory("my app (copy)"), "my-app-copy");
+        assert_eq!(name_from_directory("-ünï-"), "n");
+        assert_eq!(name_from_directory("(ü)"), "project");
+        assert_eq!(name_from_directory("x.y_z"), "x.y_z");
+        assert_eq!(
+            name_from_directory(&"a".repeat(300)).len(),
+            hsm_schema::MAX_NAME_LEN
+        );
+    }
 }

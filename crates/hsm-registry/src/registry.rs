@@ -413,7 +413,8 @@ impl Registry {
         name_of: fn(&T) -> &String,
         kind: Kind,
     ) -> Result<Entry<T>, RegistryError> {
-        let text = std::fs::read_to_string(&path).map_err(|e| RegistryError::io(&display, e))?;
+        let bytes = std::fs::read(&path).map_err(|e| RegistryError::io(&display, e))?;
+        let text = infra_yaml::utf8_text(&display, bytes)?;
         let spec: T = cache
             .from_str(kind.id(), &display, &text)
             .map_err(Diagnostic::from)?;

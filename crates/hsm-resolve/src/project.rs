@@ -55,8 +55,9 @@ impl ProjectFile {
     /// Reads and parses `root/hsm.yaml`.
     pub fn load(root: &Path) -> Result<Self, Diagnostic> {
         let path = root.join("hsm.yaml");
-        let text = std::fs::read_to_string(&path)
+        let bytes = std::fs::read(&path)
             .map_err(|e| Diagnostic::new("hsm.yaml", format!("cannot read the manifest: {e}")))?;
+        let text = infra_yaml::utf8_text(Path::new("hsm.yaml"), bytes)?;
         Self::parse(root, text)
     }
 

@@ -121,7 +121,25 @@ impl Implies {
 #[serde(deny_unknown_fields)]
 struct ContainerValue {
     #[serde(default)]
-    params: IndexMap<String, StringOrList>,
+    params: IndexMap<String, ParamValue>,
+}
+
+/// A param's value(s). Params are merged across implications and substituted into the
+/// container's values as they are written, so a `${VAR}` in one would reach the container
+/// as literal text: refused where it is written.
+struct ParamValue(StringOrList);
+
+impl<'de> Deserialize<'de> for ParamValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = StringOrList::deserialize(d)?;
+        if v.to_vec().iter().any(|s| s.contains("${")) {
+            return Err(de::Error::custom(
+                "a param is used as written: `${…}` is not expanded in `params`; \
+                 use the variable in the container's `env` instead",
+            ));
+        }
+        Ok(Self(v))
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -155,7 +173,7 @@ impl<'de> Visitor<'de> for ImpliesVisitor {
                         .unwrap_or_default()
                         .params
                         .into_iter()
-                        .map(|(k, v)| (k, v.to_vec()))
+                        .map(|(k, v)| (k, v.0.to_vec()))
                         .collect();
                     Implication::Container { name, params }
                 }

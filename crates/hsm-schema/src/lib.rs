@@ -10,6 +10,7 @@
 mod component_ref;
 mod container;
 mod cpus;
+mod entry_name;
 mod env_name;
 mod git_url;
 mod group;
@@ -31,6 +32,7 @@ pub use container::{
     ParamMerge, Profile, Resources, Runtime,
 };
 pub use cpus::Cpus;
+pub use entry_name::{MAX_NAME_LEN, entry_name_problem};
 pub use env_name::EnvName;
 pub use git_url::{GitUrl, GitUrlKind};
 pub use group::{GroupInconsistency, GroupOption, GroupSpec, Strategy};

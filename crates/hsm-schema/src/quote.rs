@@ -18,7 +18,7 @@ pub(crate) fn code(value: &str) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() {
+        if c.is_control() || infra_diag::is_invisible(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use hsm_resolve::{Deployment, Stack, Usage, connection_vars};
+use hsm_resolve::{Stack, Usage, connection_vars};
 use hsm_schema::ConnectionScope;
 use infra_interp::EnvSource;
 use infra_yaml::Diagnostic;
@@ -166,8 +166,9 @@ impl Collector {
                     &var.key,
                 ) {
                     Ok(val) => {
-                        let external = matches!(c.deployment, Deployment::External(_));
-                        if is_secret_name(&var.name) || (external && from_variables(&local)) {
+                        // A value built from a variable is treated as that variable is:
+                        // secret (a host port from `${PORT}` included).
+                        if is_secret_name(&var.name) || from_variables(&local) {
                             self.secret.push(var.name.clone());
                         }
                         self.put(
@@ -297,14 +298,52 @@ pub fn render_env_file(
 /// The keys a header line of `.hsm/env` lists.
 fn marked_keys(path: &std::path::Path, mark: &str) -> Vec<String> {
     std::fs::read_to_string(path)
-        .ok()
-        .and_then(|t| {
-            t.lines().find_map(|l| {
-                l.strip_prefix(mark)
-                    .map(|r| r.split(',').map(str::to_string).collect())
-            })
+        .map(|t| marked_keys_in(&t, mark))
+        .unwrap_or_default()
+}
+
+/// The keys the header line `mark` of an `.hsm/env` text lists.
+fn marked_keys_in(text: &str, mark: &str) -> Vec<String> {
+    text.lines()
+        .find_map(|l| {
+            l.strip_prefix(mark)
+                .map(|r| r.split(',').map(str::to_string).collect())
         })
         .unwrap_or_default()
+}
+
+/// The keys whose values a diff of `.hsm/env` from `before` to `after` must hide: the
+/// secret ones of the new file, those the old file marked secret (a secret no longer used
+/// is still a secret), and every key only the old file has (a line added by hand, or one
+/// whose origin is gone). Only values known not to be secret on both sides are shown.
+pub fn redacted_keys(before: Option<&str>, after: Option<&str>, secret: &[String]) -> Vec<String> {
+    let mut keys: Vec<String> = secret.to_vec();
+    if let Some(before) = before {
+        keys.extend(marked_keys_in(before, SECRET_MARK));
+        let after_keys: Vec<&str> =
+            after.map_or_else(Vec::new, |a| a.lines().filter_map(key_of).collect());
+        keys.extend(
+            before
+                .lines()
+                .filter_map(key_of)
+                .filter(|k| !after_keys.contains(k))
+                .map(str::to_string),
+        );
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The key of an assignment line (`KEY=…`, `export KEY=…`).
+fn key_of(line: &str) -> Option<&str> {
+    let line = line.trim_start();
+    if line.starts_with('#') {
+        return None;
+    }
+    let line = line.strip_prefix("export ").unwrap_or(line);
+    let (key, _) = line.split_once('=')?;
+    Some(key.trim())
 }
 
 /// The keys `.hsm/env` marks as holding values from variables.

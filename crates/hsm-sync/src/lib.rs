@@ -29,7 +29,7 @@ pub use envfile::{
 };
 pub use error::{StepError, SyncError};
 pub use load::{Loaded, MANIFEST, RegistryLocation, find_root, load, load_project};
-pub use lock::{HSM_DIR, ProjectLock, check_hsm_dir};
+pub use lock::{HSM_DIR, ProjectLock, check_env_file, check_generated_file, check_hsm_dir};
 pub use plan::{PlanInput, PlannedFile, SyncPlan, plan};
 pub use requirements::{PackageRef, requirement, requirements};
 pub use services::UvService;

@@ -45,8 +45,9 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 /// Reads and parses `root/hsm.yaml` (through `cache`).
 pub fn load_project(root: &Path, cache: &ParseCache) -> Result<ProjectFile, SyncError> {
     let path = root.join(MANIFEST);
-    let text =
-        std::fs::read_to_string(&path).map_err(|e| infra_fs::FsError::new("read", MANIFEST, e))?;
+    let bytes = std::fs::read(&path).map_err(|e| infra_fs::FsError::new("read", MANIFEST, e))?;
+    let text = infra_yaml::utf8_text(Path::new(MANIFEST), bytes)
+        .map_err(|e| SyncError::invalid(vec![e]))?;
     ProjectFile::parse_with(root, text, cache).map_err(|e| SyncError::invalid(vec![e]))
 }
 

@@ -48,6 +48,31 @@ pub fn check_hsm_dir(root: &Path) -> Result<(), SyncError> {
     ]))
 }
 
+/// Refuses to write a file hsm generates (`docker-compose.hsm.yml`, anything in `.hsm/`)
+/// that is a symbolic link: a repository can commit one pointing at `~/.bashrc`, and
+/// writing through it would overwrite that file with generated text (or secrets). Files the
+/// user owns too (`hsm.yaml`, `pyproject.toml`) are written through their links instead.
+pub fn check_generated_file(root: &Path, rel: &Path) -> Result<(), SyncError> {
+    let generated = rel == Path::new(hsm_compose::GENERATED_FILE) || rel.starts_with(HSM_DIR);
+    let is_link =
+        std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.file_type().is_symlink());
+    if !generated || !is_link {
+        return Ok(());
+    }
+    let shown = rel.display();
+    Err(SyncError::invalid(vec![
+        Diagnostic::new(rel, format!("`{shown}` is a symbolic link; hsm generates this file and does not write through links (it could overwrite any file)"))
+            .hint(format!("remove the link (`rm {shown}`): hsm writes the file itself")),
+    ]))
+}
+
+/// Refuses a symlinked `.hsm` or `.hsm/env` before reading the environment from it, as a
+/// sync would refuse to write there.
+pub fn check_env_file(root: &Path) -> Result<(), SyncError> {
+    check_hsm_dir(root)?;
+    check_generated_file(root, Path::new(crate::ENV_FILE))
+}
+
 impl ProjectLock {
     /// Takes the lock of the project at `root`. `waiting` is called once if another process
     /// holds it.

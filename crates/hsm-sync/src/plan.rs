@@ -10,7 +10,7 @@ use infra_plan::{FileChange, Plan, Redaction, Step};
 use infra_yaml::Diagnostic;
 
 use crate::envfile::{ENV_FILE, LocalEnv, local_env, render_env_file};
-use crate::lock::{HSM_GITIGNORE, HSM_GITIGNORE_TEXT, check_hsm_dir};
+use crate::lock::{HSM_GITIGNORE, HSM_GITIGNORE_TEXT, check_generated_file, check_hsm_dir};
 use crate::{CloneStep, Loaded, SyncError, UvService, check_vars, requirements, usages};
 
 /// One file the sync wants to exist with given contents (or to be absent).
@@ -109,7 +109,12 @@ impl SyncPlan<'_> {
             .filter(|f| f.before.is_some() || f.after.is_some())
             .map(|f| {
                 let redaction = if f.sensitive {
-                    Redaction::Keys(self.secret_names.clone())
+                    let before = f.before.as_deref().map(String::from_utf8_lossy);
+                    Redaction::Keys(crate::envfile::redacted_keys(
+                        before.as_deref(),
+                        f.after.as_deref(),
+                        &self.secret_names,
+                    ))
                 } else {
                     Redaction::None
                 };
@@ -386,6 +391,9 @@ pub fn plan<'r>(loaded: &'r Loaded, input: &PlanInput<'_>) -> Result<SyncPlan<'r
         files: mut service_files,
     } = crate::services::plan_all(loaded, &stack, input.services)?;
     files.append(&mut service_files);
+    for f in &files {
+        check_generated_file(root, &f.path)?;
+    }
     let notes = reachability_notes(&stack, loaded.project.manifest.env.connections);
     Ok(SyncPlan {
         stack,

@@ -47,9 +47,10 @@ pub struct Cli {
     /// Print less (no tool output, no progress)
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Print more: where the registry came from and how long each phase took
-    #[arg(short, long, global = true)]
-    pub verbose: bool,
+    /// Print more: where the registry came from and how long each phase took (`-vv` is
+    /// accepted and means the same)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     /// When to colour the output (`NO_COLOR` turns colours off)
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto", value_parser = PossibleValuesParser::new(["auto", "always", "never"]))]
     pub color: String,
@@ -503,7 +504,8 @@ pub struct RegRemove {
 /// `hsm up|down|ps|logs`.
 #[derive(Debug, Args)]
 pub struct ComposeArgs {
-    /// Extra arguments passed to docker compose
+    /// Extra arguments passed to docker compose; after `--` everything is passed, including
+    /// flags hsm also has (`hsm down -- -v` removes volumes)
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub args: Vec<String>,
 }

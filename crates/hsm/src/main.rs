@@ -49,6 +49,29 @@ fn usage_error(e: &clap::Error) -> ExitCode {
     ExitCode::from(infra_cli::code::USAGE)
 }
 
+/// Flags both hsm (globally) and Compose's commands have: after `hsm up|down|ps|logs` clap
+/// takes them as hsm's, so `hsm down -v` would silently keep the volumes. They are refused
+/// there unless written after `--`.
+const SHARED_WITH_COMPOSE: [&str; 5] = ["-v", "--verbose", "-q", "--quiet", "--color"];
+
+/// The first flag hsm would take from Compose's arguments, if any.
+fn flag_meant_for_compose(matches: &clap::ArgMatches) -> Option<(String, String)> {
+    let (command, _) = matches.subcommand()?;
+    if !matches!(command, "up" | "down" | "ps" | "logs") {
+        return None;
+    }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let start = args.iter().position(|a| a == command)?;
+    args[start + 1..]
+        .iter()
+        .take_while(|a| *a != "--")
+        .find(|a| {
+            let name = a.split('=').next().unwrap_or(a);
+            SHARED_WITH_COMPOSE.contains(&name)
+        })
+        .map(|flag| (command.to_string(), flag.clone()))
+}
+
 fn main() -> ExitCode {
     let matches = match cli::Cli::command().try_get_matches() {
         Ok(m) => m,
@@ -58,13 +81,30 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage_error(&e),
     };
+    if let Some((command, flag)) = flag_meant_for_compose(&matches) {
+        let e = infra_cli::CliError::usage(format!(
+            "`{flag}` after `hsm {command}` would be taken as hsm's own flag, not passed to Compose"
+        ))
+        .hint(format!(
+            "write `hsm {command} -- {flag}` to pass it to Compose, or `hsm {flag} {command}` for hsm"
+        ));
+        Printer::new(PrinterOptions::default()).error(&e);
+        return ExitCode::from(e.code());
+    }
     let printer = Printer::new(PrinterOptions {
         json: cli.json,
         quiet: cli.quiet,
-        verbose: cli.verbose,
+        verbose: cli.verbose > 0,
         color: cli.color.parse().unwrap_or(ColorMode::Auto),
     });
-    match commands::run(cli, &matches, &printer) {
+    let result = commands::run(cli, &matches, &printer);
+    // Output that could not be written is reported on stderr, even with `--json`: stdout
+    // is what failed.
+    if let Some(e) = infra_cli::stdout_failure() {
+        Printer::new(PrinterOptions::default()).error(&e);
+        return ExitCode::from(e.code());
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             printer.error(&e);

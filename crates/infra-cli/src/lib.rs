@@ -36,7 +36,7 @@ pub use error::{ChildOutput, CliError, Message, find_source};
 pub use exit::{ErrorKind, code};
 pub use infra_diag::Diagnostic;
 pub use plural::count;
-pub use printer::{ColorMode, Printer, PrinterOptions};
+pub use printer::{ColorMode, Printer, PrinterOptions, stdout_failure};
 pub use progress::Progress;
 pub use render::{ErrorEnvelope, escape_output, render_text};
 pub use settings::{Provenance, Setting};

@@ -3,16 +3,42 @@
 //! Data is what a script pipes on (a plan, a list, JSON); status, progress, warnings and
 //! errors go to stderr so they never corrupt it. `--json` makes stdout exactly one JSON
 //! document (errors included, as the envelope) and silences status lines; `-q` silences
-//! status lines but keeps warnings and errors; `-v` adds detail lines. Write errors are
-//! ignored: a closed pipe (`hsm list | head -1`) is not a panic.
+//! status lines but keeps warnings and errors; `-v` adds detail lines. A closed pipe
+//! (`hsm list | head -1`) is not a panic and not an error: the reader has what it wanted.
+//! Any other failure to write data (a full disk, `> /dev/full`) is remembered and reported
+//! by [`stdout_failure`], so the command does not exit 0 with its output lost.
 
 use std::io::{BufRead as _, IsTerminal as _, Write};
 use std::str::FromStr;
+use std::sync::Mutex;
 
 use serde::Serialize;
 
 use crate::style::{self, paint};
 use crate::{CliError, ErrorEnvelope, Progress, render_text};
+
+/// The first failure to write data to stdout other than a closed pipe.
+static STDOUT_FAILURE: Mutex<Option<String>> = Mutex::new(None);
+
+/// Remembers the first write failure of stdout (a closed pipe is not one).
+fn note_stdout(result: std::io::Result<()>) {
+    if let Err(e) = result
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+        && let Ok(mut first) = STDOUT_FAILURE.lock()
+    {
+        first.get_or_insert_with(|| e.to_string());
+    }
+}
+
+/// The error to exit with when data could not be written to stdout (other than into a
+/// closed pipe): binaries check it before exiting successfully.
+pub fn stdout_failure() -> Option<CliError> {
+    let first = STDOUT_FAILURE.lock().ok()?.clone()?;
+    Some(
+        CliError::failure(format!("could not write the output to stdout: {first}"))
+            .hint("check where stdout goes (a full disk, a closed file)"),
+    )
+}
 
 /// When to colour stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -112,11 +138,18 @@ impl Printer {
     /// Data on stdout (a trailing newline is added when missing).
     pub fn data(&self, text: &str) {
         let mut out = std::io::stdout().lock();
-        let _ = out.write_all(text.as_bytes());
-        if !text.is_empty() && !text.ends_with('\n') {
-            let _ = out.write_all(b"\n");
-        }
-        let _ = out.flush();
+        let newline = !text.is_empty() && !text.ends_with('\n');
+        note_stdout(
+            out.write_all(text.as_bytes())
+                .and_then(|()| {
+                    if newline {
+                        out.write_all(b"\n")
+                    } else {
+                        Ok(())
+                    }
+                })
+                .and_then(|()| out.flush()),
+        );
     }
 
     /// One pretty-printed JSON document on stdout.

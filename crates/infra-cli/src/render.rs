@@ -48,14 +48,14 @@ pub fn render_text(err: &CliError, color: bool) -> String {
             out,
             "{}: {}",
             label(style::ERROR, "error"),
-            label(style::EMPHASIS, &err.headline())
+            label(style::EMPHASIS, &one_line(&err.headline()))
         );
     }
     for c in err.causes() {
-        let _ = writeln!(out, "  Caused by: {c}");
+        let _ = writeln!(out, "  Caused by: {}", one_line(&c.to_string()));
     }
     for d in &err.details {
-        let _ = writeln!(out, "  - {d}");
+        let _ = writeln!(out, "  - {}", one_line(d));
     }
     if let Some(o) = &err.output
         && !o.tail.trim().is_empty()
@@ -66,7 +66,7 @@ pub fn render_text(err: &CliError, color: bool) -> String {
         }
     }
     for h in &err.hints {
-        let _ = writeln!(out, "{}: {h}", label(style::HINT, "hint"));
+        let _ = writeln!(out, "{}: {}", label(style::HINT, "hint"), one_line(h));
     }
     out
 }
@@ -74,7 +74,10 @@ pub fn render_text(err: &CliError, color: bool) -> String {
 /// A diagnostic's field on one line: a key or value from the user's file may hold a newline
 /// or a control character, which would break the layout (or reach the terminal raw).
 fn one_line(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
+    if !text
+        .chars()
+        .any(|c| c.is_control() || infra_diag::is_invisible(c))
+    {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -85,6 +88,9 @@ fn one_line(text: &str) -> String {
             '\r' => out.push_str("\\r"),
             c if c.is_control() => {
                 let _ = write!(out, "\\x{:02x}", u32::from(c));
+            }
+            c if infra_diag::is_invisible(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
             }
             c => out.push(c),
         }
@@ -197,6 +203,17 @@ mod tests {
         assert_eq!(
             text,
             "error: bad key `A\\nB`\n  --> r.yaml:3 (at `env.A\\nB\\x00`)\n  hint: rename\\tit\n"
+        );
+    }
+
+    #[test]
+    fn headlines_details_and_hints_stay_on_one_line_and_show_hidden_characters() {
+        let mut e = CliError::failure("package `req\u{202e}x` is\nbad").hint("run `a\nb`");
+        e.details.push("d\u{200b}\ne".into());
+        let text = render_text(&e, false);
+        assert_eq!(
+            text,
+            "error: package `req\\u{202e}x` is\\nbad\n  - d\\u{200b}\\ne\nhint: run `a\\nb`\n"
         );
     }
 

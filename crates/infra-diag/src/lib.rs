@@ -11,6 +11,8 @@
 
 mod diagnostic;
 mod position;
+mod text;
 
 pub use diagnostic::{Diagnostic, sort_and_dedup};
 pub use position::Loc;
+pub use text::{is_invisible, utf8_text};

@@ -44,15 +44,28 @@ pub fn load_dotenv(path: &Path) -> Result<IndexMap<String, String>, DotenvError>
         key,
         message,
     };
-    let contents = match std::fs::read_to_string(path) {
-        Ok(contents) => contents,
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(IndexMap::new()),
-        // I/O errors describe the failure (permissions, invalid UTF-8), not the contents.
+        // I/O errors describe the failure (permissions), not the contents.
         Err(err) => return Err(error(None, None, format!("cannot be read: {err}"))),
+    };
+    let contents = match String::from_utf8(bytes) {
+        Ok(contents) => contents,
+        // Say where, never what: the bytes around may be a secret.
+        Err(err) => {
+            let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            let message = "expected UTF-8 text; save the file as UTF-8".to_string();
+            return Err(error(Some(line), None, message));
+        }
     };
     // Read the file once ourselves: dotenvy's iterator does not skip a UTF-8 byte order
     // mark, and the text is needed to diagnose parse errors.
     let contents = contents.strip_prefix('\u{feff}').unwrap_or(&contents);
+    if let Some(problem) = dollar_problems(contents) {
+        return Err(error(problem.line, problem.key, problem.message));
+    }
     let mut vars = IndexMap::new();
     let mut parsed = 0;
     for item in dotenvy::from_read_iter(contents.as_bytes()) {
@@ -72,6 +85,83 @@ pub fn load_dotenv(path: &Path) -> Result<IndexMap<String, String>, DotenvError>
         }
     }
     Ok(vars)
+}
+
+/// The first `$` dotenvy would read differently from what the author meant: one that starts
+/// no variable (dotenvy drops it and what follows, silently: `pa$` becomes `pa`), or a
+/// `$NAME` right before a closing double quote (which dotenvy rejects as an unterminated
+/// quote). Either is refused, naming the key and never the value.
+fn dollar_problems(contents: &str) -> Option<Problem> {
+    for line in logical_lines(contents) {
+        if line.end != Split::Complete {
+            continue;
+        }
+        let Some((key, value)) = split_definition(line.text.trim()) else {
+            continue;
+        };
+        let Some(dollar) = dollar_problem(value) else {
+            continue;
+        };
+        let message = match dollar {
+            Dollar::Lone => format!(
+                "a `$` in the value of `{key}` starts no variable (`$NAME` or `${{NAME}}`) and \
+                 would be lost; for a literal `$` write `\\$`, or put the value in single \
+                 quotes, where nothing is expanded"
+            ),
+            // The name is not shown: it may be part of a secret that merely holds a `$`.
+            Dollar::BeforeQuote => format!(
+                "a variable written `$NAME` right before the closing quote in the value of \
+                 `{key}` is not read correctly; write it `${{NAME}}`, or write `\\$` for a \
+                 literal `$`"
+            ),
+        };
+        return Some(Problem {
+            line: Some(line.number),
+            key: Some(key.to_string()),
+            message,
+        });
+    }
+    None
+}
+
+/// A `$` that does not mean what it seems to.
+#[derive(Debug, PartialEq, Eq)]
+enum Dollar {
+    /// Starts no variable.
+    Lone,
+    /// `$NAME"`: a variable right before a closing double quote.
+    BeforeQuote,
+}
+
+/// The first misleading `$` of a value (see [`dollar_problems`]).
+fn dollar_problem(value: &str) -> Option<Dollar> {
+    let mut chars = value.chars().peekable();
+    let (mut single, mut double) = (false, false);
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' if !double => single = !single,
+            _ if single => {}
+            '\\' => {
+                chars.next();
+            }
+            '"' => double = !double,
+            '$' => match chars.peek() {
+                Some('{') => {}
+                Some(&c) if c.is_ascii_alphabetic() || c == '_' => {
+                    while chars
+                        .next_if(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .is_some()
+                    {}
+                    if double && chars.peek() == Some(&'"') {
+                        return Some(Dollar::BeforeQuote);
+                    }
+                }
+                _ => return Some(Dollar::Lone),
+            },
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A parse problem, described without any part of a value.
@@ -446,6 +536,54 @@ mod tests {
     }
 
     #[test]
+    fn a_dollar_that_starts_no_variable_is_refused_not_dropped() {
+        for text in [
+            "A=1\nB=S3CR$\n",
+            "B=S3CR$$word\n",
+            "B=\"S3CR$\"\n",
+            "B=\"S3CR$$w\"\n",
+            "B=S3CR$ y\n",
+        ] {
+            let err = load(text).unwrap_err();
+            assert_eq!(err.key.as_deref(), Some("B"), "{text:?}: {err}");
+            assert!(
+                err.message.contains("starts no variable"),
+                "{text:?}: {err}"
+            );
+            assert!(!format!("{err:?}").contains("S3CR"), "{err}");
+        }
+        let err = load("A=1\nB=S3CR$\n").unwrap_err();
+        assert_eq!(err.line, Some(2));
+    }
+
+    #[test]
+    fn a_variable_before_the_closing_quote_says_to_use_braces() {
+        let err = load("B=\"x $HOME\"\n").unwrap_err();
+        assert!(err.message.contains("write it `${NAME}`"), "{err}");
+        assert!(!err.message.contains("HOME"), "{err}");
+    }
+
+    #[test]
+    fn literal_dollars_can_be_written() {
+        let vars = load("A='pa$$word'\nB=\"pa\\$word\"\nC=${A}x\nD=\"${A} y\"\n").unwrap();
+        assert_eq!(vars.get("A").map(String::as_str), Some("pa$$word"));
+        assert_eq!(vars.get("B").map(String::as_str), Some("pa$word"));
+        assert_eq!(vars.get("C").map(String::as_str), Some("pa$$wordx"));
+        assert_eq!(vars.get("D").map(String::as_str), Some("pa$$word y"));
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_located_and_not_quoted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        std::fs::write(&path, b"A=1\nSECRET=s3cr\xffet\n").unwrap();
+        let err = load_dotenv(&path).unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("UTF-8"), "{}", err.message);
+        assert!(!err.to_string().contains("s3cr"), "{err}");
+    }
+
+    #[test]
     fn byte_order_mark_is_ignored() {
         let vars = load("\u{feff}KEY=v\n").unwrap();
         assert_eq!(vars.get("KEY").map(String::as_str), Some("v"));
@@ -518,7 +656,7 @@ mod tests {
                 format!("A=1\nKEY=\"{s}$\"\n"),
                 2,
                 Some("KEY"),
-                "unterminated double quote",
+                "starts no variable",
             ),
             (
                 format!("KEY=a${{{s}\n"),

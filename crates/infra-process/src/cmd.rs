@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 ///
 /// Unlike [`std::process::Command`] it is a plain value that can be cloned, inspected and
 /// shown to the user with [`Cmd::display`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Cmd {
     program: OsString,
     args: Vec<OsString>,
@@ -16,6 +16,20 @@ pub struct Cmd {
     /// Environment changes in order: `Some` sets a variable, `None` removes it.
     env: Vec<(OsString, Option<OsString>)>,
     stdin_null: bool,
+    /// Values hidden in the child's output as hsm shows it (see [`Cmd::secret_env`]).
+    secrets: Vec<String>,
+}
+
+/// Shows the command line and the names of environment changes, never their values.
+impl std::fmt::Debug for Cmd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let env: Vec<_> = self.env.iter().map(|(k, _)| k).collect();
+        f.debug_struct("Cmd")
+            .field("command", &self.display())
+            .field("current_dir", &self.current_dir)
+            .field("env", &env)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Cmd {
@@ -27,6 +41,7 @@ impl Cmd {
             current_dir: None,
             env: Vec::new(),
             stdin_null: false,
+            secrets: Vec::new(),
         }
     }
 
@@ -58,6 +73,20 @@ impl Cmd {
         self.env
             .push((key.as_ref().to_owned(), Some(value.as_ref().to_owned())));
         self
+    }
+
+    /// Sets an environment variable whose value is secret: wherever the child's output is
+    /// shown (forwarded lines, the tail of a failure), the value reads `<redacted>`.
+    pub fn secret_env(mut self, key: impl AsRef<OsStr>, value: &str) -> Self {
+        if crate::redact::worth_hiding(value) {
+            self.secrets.push(value.to_string());
+        }
+        self.env(key, value)
+    }
+
+    /// The values marked secret.
+    pub(crate) fn secrets(&self) -> &[String] {
+        &self.secrets
     }
 
     /// Removes an environment variable from the child's environment.

@@ -75,7 +75,7 @@ pub fn run(cmd: &Cmd, output: Output, interrupt: &Interrupt) -> Result<Finished,
     let mut child = std_command
         .spawn()
         .map_err(|err| spawn_error(cmd, &command, err))?;
-    let readers = Readers::start(&mut child, &output);
+    let readers = Readers::start(&mut child, &output, cmd.secrets());
     let pid = Pid::from_child(&child);
     let target = if own_group {
         Target::Group(pid)
@@ -95,10 +95,14 @@ pub fn run(cmd: &Cmd, output: Output, interrupt: &Interrupt) -> Result<Finished,
     };
     // Output pipes can outlive the child (a grandchild may hold them), so keep honouring
     // the interrupt while draining them, and stop those grandchildren when it comes.
-    let collected = readers.finish(interrupt).map_err(|signal| {
+    let mut collected = readers.finish(interrupt).map_err(|signal| {
         terminate(target, None);
         interrupted(signal)
     })?;
+    // What is shown of the output never holds a value marked secret; stdout is data the
+    // caller parses, and is returned as the child wrote it.
+    collected.tail = crate::redact::redact(&collected.tail, cmd.secrets()).into_owned();
+    collected.stderr = crate::redact::redact(&collected.stderr, cmd.secrets()).into_owned();
 
     if status.success() {
         return Ok(Finished {
@@ -182,7 +186,8 @@ struct Readers {
 }
 
 impl Readers {
-    fn start(child: &mut Child, output: &Output) -> Self {
+    fn start(child: &mut Child, output: &Output, secrets: &[String]) -> Self {
+        let secrets: Arc<Vec<String>> = Arc::new(secrets.to_vec());
         let (done_tx, done) = mpsc::channel();
         let stdout = child.stdout.take().map(|pipe| Box::new(pipe) as Pipe);
         let stderr = child.stderr.take().map(|pipe| Box::new(pipe) as Pipe);
@@ -204,7 +209,8 @@ impl Readers {
                 let forwarder = |keep: bool| {
                     let prefix = prefix.clone();
                     let tail = Arc::clone(&tail);
-                    move |pipe: Pipe| forward_lines(pipe, &prefix, &tail, keep)
+                    let secrets = Arc::clone(&secrets);
+                    move |pipe: Pipe| forward_lines(pipe, &prefix, &tail, keep, &secrets)
                 };
                 Readers {
                     stdout: stdout.map(|pipe| spawn_reader(pipe, done_tx.clone(), forwarder(true))),
@@ -285,7 +291,13 @@ fn read_all(mut pipe: impl Read) -> Vec<u8> {
 
 /// Writes each line of `pipe` to our stderr after `prefix`, remembers it in `tail`, and
 /// returns the raw bytes when `keep` is set.
-fn forward_lines(pipe: impl Read, prefix: &str, tail: &Tail, keep: bool) -> Vec<u8> {
+fn forward_lines(
+    pipe: impl Read,
+    prefix: &str,
+    tail: &Tail,
+    keep: bool,
+    secrets: &[String],
+) -> Vec<u8> {
     let mut reader = BufReader::new(pipe);
     let mut kept = Vec::new();
     let mut line = Vec::new();
@@ -301,7 +313,8 @@ fn forward_lines(pipe: impl Read, prefix: &str, tail: &Tail, keep: bool) -> Vec<
             kept.extend_from_slice(&line);
         }
         let text = String::from_utf8_lossy(&line);
-        let text = text.trim_end_matches(['\n', '\r']);
+        let text = crate::redact::redact(text.trim_end_matches(['\n', '\r']), secrets);
+        let text = text.as_ref();
         let _ = writeln!(io::stderr().lock(), "{prefix}{text}");
         let mut lines = tail.lock().unwrap_or_else(|poison| poison.into_inner());
         lines.push_back(text.to_owned());

@@ -17,7 +17,7 @@ mod suggest;
 
 pub use cache::ParseCache;
 pub use error::YamlError;
-pub use infra_diag::{Diagnostic, Loc};
+pub use infra_diag::{Diagnostic, Loc, utf8_text};
 pub use load::from_str;
 pub use paths::PathIndex;
 pub use serde_saphyr::Spanned;

@@ -41,7 +41,7 @@ pub fn from_str<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, YamlE
             e.into_inner()
         })
     });
-    result.map_err(|err| convert(path, &err, key_path.into_inner()))
+    result.map_err(|err| convert(path, text, &err, key_path.into_inner()))
 }
 
 fn is_only_comments(text: &str) -> bool {
@@ -50,19 +50,118 @@ fn is_only_comments(text: &str) -> bool {
         .all(|l| l.is_empty() || l.starts_with('#') || l == "---")
 }
 
-fn convert(path: &Path, err: &serde_saphyr::Error, key: Option<String>) -> YamlError {
-    let loc = err.location().as_ref().and_then(loc_of);
+fn convert(path: &Path, text: &str, err: &serde_saphyr::Error, key: Option<String>) -> YamlError {
+    let mut loc = err.location().as_ref().and_then(loc_of);
     let inner = err.without_snippet();
-    let mut message = inner.to_string();
-    // The parser prefixes "line L column C:" or similar; we print our own position.
-    message = humanize(&strip_position_prefix(&message));
+    if let serde_saphyr::Error::Budget { breach, .. } = inner {
+        return Diagnostic::new(path, budget_message(breach))
+            .at(loc)
+            .hint("split the file, or write repeated parts out instead of nesting aliases")
+            .into();
+    }
+    let (raw, alias) = split_alias_note(&inner.to_string());
+    let mut message = humanize(&strip_position_prefix(&raw));
+    let found = err.location().as_ref().and_then(|l| found_token(text, l));
+    if let Some(found) = found.filter(|_| wants_found(&message)) {
+        message = format!("{message}, found {found}");
+    }
+    if message.contains("found a tab")
+        && let Some(tab) = first_tab_from(text, loc)
+    {
+        loc = Some(tab);
+    }
+    if let Some(line) = alias {
+        message = format!("{message} (through the alias whose anchor is on line {line})");
+    }
     let key = key.filter(|k| k != "." && k != "?" && !k.is_empty());
     let hint = hint_for(&message);
     let mut out = Diagnostic::new(path, message).at(loc);
-    if let Some(k) = key.filter(|k| !k.is_empty()) {
+    if let Some(k) = key {
         out = out.key(k);
     }
     out.maybe_hint(hint).into()
+}
+
+/// Plain words for a safety limit of the parser (its own text is a Rust debug dump).
+fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+    use serde_saphyr::budget::BudgetBreach as B;
+    let what = match breach {
+        B::Nodes { nodes } => format!("more than {} values", nodes.saturating_sub(1)),
+        B::Depth { depth } => format!("nesting deeper than {} levels", depth.saturating_sub(1)),
+        B::Aliases { aliases } => format!("more than {} aliases", aliases.saturating_sub(1)),
+        B::Anchors { anchors } => format!("more than {} anchors", anchors.saturating_sub(1)),
+        B::Documents { documents } => {
+            format!("more than {} documents", documents.saturating_sub(1))
+        }
+        _ => "more content than the parser's safety limits allow".to_string(),
+    };
+    format!("the file is too large to read safely: {what}")
+}
+
+/// Splits the parser's "(defined at line L, column C) (used at line …)" note off a message
+/// about a value reached through an alias, returning the anchor's line.
+fn split_alias_note(msg: &str) -> (String, Option<u64>) {
+    let Some(idx) = msg.find(" (defined at line ") else {
+        return (msg.to_string(), None);
+    };
+    let rest = &msg[idx + " (defined at line ".len()..];
+    let line = rest
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .and_then(|n| n.parse().ok());
+    (msg[..idx].to_string(), line)
+}
+
+/// Messages that say what was expected but not what was there.
+fn wants_found(message: &str) -> bool {
+    message.starts_with("expected ")
+        && !message.contains(", found ")
+        && !message.contains("not a list")
+}
+
+/// What the parser pointed at, as the user wrote it: `a list`, `a mapping` or the scalar
+/// in backticks (shortened when long).
+fn found_token(text: &str, loc: &serde_saphyr::Location) -> Option<String> {
+    let span = loc.span();
+    let offset = usize::try_from(span.byte_offset()?).ok()?;
+    let len = usize::try_from(span.byte_len()?).ok().filter(|l| *l > 0)?;
+    let token = text.get(offset..offset.checked_add(len)?)?;
+    Some(match token.chars().next()? {
+        '[' | '-' if len == 1 => "a list".to_string(),
+        '{' if len == 1 => "a mapping".to_string(),
+        _ => {
+            let mut shown: String = token.chars().take(40).collect();
+            if shown.len() < token.len() {
+                shown.push('…');
+            }
+            let shown: String = shown
+                .chars()
+                .map(|c| {
+                    if c.is_control() {
+                        c.escape_default().to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            format!("`{shown}`")
+        }
+    })
+}
+
+/// The first tab at or after `loc` (the parser points at the scalar being scanned, not at
+/// the tab that ended it).
+fn first_tab_from(text: &str, loc: Option<Loc>) -> Option<Loc> {
+    let start = loc.map_or(0, |l| {
+        let line_start: usize = text
+            .split_inclusive('\n')
+            .take(usize::try_from(l.line.saturating_sub(1)).unwrap_or(usize::MAX))
+            .map(str::len)
+            .sum();
+        line_start
+    });
+    let at = text.get(start..)?.find('\t')? + start;
+    Some(Loc::of_offset(text, at))
 }
 
 fn strip_position_prefix(msg: &str) -> String {
@@ -70,7 +169,7 @@ fn strip_position_prefix(msg: &str) -> String {
     if let Some(rest) = m.strip_prefix("error: ") {
         m = rest;
     }
-    // "line 3 column 7: ..." / "at line 3, column 7"
+    // "line 3 column 7: ..." / "... at line 3, column 7"
     if let Some(rest) = m.strip_prefix("line ")
         && let Some(idx) = rest.find(": ")
         && rest[..idx]
@@ -149,12 +248,66 @@ fn humanize(msg: &str) -> String {
             return (*to).to_string();
         }
     }
+    shaped(&msg).unwrap_or(msg)
+}
+
+/// serde's and the scanner's fixed sentence shapes, said as the YAML author sees them.
+fn shaped(msg: &str) -> Option<String> {
     // `invalid type: unit value, expected X`: an empty value (a bare tag, `~`).
     if let Some(expected) = msg.strip_prefix("invalid type: unit value, expected ") {
-        return format!("expected {expected}, found an empty value");
+        return Some(format!("expected {expected}, found an empty value"));
     }
-    msg
+    // serde's `invalid type: sequence, expected X`: say it as the YAML author sees it.
+    if let Some(rest) = msg.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        let found = match found {
+            "sequence" => "a list".to_string(),
+            "map" => "a mapping".to_string(),
+            other => ["integer ", "floating point ", "boolean "]
+                .iter()
+                .find_map(|p| other.strip_prefix(p))
+                .map(str::to_string)
+                .or_else(|| {
+                    let text = other.strip_prefix("string \"")?.strip_suffix('"')?;
+                    Some(format!("`{text}`"))
+                })
+                .unwrap_or_else(|| other.to_string()),
+        };
+        return Some(format!("expected {expected}, found {found}"));
+    }
+    // serde's `unknown variant `x`, expected one of a, b`: "variant" is Rust's word.
+    if let Some(rest) = msg.strip_prefix("unknown variant ") {
+        return Some(format!("unknown value {rest}"));
+    }
+    if let Some(rest) = msg.strip_prefix("unexpected character: ") {
+        let code = rest
+            .trim_matches(|c| c == '`' || c == '\'')
+            .strip_prefix("\\u{")
+            .and_then(|h| h.strip_suffix('}'))
+            .and_then(|h| u32::from_str_radix(h, 16).ok());
+        return Some(match code {
+            Some(code) => format!("found the character U+{code:04X}, which YAML does not allow"),
+            None => "found a character YAML does not allow".to_string(),
+        });
+    }
+    if msg.contains("found a tab") {
+        return Some("found a tab where YAML allows only spaces".to_string());
+    }
+    None
 }
+
+/// The scanner's phrases for text that is not well-formed YAML.
+const SYNTAX: &[&str] = &[
+    "illegal placement",
+    "unclosed",
+    "did not find expected",
+    "while scanning",
+    "while parsing",
+    "invalid indentation",
+    "indentation error",
+    "mapping values are not allowed",
+];
 
 fn hint_for(message: &str) -> Option<String> {
     if message.contains("unknown field") {
@@ -165,6 +318,22 @@ fn hint_for(message: &str) -> Option<String> {
         Some("add the required key".into())
     } else if message.contains("several YAML documents") {
         Some("remove the extra `---` documents, or merge them into one".into())
+    } else if let Some(values) = message
+        .strip_prefix("unknown value ")
+        .and_then(|m| m.split_once(", expected one of "))
+        .map(|(_, values)| values)
+    {
+        Some(format!("write one of: {values}"))
+    } else if message.contains("a tab where") {
+        Some("indent with spaces".into())
+    } else if message.contains("YAML does not allow") {
+        Some("remove it: a YAML file holds printable text".into())
+    } else if SYNTAX.iter().any(|s| message.contains(s)) {
+        Some(
+            "check the text just before this point: an unclosed `[`, `{` or quote, or a \
+             line indented differently from its neighbours"
+                .into(),
+        )
     } else {
         None
     }
@@ -230,6 +399,100 @@ mod tests {
     fn empty_document_is_empty_mapping() {
         let o = from_str::<Outer>(&p(), "# only a comment\n").unwrap();
         assert!(o.name.is_none());
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "lowercase")]
+    #[allow(dead_code, reason = "only deserialised")]
+    enum Mode {
+        Dev,
+        Prod,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code, reason = "only deserialised")]
+    struct Lists {
+        #[serde(default)]
+        packages: Vec<String>,
+        #[serde(default)]
+        params: std::collections::BTreeMap<String, Vec<String>>,
+        #[serde(default)]
+        mode: Option<Mode>,
+    }
+
+    fn lists_error(text: &str) -> YamlError {
+        from_str::<Lists>(&p(), text).unwrap_err()
+    }
+
+    #[test]
+    fn a_wrong_type_says_what_was_found() {
+        let e = lists_error("packages: 5\n");
+        assert_eq!(e.message, "expected a list, found `5`");
+        let e = lists_error("packages: {a: 1}\n");
+        assert_eq!(e.message, "expected a list, found a mapping");
+    }
+
+    #[test]
+    fn an_unknown_choice_is_a_value_not_a_variant_and_lists_the_choices() {
+        let e = lists_error("mode: debug\n");
+        assert_eq!(
+            e.message,
+            "unknown value `debug`, expected one of dev, prod"
+        );
+        assert_eq!(e.hints, vec!["write one of: dev, prod".to_string()]);
+    }
+
+    #[test]
+    fn a_control_character_is_named_by_its_code_point() {
+        let e = lists_error("packages: [a]\n\0\n");
+        assert_eq!(
+            e.message,
+            "found the character U+0000, which YAML does not allow"
+        );
+        assert_eq!((e.line, e.column), (Some(2), Some(1)));
+    }
+
+    #[test]
+    fn a_tab_is_located_where_it_is() {
+        let e = lists_error("packages:\n  - requests\n\tmode: dev\n");
+        assert_eq!(e.message, "found a tab where YAML allows only spaces");
+        assert_eq!((e.line, e.column), (Some(3), Some(1)));
+        assert_eq!(e.hints, vec!["indent with spaces".to_string()]);
+    }
+
+    #[test]
+    fn a_syntax_error_hints_at_unclosed_brackets() {
+        let e = lists_error("packages: [requests\nmode: dev\n");
+        assert!(e.hints[0].contains("unclosed"), "{e:?}");
+    }
+
+    #[test]
+    fn a_value_reached_through_an_alias_is_a_whole_sentence() {
+        let e = lists_error("params:\n  a: &a [x]\n  b: [*a]\n");
+        assert_eq!(
+            e.message,
+            "expected a single value here, not a list or a mapping \
+             (through the alias whose anchor is on line 2)"
+        );
+        assert_eq!(e.key.as_deref(), Some("params.b[0]"));
+    }
+
+    #[test]
+    fn a_file_past_the_safety_limits_says_so_in_words() {
+        let mut text = String::from("packages:\n");
+        for i in 0..300_000 {
+            text.push_str(&format!("- p{i}\n"));
+        }
+        let e = lists_error(&text);
+        assert!(
+            e.message
+                .starts_with("the file is too large to read safely: more than "),
+            "{}",
+            e.message
+        );
+        assert!(!e.message.contains('{'), "{}", e.message);
+        assert!(!e.hints.is_empty());
     }
 
     #[test]

@@ -350,21 +350,11 @@ pub struct NewGroup {
     pub force: bool,
 }
 
-fn check_name(name: &str) -> Result<(), OpsError> {
-    let bad = name.is_empty()
-        || name.starts_with(['.', '-'])
-        || name
-            .chars()
-            .any(|c| c == '/' || c == '\\' || c.is_whitespace() || c.is_control());
-    if bad {
-        return Err(OpsError::Usage {
-            message: format!(
-                "`{}` is not a valid entry name: use letters, digits, `-`, `_` and `.`",
-                name.escape_default()
-            ),
-        });
+fn check_name(name: &str, kind: Kind) -> Result<(), OpsError> {
+    match hsm_schema::entry_name_problem(name, kind.noun()) {
+        Some(message) => Err(OpsError::Usage { message }),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Serialises `spec`, reads it back, and writes it to the entry's file.
@@ -375,7 +365,7 @@ fn write_entry<T: Serialize + serde::de::DeserializeOwned>(
     force: bool,
     spec: &T,
 ) -> Result<WrittenReport, OpsError> {
-    check_name(name)?;
+    check_name(name, kind)?;
     let path = reg.path_of(kind, name);
     let display = reg.display(&path);
     if path.exists() && !force {
@@ -398,6 +388,11 @@ fn write_entry<T: Serialize + serde::de::DeserializeOwned>(
         kind,
         problems: vec![e.into()],
     })?;
+    // Nor one `hsm registry validate` would then reject.
+    let problems = super::references::problems_of_new(reg, kind, name, &display, &text);
+    if !problems.is_empty() {
+        return Err(OpsError::InvalidEntry { kind, problems });
+    }
     infra_fs::write_atomic(&path, text.as_bytes(), None)?;
     Ok(WrittenReport {
         kind,
@@ -567,6 +562,16 @@ pub fn group_option(
             name: option.to_string(),
             suggestion: reg.suggest(member, option),
         });
+    }
+    if !add {
+        let by = super::references::option_references(&reg, kind, group, option);
+        if !by.is_empty() {
+            return Err(OpsError::StillReferenced {
+                kind: member,
+                name: option.to_string(),
+                by,
+            });
+        }
     }
     let path = reg.path_of(Kind::Group(kind), group);
     let display = reg.display(&path);

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use hsm_registry::{Kind, Registry};
-use hsm_schema::{ComponentKind, Implication, Implies};
+use hsm_schema::{ComponentKind, ContainerSpec, Implication, Implies, Mode, PackageSpec};
 use infra_yaml::{Diagnostic, PathIndex};
 
 /// The entry an implication names that does not exist, if any.
@@ -23,6 +23,80 @@ fn missing_target(reg: &Registry, i: &Implication) -> Option<(Kind, String)> {
     }
 }
 
+/// An implied selection of a registry group that names something that is not one of its
+/// options (what a project selecting the implying entry would fail on).
+fn not_an_option(
+    reg: &Registry,
+    i: &Implication,
+    file: &Path,
+    base: &str,
+    index: &PathIndex,
+) -> Option<Diagnostic> {
+    let Implication::Group {
+        kind,
+        group,
+        options,
+    } = i
+    else {
+        return None;
+    };
+    let Ok(Some(g)) = reg.group(*kind, group) else {
+        return None;
+    };
+    let names: Vec<&str> = g.spec.options.iter().map(|o| o.name.as_str()).collect();
+    let bad = options.iter().find(|o| !names.contains(&o.as_str()))?;
+    let key = format!("{base}implies.{}", i.target().key());
+    Some(
+        index
+            .error(
+                file,
+                &key,
+                format!("`{bad}` is not an option of {kind} group `{group}`"),
+            )
+            .hint(format!("its options: {}", names.join(", "))),
+    )
+}
+
+/// The files (as shown) whose implications select `option` of group `group`.
+pub fn option_references(
+    reg: &Registry,
+    kind: ComponentKind,
+    group: &str,
+    option: &str,
+) -> Vec<String> {
+    let selects = |imp: &Implies| {
+        imp.0.iter().any(|i| {
+            matches!(i, Implication::Group { kind: k, group: g, options }
+                if *k == kind && g == group && options.iter().any(|o| o == option))
+        })
+    };
+    let mut out = Vec::new();
+    for n in reg.names(Kind::PACKAGE) {
+        if let Ok(Some(e)) = reg.package(n)
+            && selects(&e.spec.implies)
+        {
+            out.push(format!("`{}`", e.display.display()));
+        }
+    }
+    for n in reg.names(Kind::CONTAINER) {
+        if let Ok(Some(e)) = reg.container(n)
+            && selects(&e.spec.implies)
+        {
+            out.push(format!("`{}`", e.display.display()));
+        }
+    }
+    for gk in ComponentKind::ALL {
+        for n in reg.names(Kind::Group(gk)) {
+            if let Ok(Some(e)) = reg.group(gk, n)
+                && e.spec.options.iter().any(|o| selects(&o.implies))
+            {
+                out.push(format!("`{}`", e.display.display()));
+            }
+        }
+    }
+    out
+}
+
 fn check_implies(
     reg: &Registry,
     imp: &Implies,
@@ -32,6 +106,9 @@ fn check_implies(
     out: &mut Vec<Diagnostic>,
 ) {
     for i in &imp.0 {
+        if let Some(d) = not_an_option(reg, i, file, base, index) {
+            out.push(d);
+        }
         let Some((k, n)) = missing_target(reg, i) else {
             continue;
         };
@@ -43,7 +120,15 @@ fn check_implies(
                     &key,
                     format!("implies {} `{n}`, which is not in the registry", k.noun()),
                 )
-                .maybe_hint(reg.suggest(k, &n).map(|s| format!("did you mean `{s}`?"))),
+                .hint(reg.suggest(k, &n).map_or_else(
+                    || {
+                        format!(
+                            "add it first with `{}`, or remove the implication",
+                            k.add_command(&n)
+                        )
+                    },
+                    |s| format!("did you mean `{s}`?"),
+                )),
         );
     }
 }
@@ -106,6 +191,73 @@ pub(crate) fn dangling(reg: &Registry) -> Vec<Diagnostic> {
             }
         }
     }
+    out
+}
+
+/// What `hsm registry validate` would say about a new entry's text before it is written
+/// (its own name included, so an entry may imply itself only if `validate` allows it):
+/// implications and dependencies that name nothing, and package sources that make no
+/// requirement (a `${VAR}` in a URL bound for the committed `pyproject.toml`).
+pub(crate) fn problems_of_new(
+    reg: &Registry,
+    kind: Kind,
+    name: &str,
+    file: &Path,
+    text: &str,
+) -> Vec<Diagnostic> {
+    let index = PathIndex::build(text);
+    let mut out = Vec::new();
+    match kind {
+        Kind::Component(ComponentKind::Package) => {
+            let Ok(spec) = infra_yaml::from_str::<PackageSpec>(file, text) else {
+                return out;
+            };
+            check_implies(reg, &spec.implies, file, "", &index, &mut out);
+            let dir = reg.path_of(kind, name);
+            let dir = dir.parent().unwrap_or(Path::new("."));
+            for mode in [Mode::Prod, Mode::Dev] {
+                if spec.sources.for_mode(mode).is_none() {
+                    continue;
+                }
+                let r = hsm_sync::PackageRef {
+                    name,
+                    spec: &spec,
+                    mode,
+                    registry_dir: dir,
+                    registry_file: file,
+                    index: &index,
+                    check_paths: false,
+                };
+                if let Err(mut p) = hsm_sync::requirement(&r, dir) {
+                    out.append(&mut p);
+                }
+            }
+        }
+        Kind::Component(ComponentKind::Container) => {
+            let Ok(spec) = infra_yaml::from_str::<ContainerSpec>(file, text) else {
+                return out;
+            };
+            check_implies(reg, &spec.implies, file, "", &index, &mut out);
+            for (i, d) in spec.dependencies.iter().enumerate() {
+                if !reg.contains(Kind::PACKAGE, d) {
+                    out.push(
+                        index
+                            .error(
+                                file,
+                                &format!("dependencies[{i}]"),
+                                format!("dependency `{d}` is not a package in the registry"),
+                            )
+                            .hint(format!(
+                                "add it first with `{}`",
+                                Kind::PACKAGE.add_command(d)
+                            )),
+                    );
+                }
+            }
+        }
+        Kind::Group(_) => {}
+    }
+    infra_diag::sort_and_dedup(&mut out);
     out
 }
 

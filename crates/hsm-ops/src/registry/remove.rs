@@ -17,6 +17,29 @@ pub struct RemovedReport {
     pub removed: String,
 }
 
+/// Whether the project's manifest lists entry `name` of `kind` (a component, an option of
+/// a group selection, or a group): removing it would break the project at once.
+fn selects(m: &hsm_schema::Manifest, kind: Kind, name: &str) -> bool {
+    use hsm_schema::{ComponentKind, same_name};
+    let (refs, groups) = match kind {
+        Kind::Component(ComponentKind::Package) | Kind::Group(ComponentKind::Package) => {
+            (&m.packages, &m.package_groups)
+        }
+        _ => (&m.services.containers, &m.services.container_groups),
+    };
+    match kind {
+        Kind::Component(_) => {
+            refs.iter().any(|r| same_name(&r.name, name))
+                || groups.values().any(|g| {
+                    g.selection
+                        .as_ref()
+                        .is_some_and(|s| s.to_vec().iter().any(|o| same_name(o, name)))
+                })
+        }
+        Kind::Group(_) => groups.keys().any(|g| g == name),
+    }
+}
+
 /// Removes entry `name` of `kind`; for a group, `kind` may name either group kind and the
 /// one that exists is removed. `confirm` is asked with a description of the file before
 /// anything is deleted; `false` aborts.
@@ -51,7 +74,13 @@ pub fn remove(
             },
         });
     };
-    let by = references_to(&reg, kind, &name);
+    let mut by = references_to(&reg, kind, &name);
+    if let Ok(root) = ctx.root()
+        && let Ok(project) = hsm_sync::load_project(&root, &ctx.settings.cache)
+        && selects(&project.manifest, kind, &name)
+    {
+        by.push(format!("this project's `{}`", hsm_sync::MANIFEST));
+    }
     if !by.is_empty() {
         return Err(OpsError::StillReferenced { kind, name, by });
     }

@@ -207,6 +207,11 @@ impl<'r> Resolver<'_, 'r> {
     }
 
     pub(super) fn missing(&mut self, kind: Kind, name: &str, via: &Via) {
+        // No entry can have this name: say the rule rather than suggest adding it.
+        if let Some(problem) = hsm_schema::entry_name_problem(name, kind.noun()) {
+            self.problems.push(via.error(problem));
+            return;
+        }
         let hint = self.registry.suggest(kind, name).map_or_else(
             || format!("add it with `{}`", kind.add_command(name)),
             |s| format!("did you mean `{s}`?"),

@@ -30,6 +30,16 @@ impl<'r> Resolver<'_, 'r> {
 
     pub(super) fn seed(&mut self) {
         let m = &self.project.manifest;
+        if let Some(problem) = m
+            .project
+            .name
+            .as_deref()
+            .and_then(|n| hsm_schema::entry_name_problem(n, "project"))
+        {
+            let hint = "it becomes the Python project's name: write it as on PyPI, e.g. `my-app`";
+            let e = self.project.error("project.name", problem).hint(hint);
+            self.problems.push(e);
+        }
         self.seed_refs(&m.packages, "packages", ComponentKind::Package);
         for (g, sel) in &m.package_groups {
             self.seed_group(

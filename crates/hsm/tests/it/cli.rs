@@ -234,20 +234,6 @@ fn registry_crud() {
     ])));
     ok(&run(s.hsm(&dir).args([
         "registry",
-        "package",
-        "add",
-        "mylib",
-        "--git",
-        "https://example.invalid/mylib.git",
-        "--ref",
-        "v1.2",
-        "--dev-path",
-        "../../libs/mylib",
-        "--implies",
-        "container:cache:db=1",
-    ])));
-    ok(&run(s.hsm(&dir).args([
-        "registry",
         "container",
         "add",
         "cache",
@@ -259,6 +245,21 @@ fn registry_crud() {
         "redis-cli ping",
         "--external",
         "corp=10.1.1.1:6379",
+    ])));
+    // After the container it implies: an entry naming a missing one is refused.
+    ok(&run(s.hsm(&dir).args([
+        "registry",
+        "package",
+        "add",
+        "mylib",
+        "--git",
+        "https://example.invalid/mylib.git",
+        "--ref",
+        "v1.2",
+        "--dev-path",
+        "../../libs/mylib",
+        "--implies",
+        "container:cache:db=1",
     ])));
     ok(&run(s.hsm(&dir).args([
         "registry",

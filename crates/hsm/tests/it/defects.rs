@@ -193,32 +193,32 @@ fn d04_a_rotated_secret_is_a_redacted_update_and_drift() {
         t
     };
     let plan = rotated(&["plan"]);
-    insta::assert_snapshot!(plan.render(), @r"
-    exit: 0
-    --- stdout
-    unchanged  pyproject.toml
-    unchanged  docker-compose.hsm.yml
-    unchanged  .hsm/.gitignore
-    update     .hsm/env (values redacted)
-    --- a/.hsm/env
-    +++ b/.hsm/env
-    @@ -3,7 +3,7 @@
-     # hsm-secret-keys: NEO4J_PASSWORD,NEO4J_PORT,NEO4J_PROD_PASSWORD,NEO4J_PROD_PORT
-     GRAPH_BUILDER_SERVICE_HOST=127.0.0.1
-     GRAPH_BUILDER_SERVICE_PORT=17474
-    -NEO4J_PASSWORD=<redacted>
-    +NEO4J_PASSWORD=<redacted, changed>
-     NEO4J_PORT=<redacted>
-    -NEO4J_PROD_PASSWORD=<redacted>
-    +NEO4J_PROD_PASSWORD=<redacted, changed>
-     NEO4J_PROD_PORT=<redacted>
+    insta::assert_snapshot!(plan.render(), @"
+        exit: 0
+        --- stdout
+        unchanged  pyproject.toml
+        unchanged  docker-compose.hsm.yml
+        unchanged  .hsm/.gitignore
+        update     .hsm/env (values redacted)
+        --- a/.hsm/env
+        +++ b/.hsm/env
+        @@ -3,7 +3,7 @@
+         # hsm-secret-keys: GRAPH_BUILDER_SERVICE_PORT,NEO4J_PASSWORD,NEO4J_PORT,NEO4J_PROD_PASSWORD,NEO4J_PROD_PORT
+         GRAPH_BUILDER_SERVICE_HOST=127.0.0.1
+         GRAPH_BUILDER_SERVICE_PORT=<redacted>
+        -NEO4J_PASSWORD=<redacted>
+        +NEO4J_PASSWORD=<redacted, changed>
+         NEO4J_PORT=<redacted>
+        -NEO4J_PROD_PASSWORD=<redacted>
+        +NEO4J_PROD_PASSWORD=<redacted, changed>
+         NEO4J_PROD_PORT=<redacted>
 
-    Steps:
-      - install Python packages with uv
-        $ uv sync
+        Steps:
+          - install Python packages with uv
+            $ uv sync
 
-    0 to create, 1 to update, 0 to delete, 3 unchanged
-    ");
+        0 to create, 1 to update, 0 to delete, 3 unchanged
+        ");
     let json = rotated(&["plan", "--json"]).json();
     let env = json["changes"]
         .as_array()
@@ -1281,38 +1281,38 @@ fn d18_yaml_errors_speak_the_users_language() {
         assert_clean_message(what, &t);
         all.push_str(&format!("=== {what}\n{}", t.render()));
     }
-    insta::assert_snapshot!(all, @r#"
-    === list
-    exit: 3
-    --- stderr
-    error: expected a mapping (key: value pairs)
-      --> hsm.yaml:1:1
-    === number item
-    exit: 3
-    --- stderr
-    error: invalid type: integer `5`, expected a name, `name: dev|prod`, or `{name, mode, profile}`
-      --> hsm.yaml:3:5 (at `packages[0]`)
-    === documents
-    exit: 3
-    --- stderr
-    error: the file holds several YAML documents (separated by `---`); expected one
-      --> hsm.yaml:3:1
-      hint: remove the extra `---` documents, or merge them into one
-    === empty services
-    exit: 0
-    === services ~
-    exit: 0
-    === packages null
-    exit: 0
-    === commented services
-    exit: 0
-    === tagged entry
-    exit: 3
-    --- stderr
-    error: missing field `type`
-      --> ../../registry/packages/tg.yaml:3:16 (at `sources.prod`)
-      hint: add the required key
-    "#);
+    insta::assert_snapshot!(all, @"
+        === list
+        exit: 3
+        --- stderr
+        error: expected a mapping (key: value pairs)
+          --> hsm.yaml:1:1
+        === number item
+        exit: 3
+        --- stderr
+        error: expected a name, `name: dev|prod`, or `{name, mode, profile}`, found `5`
+          --> hsm.yaml:3:5 (at `packages[0]`)
+        === documents
+        exit: 3
+        --- stderr
+        error: the file holds several YAML documents (separated by `---`); expected one
+          --> hsm.yaml:3:1
+          hint: remove the extra `---` documents, or merge them into one
+        === empty services
+        exit: 0
+        === services ~
+        exit: 0
+        === packages null
+        exit: 0
+        === commented services
+        exit: 0
+        === tagged entry
+        exit: 3
+        --- stderr
+        error: missing field `type`
+          --> ../../registry/packages/tg.yaml:3:16 (at `sources.prod`)
+          hint: add the required key
+        ");
 }
 
 #[test]

@@ -621,7 +621,7 @@ fn edit_group_file() {
     insta::assert_snapshot!(t.render(), @"
         exit: 3
         --- stderr
-        error: expected a mapping (key: value pairs)
+        error: expected a mapping (key: value pairs), found `postgres`
           --> ../../registry/container_groups/database.yaml:3:11 (at `options[0]`)
         ");
     assert!(!t.stderr.contains("group.yaml:"), "{}", t.render());
@@ -698,7 +698,7 @@ fn still_referenced() {
     insta::assert_snapshot!(t.render(), @"
         exit: 3
         --- stderr
-        error: container `postgres` is still referenced by: `../../registry/packages/auth-service.yaml`, `../../registry/packages/billing-service.yaml`, `../../registry/container_groups/database.yaml`
+        error: container `postgres` is still referenced by: `../../registry/packages/auth-service.yaml`, `../../registry/packages/billing-service.yaml`, `../../registry/container_groups/database.yaml`, this project's `hsm.yaml`
         hint: remove those references first
         ");
 }

@@ -21,6 +21,7 @@ mod index;
 mod json_output;
 mod original;
 mod pip;
+mod review;
 mod seeds;
 mod services;
 mod uv;

@@ -1,0 +1,402 @@
+//! Regressions for what the hostile new-user review of issue 6 found (a user and an
+//! attacker driving the binary without having seen the tests). One test per finding, named
+//! after the behaviour it pins.
+
+use std::os::unix::fs::symlink;
+use std::path::PathBuf;
+
+use crate::common::*;
+
+/// `hsm init` in an empty scratch, with one container whose password is `${DB_PW}`.
+fn project_with_secret(s: &Scratch) -> PathBuf {
+    let dir = s.path();
+    ok(&run(s.hsm(&dir).args(["init", "-q"])));
+    ok(&run(s.hsm(&dir).args([
+        "registry",
+        "container",
+        "add",
+        "db",
+        "--image",
+        "postgres:16",
+        "--port",
+        "5432:5432",
+        "--env",
+        "POSTGRES_PASSWORD=${DB_PW}",
+    ])));
+    ok(&run(s.hsm(&dir).args(["container", "add", "db"])));
+    std::fs::write(dir.join(".env"), "DB_PW=S3CR3T-removed-42\n").unwrap();
+    dir
+}
+
+#[test]
+fn generated_files_that_are_links_are_refused_and_their_targets_untouched() {
+    for generated in ["docker-compose.hsm.yml", ".hsm/env"] {
+        let s = Scratch::empty();
+        let dir = project_with_secret(&s);
+        std::fs::create_dir_all(dir.join(".hsm")).unwrap();
+        let victim = s.kit.child("victim-bashrc");
+        std::fs::write(&victim, "export PS1=x\n").unwrap();
+        symlink(&victim, dir.join(generated)).unwrap();
+        for args in [&["plan"][..], &["sync", "--uv", "true"]] {
+            let err = fails_with(&run(s.hsm(&dir).args(args)), 3);
+            assert!(
+                err.contains(&format!("`{generated}` is a symbolic link")),
+                "{err}"
+            );
+            assert!(err.contains(&format!("rm {generated}")), "{err}");
+        }
+        assert_eq!(read(&victim), "export PS1=x\n", "{generated}");
+    }
+}
+
+#[test]
+fn env_and_run_refuse_a_linked_hsm_dir_as_sync_does() {
+    let s = Scratch::empty();
+    let dir = project_with_secret(&s);
+    let elsewhere = s.kit.child("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("env"), "A=1\n").unwrap();
+    symlink(&elsewhere, dir.join(".hsm")).unwrap();
+    for args in [&["env"][..], &["run", "--", "true"]] {
+        let err = fails_with(&run(s.hsm(&dir).args(args)), 3);
+        assert!(err.contains("`.hsm` is a symbolic link"), "{err}");
+    }
+}
+
+#[test]
+fn names_no_entry_can_have_are_refused_with_the_rule_not_an_add_hint() {
+    let s = Scratch::empty();
+    let dir = s.path();
+    ok(&run(s.hsm(&dir).args(["init", "-q"])));
+    std::fs::write(
+        dir.join("hsm.yaml"),
+        "project: {name: \"../x\"}\npackages: [\"requests\\u202e\", \"../y\"]\n",
+    )
+    .unwrap();
+    let err = fails_with(&run(s.hsm(&dir).arg("plan")), 3);
+    assert!(err.contains("`../x` is not a valid project name"), "{err}");
+    assert!(err.contains("hsm.yaml:1:11 (at `project.name`)"), "{err}");
+    // The right-to-left override is shown escaped, never sent to the terminal.
+    assert!(
+        err.contains("`requests\\u{202e}` is not a valid package name"),
+        "{err}"
+    );
+    assert!(!err.contains('\u{202e}'), "{err}");
+    assert!(err.contains("`../y` is not a valid package name"), "{err}");
+    assert!(!err.contains("add it with"), "{err}");
+    for args in [
+        &["package", "add", "ünï"][..],
+        &["registry", "package", "add", "ünï", "--pypi", ">=1"],
+        &["init", "--name", "a b"],
+    ] {
+        let err = fails_with(&run(s.hsm(&dir).args(args)), 2);
+        assert!(err.contains("is not a valid"), "{args:?}: {err}");
+    }
+    let long = "a".repeat(300);
+    let err = fails_with(
+        &run(s
+            .hsm(&dir)
+            .args(["registry", "package", "add", &long, "--pypi", ">=1"])),
+        2,
+    );
+    assert!(err.contains("longer than 100 characters"), "{err}");
+    assert!(err.len() < 400, "{err}");
+}
+
+#[test]
+fn a_manifest_that_is_not_utf8_is_a_located_validation_error() {
+    let s = Scratch::empty();
+    let dir = s.path();
+    ok(&run(s.hsm(&dir).args(["init", "-q"])));
+    std::fs::write(dir.join("hsm.yaml"), b"packages: [\xff\xfe]\n").unwrap();
+    let t = run(s.hsm(&dir).arg("plan"));
+    insta::assert_snapshot!(t.render(), @r#"
+    exit: 3
+    --- stderr
+    error: expected UTF-8 text, found the byte 0xff, which is not
+      --> hsm.yaml:1:12
+      hint: save the file as UTF-8 (editors call it "UTF-8" or "Unicode")
+    "#);
+}
+
+#[test]
+fn a_problem_in_a_registry_entry_an_edit_brings_in_is_shown_where_it_is() {
+    let s = Scratch::empty();
+    let dir = s.path();
+    ok(&run(s.hsm(&dir).args(["init", "-q"])));
+    ok(&run(s.hsm(&dir).args([
+        "registry",
+        "container",
+        "add",
+        "postgres",
+        "--image",
+        "postgres:16",
+    ])));
+    std::fs::write(
+        dir.join("hsm-registry/packages/bomb.yaml"),
+        "name: bomb\nimplies:\n  container:postgres:\n    params:\n      a: &a [lol, lol]\n      b: [*a, *a]\n",
+    )
+    .unwrap();
+    let before = read(&dir.join("hsm.yaml"));
+    let t = run(s.hsm(&dir).args(["package", "add", "bomb"]));
+    insta::assert_snapshot!(t.render(), @r"
+    exit: 3
+    --- stderr
+    error: expected a string, number or boolean, found a list (through the alias whose anchor is on line 5)
+      --> hsm-registry/packages/bomb.yaml:6:11 (at `implies.container:postgres.params.b[0]`)
+    ");
+    assert_eq!(before, read(&dir.join("hsm.yaml")));
+}
+
+#[test]
+fn a_dollar_in_dotenv_that_starts_no_variable_is_refused_not_dropped() {
+    let s = Scratch::empty();
+    let dir = project_with_secret(&s);
+    std::fs::write(dir.join(".env"), "DB_PW=S3CR3T$\n").unwrap();
+    let err = fails_with(&run(s.hsm(&dir).arg("plan")), 3);
+    assert!(
+        err.contains("a `$` in the value of `DB_PW` starts no variable"),
+        "{err}"
+    );
+    assert!(err.contains(".env:1 (at `DB_PW`)"), "{err}");
+    assert!(!err.contains("S3CR3T"), "{err}");
+    std::fs::write(dir.join(".env"), "DB_PW='S3CR3T$'\n").unwrap();
+    ok(&run(s.hsm(&dir).arg("plan")));
+}
+
+#[test]
+fn a_secret_no_longer_used_stays_redacted_in_the_plan() {
+    let s = Scratch::empty();
+    let dir = project_with_secret(&s);
+    ok(&run(s.hsm(&dir).args(["sync", "-q", "--uv", "true"])));
+    // A line added by hand is treated as secret too.
+    let env = dir.join(".hsm/env");
+    let mut text = read(&env);
+    text.push_str("BY_HAND=S3CR3T-by-hand\n");
+    std::fs::write(&env, text).unwrap();
+    ok(&run(s.hsm(&dir).args(["container", "remove", "db"])));
+    for args in [&["plan"][..], &["plan", "--json"], &["sync", "--dry-run"]] {
+        let t = run(s.hsm(&dir).args(args));
+        ok(&t);
+        let all = t.render();
+        assert!(!all.contains("S3CR3T"), "{args:?}:\n{all}");
+        assert!(all.contains("-DB_PW=<redacted>"), "{args:?}:\n{all}");
+    }
+}
+
+#[test]
+fn a_value_built_from_a_variable_is_secret_wherever_it_goes() {
+    let s = Scratch::empty();
+    let dir = s.path();
+    ok(&run(s.hsm(&dir).args(["init", "-q"])));
+    s.write(
+        "hsm-registry/containers/c.yaml",
+        "name: c\nimage: busybox\nports: [\"${PORT_SEC}:80\"]\n",
+    );
+    ok(&run(s.hsm(&dir).args(["container", "add", "c"])));
+    let t = run(s.hsm(&dir).arg("plan").env("PORT_SEC", "43210"));
+    let plan = ok(&t);
+    assert!(!plan.contains("43210"), "{plan}");
+    assert!(plan.contains("+C_PORT=<redacted>"), "{plan}");
+}
+
+#[test]
+fn init_keeps_dotenv_out_of_git() {
+    let s = Scratch::empty();
+    let dir = s.path();
+    ok(&run(s.hsm(&dir).args(["init", "-q"])));
+    let ignore = read(&dir.join(".gitignore"));
+    assert!(ignore.lines().any(|l| l == ".env"), "{ignore}");
+    assert!(ignore.lines().any(|l| l == ".hsm/"), "{ignore}");
+    // An existing .gitignore gets what it lacks, once.
+    std::fs::write(dir.join(".gitignore"), "/.hsm\n").unwrap();
+    ok(&run(s.hsm(&dir).args(["init", "-q"])));
+    ok(&run(s.hsm(&dir).args(["init", "-q"])));
+    let ignore = read(&dir.join(".gitignore"));
+    assert_eq!(ignore.matches(".env").count(), 1, "{ignore}");
+    assert!(!ignore.contains(".hsm/"), "{ignore}");
+}
+
+#[test]
+fn output_that_cannot_be_written_is_a_failure_a_closed_pipe_is_not() {
+    let s = Scratch::empty();
+    let dir = s.path();
+    ok(&run(s.hsm(&dir).args(["init", "-q"])));
+    let hsm = |stdout: std::process::Stdio| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_hsm"))
+            .args(["plan", "--json"])
+            .current_dir(&dir)
+            .env_clear()
+            .env("HOME", s.env_root())
+            .env("HSM_NO_CACHE", "1")
+            .stdout(stdout)
+            .output()
+            .unwrap()
+    };
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = hsm(full.into());
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("could not write the output to stdout"),
+        "{err}"
+    );
+    // A reader that has gone away is not an error.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = hsm(writer.into());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn repeated_verbose_is_accepted() {
+    let s = Scratch::empty();
+    let dir = s.path();
+    ok(&run(s.hsm(&dir).args(["init", "-q"])));
+    ok(&run(s.hsm(&dir).args(["plan", "-vv"])));
+}
+
+#[test]
+fn flags_compose_shares_with_hsm_are_refused_after_compose_commands() {
+    let s = Scratch::empty();
+    let dir = s.path();
+    ok(&run(s.hsm(&dir).args(["init", "-q"])));
+    for (verb, flag) in [("down", "-v"), ("ps", "-q"), ("logs", "--color=never")] {
+        let err = fails_with(&run(s.hsm(&dir).args([verb, flag])), 2);
+        assert!(
+            err.contains(&format!(
+                "write `hsm {verb} -- {flag}` to pass it to Compose"
+            )),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn authoring_refuses_entries_validate_would_reject() {
+    let s = Scratch::empty();
+    let dir = s.path();
+    ok(&run(s.hsm(&dir).args(["init", "-q"])));
+    for (args, words) in [
+        (
+            &[
+                "registry",
+                "package",
+                "add",
+                "priv",
+                "--pypi",
+                ">=1",
+                "--index",
+                "corp=https://u:${IDX_PW}@pypi.example/simple",
+            ][..],
+            "uses a variable",
+        ),
+        (
+            &[
+                "registry",
+                "package",
+                "add",
+                "p2",
+                "--implies",
+                "container:nosuch",
+            ],
+            "implies container `nosuch`, which is not in the registry",
+        ),
+        (
+            &[
+                "registry",
+                "package",
+                "add",
+                "p3",
+                "--implies",
+                "container:nosuch2:db=${X}",
+            ],
+            "`${…}` is not expanded in `params`",
+        ),
+        (
+            &[
+                "registry",
+                "container",
+                "add",
+                "c",
+                "--image",
+                "x",
+                "--dependency",
+                "nopkg",
+            ],
+            "dependency `nopkg` is not a package in the registry",
+        ),
+    ] {
+        let err = fails_with(&run(s.hsm(&dir).args(args)), 3);
+        assert!(err.contains(words), "{args:?}: {err}");
+    }
+    let left: Vec<_> = ["packages", "containers"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(dir.join("hsm-registry").join(d)).unwrap())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn removing_what_is_still_used_is_refused() {
+    let s = Scratch::examples();
+    let dir = s.project("review-remove");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("hsm.yaml"),
+        "registry: ../../registry\nservices: {containers: [redis]}\n",
+    )
+    .unwrap();
+    let reg = s.path().join("registry");
+    let before = snapshot_tree(&reg);
+    let err = fails_with(
+        &run(s
+            .hsm(&dir)
+            .args(["registry", "group", "remove-option", "database", "mysql"])),
+        3,
+    );
+    assert!(err.contains("legacy-reports.yaml"), "{err}");
+    let err = fails_with(
+        &run(s
+            .hsm(&dir)
+            .args(["registry", "container", "remove", "redis", "-y"])),
+        3,
+    );
+    assert!(err.contains("this project's `hsm.yaml`"), "{err}");
+    unchanged(&before, &reg);
+}
+
+#[test]
+fn secrets_are_hidden_in_the_output_of_tools_hsm_shows() {
+    let s = Scratch::empty();
+    let dir = project_with_secret(&s);
+    let compose = s.kit.child("echo-compose");
+    std::fs::write(
+        &compose,
+        "#!/bin/sh\necho \"volume $DB_PW is used but not declared\" >&2\nexit 1\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&compose, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for json in [false, true] {
+        let mut cmd = s.hsm(&dir);
+        cmd.args(["check", "--uv", "true", "--compose-command"])
+            .arg(&compose);
+        if json {
+            cmd.arg("--json");
+        }
+        let t = run(&mut cmd);
+        let all = t.render();
+        assert_ne!(t.code, Some(0), "{all}");
+        assert!(all.contains("volume <redacted> is used"), "{all}");
+        assert!(!all.contains("S3CR3T"), "{all}");
+    }
+}
