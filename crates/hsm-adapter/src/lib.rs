@@ -72,6 +72,18 @@ pub enum AdapterError {
         /// How to fix it.
         hint: Option<String>,
     },
+    /// A project file the adapter edits is not well-formed, at a known position.
+    #[error("`{}`: {message}", path.display())]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+        /// 1-based line and column.
+        line: u64,
+        /// 1-based column.
+        column: u64,
+    },
     /// A file could not be read or written.
     #[error("failed to {op} `{}`", path.display())]
     Io {

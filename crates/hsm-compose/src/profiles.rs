@@ -51,7 +51,7 @@ pub struct UserService {
 impl UserCompose {
     /// Reads the file (unknown keys are ignored: it is compose's schema, not ours).
     pub fn load(path: &Path, display: &Path) -> Result<Self, Diagnostic> {
-        let bytes = std::fs::read(path)
+        let bytes = infra_fs::read_text_file(path)
             .map_err(|e| Diagnostic::new(display, format!("cannot read compose file: {e}")))?;
         let text = infra_yaml::utf8_text(display, bytes)?;
         infra_yaml::from_str(display, &text).map_err(Diagnostic::from)

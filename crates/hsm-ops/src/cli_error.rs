@@ -50,6 +50,11 @@ fn failure(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> CliError {
 
 impl From<OpsError> for CliError {
     fn from(e: OpsError) -> Self {
+        // A check or status stopped by a signal is interrupted, not failed or invalid.
+        if let Some(ProcessError::Interrupted { signal, .. }) = find_source::<ProcessError>(&e) {
+            let signal = *signal;
+            return CliError::new(ErrorKind::Interrupted { signal }, e);
+        }
         match e {
             OpsError::Sync(s) => sync(s),
             OpsError::Registry(r) => registry(r),

@@ -114,7 +114,8 @@ pub fn run(
     let cmd = command(ctx, &project)?.arg(verb).args(args);
     announce(&cmd.display());
     // The terminal's Ctrl-C reaches Compose directly (same process group) and Compose decides
-    // what to do with it (`up` stops the stack gracefully); hsm only waits for it.
-    infra_process::run(&cmd, Output::Inherit, &Interrupt::none())?;
+    // what to do with it (`up` stops the stack gracefully); a signal sent to hsm alone (a
+    // supervisor, `kill`) is passed on to it.
+    infra_process::run_foreground(&cmd, ctx.interrupt)?;
     Ok(())
 }

@@ -4,7 +4,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use indexmap::IndexMap;
-use infra_process::{Cmd, Interrupt, Output};
+use infra_process::Cmd;
 
 use crate::{Context, OpsError};
 
@@ -39,7 +39,8 @@ pub fn show(ctx: &Context<'_>, show_secrets: bool) -> Result<IndexMap<String, St
 
 /// Runs `command` with the project's environment: `.hsm/env`, and the package adapter's
 /// activation (its virtual environment first on `PATH`). Ctrl-C reaches the command
-/// directly: a REPL or a server handles it as it would without hsm, which only waits.
+/// directly: a REPL or a server handles it as it would without hsm; a signal sent to hsm
+/// alone (`kill`, a supervisor) is passed on to it.
 pub fn run(ctx: &Context<'_>, command: &[String], path: Option<OsString>) -> Result<(), OpsError> {
     let (program, args) = command.split_first().ok_or_else(|| OpsError::Usage {
         message: "give the command to run after `--`".into(),
@@ -63,6 +64,6 @@ pub fn run(ctx: &Context<'_>, command: &[String], path: Option<OsString>) -> Res
     for (k, v) in adapter.activation(&root, path.as_deref()) {
         cmd = cmd.env(k, v);
     }
-    infra_process::run(&cmd, Output::Inherit, &Interrupt::none())?;
+    infra_process::run_foreground(&cmd, ctx.interrupt)?;
     Ok(())
 }

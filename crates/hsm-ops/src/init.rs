@@ -61,6 +61,25 @@ fn name_from_directory(dir: &str) -> String {
     }
 }
 
+/// `init` runs in freshly cloned directories: it never writes through a link a repository
+/// may carry (`.gitignore` pointing at a file elsewhere, a dangling `hsm.yaml`), which
+/// would change or create files outside the project.
+fn refuse_links(root: &Path) -> Result<(), OpsError> {
+    for file in [hsm_sync::MANIFEST, "pyproject.toml", ".gitignore"] {
+        let path = root.join(file);
+        let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+        // An existing manifest or pyproject.toml behind a link is read, never written.
+        let written = file == ".gitignore" || !path.exists();
+        if is_link && written {
+            return Err(OpsError::Sync(hsm_sync::SyncError::invalid(vec![
+                infra_yaml::Diagnostic::new(file, format!("`{file}` is a symbolic link; `hsm init` does not write through links"))
+                    .hint(format!("replace the link with a file, or write what `hsm init` would into the file it points to yourself (`{file}`)")),
+            ])));
+        }
+    }
+    Ok(())
+}
+
 /// What `.gitignore` must hold: hsm's local state and the `.env` secrets are read from.
 const IGNORED: [(&str, &str); 2] = [
     (".hsm/", "# hsm local state (secrets live here)"),
@@ -108,6 +127,7 @@ fn ignore_local_files(root: &Path) -> Result<Option<String>, OpsError> {
 pub fn init(ctx: &Context<'_>, name: Option<&str>) -> Result<InitReport, OpsError> {
     let root = ctx.settings.cwd.clone();
     let _lock = ctx.lock(&root)?;
+    refuse_links(&root)?;
     let manifest_path = root.join(hsm_sync::MANIFEST);
     let existing = if manifest_path.is_file() {
         hsm_sync::load_project(&root, &ctx.settings.cache).ok()

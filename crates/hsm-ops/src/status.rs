@@ -35,7 +35,17 @@ pub fn drift(
         out.push(format!("{} has not been cloned", c.display));
     }
     let adapter = project.adapter(ctx.tools)?;
-    match adapter.status(&plan.root, ctx.interrupt) {
+    let status = adapter.status(&plan.root, ctx.interrupt);
+    // A signal stopped the check: that is no difference to report.
+    if let Some(signal) = ctx.interrupt.signal() {
+        return Err(OpsError::Process(
+            infra_process::ProcessError::Interrupted {
+                command: format!("{} status check", adapter.name()),
+                signal,
+            },
+        ));
+    }
+    match status {
         Ok(lines) => out.extend(lines),
         Err(e) => out.push(format!(
             "cannot check the {} environment: {e}",

@@ -174,7 +174,7 @@ fn implicit_table<'a>(
 pub fn apply(text: &str, reqs: &[Requirement]) -> Result<String, PyprojectError> {
     let mut doc: DocumentMut = text
         .parse()
-        .map_err(|e: toml_edit::TomlError| PyprojectError::Parse(e.to_string()))?;
+        .map_err(|e: toml_edit::TomlError| PyprojectError::parse(text, &e))?;
     let previous = managed_names(&doc);
     let previous_indexes = hsm_list(&doc, "managed-indexes");
     let wanted = Wanted::of(reqs)?;

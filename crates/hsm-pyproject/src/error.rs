@@ -4,8 +4,13 @@
 #[derive(Debug, thiserror::Error)]
 pub enum PyprojectError {
     /// Not valid TOML.
-    #[error("not valid TOML: {0}")]
-    Parse(String),
+    #[error("not valid TOML: {message}")]
+    Parse {
+        /// The parser's one-line description.
+        message: String,
+        /// 1-based line and column of the problem, when known.
+        at: Option<(u64, u64)>,
+    },
     /// A key has an unexpected type.
     #[error("`{key}` must be {expected}")]
     Shape {
@@ -40,6 +45,22 @@ pub enum PyprojectError {
         /// The other.
         second: String,
     },
+}
+
+impl PyprojectError {
+    /// A parse error of `text`, located (toml_edit's own display is a multi-line snippet).
+    pub(crate) fn parse(text: &str, e: &toml_edit::TomlError) -> Self {
+        let at = e.span().map(|span| {
+            let before = text.get(..span.start).unwrap_or(text);
+            let line = before.matches('\n').count() as u64 + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
+            (line, column)
+        });
+        Self::Parse {
+            message: e.message().trim().to_string(),
+            at,
+        }
+    }
 }
 
 /// The shape error for `key`.

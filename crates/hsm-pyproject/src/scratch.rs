@@ -14,7 +14,7 @@ use crate::PyprojectError;
 pub fn absolutize_sources(text: &str, root: &Path) -> Result<String, PyprojectError> {
     let mut doc: DocumentMut = text
         .parse()
-        .map_err(|e: toml_edit::TomlError| PyprojectError::Parse(e.to_string()))?;
+        .map_err(|e: toml_edit::TomlError| PyprojectError::parse(text, &e))?;
     let Some(sources) = doc
         .get_mut("tool")
         .and_then(|t| t.get_mut("uv"))

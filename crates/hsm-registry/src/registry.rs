@@ -328,7 +328,9 @@ impl Registry {
     /// The raw text of an entry's file (for `hsm registry show`).
     pub fn text(&self, kind: Kind, name: &str) -> Result<String, RegistryError> {
         let path = self.path_of(kind, name);
-        std::fs::read_to_string(&path).map_err(|e| RegistryError::io(self.display(&path), e))
+        let display = self.display(&path);
+        let bytes = infra_fs::read_text_file(&path).map_err(|e| RegistryError::io(&display, e))?;
+        Ok(infra_yaml::utf8_text(&display, bytes)?)
     }
 
     /// A package, parsed on first use. `Ok(None)` when there is no such file.
@@ -413,7 +415,7 @@ impl Registry {
         name_of: fn(&T) -> &String,
         kind: Kind,
     ) -> Result<Entry<T>, RegistryError> {
-        let bytes = std::fs::read(&path).map_err(|e| RegistryError::io(&display, e))?;
+        let bytes = infra_fs::read_text_file(&path).map_err(|e| RegistryError::io(&display, e))?;
         let text = infra_yaml::utf8_text(&display, bytes)?;
         let spec: T = cache
             .from_str(kind.id(), &display, &text)

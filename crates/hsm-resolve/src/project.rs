@@ -55,7 +55,7 @@ impl ProjectFile {
     /// Reads and parses `root/hsm.yaml`.
     pub fn load(root: &Path) -> Result<Self, Diagnostic> {
         let path = root.join("hsm.yaml");
-        let bytes = std::fs::read(&path)
+        let bytes = infra_fs::read_text_file(&path)
             .map_err(|e| Diagnostic::new("hsm.yaml", format!("cannot read the manifest: {e}")))?;
         let text = infra_yaml::utf8_text(Path::new("hsm.yaml"), bytes)?;
         Self::parse(root, text)

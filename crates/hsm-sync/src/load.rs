@@ -34,18 +34,21 @@ pub struct Loaded {
     pub env: EnvSource,
 }
 
-/// Walks up from `start` to the first directory holding `hsm.yaml`.
+/// Walks up from `start` to the first directory holding an `hsm.yaml` entry of any kind.
+/// One that is not a readable file (a dangling link, a directory) stops the walk too, and
+/// is then reported when read: climbing past it would act on another project.
 pub fn find_root(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
-        .find(|d| d.join(MANIFEST).is_file())
+        .find(|d| std::fs::symlink_metadata(d.join(MANIFEST)).is_ok())
         .map(Path::to_path_buf)
 }
 
 /// Reads and parses `root/hsm.yaml` (through `cache`).
 pub fn load_project(root: &Path, cache: &ParseCache) -> Result<ProjectFile, SyncError> {
     let path = root.join(MANIFEST);
-    let bytes = std::fs::read(&path).map_err(|e| infra_fs::FsError::new("read", MANIFEST, e))?;
+    let bytes =
+        infra_fs::read_text_file(&path).map_err(|e| infra_fs::FsError::new("read", MANIFEST, e))?;
     let text = infra_yaml::utf8_text(Path::new(MANIFEST), bytes)
         .map_err(|e| SyncError::invalid(vec![e]))?;
     ProjectFile::parse_with(root, text, cache).map_err(|e| SyncError::invalid(vec![e]))

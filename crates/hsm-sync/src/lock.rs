@@ -29,6 +29,9 @@ pub const HSM_GITIGNORE_TEXT: &str =
 #[derive(Debug)]
 pub struct ProjectLock {
     _lock: FileLock,
+    /// Signals are only recorded while the lock is held: the command stops cleanly, its
+    /// transaction rolled back, instead of dying mid-write.
+    _deferred: infra_process::Deferred,
 }
 
 /// Refuses a `.hsm` that is not a real directory: a symlink (a repository can commit one)
@@ -82,11 +85,17 @@ impl ProjectLock {
         waiting: &mut dyn FnMut(),
     ) -> Result<Self, SyncError> {
         if let Some(lock) = FileLock::try_exclusive(root)? {
-            return Ok(Self { _lock: lock });
+            return Ok(Self {
+                _lock: lock,
+                _deferred: interrupt.defer(),
+            });
         }
         waiting();
         match FileLock::exclusive_wait(root, Duration::from_millis(50), &|| !interrupt.is_set())? {
-            Some(lock) => Ok(Self { _lock: lock }),
+            Some(lock) => Ok(Self {
+                _lock: lock,
+                _deferred: interrupt.defer(),
+            }),
             None => Err(SyncError::Interrupted {
                 signal: interrupt.signal().unwrap_or(2),
                 step: "waiting for the project lock".into(),

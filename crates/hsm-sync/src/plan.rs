@@ -246,6 +246,19 @@ fn adapter_problem(adapter: &dyn PackageAdapter, e: &hsm_adapter::AdapterError) 
             return Diagnostic::new(path, message.clone())
                 .maybe_hint(adapter.hints(e).into_iter().next());
         }
+        hsm_adapter::AdapterError::Syntax {
+            path,
+            message,
+            line,
+            column,
+        } => {
+            return Diagnostic::new(path, message.clone())
+                .at(Some(infra_yaml::Loc {
+                    line: *line,
+                    column: *column,
+                }))
+                .hint("fix the TOML at this point; hsm edits the file only when it parses");
+        }
         hsm_adapter::AdapterError::Io { path, .. } => path.clone(),
         hsm_adapter::AdapterError::Process(_) => PathBuf::from("pyproject.toml"),
     };

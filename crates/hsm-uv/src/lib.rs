@@ -61,6 +61,18 @@ impl UvAdapter {
 
     fn edited(text: &str, reqs: &[Requirement]) -> Result<String, AdapterError> {
         hsm_pyproject::apply(text, reqs).map_err(|e| {
+            if let hsm_pyproject::PyprojectError::Parse {
+                message,
+                at: Some((line, column)),
+            } = &e
+            {
+                return AdapterError::Syntax {
+                    path: PathBuf::from(PYPROJECT),
+                    message: format!("not valid TOML: {message}"),
+                    line: *line,
+                    column: *column,
+                };
+            }
             let hint = match &e {
                 hsm_pyproject::PyprojectError::UserOwned { name } => Some(format!(
                     "remove `{name}` from `project.dependencies` (hsm will manage it) or from hsm.yaml"

@@ -18,10 +18,12 @@ mod atomic;
 mod error;
 mod lock;
 mod paths;
+mod read;
 mod transaction;
 
 pub use atomic::{read_optional, write_atomic};
 pub use error::FsError;
 pub use lock::FileLock;
 pub use paths::{normalize, relative_to, resolve};
+pub use read::{MAX_TEXT_FILE, read_text_file};
 pub use transaction::Transaction;

@@ -44,6 +44,13 @@ pub fn load_dotenv(path: &Path) -> Result<IndexMap<String, String>, DotenvError>
         key,
         message,
     };
+    // A FIFO would block forever, a link to `/dev/zero` be read until memory runs out.
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        let message = "is not a regular file (a directory, a FIFO or a device)".to_string();
+        return Err(error(None, None, message));
+    }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(IndexMap::new()),

@@ -1,10 +1,33 @@
-//! Catching SIGINT / SIGTERM so that we, not the signal, decide how to stop.
+//! Catching SIGINT, SIGTERM, SIGHUP and SIGQUIT so that we, not the signal, decide how to
+//! stop: a closed terminal or Ctrl-\\ in the middle of a transaction must roll it back as
+//! Ctrl-C does, not leave files half-applied.
 
 use std::io;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock};
 
-use signal_hook::consts::signal::{SIGINT, SIGTERM};
+use signal_hook::consts::signal::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+
+/// How many [`Deferred`] guards are alive: while one is, a signal is recorded for the
+/// code to act on (roll back, stop a child); while none is, it ends the process at once.
+static DEFERRING: AtomicUsize = AtomicUsize::new(0);
+
+/// Whether a signal ends the process at once (no [`Deferred`] guard alive). Read by the
+/// signal handlers, so it is a flag they can test without locking.
+static IMMEDIATE: LazyLock<Arc<AtomicBool>> = LazyLock::new(|| Arc::new(AtomicBool::new(true)));
+
+/// While alive, signals are recorded instead of ending the process (see
+/// [`Interrupt::defer`]).
+#[derive(Debug)]
+pub struct Deferred(());
+
+impl Drop for Deferred {
+    fn drop(&mut self) {
+        if DEFERRING.fetch_sub(1, Ordering::SeqCst) == 1 {
+            IMMEDIATE.store(true, Ordering::SeqCst);
+        }
+    }
+}
 
 /// A cheap, clonable handle that records the last interrupting signal received.
 ///
@@ -18,15 +41,31 @@ pub struct Interrupt {
 }
 
 impl Interrupt {
-    /// Registers handlers for SIGINT and SIGTERM that record the signal instead of letting
-    /// it terminate the process.
+    /// Registers handlers for SIGINT, SIGTERM, SIGHUP and SIGQUIT. Outside a [`Deferred`]
+    /// section a signal ends the process at once with `128 + signal` (a read-only command
+    /// stuck on a FIFO or a slow disk stops as any program would); inside one it is only
+    /// recorded, and the code holding the guard stops cleanly (rolls back, stops its
+    /// child) and reports it.
     pub fn install() -> io::Result<Interrupt> {
         let handle = Interrupt::none();
-        for signal in [SIGINT, SIGTERM] {
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
             let value = usize::try_from(signal).map_err(io::Error::other)?;
+            signal_hook::flag::register_conditional_shutdown(
+                signal,
+                128 + signal,
+                Arc::clone(&IMMEDIATE),
+            )?;
             signal_hook::flag::register_usize(signal, Arc::clone(&handle.signal), value)?;
         }
         Ok(handle)
+    }
+
+    /// Defers signals until the guard is dropped: for a transaction, or while a child runs
+    /// (whose stop and our rollback must happen before we exit).
+    pub fn defer(&self) -> Deferred {
+        DEFERRING.fetch_add(1, Ordering::SeqCst);
+        IMMEDIATE.store(false, Ordering::SeqCst);
+        Deferred(())
     }
 
     /// A handle that no signal handler sets (for tests and library use).
@@ -42,6 +81,15 @@ impl Interrupt {
             && value > 0
         {
             self.signal.store(value, Ordering::SeqCst);
+        }
+    }
+
+    /// The signal received since the last call, clearing it (for passing signals on one
+    /// by one).
+    pub fn take(&self) -> Option<i32> {
+        match self.signal.swap(0, Ordering::SeqCst) {
+            0 => None,
+            value => i32::try_from(value).ok(),
         }
     }
 
@@ -101,6 +149,8 @@ mod tests {
     #[test]
     fn installed_handler_records_signal_without_dying() {
         let interrupt = Interrupt::install().unwrap();
+        // Outside a deferred section the signal would end the test process.
+        let _deferred = interrupt.defer();
         let pid = rustix::process::getpid();
         rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
         let deadline = Instant::now() + Duration::from_secs(5);

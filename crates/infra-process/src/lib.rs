@@ -26,9 +26,9 @@ mod words;
 
 pub use cmd::Cmd;
 pub use error::ProcessError;
-pub use interrupt::Interrupt;
+pub use interrupt::{Deferred, Interrupt};
 pub use output::Output;
 pub use redact::REDACTED;
-pub use run::{Finished, run};
+pub use run::{Finished, run, run_foreground};
 pub use which::which;
 pub use words::{SplitError, split_command_line};

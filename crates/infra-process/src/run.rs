@@ -55,6 +55,8 @@ pub struct Finished {
 /// program must: a terminal's Ctrl-C reaches it directly. On interrupt only the child
 /// itself receives SIGTERM (then SIGKILL).
 pub fn run(cmd: &Cmd, output: Output, interrupt: &Interrupt) -> Result<Finished, ProcessError> {
+    // The child is stopped (and waited for) before we report a signal and exit.
+    let _deferred = interrupt.defer();
     let command = cmd.display();
     let interrupted = |signal| ProcessError::Interrupted {
         command: command.clone(),
@@ -120,6 +122,67 @@ pub fn run(cmd: &Cmd, output: Output, interrupt: &Interrupt) -> Result<Finished,
         signal: std::os::unix::process::ExitStatusExt::signal(&status),
         output_tail: collected.tail,
     })
+}
+
+/// Runs `cmd` in the foreground: it shares our terminal and process group, so a Ctrl-C
+/// typed there reaches it directly and a REPL or a server handles it as it would without
+/// us. A signal sent to us alone (`kill`, a supervisor, a CI timeout) is passed on to it:
+/// SIGTERM, SIGHUP and SIGQUIT always, SIGINT when we are not the terminal's foreground
+/// group (otherwise the child had it already, and a second one would make Compose force
+/// its shutdown). The child's own status decides the result.
+pub fn run_foreground(cmd: &Cmd, interrupt: &Interrupt) -> Result<Finished, ProcessError> {
+    let _deferred = interrupt.defer();
+    let command = cmd.display();
+    let mut child = cmd
+        .to_command()
+        .spawn()
+        .map_err(|err| spawn_error(cmd, &command, err))?;
+    let pid = Pid::from_child(&child);
+    let (status_tx, status_rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = status_tx.send(child.wait());
+    });
+    let status = loop {
+        match status_rx.recv_timeout(POLL) {
+            Ok(Ok(status)) => break status,
+            Ok(Err(source)) => return Err(ProcessError::Wait { command, source }),
+            Err(RecvTimeoutError::Disconnected) => {
+                let source = io::Error::other("the waiter thread ended without a status");
+                return Err(ProcessError::Wait { command, source });
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                if let Some(signal) = interrupt.take()
+                    && (signal != SIGINT_RAW || !in_terminal_foreground())
+                    && let Some(signal) = rustix::process::Signal::from_named_raw(signal)
+                {
+                    let _ = rustix::process::kill_process(pid, signal);
+                }
+            }
+        }
+    };
+    if status.success() {
+        return Ok(Finished {
+            stdout: String::new(),
+            stderr: String::new(),
+            code: 0,
+        });
+    }
+    Err(ProcessError::Failed {
+        command,
+        code: status.code(),
+        signal: std::os::unix::process::ExitStatusExt::signal(&status),
+        output_tail: String::new(),
+    })
+}
+
+/// SIGINT's number.
+const SIGINT_RAW: i32 = 2;
+
+/// Whether our process group is the foreground group of the terminal on stdin (so a
+/// Ctrl-C typed there went to the whole group).
+fn in_terminal_foreground() -> bool {
+    rustix::termios::tcgetpgrp(std::io::stdin())
+        .is_ok_and(|group| group == rustix::process::getpgrp())
 }
 
 fn spawn_error(cmd: &Cmd, command: &str, source: io::Error) -> ProcessError {

@@ -1536,7 +1536,7 @@ fn the_same_io_failure_gives_the_same_code_and_message_everywhere() {
     std::fs::create_dir_all(&tr).unwrap();
     ok(&run(s.hsm(&tr).args(["init", "-q"])));
     std::fs::create_dir_all(tr.join("hsm-registry/packages/broken.yaml")).unwrap();
-    let want = "error: failed to read `hsm-registry/packages/broken.yaml`\n  Caused by: Is a directory (os error 21)\n";
+    let want = "error: failed to read `hsm-registry/packages/broken.yaml`\n  Caused by: it is a directory; expected a text file\n";
     for (cwd, pre) in [(&tr, &[][..]), (&s.path(), &["-C", "try"][..])] {
         for args in [
             &["package", "add", "broken"][..],

@@ -172,7 +172,7 @@ fn registry_io() {
         exit: 1
         --- stderr
         error: failed to read `../../registry/packages/auth-service.yaml`
-          Caused by: Is a directory (os error 21)
+          Caused by: it is a directory; expected a text file
         ");
 }
 

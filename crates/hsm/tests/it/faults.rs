@@ -224,6 +224,16 @@ fn sigint_mid_sync_restores_every_file() {
 }
 
 #[test]
+fn a_closed_terminal_mid_sync_restores_every_file() {
+    interrupted_mid_sync(Signal::HUP, 129);
+}
+
+#[test]
+fn ctrl_backslash_mid_sync_restores_every_file() {
+    interrupted_mid_sync(Signal::QUIT, 131);
+}
+
+#[test]
 fn an_edit_waits_for_a_running_sync_and_its_rollback_cannot_undo_the_edit() {
     let s = Scratch::examples();
     let dir = synced_project_with_change(&s);

@@ -400,3 +400,108 @@ fn secrets_are_hidden_in_the_output_of_tools_hsm_shows() {
         assert!(!all.contains("S3CR3T"), "{all}");
     }
 }
+
+/// Spawns `hsm args` in `dir`, sends `signal` to hsm alone once `ready` holds, and returns
+/// its exit code and how long it took to stop.
+fn signalled(
+    s: &Scratch,
+    dir: &std::path::Path,
+    args: &[&str],
+    ready: &dyn Fn() -> bool,
+    signal: infra_testkit::Signal,
+) -> (Option<i32>, std::time::Duration) {
+    use std::time::{Duration, Instant};
+    let mut child = s.hsm(dir).args(args).spawn();
+    infra_testkit::wait_for("the command to start", Duration::from_secs(20), ready);
+    let start = Instant::now();
+    infra_testkit::signal_process(child.id(), signal);
+    let status = child.wait().unwrap();
+    (status.code(), start.elapsed())
+}
+
+#[test]
+fn a_signal_sent_to_hsm_run_reaches_the_command_and_its_status_is_mirrored() {
+    let s = Scratch::empty();
+    let dir = project_with_secret(&s);
+    ok(&run(s.hsm(&dir).args(["sync", "-q", "--uv", "true"])));
+    let started = s.kit.child("started");
+    let script = format!("touch {}; sleep 30", started.display());
+    let (code, took) = signalled(
+        &s,
+        &dir,
+        &["run", "--", "sh", "-c", &script],
+        &|| started.exists(),
+        infra_testkit::Signal::TERM,
+    );
+    assert_eq!(code, Some(143));
+    assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+}
+
+#[test]
+fn fifos_and_devices_are_refused_not_read_forever() {
+    let s = Scratch::empty();
+    let dir = project_with_secret(&s);
+    let mkfifo = |p: &std::path::Path| {
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(p)
+                .status()
+                .unwrap()
+                .success()
+        );
+    };
+    mkfifo(&dir.join("hsm-registry/packages/f.yaml"));
+    std::fs::remove_file(dir.join(".env")).unwrap();
+    mkfifo(&dir.join(".env"));
+    for args in [&["registry", "validate"][..], &["plan"]] {
+        let t = run(s
+            .hsm(&dir)
+            .args(args)
+            .timeout(std::time::Duration::from_secs(20)));
+        assert_ne!(t.code, Some(0), "{}", t.render());
+        assert!(t.stderr.contains("not a regular file"), "{}", t.render());
+    }
+}
+
+#[test]
+fn a_broken_pyproject_is_located() {
+    let s = Scratch::empty();
+    let dir = project_with_secret(&s);
+    std::fs::write(dir.join("pyproject.toml"), "[project\nname = \"x\"\n").unwrap();
+    let t = run(s.hsm(&dir).arg("plan"));
+    insta::assert_snapshot!(t.render(), @r"
+    exit: 3
+    --- stderr
+    error: not valid TOML: unclosed table, expected `]`
+      --> pyproject.toml:1:9
+      hint: fix the TOML at this point; hsm edits the file only when it parses
+    ");
+}
+
+#[test]
+fn init_writes_through_no_link_and_a_broken_manifest_stops_the_search_upwards() {
+    let s = Scratch::empty();
+    let dir = s.path();
+    let victim = s.kit.child("victim");
+    std::fs::write(&victim, "V\n").unwrap();
+    symlink(&victim, dir.join(".gitignore")).unwrap();
+    let err = fails_with(&run(s.hsm(&dir).arg("init")), 3);
+    assert!(err.contains("`.gitignore` is a symbolic link"), "{err}");
+    assert_eq!(read(&victim), "V\n");
+    std::fs::remove_file(dir.join(".gitignore")).unwrap();
+    ok(&run(s.hsm(&dir).args(["init", "-q"])));
+    ok(&run(s.hsm(&dir).args([
+        "registry", "package", "add", "six", "--pypi", ">=1",
+    ])));
+    ok(&run(s.hsm(&dir).args(["package", "add", "six"])));
+    let sub = dir.join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    symlink(s.kit.child("missing.yaml"), sub.join("hsm.yaml")).unwrap();
+    let before = read(&dir.join("hsm.yaml"));
+    fails_with(&run(s.hsm(&sub).args(["package", "remove", "six"])), 1);
+    assert_eq!(
+        before,
+        read(&dir.join("hsm.yaml")),
+        "the parent project was edited"
+    );
+}

@@ -1,0 +1,67 @@
+//! Reading a file a user wrote, refusing what is not one.
+//!
+//! A manifest or registry entry that is a FIFO would block the read forever, one linked to
+//! `/dev/zero` would be read until memory runs out. Hand-written text files are regular
+//! files of modest size; anything else is refused with an error that says what it is.
+
+use std::fs;
+use std::io;
+use std::path::Path;
+
+/// The largest hand-written file read, in bytes.
+pub const MAX_TEXT_FILE: u64 = 64 * 1024 * 1024;
+
+/// The bytes of the regular file at `path` (links followed), refusing directories, FIFOs,
+/// devices and files over [`MAX_TEXT_FILE`] with an `InvalidInput` error saying which.
+pub fn read_text_file(path: &Path) -> io::Result<Vec<u8>> {
+    let meta = fs::metadata(path)?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a directory"
+        } else {
+            "not a regular file (a FIFO, a socket or a device)"
+        };
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("it is {what}; expected a text file"),
+        ));
+    }
+    if meta.len() > MAX_TEXT_FILE {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "it is larger than {} MiB; expected a hand-written text file",
+                MAX_TEXT_FILE / (1024 * 1024)
+            ),
+        ));
+    }
+    fs::read(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regular_files_are_read_and_the_rest_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.yaml");
+        fs::write(&file, "a: 1\n").unwrap();
+        assert_eq!(read_text_file(&file).unwrap(), b"a: 1\n");
+        let err = read_text_file(dir.path()).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        assert!(err.to_string().contains("a directory"), "{err}");
+        let err = read_text_file(Path::new("/dev/zero")).unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        let fifo = dir.path().join("f.yaml");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let err = read_text_file(&fifo).unwrap_err();
+        assert!(err.to_string().contains("FIFO"), "{err}");
+    }
+}
