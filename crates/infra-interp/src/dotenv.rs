@@ -789,12 +789,22 @@ mod tests {
     }
 
     #[test]
-    fn unreadable_path_reports_io_error() {
+    fn a_path_that_is_not_a_file_is_refused_unread() {
         let dir = tempfile::tempdir().unwrap();
         let err = load_dotenv(dir.path()).unwrap_err();
         assert_eq!(err.path, dir.path());
         assert_eq!(err.line, None);
         assert_eq!(err.key, None);
+        assert!(err.message.contains("not a regular file"), "{err}");
+    }
+
+    #[test]
+    fn unreadable_file_reports_io_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        std::os::unix::fs::symlink("loop", dir.path().join("loop")).unwrap();
+        std::os::unix::fs::symlink("loop", &path).unwrap();
+        let err = load_dotenv(&path).unwrap_err();
         assert!(err.message.starts_with("cannot be read: "), "{err}");
     }
 }
