@@ -29,6 +29,11 @@ pub const HSM_GITIGNORE_TEXT: &str =
 #[derive(Debug)]
 pub struct ProjectLock {
     _lock: FileLock,
+    /// The canonical directories locked, the project's first.
+    dirs: Vec<std::path::PathBuf>,
+    /// Locks of other directories written through: the one an `hsm.yaml` link points
+    /// into, a registry shared by several projects.
+    extra: Vec<FileLock>,
     /// Signals are only recorded while the lock is held: the command stops cleanly, its
     /// transaction rolled back, instead of dying mid-write.
     _deferred: infra_process::Deferred,
@@ -76,6 +81,11 @@ pub fn check_env_file(root: &Path) -> Result<(), SyncError> {
     check_generated_file(root, Path::new(crate::ENV_FILE))
 }
 
+/// `dir` with links resolved, or as given when it cannot be.
+fn canonical(dir: &Path) -> std::path::PathBuf {
+    std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())
+}
+
 impl ProjectLock {
     /// Takes the lock of the project at `root`. `waiting` is called once if another process
     /// holds it.
@@ -84,18 +94,51 @@ impl ProjectLock {
         interrupt: &Interrupt,
         waiting: &mut dyn FnMut(),
     ) -> Result<Self, SyncError> {
-        if let Some(lock) = FileLock::try_exclusive(root)? {
-            return Ok(Self {
-                _lock: lock,
-                _deferred: interrupt.defer(),
-            });
+        let lock = Self::lock_dir(root, interrupt, waiting)?;
+        let mut this = Self {
+            _lock: lock,
+            dirs: vec![canonical(root)],
+            extra: Vec::new(),
+            _deferred: interrupt.defer(),
+        };
+        // Two directories sharing one hsm.yaml through a link must not edit it at once.
+        if let Some(target) = std::fs::canonicalize(root.join(crate::MANIFEST))
+            .ok()
+            .and_then(|m| m.parent().map(Path::to_path_buf))
+        {
+            this.also(&target, interrupt, waiting)?;
+        }
+        Ok(this)
+    }
+
+    /// Also locks `dir` (a registry shared by several projects), unless it is one of the
+    /// directories already locked.
+    pub fn also(
+        &mut self,
+        dir: &Path,
+        interrupt: &Interrupt,
+        waiting: &mut dyn FnMut(),
+    ) -> Result<(), SyncError> {
+        let dir = canonical(dir);
+        if self.dirs.contains(&dir) || !dir.is_dir() {
+            return Ok(());
+        }
+        self.extra.push(Self::lock_dir(&dir, interrupt, waiting)?);
+        self.dirs.push(dir);
+        Ok(())
+    }
+
+    fn lock_dir(
+        dir: &Path,
+        interrupt: &Interrupt,
+        waiting: &mut dyn FnMut(),
+    ) -> Result<FileLock, SyncError> {
+        if let Some(lock) = FileLock::try_exclusive(dir)? {
+            return Ok(lock);
         }
         waiting();
-        match FileLock::exclusive_wait(root, Duration::from_millis(50), &|| !interrupt.is_set())? {
-            Some(lock) => Ok(Self {
-                _lock: lock,
-                _deferred: interrupt.defer(),
-            }),
+        match FileLock::exclusive_wait(dir, Duration::from_millis(50), &|| !interrupt.is_set())? {
+            Some(lock) => Ok(lock),
             None => Err(SyncError::Interrupted {
                 signal: interrupt.signal().unwrap_or(2),
                 step: "waiting for the project lock".into(),

@@ -72,8 +72,22 @@ fn flag_meant_for_compose(matches: &clap::ArgMatches) -> Option<(String, String)
         .map(|flag| (command.to_string(), flag.clone()))
 }
 
+/// The command line definition, where a variable that is set but empty counts as unset
+/// (`export HSM_CACHE_DIR=` in a CI template), as it already does for `HSM_UV` and
+/// `HSM_COMPOSE`: clap would otherwise demand a value for a flag nobody gave.
+fn command() -> clap::Command {
+    let env = infra_cli::Environment::from_process();
+    cli::Cli::command().mut_args(|arg| {
+        let empty = arg
+            .get_env()
+            .and_then(|name| env.get(&name.to_string_lossy()))
+            .is_some_and(|v| v.is_empty());
+        if empty { arg.env(None) } else { arg }
+    })
+}
+
 fn main() -> ExitCode {
-    let matches = match cli::Cli::command().try_get_matches() {
+    let matches = match command().try_get_matches() {
         Ok(m) => m,
         Err(e) => return usage_error(&e),
     };

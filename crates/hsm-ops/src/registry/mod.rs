@@ -41,7 +41,8 @@ pub(crate) fn open(ctx: &Context<'_>) -> Result<Registry, OpsError> {
     )?)
 }
 
-/// Locks the project (when there is one), then opens the registry.
+/// Locks the project (when there is one) and the registry (which other projects may share),
+/// then opens the registry.
 pub(crate) fn open_for_write(
     ctx: &Context<'_>,
 ) -> Result<(Option<ProjectLock>, Registry), OpsError> {
@@ -49,6 +50,18 @@ pub(crate) fn open_for_write(
         Ok(root) => Some(ctx.lock(&root)?),
         Err(_) => None,
     };
+    let reg = open(ctx)?;
+    let lock = match lock {
+        Some(mut lock) => {
+            lock.also(reg.root(), ctx.interrupt, &mut || {
+                ctx.printer.warn("another hsm process is changing this registry; waiting for it to finish (Ctrl-C to stop)");
+            })?;
+            Some(lock)
+        }
+        None if reg.root().is_dir() => Some(ctx.lock(reg.root())?),
+        None => None,
+    };
+    // Opened again under the lock: what another writer changed meanwhile is seen.
     Ok((lock, open(ctx)?))
 }
 

@@ -505,3 +505,67 @@ fn init_writes_through_no_link_and_a_broken_manifest_stops_the_search_upwards() 
         "the parent project was edited"
     );
 }
+
+#[test]
+fn two_projects_editing_one_registry_at_once_lose_nothing() {
+    let s = Scratch::empty();
+    let reg = s.path().join("shared-registry");
+    let projects = ["pa", "pb"].map(|p| s.path().join(p));
+    for p in &projects {
+        std::fs::create_dir_all(p).unwrap();
+        ok(&run(s.hsm(p).args(["init", "-q", "--registry"]).arg(&reg)));
+    }
+    for i in 1..=8 {
+        ok(&run(s.hsm(&projects[0]).args([
+            "registry",
+            "package",
+            "add",
+            &format!("o{i}"),
+            "--pypi",
+            ">=1",
+        ])));
+    }
+    ok(&run(s.hsm(&projects[0]).args([
+        "registry", "group", "add", "g", "--kind", "package", "--option", "o1",
+    ])));
+    let children: Vec<_> = (2..=8)
+        .map(|i| {
+            s.hsm(&projects[i % 2])
+                .args([
+                    "registry",
+                    "group",
+                    "add-option",
+                    "g",
+                    &format!("o{i}"),
+                    "-q",
+                ])
+                .spawn()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    let group = read(&reg.join("package_groups/g.yaml"));
+    for i in 1..=8 {
+        assert!(
+            group.contains(&format!("- name: o{i}\n")),
+            "o{i} lost:\n{group}"
+        );
+    }
+}
+
+#[test]
+fn an_empty_variable_counts_as_unset() {
+    let s = Scratch::empty();
+    let dir = s.path();
+    ok(&run(s.hsm(&dir).args(["init", "-q"])));
+    for var in [
+        "HSM_CACHE_DIR",
+        "HSM_REGISTRY_PATH",
+        "HSM_UV",
+        "HSM_PYTHON",
+        "HSM_COMPOSE",
+    ] {
+        ok(&run(s.hsm(&dir).arg("list").env(var, "")));
+    }
+}
