@@ -80,8 +80,7 @@ fn command() -> clap::Command {
     cli::Cli::command().mut_args(|arg| {
         let empty = arg
             .get_env()
-            .and_then(|name| env.get(&name.to_string_lossy()))
-            .is_some_and(|v| v.is_empty());
+            .is_some_and(|name| env.is_set_empty(&name.to_string_lossy()));
         if empty { arg.env(None) } else { arg }
     })
 }
