@@ -54,7 +54,9 @@ impl Environment {
     /// Whether `name` is set, but to an empty value (which [`get`](Self::get) treats as
     /// unset; a parser reading the environment itself may need telling).
     pub fn is_set_empty(&self, name: &str) -> bool {
-        self.vars.get(OsStr::new(name)).is_some_and(|v| v.is_empty())
+        self.vars
+            .get(OsStr::new(name))
+            .is_some_and(|v| v.is_empty())
     }
 
     /// Whether `name` is set to a non-empty value.
