@@ -394,7 +394,7 @@ pub struct RegContainerAdd {
     #[arg(long = "uv-profile", value_name = "NAME")]
     pub uv_profiles: Vec<String>,
     /// Port clients connect to inside the network (default: first port mapping)
-    #[arg(long = "service-port", value_name = "PORT")]
+    #[arg(long = "service-port", value_name = "PORT", value_parser = parse::port)]
     pub service_port: Option<u16>,
     /// Command (a shell string)
     #[arg(long)]

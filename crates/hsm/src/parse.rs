@@ -34,15 +34,21 @@ pub fn pair(s: &str) -> Result<(String, String), String> {
     }
 }
 
+/// A port number, 1 to 65535.
+pub fn port(s: &str) -> Result<u16, String> {
+    s.parse::<u16>()
+        .ok()
+        .filter(|p| *p != 0)
+        .ok_or_else(|| format!("`{s}` is not a port: expected a number from 1 to 65535"))
+}
+
 /// `NAME=HOST:PORT`.
 pub fn external(s: &str) -> Result<(String, String, u16), String> {
     let bad = || format!("`{s}` is not `NAME=HOST:PORT`");
     let (name, hp) = s.split_once('=').ok_or_else(bad)?;
     let (host, port) = hp.rsplit_once(':').ok_or_else(bad)?;
-    let port: u16 = port
-        .parse()
-        .map_err(|_| format!("`{port}` is not a port: expected a number from 1 to 65535"))?;
-    if name.is_empty() || host.is_empty() || port == 0 {
+    let port = self::port(port)?;
+    if name.is_empty() || host.is_empty() {
         return Err(bad());
     }
     Ok((name.to_string(), host.to_string(), port))

@@ -2,11 +2,22 @@
 
 use std::io;
 
+/// "not found on PATH" for a name, "does not exist" for a path (never looked up on PATH).
+fn not_found(program: &str) -> String {
+    if program.is_empty() {
+        "the program to run is empty".to_string()
+    } else if program.contains('/') {
+        format!("`{program}` does not exist")
+    } else {
+        format!("`{program}` was not found on PATH")
+    }
+}
+
 /// A child process could not be run or did not succeed.
 #[derive(Debug, thiserror::Error)]
 pub enum ProcessError {
     /// The program does not exist on `PATH` (or at the given path).
-    #[error("`{program}` was not found on PATH")]
+    #[error("{}", not_found(program))]
     NotFound {
         /// The program that was looked up.
         program: String,

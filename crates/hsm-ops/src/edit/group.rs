@@ -101,6 +101,9 @@ pub fn select(
     options: &[String],
     new: bool,
 ) -> Result<EditReport, OpsError> {
+    if let Some(message) = hsm_schema::entry_name_problem(group, "group") {
+        return Err(OpsError::Usage { message });
+    }
     let mut s = Session::open(ctx)?;
     let kind = group_kind(s.manifest(), s.registry(), group, options, new)?;
     let choices = s.registry().choices(kind, group)?;

@@ -40,6 +40,29 @@ impl<'r> Resolver<'_, 'r> {
             let e = self.project.error("project.name", problem).hint(hint);
             self.problems.push(e);
         }
+        if let Some(name) = m.compose.project_name.as_deref() {
+            let ok = name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                && name.chars().all(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_')
+                });
+            if !ok {
+                let e = self
+                    .project
+                    .error(
+                        "compose.project_name",
+                        format!(
+                            "`{}` is not a Compose project name: expected lowercase letters, \
+                             digits, `-` and `_`, starting with a letter or a digit",
+                            name.escape_default()
+                        ),
+                    )
+                    .hint("Compose rejects other names; `${VAR}` is not expanded here");
+                self.problems.push(e);
+            }
+        }
         self.seed_refs(&m.packages, "packages", ComponentKind::Package);
         for (g, sel) in &m.package_groups {
             self.seed_group(

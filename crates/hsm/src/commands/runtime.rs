@@ -25,21 +25,32 @@ pub fn env(ctx: &Ctx<'_>, args: &EnvArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Runs the command; its exit status becomes hsm's (128 + signal when a signal killed it).
+/// Runs the command; its exit status becomes hsm's (128 + signal when a signal killed it),
+/// silently: the command said what it had to. As in a shell, a command that cannot be
+/// found exits 127 and one that cannot be executed 126, with hsm's message.
 pub fn run(ctx: &Ctx<'_>, args: &RunArgs) -> Result<(), CliError> {
     let env = infra_cli::Environment::from_process();
     let path = env.get(env_vars::PATH).map(ToOwned::to_owned);
     match hsm_ops::env::run(&ctx.ops(), &args.command, path) {
-        Err(hsm_ops::OpsError::Process(e @ ProcessError::Failed { code: Some(c), .. })) => Err(
-            CliError::new(ErrorKind::Exit(u8::try_from(c).unwrap_or(1)), e),
-        ),
+        Err(hsm_ops::OpsError::Process(e @ ProcessError::Failed { code: Some(c), .. })) => {
+            Err(CliError::new(ErrorKind::Exit(u8::try_from(c).unwrap_or(1)), e).reported())
+        }
         Err(hsm_ops::OpsError::Process(
             e @ ProcessError::Failed {
                 signal: Some(s), ..
             },
         )) => {
             let code = 128u8.saturating_add(u8::try_from(s).unwrap_or(0));
-            Err(CliError::new(ErrorKind::Exit(code), e))
+            Err(CliError::new(ErrorKind::Exit(code), e).reported())
+        }
+        Err(hsm_ops::OpsError::Process(e @ ProcessError::NotFound { .. })) => {
+            let program = args.command.first().cloned().unwrap_or_default();
+            Err(CliError::new(ErrorKind::Exit(127), e).hint(format!(
+                "check the spelling of `{program}`, or install it in the project's environment"
+            )))
+        }
+        Err(hsm_ops::OpsError::Process(e @ ProcessError::Spawn { .. })) => {
+            Err(CliError::new(ErrorKind::Exit(126), e))
         }
         other => Ok(other?),
     }

@@ -569,3 +569,75 @@ fn an_empty_variable_counts_as_unset() {
         ok(&run(s.hsm(&dir).arg("list").env(var, "")));
     }
 }
+
+#[test]
+fn small_usage_and_validation_rules() {
+    let s = Scratch::empty();
+    let dir = project_with_secret(&s);
+    let err = fails_with(
+        &run(s
+            .hsm(&dir)
+            .args(["group", "select", "--new", "--", "a b", "db"])),
+        2,
+    );
+    assert!(err.contains("`a b` is not a valid group name"), "{err}");
+    let err = fails_with(
+        &run(s.hsm(&dir).args([
+            "registry",
+            "container",
+            "add",
+            "c2",
+            "--image",
+            "x",
+            "--service-port",
+            "0",
+        ])),
+        2,
+    );
+    assert!(
+        err.contains("`0` is not a port: expected a number from 1 to 65535"),
+        "{err}"
+    );
+    let manifest = read(&dir.join("hsm.yaml"));
+    std::fs::write(
+        dir.join("hsm.yaml"),
+        format!("{manifest}compose: {{project_name: \"Bad Name!\"}}\n"),
+    )
+    .unwrap();
+    let err = fails_with(&run(s.hsm(&dir).args(["check", "--offline"])), 3);
+    assert!(err.contains("is not a Compose project name"), "{err}");
+    assert!(err.contains("(at `compose.project_name`)"), "{err}");
+}
+
+#[test]
+fn hsm_run_is_transparent_about_the_commands_status() {
+    let s = Scratch::empty();
+    let dir = project_with_secret(&s);
+    ok(&run(s.hsm(&dir).args(["sync", "-q", "--uv", "true"])));
+    let t = run(s
+        .hsm(&dir)
+        .args(["run", "--", "sh", "-c", "echo out; exit 7"]));
+    assert_eq!(t.code, Some(7));
+    assert_eq!(t.stderr, "", "the command's failure is its own to report");
+    let t = run(s.hsm(&dir).args(["run", "--", "no-such-command-xyz"]));
+    assert_eq!(t.code, Some(127), "{}", t.render());
+    assert!(
+        t.stderr
+            .contains("`no-such-command-xyz` was not found on PATH"),
+        "{}",
+        t.render()
+    );
+    let t = run(s.hsm(&dir).args(["run", "--"]).arg(s.path()));
+    assert_eq!(t.code, Some(126), "{}", t.render());
+}
+
+#[test]
+fn a_compose_file_hsm_did_not_write_is_not_replaced() {
+    let s = Scratch::empty();
+    let dir = project_with_secret(&s);
+    let mine = "services:\n  mine:\n    image: my-precious\n";
+    std::fs::write(dir.join("docker-compose.hsm.yml"), mine).unwrap();
+    let err = fails_with(&run(s.hsm(&dir).args(["sync", "--uv", "true"])), 3);
+    assert!(err.contains("was not written by hsm"), "{err}");
+    assert_eq!(read(&dir.join("docker-compose.hsm.yml")), mine);
+}
