@@ -50,37 +50,51 @@ fn failure(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> CliError {
 
 impl From<OpsError> for CliError {
     fn from(e: OpsError) -> Self {
-        // A check or status stopped by a signal is interrupted, not failed or invalid.
-        if let Some(ProcessError::Interrupted { signal, .. }) = find_source::<ProcessError>(&e) {
-            let signal = *signal;
-            return CliError::new(ErrorKind::Interrupted { signal }, e);
+        let denied = find_source::<std::io::Error>(&e)
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::PermissionDenied);
+        let mut c = convert(e);
+        if denied && c.hints.is_empty() {
+            c.hints.push(
+                "check that this user may write there (`ls -ld` the directory), or run hsm as its owner"
+                    .to_string(),
+            );
         }
-        match e {
-            OpsError::Sync(s) => sync(s),
-            OpsError::Registry(r) => registry(r),
-            OpsError::Fs(_) | OpsError::Process(_) => {
-                let hints = process_hints(&e);
-                let output = child_output(&e);
-                if let OpsError::Process(ProcessError::Interrupted { signal, .. }) = e {
-                    return CliError::new(ErrorKind::Interrupted { signal }, e);
-                }
-                let mut c = failure(e).output(output);
-                c.hints = hints;
-                c
+        c
+    }
+}
+
+/// The kind and hints of each error.
+fn convert(e: OpsError) -> CliError {
+    // A check or status stopped by a signal is interrupted, not failed or invalid.
+    if let Some(ProcessError::Interrupted { signal, .. }) = find_source::<ProcessError>(&e) {
+        let signal = *signal;
+        return CliError::new(ErrorKind::Interrupted { signal }, e);
+    }
+    match e {
+        OpsError::Sync(s) => sync(s),
+        OpsError::Registry(r) => registry(r),
+        OpsError::Fs(_) | OpsError::Process(_) => {
+            let hints = process_hints(&e);
+            let output = child_output(&e);
+            if let OpsError::Process(ProcessError::Interrupted { signal, .. }) = e {
+                return CliError::new(ErrorKind::Interrupted { signal }, e);
             }
-            OpsError::UnknownAdapter { .. }
-            | OpsError::NotInRegistry { .. }
-            | OpsError::NoSuchEntry { .. }
-            | OpsError::NoEntryToChange { .. }
-            | OpsError::NotAModeTarget { .. }
-            | OpsError::NotInManifest { .. }
-            | OpsError::NoSuchProfile { .. }
-            | OpsError::NotAnOption { .. }
-            | OpsError::UnknownGroup { .. }
-            | OpsError::MixedOptions { .. }
-            | OpsError::OneOfN { .. } => lookup(e),
-            other => rest(other),
+            let mut c = failure(e).output(output);
+            c.hints = hints;
+            c
         }
+        OpsError::UnknownAdapter { .. }
+        | OpsError::NotInRegistry { .. }
+        | OpsError::NoSuchEntry { .. }
+        | OpsError::NoEntryToChange { .. }
+        | OpsError::NotAModeTarget { .. }
+        | OpsError::NotInManifest { .. }
+        | OpsError::NoSuchProfile { .. }
+        | OpsError::NotAnOption { .. }
+        | OpsError::UnknownGroup { .. }
+        | OpsError::MixedOptions { .. }
+        | OpsError::OneOfN { .. } => lookup(e),
+        other => rest(other),
     }
 }
 

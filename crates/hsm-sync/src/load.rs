@@ -58,8 +58,17 @@ pub fn load_project(root: &Path, cache: &ParseCache) -> Result<ProjectFile, Sync
 /// the line and the key, never the value.
 fn dotenv(root: &Path) -> Result<EnvSource, SyncError> {
     let vars = infra_interp::load_dotenv(&root.join(".env")).map_err(|e| {
-        let mut d = Diagnostic::new(".env", e.message.clone())
-            .hint("each line is `KEY=value`; quote values with spaces: `KEY=\"a value\"`");
+        let syntax = [
+            "expected `KEY=value`",
+            "unquoted whitespace",
+            "unterminated",
+        ]
+        .iter()
+        .any(|s| e.message.contains(s));
+        let mut d = Diagnostic::new(".env", e.message.clone());
+        if syntax {
+            d = d.hint("each line is `KEY=value`; quote values with spaces: `KEY=\"a value\"`");
+        }
         if let Some(line) = e.line {
             d = d.at_line(line as u64);
         }

@@ -53,8 +53,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<(), 
         },
     };
 
-    let mut temp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|err| FsError::new("create a temporary file in", dir, err))?;
+    // Named after its file (`.hsm.yaml.tmp-XXXXXX`), so one left by a killed process says
+    // what it is; the error keeps only the kind (tempfile's message repeats that random
+    // name).
+    let stem = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{stem}.tmp-"))
+        .tempfile_in(dir)
+        .map_err(|err| FsError::new("write in", dir, io::Error::from(err.kind())))?;
     temp.write_all(bytes)
         .map_err(|err| FsError::new("write", path, err))?;
     temp.as_file()
@@ -134,6 +142,18 @@ mod tests {
         assert_eq!(mode_of(&path), 0o644);
         // No temporary files are left behind.
         assert_eq!(fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_refused_temporary_file_is_reported_without_its_random_name() {
+        // Even root cannot create a file in /proc.
+        let err = write_atomic(Path::new("/proc/hsm-test.txt"), b"x", None).unwrap_err();
+        let shown = format!(
+            "{err} {:?}",
+            std::error::Error::source(&err).map(ToString::to_string)
+        );
+        assert!(shown.contains("failed to write in `/proc`"), "{shown}");
+        assert!(!shown.contains(".tmp"), "{shown}");
     }
 
     #[test]

@@ -91,6 +91,19 @@ pub fn load_dotenv(path: &Path) -> Result<IndexMap<String, String>, DotenvError>
             Err(_) => return Err(error(None, None, "cannot be parsed".to_string())),
         }
     }
+    // No `.env` file, ours included, can hold these; say so here, at the user's line.
+    if let Some((key, _)) = vars.iter().find(|(_, v)| v.contains(['\0', '\r'])) {
+        let line = logical_lines(contents)
+            .iter()
+            .filter(|l| split_definition(l.text.trim()).is_some_and(|(k, _)| k == key))
+            .map(|l| l.number)
+            .next_back();
+        let message = format!(
+            "the value of `{key}` contains a NUL byte or a carriage return, which no .env file \
+             can pass on; remove it"
+        );
+        return Err(error(line, Some(key.clone()), message));
+    }
     Ok(vars)
 }
 

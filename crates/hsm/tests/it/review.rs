@@ -641,3 +641,14 @@ fn a_compose_file_hsm_did_not_write_is_not_replaced() {
     assert!(err.contains("was not written by hsm"), "{err}");
     assert_eq!(read(&dir.join("docker-compose.hsm.yml")), mine);
 }
+
+#[test]
+fn a_dotenv_value_no_env_file_can_hold_is_located_in_dotenv() {
+    let s = Scratch::empty();
+    let dir = project_with_secret(&s);
+    std::fs::write(dir.join(".env"), "A=1\nDB_PW=S3CR\0ET\n").unwrap();
+    let err = fails_with(&run(s.hsm(&dir).arg("plan")), 3);
+    assert!(err.contains("--> .env:2 (at `DB_PW`)"), "{err}");
+    assert!(!err.contains("S3CR"), "{err}");
+    assert!(!err.contains("hint: each line"), "{err}");
+}
