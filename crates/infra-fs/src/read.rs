@@ -5,7 +5,8 @@
 //! files of modest size; anything else is refused with an error that says what it is.
 
 use std::fs;
-use std::io;
+use std::io::{self, Read as _};
+use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::Path;
 
 /// The largest hand-written file read, in bytes.
@@ -14,7 +15,13 @@ pub const MAX_TEXT_FILE: u64 = 64 * 1024 * 1024;
 /// The bytes of the regular file at `path` (links followed), refusing directories, FIFOs,
 /// devices and files over [`MAX_TEXT_FILE`] with an `InvalidInput` error saying which.
 pub fn read_text_file(path: &Path) -> io::Result<Vec<u8>> {
-    let meta = fs::metadata(path)?;
+    // Opened without blocking (a FIFO would wait for a writer), then examined through the
+    // descriptor: the `fstat` a plain `fs::read` makes anyway, so the check costs nothing.
+    let mut file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)?;
+    let meta = file.metadata()?;
     if !meta.is_file() {
         let what = if meta.is_dir() {
             "a directory"
@@ -35,7 +42,9 @@ pub fn read_text_file(path: &Path) -> io::Result<Vec<u8>> {
             ),
         ));
     }
-    fs::read(path)
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 #[cfg(test)]
