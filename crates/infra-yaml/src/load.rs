@@ -73,7 +73,17 @@ fn convert(path: &Path, text: &str, err: &serde_saphyr::Error, key: Option<Strin
     if let Some(line) = alias {
         message = format!("{message} (through the alias whose anchor is on line {line})");
     }
-    let key = key.filter(|k| k != "." && k != "?" && !k.is_empty());
+    // serde_path_to_error writes `?` for a segment it could not name (inside a mapping
+    // that failed to parse): what precedes it is the useful part.
+    let key = key
+        .map(|k| {
+            let mut k = k.as_str();
+            while let Some(rest) = k.strip_suffix(".?").or_else(|| k.strip_suffix("?")) {
+                k = rest;
+            }
+            k.to_string()
+        })
+        .filter(|k| k != "." && !k.is_empty());
     let hint = hint_for(&message);
     let mut out = Diagnostic::new(path, message).at(loc);
     if let Some(k) = key {
@@ -459,6 +469,25 @@ mod tests {
         assert_eq!(e.message, "found a tab where YAML allows only spaces");
         assert_eq!((e.line, e.column), (Some(3), Some(1)));
         assert_eq!(e.hints, vec!["indent with spaces".to_string()]);
+    }
+
+    #[test]
+    fn a_key_path_never_ends_in_a_placeholder() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code, reason = "only deserialised")]
+        struct Project {
+            name: Option<String>,
+        }
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code, reason = "only deserialised")]
+        struct Manifest {
+            project: Option<Project>,
+            packages: Option<Vec<String>>,
+        }
+        // A mapping left open: the parser fails inside it, where serde names no key.
+        let e = from_str::<Manifest>(&p(), "project: {name: x\npackages: [\n").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("project"), "{e:?}");
+        assert!(e.hints[0].contains("unclosed"), "{e:?}");
     }
 
     #[test]
