@@ -27,6 +27,9 @@ impl ManifestEditor {
     /// Only the YAML syntax and a mapping at the top are required here; schema problems
     /// surface when an edit validates its result.
     pub fn parse(text: &str) -> Result<Self, ManifestEditError> {
+        if let Some(loc) = infra_yaml::PathIndex::build(text).first_alias() {
+            return Err(ManifestEditError::Aliased { line: loc.line });
+        }
         Ok(Self {
             file: parse_file(text)?,
         })

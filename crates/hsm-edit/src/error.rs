@@ -21,6 +21,15 @@ pub enum ManifestEditError {
     /// The edited text would not load as a valid file; nothing was changed.
     #[error("the edit would leave an invalid file: {0}")]
     Invalid(String),
+    /// The file shares values through aliases or merge keys, which an edit could change
+    /// in more places than the one it means.
+    #[error(
+        "hsm.yaml uses a YAML alias or merge key (line {line}); hsm edits only files without them, because an edit through one changes every place that shares it"
+    )]
+    Aliased {
+        /// The line of the first one.
+        line: u64,
+    },
     /// The entry the edit refers to is not in the file.
     #[error("{0} is not in the file")]
     NotFound(String),

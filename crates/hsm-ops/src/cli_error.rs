@@ -266,6 +266,8 @@ fn rest(e: OpsError) -> CliError {
                     .output(output)
                     .hint("a registry value Compose does not accept (or a bug in hsm); `hsm plan` shows the file")
             }
+            OpsError::Edit(hsm_edit::ManifestEditError::Aliased { .. }) => validation(e)
+                .hint("edit hsm.yaml by hand, or write the shared values out (no `&`, `*` or `<<`) and run the command again"),
             OpsError::Edit(_) | OpsError::EditGroupFile { .. } | OpsError::NotSelected { .. } | OpsError::GroupOption { .. } => validation(e),
             other => validation(other),
     }

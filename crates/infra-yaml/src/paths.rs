@@ -30,6 +30,8 @@ pub struct PathIndex {
 struct Maps {
     keys: HashMap<String, Loc>,
     values: HashMap<String, Loc>,
+    /// The first alias (`*name`) or merge key (`<<`).
+    alias: Option<Loc>,
 }
 
 enum Frame {
@@ -62,6 +64,13 @@ impl PathIndex {
             let cut = p.rfind(['.', '['])?;
             p.truncate(cut);
         }
+    }
+
+    /// Where the document first uses an alias (`*name`) or a merge key (`<<`): a value
+    /// written once and read in several places, which a text edit cannot change in one
+    /// place only.
+    pub fn first_alias(&self) -> Option<Loc> {
+        self.maps().alias
     }
 
     /// A located diagnostic about `key` in `file` (the file this index was built from).
@@ -102,6 +111,9 @@ impl Maps {
                     if let Some((Frame::Map { key }, base)) = stack.last_mut()
                         && key.is_none()
                     {
+                        if value == "<<" {
+                            idx.alias.get_or_insert(loc);
+                        }
                         let path = join(base, &value);
                         idx.keys.insert(path, loc);
                         *key = Some(value.into_owned());
@@ -123,6 +135,7 @@ impl Maps {
                     idx.advance(&mut stack);
                 }
                 Event::Alias(..) => {
+                    idx.alias.get_or_insert(loc);
                     idx.value_here(&mut stack, loc);
                     idx.advance(&mut stack);
                 }

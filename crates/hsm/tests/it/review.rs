@@ -652,3 +652,33 @@ fn a_dotenv_value_no_env_file_can_hold_is_located_in_dotenv() {
     assert!(!err.contains("S3CR"), "{err}");
     assert!(!err.contains("hint: each line"), "{err}");
 }
+
+#[test]
+fn an_edit_never_goes_through_a_yaml_alias_or_merge_key() {
+    let s = Scratch::empty();
+    let dir = s.path();
+    ok(&run(s.hsm(&dir).args(["init", "-q"])));
+    for name in ["six", "requests"] {
+        ok(&run(s.hsm(&dir).args([
+            "registry", "package", "add", name, "--pypi", ">=1",
+        ])));
+    }
+    ok(&run(s.hsm(&dir).args([
+        "registry",
+        "container",
+        "add",
+        "six",
+        "--image",
+        "busybox",
+    ])));
+    for text in [
+        "packages: &p\n  - six\nservices:\n  containers: *p\n",
+        "packages: [six]\nproject:\n  <<: {name: x}\n",
+    ] {
+        std::fs::write(dir.join("hsm.yaml"), text).unwrap();
+        let err = fails_with(&run(s.hsm(&dir).args(["package", "add", "requests"])), 3);
+        assert!(err.contains("uses a YAML alias or merge key"), "{err}");
+        assert!(err.contains("hint: edit hsm.yaml by hand"), "{err}");
+        assert_eq!(read(&dir.join("hsm.yaml")), text);
+    }
+}
