@@ -16,6 +16,10 @@ pub struct Cmd {
     /// Environment changes in order: `Some` sets a variable, `None` removes it.
     env: Vec<(OsString, Option<OsString>)>,
     stdin_null: bool,
+    /// Bytes written to the child's stdin (then closed).
+    stdin_bytes: Option<std::sync::Arc<[u8]>>,
+    /// The user and group the child runs as.
+    run_as: Option<(u32, u32)>,
     /// Values hidden in the child's output as hsm shows it (see [`Cmd::secret_env`]).
     secrets: Vec<String>,
 }
@@ -41,6 +45,8 @@ impl Cmd {
             current_dir: None,
             env: Vec::new(),
             stdin_null: false,
+            stdin_bytes: None,
+            run_as: None,
             secrets: Vec::new(),
         }
     }
@@ -101,6 +107,23 @@ impl Cmd {
         self
     }
 
+    /// Gives the child these bytes as stdin (written by a thread, then closed).
+    pub fn stdin_bytes(mut self, bytes: impl Into<std::sync::Arc<[u8]>>) -> Self {
+        self.stdin_bytes = Some(bytes.into());
+        self
+    }
+
+    /// The bytes for the child's stdin, if given.
+    pub(crate) fn get_stdin_bytes(&self) -> Option<std::sync::Arc<[u8]>> {
+        self.stdin_bytes.clone()
+    }
+
+    /// Runs the child as user `uid`, group `gid` (no supplementary groups); only root may.
+    pub fn run_as(mut self, uid: u32, gid: u32) -> Self {
+        self.run_as = Some((uid, gid));
+        self
+    }
+
     /// The program to run.
     pub fn program(&self) -> &OsStr {
         &self.program
@@ -142,6 +165,14 @@ impl Cmd {
         }
         if self.stdin_null {
             command.stdin(Stdio::null());
+        }
+        if self.stdin_bytes.is_some() {
+            command.stdin(Stdio::piped());
+        }
+        if let Some((uid, gid)) = self.run_as {
+            use std::os::unix::process::CommandExt as _;
+            // As root, std also drops supplementary groups before switching.
+            command.uid(uid).gid(gid);
         }
         command
     }

@@ -77,6 +77,12 @@ pub fn run(cmd: &Cmd, output: Output, interrupt: &Interrupt) -> Result<Finished,
     let mut child = std_command
         .spawn()
         .map_err(|err| spawn_error(cmd, &command, err))?;
+    if let (Some(bytes), Some(mut stdin)) = (cmd.get_stdin_bytes(), child.stdin.take()) {
+        // A child that exits without reading it all closes the pipe: not our error.
+        thread::spawn(move || {
+            let _ = std::io::Write::write_all(&mut stdin, &bytes);
+        });
+    }
     let readers = Readers::start(&mut child, &output, cmd.secrets());
     let pid = Pid::from_child(&child);
     let target = if own_group {
@@ -403,6 +409,17 @@ mod tests {
 
     fn sh(script: &str) -> Cmd {
         Cmd::new("/bin/sh").arg("-c").arg(script).stdin_null()
+    }
+
+    #[test]
+    fn stdin_bytes_reach_the_child_whole() {
+        let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let cmd = Cmd::new("/bin/sh")
+            .arg("-c")
+            .arg("wc -c")
+            .stdin_bytes(big.clone());
+        let out = run(&cmd, Output::Capture, &Interrupt::none()).unwrap();
+        assert_eq!(out.stdout.trim(), "200000");
     }
 
     #[test]

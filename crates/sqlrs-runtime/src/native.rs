@@ -1,0 +1,200 @@
+//! The native runtime: the host's PostgreSQL binaries.
+
+use std::path::{Path, PathBuf};
+
+use infra_process::{Cmd, Interrupt, Output};
+
+use crate::{RunAs, RuntimeError};
+
+/// `<root>/<major>/bin` of the highest major version that has an `initdb`.
+fn debian_bin(root: &Path) -> Option<PathBuf> {
+    let mut majors: Vec<(u32, PathBuf)> = std::fs::read_dir(root)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let major = e.file_name().to_str()?.parse::<u32>().ok()?;
+            let bin = e.path().join("bin");
+            bin.join("initdb").is_file().then_some((major, bin))
+        })
+        .collect();
+    majors.sort();
+    majors.pop().map(|(_, bin)| bin)
+}
+
+/// The role sqlrs creates in every cluster and connects as.
+const ROLE: &str = "sqlrs";
+
+/// What a psql step printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepOutput {
+    /// Its stdout.
+    pub stdout: String,
+    /// Its stderr.
+    pub stderr: String,
+}
+
+/// PostgreSQL from a directory of binaries, run as `run_as` when sqlrs is root.
+#[derive(Debug, Clone)]
+pub struct NativeRuntime {
+    bin: PathBuf,
+    run_as: Option<RunAs>,
+}
+
+impl NativeRuntime {
+    /// The binaries in `bin` (the directory holding `initdb`, `pg_ctl`, `postgres`, `psql`).
+    pub fn new(bin: impl Into<PathBuf>, run_as: Option<RunAs>) -> Self {
+        Self {
+            bin: bin.into(),
+            run_as,
+        }
+    }
+
+    /// The binaries next to the `initdb` found on `PATH` (links resolved), else those of
+    /// the newest `/usr/lib/postgresql/<major>/bin` (where Debian installs them, off `PATH`).
+    pub fn detect(run_as: Option<RunAs>) -> Result<Self, RuntimeError> {
+        let not_installed = || RuntimeError::NotInstalled {
+            program: "initdb".into(),
+        };
+        let bin = match infra_process::which("initdb") {
+            Some(initdb) => {
+                let real = std::fs::canonicalize(&initdb).unwrap_or(initdb);
+                real.parent().ok_or_else(not_installed)?.to_path_buf()
+            }
+            None => debian_bin(Path::new("/usr/lib/postgresql")).ok_or_else(not_installed)?,
+        };
+        Ok(Self::new(bin, run_as))
+    }
+
+    fn cmd(&self, program: &str) -> Cmd {
+        let cmd = Cmd::new(self.bin.join(program)).stdin_null();
+        match self.run_as {
+            Some(u) => cmd.run_as(u.uid, u.gid),
+            None => cmd,
+        }
+    }
+
+    fn run(
+        &self,
+        step: &str,
+        cmd: &Cmd,
+        interrupt: &Interrupt,
+    ) -> Result<infra_process::Finished, RuntimeError> {
+        infra_process::run(cmd, Output::Capture, interrupt).map_err(|source| RuntimeError::Tool {
+            step: step.to_string(),
+            source,
+        })
+    }
+
+    /// What identifies this PostgreSQL build: `postgres --version`'s line.
+    pub fn server_version(&self, interrupt: &Interrupt) -> Result<String, RuntimeError> {
+        let out = self.run(
+            "postgres --version",
+            &self.cmd("postgres").arg("--version"),
+            interrupt,
+        )?;
+        Ok(out.stdout.trim().to_string())
+    }
+
+    /// Where PGDATA is inside a data directory.
+    pub fn pgdata(data: &Path) -> PathBuf {
+        data.join("pgdata")
+    }
+
+    /// Creates `data` and initialises a cluster in it: role `sqlrs`, trust on loopback,
+    /// UTF-8, C locale (the same everywhere, so states do not depend on the host's locale).
+    pub fn init_base(&self, data: &Path, interrupt: &Interrupt) -> Result<(), RuntimeError> {
+        std::fs::create_dir_all(data).map_err(|e| RuntimeError::io("create", data, e))?;
+        if let Some(u) = self.run_as {
+            u.own(data)?;
+        }
+        let pgdata = Self::pgdata(data);
+        let cmd = self.cmd("initdb").arg("-D").arg(&pgdata).args([
+            "-U",
+            ROLE,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        ]);
+        self.run("initdb", &cmd, interrupt)?;
+        Ok(())
+    }
+
+    /// Starts the server of `data` on 127.0.0.1:`port`, its socket inside `data`.
+    pub fn start(&self, data: &Path, port: u16, interrupt: &Interrupt) -> Result<(), RuntimeError> {
+        if let Some(u) = self.run_as {
+            u.own_tree(data)?;
+        }
+        let options = format!(
+            "-c listen_addresses=127.0.0.1 -p {port} -k {}",
+            data.display()
+        );
+        let cmd = self
+            .cmd("pg_ctl")
+            .arg("-D")
+            .arg(Self::pgdata(data))
+            .arg("-l")
+            .arg(data.join("server.log"))
+            .args(["-w", "-t", "60", "-o"])
+            .arg(options)
+            .arg("start");
+        self.run("pg_ctl start", &cmd, interrupt)?;
+        Ok(())
+    }
+
+    /// Stops the server of `data` cleanly (a checkpoint, so the directory is a consistent
+    /// snapshot).
+    pub fn stop(&self, data: &Path, interrupt: &Interrupt) -> Result<(), RuntimeError> {
+        let cmd = self
+            .cmd("pg_ctl")
+            .arg("-D")
+            .arg(Self::pgdata(data))
+            .args(["-m", "fast", "-w", "-t", "60", "stop"]);
+        self.run("pg_ctl stop", &cmd, interrupt)?;
+        Ok(())
+    }
+
+    /// Runs psql with `options` against the server on `port`, `input` as its script (read
+    /// from stdin, so exactly these bytes run).
+    pub fn psql(
+        &self,
+        port: u16,
+        options: &[String],
+        input: &[u8],
+        interrupt: &Interrupt,
+    ) -> Result<StepOutput, RuntimeError> {
+        let cmd = self
+            .cmd("psql")
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+                "-U",
+                ROLE,
+                "-d",
+                "postgres",
+            ])
+            .args(options)
+            .args(["-f", "-"])
+            .stdin_bytes(input.to_vec());
+        let out = self.run("psql", &cmd, interrupt)?;
+        Ok(StepOutput {
+            stdout: out.stdout,
+            stderr: out.stderr,
+        })
+    }
+
+    /// A free port on 127.0.0.1 (the kernel's choice; a race with another process taking it
+    /// first shows as a failed start, which the caller retries).
+    pub fn free_port() -> Result<u16, RuntimeError> {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")
+            .map_err(|e| RuntimeError::io("bind", "127.0.0.1:0", e))?;
+        listener
+            .local_addr()
+            .map(|a| a.port())
+            .map_err(|e| RuntimeError::io("read the address of", "127.0.0.1:0", e))
+    }
+}
