@@ -73,6 +73,13 @@ hex_id!(
     "A state's id: the SHA-256 of its parent and step."
 );
 hex_id!(JobId, 32, "job id", "A prepare job's id: 128 random bits.");
+
+impl StateId {
+    /// The all-zero id (no state has it).
+    pub fn zero() -> Self {
+        Self("0".repeat(64))
+    }
+}
 hex_id!(
     InstanceId,
     32,

@@ -1,0 +1,36 @@
+//! Why a prepare failed.
+
+use std::path::PathBuf;
+
+/// A prepare failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    /// The arguments are refused.
+    #[error("invalid psql arguments: {0}")]
+    Args(#[from] sqlrs_args::ArgsError),
+    /// A script (or one it includes) could not be read.
+    #[error(transparent)]
+    Read(#[from] sqlrs_hash::ExpandError),
+    /// A step's SQL failed; nothing was published for it.
+    #[error("step {step} failed{}: {message}", at.as_ref().map(|(f, l)| format!(" at `{}`:{l}", f.display())).unwrap_or_default())]
+    StepFailed {
+        /// 1-based step number.
+        step: usize,
+        /// The file and line of the failing statement, when psql said where.
+        at: Option<(PathBuf, usize)>,
+        /// psql's message.
+        message: String,
+    },
+    /// The runtime failed.
+    #[error(transparent)]
+    Runtime(#[from] sqlrs_runtime::RuntimeError),
+    /// The state store failed.
+    #[error(transparent)]
+    StateFs(#[from] sqlrs_statefs::StateFsError),
+    /// The metadata store failed.
+    #[error(transparent)]
+    Store(#[from] sqlrs_store::StoreError),
+    /// No randomness for ids.
+    #[error("cannot read random bytes for an id")]
+    Random(#[source] std::io::Error),
+}

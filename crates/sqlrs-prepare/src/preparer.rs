@@ -1,0 +1,287 @@
+//! Planning and executing a psql prepare.
+
+use std::path::{Path, PathBuf};
+
+use infra_process::{Interrupt, ProcessError};
+use sqlrs_args::{PsqlInput, parse_psql};
+use sqlrs_hash::{Fingerprint, InputRef, PsqlStep, chain, expand, psql_task_hash};
+use sqlrs_runtime::{NativeRuntime, RuntimeError};
+use sqlrs_schema::{InstanceId, PrepareKind, StateId};
+use sqlrs_statefs::{Backend, Layout, publish};
+use sqlrs_store::{InstanceRow, StateRow, Store};
+
+use crate::{PlannedStep, PrepareError, PsqlPlan, ids};
+
+/// The engine directory name of native PostgreSQL builds.
+const ENGINE: &str = "postgres";
+
+/// What a prepare handed out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    /// The final state.
+    pub state_id: StateId,
+    /// The instance.
+    pub instance_id: InstanceId,
+    /// How to connect.
+    pub dsn: String,
+    /// How many steps were built (the rest came from the cache).
+    pub built: usize,
+}
+
+/// Prepares states and instances with one store, layout, backend and runtime.
+pub struct Preparer<'a> {
+    /// The metadata.
+    pub store: &'a dyn Store,
+    /// The state store's paths.
+    pub layout: &'a Layout,
+    /// How data directories are copied.
+    pub backend: &'a dyn Backend,
+    /// How PostgreSQL runs.
+    pub runtime: &'a NativeRuntime,
+    /// Stops the tools on SIGINT/SIGTERM.
+    pub interrupt: &'a Interrupt,
+}
+
+/// The schema's id of a hash crate's state id (both are the same 64 hex digits, so the
+/// conversion cannot fail; the all-zero id stands in should it ever).
+fn schema_id(id: &sqlrs_hash::StateId) -> StateId {
+    StateId::parse(&id.to_hex()).unwrap_or_else(|_| StateId::zero())
+}
+
+/// The directory name of a base: short, stable, not the version text itself.
+fn version_dir(base: &str) -> String {
+    let mut f = Fingerprint::new("sqlrs-base-dir-v1");
+    f.field("base", base.as_bytes());
+    f.finish().to_hex()[..16].to_string()
+}
+
+/// The 1-based line psql names in `psql:<stdin>:LINE: ERROR: …`.
+fn stdin_line(output: &str) -> Option<usize> {
+    let rest = &output[output.find("<stdin>:")? + "<stdin>:".len()..];
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+impl Preparer<'_> {
+    /// What the first step of every prepare applies to: this PostgreSQL build and the
+    /// initdb settings sqlrs uses.
+    pub fn base_id(&self) -> Result<String, PrepareError> {
+        let version = self.runtime.server_version(self.interrupt)?;
+        Ok(format!("native|{version}|initdb:UTF8,C,trust"))
+    }
+
+    /// Plans `psql_args` (with `stdin` for `-f -`; relative paths from `work_dir`).
+    pub fn plan_psql(
+        &self,
+        psql_args: &[String],
+        stdin: Option<&[u8]>,
+        work_dir: &Path,
+    ) -> Result<PsqlPlan, PrepareError> {
+        let args = parse_psql(psql_args, stdin.is_some())?;
+        let base = self.base_id()?;
+        let mut input = InputRef::Base(base.clone());
+        let mut steps = Vec::new();
+        for i in &args.inputs {
+            let (content, summary, expanded) = match i {
+                PsqlInput::File(p) => {
+                    let e = expand(p, work_dir, &mut |path| std::fs::read(path))?;
+                    (e.bytes.clone(), format!("-f {}", p.display()), Some(e))
+                }
+                PsqlInput::Command(sql) => (sql.as_bytes().to_vec(), format!("-c {sql}"), None),
+                PsqlInput::Stdin => (stdin.unwrap_or_default().to_vec(), "-f -".to_string(), None),
+            };
+            let task = psql_task_hash(
+                &PsqlStep {
+                    content: &content,
+                    options: &args.options,
+                },
+                &base,
+            );
+            let id = chain(&input, &task);
+            let cached = self.store.state(&schema_id(&id))?.is_some();
+            steps.push(PlannedStep {
+                input: input.clone(),
+                task_hash: task.to_hex(),
+                state_id: id,
+                cached,
+                content,
+                summary,
+                expanded,
+            });
+            input = InputRef::State(id);
+        }
+        let mut all = args.options.clone();
+        all.extend(steps.iter().map(|s| s.summary.clone()));
+        Ok(PsqlPlan {
+            base,
+            options: args.options,
+            steps,
+            args_normalized: all.join(" "),
+        })
+    }
+
+    /// Builds what `plan` misses and hands out an instance of its final state; `now` is
+    /// the time to record (RFC 3339, UTC).
+    pub fn execute(&self, plan: &PsqlPlan, now: &str) -> Result<Prepared, PrepareError> {
+        let Some(final_state) = plan.final_state() else {
+            return Err(PrepareError::Args(sqlrs_args::ArgsError {
+                index: None,
+                message: "give at least one input: `-f FILE`, `-c SQL` or `-f -` (stdin)".into(),
+            }));
+        };
+        let version = version_dir(&plan.base);
+        let states_dir = self.layout.states(ENGINE, &version);
+        let first = plan.first_missing();
+        let mut built = 0;
+        if first < plan.steps.len() {
+            let source = match first {
+                0 => self.ensure_base(&version)?,
+                k => states_dir.join(plan.steps[k - 1].state_id.to_hex()),
+            };
+            let job = ids::job_id()?;
+            let runtime_dir = self.layout.job_runtime(job.as_str());
+            let job_dir = runtime_dir
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            create_parent(&runtime_dir)?;
+            self.backend.clone_tree(&source, &runtime_dir)?;
+            let result = self.build(plan, first, &runtime_dir, &states_dir, now);
+            let _ = self.backend.remove(&runtime_dir);
+            let _ = std::fs::remove_dir_all(&job_dir);
+            built = result?;
+        }
+        let state_id = schema_id(final_state);
+        let instance_id = ids::instance_id()?;
+        let data = self.layout.instance_data(instance_id.as_str());
+        create_parent(&data)?;
+        self.backend
+            .clone_tree(&states_dir.join(final_state.to_hex()), &data)?;
+        let port = NativeRuntime::free_port()?;
+        self.runtime.start(&data, port, self.interrupt)?;
+        self.store.put_instance(&InstanceRow {
+            instance_id: instance_id.clone(),
+            state_id: state_id.clone(),
+            image_id: plan.base.clone(),
+            created_at: now.to_string(),
+            runtime_id: None,
+            data_dir: data.display().to_string(),
+            port: Some(port),
+        })?;
+        Ok(Prepared {
+            state_id,
+            instance_id,
+            dsn: format!("postgres://sqlrs@127.0.0.1:{port}/postgres"),
+            built,
+        })
+    }
+
+    /// Runs steps `first..` in the server of `runtime_dir`, publishing a state after each.
+    fn build(
+        &self,
+        plan: &PsqlPlan,
+        first: usize,
+        runtime_dir: &Path,
+        states_dir: &Path,
+        now: &str,
+    ) -> Result<usize, PrepareError> {
+        let port = NativeRuntime::free_port()?;
+        self.runtime.start(runtime_dir, port, self.interrupt)?;
+        for (i, step) in plan.steps.iter().enumerate().skip(first) {
+            let started = std::time::Instant::now();
+            if let Err(e) = self
+                .runtime
+                .psql(port, &plan.options, &step.content, self.interrupt)
+            {
+                let _ = self.runtime.stop(runtime_dir, self.interrupt);
+                return Err(step_failure(i, step, e));
+            }
+            self.runtime.stop(runtime_dir, self.interrupt)?;
+            publish(
+                self.backend,
+                runtime_dir,
+                states_dir,
+                &step.state_id.to_hex(),
+            )?;
+            let parent = match &step.input {
+                InputRef::State(s) => Some(schema_id(s)),
+                InputRef::Base(_) => None,
+            };
+            self.store.put_state(&StateRow {
+                state_id: schema_id(&step.state_id),
+                parent_state_id: parent,
+                image_id: plan.base.clone(),
+                prepare_kind: PrepareKind::Psql,
+                prepare_args_normalized: plan.args_normalized.clone(),
+                created_at: now.to_string(),
+                size_bytes: None,
+                build_ms: u64::try_from(started.elapsed().as_millis()).ok(),
+            })?;
+            if i + 1 < plan.steps.len() {
+                self.runtime.start(runtime_dir, port, self.interrupt)?;
+            }
+        }
+        Ok(plan.steps.len() - first)
+    }
+
+    /// The initialised base of this build, made once (into a staging directory renamed
+    /// into place, so a crash never leaves half a base).
+    fn ensure_base(&self, version: &str) -> Result<PathBuf, PrepareError> {
+        let base = self.layout.base(ENGINE, version);
+        if base.join("pgdata").join("PG_VERSION").is_file() {
+            return Ok(base);
+        }
+        let staging = base.with_file_name(format!("base.staging-{}", std::process::id()));
+        self.backend.remove(&staging)?;
+        create_parent(&staging)?;
+        self.runtime.init_base(&staging, self.interrupt)?;
+        if let Err(e) = std::fs::rename(&staging, &base) {
+            self.backend.remove(&staging)?;
+            if !base.join("pgdata").join("PG_VERSION").is_file() {
+                return Err(sqlrs_statefs::StateFsError {
+                    op: "rename",
+                    path: staging,
+                    source: e,
+                }
+                .into());
+            }
+        }
+        Ok(base)
+    }
+}
+
+fn create_parent(path: &Path) -> Result<(), PrepareError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| sqlrs_statefs::StateFsError {
+            op: "create",
+            path: parent.to_path_buf(),
+            source: e,
+        })?;
+    }
+    Ok(())
+}
+
+/// A failed psql step as the user needs it: which step, which file and line, psql's words.
+fn step_failure(i: usize, step: &PlannedStep, e: RuntimeError) -> PrepareError {
+    let output = match &e {
+        RuntimeError::Tool {
+            source: ProcessError::Failed { output_tail, .. },
+            ..
+        } => output_tail.clone(),
+        _ => return e.into(),
+    };
+    let at = stdin_line(&output).and_then(|n| {
+        let origin = step.expanded.as_ref()?.origin(n)?;
+        Some((origin.0.to_path_buf(), origin.1))
+    });
+    let message = output
+        .lines()
+        .find(|l| l.contains("ERROR:"))
+        .map(|l| l[l.find("ERROR:").unwrap_or(0)..].to_string())
+        .unwrap_or_else(|| output.trim().to_string());
+    PrepareError::StepFailed {
+        step: i + 1,
+        at,
+        message,
+    }
+}
