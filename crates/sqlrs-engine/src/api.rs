@@ -1,0 +1,197 @@
+//! The routes.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use sqlrs_schema::{ErrorCode, ErrorResponse, InstanceId, StateId};
+use sqlrs_store::Store;
+
+use crate::Token;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The metadata.
+    pub store: Arc<dyn Store>,
+    /// The bearer token.
+    pub token: Token,
+    /// The engine's version.
+    pub version: String,
+    /// This run's random id.
+    pub instance_id: String,
+    /// When the last request arrived (seconds since the epoch), for the idle timeout.
+    pub last_seen: Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// Seconds since the epoch.
+pub(crate) fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// Notes every request, so an engine in use is not idle.
+async fn touch(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    s.last_seen
+        .store(now_secs(), std::sync::atomic::Ordering::Relaxed);
+    let response = next.run(req).await;
+    s.last_seen
+        .store(now_secs(), std::sync::atomic::Ordering::Relaxed);
+    response
+}
+
+#[derive(Serialize)]
+struct Health<'a> {
+    ok: bool,
+    version: &'a str,
+    #[serde(rename = "instanceId")]
+    instance_id: &'a str,
+    pid: u32,
+}
+
+fn error(
+    status: StatusCode,
+    code: ErrorCode,
+    message: String,
+    details: Option<String>,
+) -> Response {
+    (
+        status,
+        Json(ErrorResponse {
+            code,
+            message,
+            details,
+        }),
+    )
+        .into_response()
+}
+
+fn internal(e: &sqlrs_store::StoreError) -> Response {
+    error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::InternalError,
+        e.to_string(),
+        None,
+    )
+}
+
+async fn health(State(s): State<AppState>) -> Response {
+    Json(Health {
+        ok: true,
+        version: &s.version,
+        instance_id: &s.instance_id,
+        pid: std::process::id(),
+    })
+    .into_response()
+}
+
+async fn states(State(s): State<AppState>) -> Response {
+    match s.store.states() {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => internal(&e),
+    }
+}
+
+async fn one_state(State(s): State<AppState>, Path(id): Path<String>) -> Response {
+    let id = match StateId::parse(&id) {
+        Ok(id) => id,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::InvalidArgument,
+                e.0,
+                Some("id".into()),
+            );
+        }
+    };
+    match s.store.state(&id) {
+        Ok(Some(v)) => Json(v).into_response(),
+        Ok(None) => error(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            format!("state `{id}` does not exist"),
+            None,
+        ),
+        Err(e) => internal(&e),
+    }
+}
+
+async fn instances(State(s): State<AppState>) -> Response {
+    match s.store.instances() {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => internal(&e),
+    }
+}
+
+async fn one_instance(State(s): State<AppState>, Path(id): Path<String>) -> Response {
+    let id = match InstanceId::parse(&id) {
+        Ok(id) => id,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::InvalidArgument,
+                e.0,
+                Some("id".into()),
+            );
+        }
+    };
+    match s.store.instance(&id) {
+        Ok(Some((entry, _))) => Json(entry).into_response(),
+        Ok(None) => error(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            format!("instance `{id}` does not exist"),
+            None,
+        ),
+        Err(e) => internal(&e),
+    }
+}
+
+/// 401 with an empty body unless the request carries the bearer token.
+async fn require_token(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    req: Request,
+    next: Next,
+) -> Response {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    if s.token.accepts(given) {
+        next.run(req).await
+    } else {
+        StatusCode::UNAUTHORIZED.into_response()
+    }
+}
+
+async fn not_found() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+        "no such endpoint".into(),
+        None,
+    )
+}
+
+/// The `/v1` routes over `state`.
+pub fn router(state: AppState) -> Router {
+    let protected = Router::new()
+        .route("/v1/states", get(states))
+        .route("/v1/states/{id}", get(one_state))
+        .route("/v1/instances", get(instances))
+        .route("/v1/instances/{id}", get(one_instance))
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
+    Router::new()
+        .route("/v1/health", get(health))
+        .merge(protected)
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), touch))
+        .with_state(state)
+}

@@ -1,0 +1,191 @@
+//! `sqlrs-engine`: open the store, listen on loopback, announce, serve until a signal or
+//! an idle timeout. Started by the CLI; its flags are few and fixed, so they are read by
+//! hand (only a product's CLI uses clap).
+
+#![deny(clippy::print_stdout)]
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use sqlrs_engine::{AppState, EngineJson, Token, router};
+use sqlrs_store::SqliteStore;
+
+/// The engine's flags.
+struct Flags {
+    listen: String,
+    store: PathBuf,
+    engine_json: PathBuf,
+    idle: Duration,
+}
+
+const USAGE: &str = "usage: sqlrs-engine --state-store DIR --write-engine-json FILE [--listen 127.0.0.1:PORT] [--idle-timeout SECONDS]";
+
+fn flags() -> Result<Flags, String> {
+    let mut listen = "127.0.0.1:0".to_string();
+    let (mut store, mut engine_json, mut idle) = (None, None, Duration::from_secs(120));
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = || {
+            args.next()
+                .ok_or_else(|| format!("`{flag}` needs a value\n{USAGE}"))
+        };
+        match flag.as_str() {
+            "--listen" => listen = value()?,
+            "--state-store" => store = Some(PathBuf::from(value()?)),
+            "--write-engine-json" => engine_json = Some(PathBuf::from(value()?)),
+            "--idle-timeout" => {
+                let v = value()?;
+                idle = Duration::from_secs(
+                    v.parse()
+                        .map_err(|_| format!("`--idle-timeout {v}`: expected whole seconds"))?,
+                );
+            }
+            other => {
+                return Err(format!(
+                    "unknown flag `{}`\n{USAGE}",
+                    other.escape_default()
+                ));
+            }
+        }
+    }
+    let ip = listen.rsplit_once(':').map(|(h, _)| h).unwrap_or_default();
+    if ip != "127.0.0.1" && ip != "[::1]" {
+        return Err(format!(
+            "`--listen {listen}`: the engine listens on loopback only (127.0.0.1 or [::1])"
+        ));
+    }
+    Ok(Flags {
+        listen,
+        store: store.ok_or_else(|| format!("give --state-store\n{USAGE}"))?,
+        engine_json: engine_json.ok_or_else(|| format!("give --write-engine-json\n{USAGE}"))?,
+        idle,
+    })
+}
+
+fn fail(message: &str, code: u8) -> ExitCode {
+    #[allow(
+        clippy::print_stderr,
+        reason = "the engine's only error channel before it serves"
+    )]
+    {
+        eprintln!("sqlrs-engine: {message}");
+    }
+    ExitCode::from(code)
+}
+
+fn main() -> ExitCode {
+    let flags = match flags() {
+        Ok(f) => f,
+        Err(e) => return fail(&e, 2),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return fail(&format!("cannot start: {e}"), 1),
+    };
+    match runtime.block_on(serve(flags)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e, 1),
+    }
+}
+
+async fn serve(flags: Flags) -> Result<(), String> {
+    std::fs::create_dir_all(&flags.store)
+        .map_err(|e| format!("cannot create {}: {e}", flags.store.display()))?;
+    let store = SqliteStore::open(&flags.store.join("state.db")).map_err(|e| {
+        format!(
+            "{e}: {:?}",
+            std::error::Error::source(&e).map(ToString::to_string)
+        )
+    })?;
+    let token = Token::generate().map_err(|e| format!("cannot make a token: {e}"))?;
+    let instance_id = Token::generate()
+        .map_err(|e| format!("cannot make an id: {e}"))?
+        .as_str()[..32]
+        .to_string();
+    let listener = tokio::net::TcpListener::bind(&flags.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", flags.listen))?;
+    let endpoint = listener
+        .local_addr()
+        .map_err(|e| e.to_string())?
+        .to_string();
+    let version = env!("CARGO_PKG_VERSION").to_string();
+    let last_seen = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let state = AppState {
+        last_seen: Arc::clone(&last_seen),
+        store: Arc::new(store),
+        token: token.clone(),
+        version: version.clone(),
+        instance_id: instance_id.clone(),
+    };
+    let announce = EngineJson {
+        endpoint,
+        pid: std::process::id(),
+        started_at: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0),
+        auth_token: token.as_str().to_string(),
+        version,
+        instance_id,
+    };
+    announce
+        .write(&flags.engine_json)
+        .map_err(|e| e.to_string())?;
+    let result = axum::serve(listener, router(state))
+        .with_graceful_shutdown(stop(flags.idle, last_seen))
+        .await
+        .map_err(|e| e.to_string());
+    // Only this engine's file is removed (a newer engine may have replaced it).
+    if std::fs::read_to_string(&flags.engine_json).is_ok_and(|t| t.contains(&announce.instance_id))
+    {
+        let _ = std::fs::remove_file(&flags.engine_json);
+    }
+    result
+}
+
+/// Resolves on SIGINT, SIGTERM or after `idle` (0: never) without a request. Jobs will
+/// count as activity once the engine runs them.
+async fn stop(idle: Duration, last_seen: Arc<std::sync::atomic::AtomicU64>) {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    let started = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let idle = async {
+        if idle.is_zero() {
+            std::future::pending::<()>().await;
+        }
+        loop {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            let last = last_seen
+                .load(std::sync::atomic::Ordering::Relaxed)
+                .max(started);
+            if now.saturating_sub(last) >= idle.as_secs() {
+                return;
+            }
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = term => {}
+        () = idle => {}
+    }
+}
