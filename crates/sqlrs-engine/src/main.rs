@@ -97,6 +97,19 @@ fn main() -> ExitCode {
 async fn serve(flags: Flags) -> Result<(), String> {
     std::fs::create_dir_all(&flags.store)
         .map_err(|e| format!("cannot create {}: {e}", flags.store.display()))?;
+    // One engine per store: a second would run jobs on the same files. The lock goes with
+    // the process, however it ends.
+    let lock_path = flags.store.join("engine.lock");
+    let _lock = match infra_fs::FileLock::try_exclusive_create(&lock_path) {
+        Ok(Some(lock)) => lock,
+        Ok(None) => {
+            return Err(format!(
+                "another sqlrs engine is running on the store {}; use it (its engine.json says where), or stop it first",
+                flags.store.display()
+            ));
+        }
+        Err(e) => return Err(format!("cannot lock {}: {e}", lock_path.display())),
+    };
     let store = SqliteStore::open(&flags.store.join("state.db")).map_err(|e| {
         format!(
             "{e}: {:?}",

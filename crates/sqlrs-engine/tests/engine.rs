@@ -102,6 +102,31 @@ fn the_engine_announces_itself_guards_its_api_and_stops_cleanly() {
 }
 
 #[test]
+fn a_second_engine_on_the_same_store_is_refused_and_the_first_keeps_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut first, announce) = start(dir.path(), "0");
+    let out = Command::new(env!("CARGO_BIN_EXE_sqlrs-engine"))
+        .arg("--state-store")
+        .arg(dir.path().join("store"))
+        .arg("--write-engine-json")
+        .arg(dir.path().join("engine.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("another sqlrs engine is running"), "{err}");
+    let still: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("engine.json")).unwrap())
+            .unwrap();
+    assert_eq!(still, announce);
+    Command::new("kill")
+        .args(["-TERM", &first.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(first.wait().unwrap().success());
+}
+
+#[test]
 fn an_idle_engine_exits_and_removes_its_announcement() {
     let dir = tempfile::tempdir().unwrap();
     let (mut child, _) = start(dir.path(), "1");
