@@ -99,27 +99,38 @@ async fn states(State(s): State<AppState>) -> Response {
     }
 }
 
-async fn one_state(State(s): State<AppState>, Path(id): Path<String>) -> Response {
-    let id = match StateId::parse(&id) {
-        Ok(id) => id,
-        Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                ErrorCode::InvalidArgument,
-                e.0,
-                Some("id".into()),
-            );
-        }
-    };
-    match s.store.state(&id) {
+/// 400 for an id that is not one (the error names the `id` path segment).
+fn bad_id(e: sqlrs_schema::IdError) -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        ErrorCode::InvalidArgument,
+        e.0,
+        Some("id".into()),
+    )
+}
+
+/// The found entry as JSON, 404 naming `what` and `id`, or 500.
+fn found<T: Serialize>(
+    result: Result<Option<T>, sqlrs_store::StoreError>,
+    what: &str,
+    id: &str,
+) -> Response {
+    match result {
         Ok(Some(v)) => Json(v).into_response(),
         Ok(None) => error(
             StatusCode::NOT_FOUND,
             ErrorCode::NotFound,
-            format!("state `{id}` does not exist"),
+            format!("{what} `{id}` does not exist"),
             None,
         ),
         Err(e) => internal(&e),
+    }
+}
+
+async fn one_state(State(s): State<AppState>, Path(id): Path<String>) -> Response {
+    match StateId::parse(&id) {
+        Ok(id) => found(s.store.state(&id), "state", id.as_str()),
+        Err(e) => bad_id(e),
     }
 }
 
@@ -131,26 +142,13 @@ async fn instances(State(s): State<AppState>) -> Response {
 }
 
 async fn one_instance(State(s): State<AppState>, Path(id): Path<String>) -> Response {
-    let id = match InstanceId::parse(&id) {
-        Ok(id) => id,
-        Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                ErrorCode::InvalidArgument,
-                e.0,
-                Some("id".into()),
-            );
-        }
-    };
-    match s.store.instance(&id) {
-        Ok(Some((entry, _))) => Json(entry).into_response(),
-        Ok(None) => error(
-            StatusCode::NOT_FOUND,
-            ErrorCode::NotFound,
-            format!("instance `{id}` does not exist"),
-            None,
+    match InstanceId::parse(&id) {
+        Ok(id) => found(
+            s.store.instance(&id).map(|o| o.map(|(entry, _)| entry)),
+            "instance",
+            id.as_str(),
         ),
-        Err(e) => internal(&e),
+        Err(e) => bad_id(e),
     }
 }
 

@@ -11,7 +11,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use sqlrs_schema::{
     ErrorResponse, Event, InstanceEntry, InstanceId, InstanceStatus, JobId, JobStatus, PlanTask,
-    PrepareJobStatus, PrepareKind, PrepareResult, StateEntry, StateId, TaskStatus,
+    PrepareJobStatus, PrepareResult, StateEntry, StateId, TaskStatus,
 };
 
 use crate::{InstanceRow, JobRow, StateRow, Store, StoreError, schema};
@@ -51,47 +51,19 @@ impl SqliteStore {
     }
 }
 
-fn kind_str(k: PrepareKind) -> &'static str {
-    match k {
-        PrepareKind::Psql => "psql",
-        PrepareKind::Lb => "lb",
+/// The wire word of a unit enum (`psql`, `running`): the schema's serde names, so the
+/// store and the API spell statuses and kinds alike.
+fn word<T: serde::Serialize>(v: T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
     }
 }
 
-fn kind_of(s: &str) -> Result<PrepareKind, StoreError> {
-    match s {
-        "psql" => Ok(PrepareKind::Psql),
-        "lb" => Ok(PrepareKind::Lb),
-        other => Err(StoreError::corrupt("prepare kind", other)),
-    }
-}
-
-fn job_status_str(s: JobStatus) -> &'static str {
-    match s {
-        JobStatus::Queued => "queued",
-        JobStatus::Running => "running",
-        JobStatus::Succeeded => "succeeded",
-        JobStatus::Failed => "failed",
-    }
-}
-
-fn job_status_of(s: &str) -> Result<JobStatus, StoreError> {
-    match s {
-        "queued" => Ok(JobStatus::Queued),
-        "running" => Ok(JobStatus::Running),
-        "succeeded" => Ok(JobStatus::Succeeded),
-        "failed" => Ok(JobStatus::Failed),
-        other => Err(StoreError::corrupt("job status", other)),
-    }
-}
-
-fn task_status_str(s: TaskStatus) -> &'static str {
-    match s {
-        TaskStatus::Queued => "queued",
-        TaskStatus::Running => "running",
-        TaskStatus::Succeeded => "succeeded",
-        TaskStatus::Failed => "failed",
-    }
+/// The unit enum a stored word names.
+fn from_word<T: serde::de::DeserializeOwned>(what: &'static str, s: &str) -> Result<T, StoreError> {
+    serde_json::from_value(serde_json::Value::String(s.to_string()))
+        .map_err(|_| StoreError::corrupt(what, s))
 }
 
 /// A stored JSON column, when set.
@@ -155,7 +127,7 @@ fn state_entry(c: StateCols) -> Result<StateEntry, StoreError> {
         state_id: state_id(&c.0)?,
         parent_state_id: c.1.as_deref().map(state_id).transpose()?,
         image_id: c.2,
-        prepare_kind: kind_of(&c.3)?,
+        prepare_kind: from_word("prepare kind", &c.3)?,
         prepare_args_normalized: c.4,
         created_at: c.5,
         size_bytes: opt_u64(c.6),
@@ -176,7 +148,7 @@ impl Store for SqliteStore {
                 s.state_id.as_str(),
                 s.parent_state_id.as_ref().map(StateId::as_str),
                 s.image_id,
-                kind_str(s.prepare_kind),
+                word(s.prepare_kind),
                 s.prepare_args_normalized,
                 s.created_at,
                 to_i64(s.size_bytes),
@@ -346,7 +318,7 @@ impl Store for SqliteStore {
              VALUES (?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 j.job_id.as_str(),
-                kind_str(j.prepare_kind),
+                word(j.prepare_kind),
                 j.image_id,
                 j.plan_only,
                 j.prepare_args_normalized,
@@ -392,8 +364,8 @@ impl Store for SqliteStore {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Some(PrepareJobStatus {
             job_id: id.clone(),
-            status: job_status_of(&c.0)?,
-            prepare_kind: kind_of(&c.1)?,
+            status: from_word("job status", &c.0)?,
+            prepare_kind: from_word("prepare kind", &c.1)?,
             image_id: c.2,
             plan_only: c.3,
             prepare_args_normalized: c.4,
@@ -418,9 +390,9 @@ impl Store for SqliteStore {
         };
         let conn = self.conn();
         let n = if status == JobStatus::Queued {
-            conn.execute(sql, params![id.as_str(), job_status_str(status)])?
+            conn.execute(sql, params![id.as_str(), word(status)])?
         } else {
-            conn.execute(sql, params![id.as_str(), job_status_str(status), at])?
+            conn.execute(sql, params![id.as_str(), word(status), at])?
         };
         if n == 0 {
             return Err(StoreError::Missing(format!("job `{id}` is not stored")));
@@ -451,7 +423,7 @@ impl Store for SqliteStore {
         };
         let n = self.conn().execute(
             "UPDATE jobs SET status = ?2, finished_at = ?3, result_json = ?4, error_json = ?5              WHERE job_id = ?1",
-            params![id.as_str(), job_status_str(status), at, result, error],
+            params![id.as_str(), word(status), at, result, error],
         )?;
         if n == 0 {
             return Err(StoreError::Missing(format!("job `{id}` is not stored")));
@@ -482,7 +454,7 @@ impl Store for SqliteStore {
     ) -> Result<(), StoreError> {
         self.conn().execute(
             "UPDATE tasks SET status = ?3 WHERE job_id = ?1 AND task_id = ?2",
-            params![id.as_str(), task_id, task_status_str(status)],
+            params![id.as_str(), task_id, word(status)],
         )?;
         Ok(())
     }
