@@ -1,4 +1,4 @@
-//! The routes.
+//! The router: which route needs the token, and the small read-only routes.
 
 use std::sync::Arc;
 
@@ -6,19 +6,19 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Serialize;
-use sqlrs_schema::{ErrorCode, ErrorResponse, InstanceId, StateId};
-use sqlrs_store::Store;
+use sqlrs_schema::{ErrorCode, InstanceId, StateId};
 
-use crate::Token;
+use crate::reply::{bad_id, error, found, internal, list};
+use crate::{Engine, Token, jobs_api};
 
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
-    /// The metadata.
-    pub store: Arc<dyn Store>,
+    /// The engine.
+    pub engine: Arc<Engine>,
     /// The bearer token.
     pub token: Token,
     /// The engine's version.
@@ -56,32 +56,6 @@ struct Health<'a> {
     pid: u32,
 }
 
-fn error(
-    status: StatusCode,
-    code: ErrorCode,
-    message: String,
-    details: Option<String>,
-) -> Response {
-    (
-        status,
-        Json(ErrorResponse {
-            code,
-            message,
-            details,
-        }),
-    )
-        .into_response()
-}
-
-fn internal(e: &sqlrs_store::StoreError) -> Response {
-    error(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        ErrorCode::InternalError,
-        e.to_string(),
-        None,
-    )
-}
-
 async fn health(State(s): State<AppState>) -> Response {
     Json(Health {
         ok: true,
@@ -92,51 +66,23 @@ async fn health(State(s): State<AppState>) -> Response {
     .into_response()
 }
 
-async fn states(State(s): State<AppState>) -> Response {
-    match s.store.states() {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => internal(&e),
-    }
-}
-
-/// 400 for an id that is not one (the error names the `id` path segment).
-fn bad_id(e: sqlrs_schema::IdError) -> Response {
-    error(
-        StatusCode::BAD_REQUEST,
-        ErrorCode::InvalidArgument,
-        e.0,
-        Some("id".into()),
-    )
-}
-
-/// The found entry as JSON, 404 naming `what` and `id`, or 500.
-fn found<T: Serialize>(
-    result: Result<Option<T>, sqlrs_store::StoreError>,
-    what: &str,
-    id: &str,
-) -> Response {
-    match result {
-        Ok(Some(v)) => Json(v).into_response(),
-        Ok(None) => error(
-            StatusCode::NOT_FOUND,
-            ErrorCode::NotFound,
-            format!("{what} `{id}` does not exist"),
-            None,
-        ),
+async fn states(State(s): State<AppState>, headers: HeaderMap) -> Response {
+    match s.engine.store.states() {
+        Ok(v) => list(&headers, &v),
         Err(e) => internal(&e),
     }
 }
 
 async fn one_state(State(s): State<AppState>, Path(id): Path<String>) -> Response {
     match StateId::parse(&id) {
-        Ok(id) => found(s.store.state(&id), "state", id.as_str()),
+        Ok(id) => found(s.engine.store.state(&id), "state", id.as_str()),
         Err(e) => bad_id(e),
     }
 }
 
-async fn instances(State(s): State<AppState>) -> Response {
-    match s.store.instances() {
-        Ok(v) => Json(v).into_response(),
+async fn instances(State(s): State<AppState>, headers: HeaderMap) -> Response {
+    match s.engine.store.instances() {
+        Ok(v) => list(&headers, &v),
         Err(e) => internal(&e),
     }
 }
@@ -144,7 +90,10 @@ async fn instances(State(s): State<AppState>) -> Response {
 async fn one_instance(State(s): State<AppState>, Path(id): Path<String>) -> Response {
     match InstanceId::parse(&id) {
         Ok(id) => found(
-            s.store.instance(&id).map(|o| o.map(|(entry, _)| entry)),
+            s.engine
+                .store
+                .instance(&id)
+                .map(|o| o.map(|(entry, _)| entry)),
             "instance",
             id.as_str(),
         ),
@@ -173,7 +122,7 @@ async fn not_found() -> Response {
     error(
         StatusCode::NOT_FOUND,
         ErrorCode::NotFound,
-        "no such endpoint".into(),
+        "no such endpoint",
         None,
     )
 }
@@ -182,9 +131,26 @@ async fn not_found() -> Response {
 pub fn router(state: AppState) -> Router {
     let protected = Router::new()
         .route("/v1/states", get(states))
-        .route("/v1/states/{id}", get(one_state))
+        .route(
+            "/v1/states/{id}",
+            get(one_state).delete(jobs_api::delete_state),
+        )
         .route("/v1/instances", get(instances))
-        .route("/v1/instances/{id}", get(one_instance))
+        .route(
+            "/v1/instances/{id}",
+            get(one_instance).delete(jobs_api::delete_instance),
+        )
+        .route(
+            "/v1/prepare-jobs",
+            get(jobs_api::jobs).post(jobs_api::create),
+        )
+        .route(
+            "/v1/prepare-jobs/{id}",
+            get(jobs_api::job).delete(jobs_api::delete),
+        )
+        .route("/v1/prepare-jobs/{id}/cancel", post(jobs_api::cancel))
+        .route("/v1/prepare-jobs/{id}/events", get(jobs_api::events))
+        .route("/v1/tasks", get(jobs_api::tasks))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
     Router::new()
         .route("/v1/health", get(health))

@@ -9,7 +9,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use sqlrs_engine::{AppState, EngineJson, Token, router};
+use sqlrs_engine::{AppState, Engine, EngineJson, Token, router};
+use sqlrs_runtime::{NativeRuntime, RunAs};
+use sqlrs_statefs::{CopyBackend, Layout, ReflinkMode};
 use sqlrs_store::SqliteStore;
 
 /// The engine's flags.
@@ -64,6 +66,32 @@ fn flags() -> Result<Flags, String> {
     })
 }
 
+/// A line in the engine's log (its stderr, which the CLI sends to `logs/engine.log`).
+fn log(message: &str) {
+    #[allow(clippy::print_stderr, reason = "the engine logs to stderr")]
+    {
+        eprintln!("sqlrs-engine: {message}");
+    }
+}
+
+/// The engine over `store`: the layout under the store root, the copy backend (reflinks
+/// where the filesystem has them), and the host's PostgreSQL (as the unprivileged `sqlrs`
+/// user when running as root). A host without PostgreSQL still serves; prepares then
+/// fail with the reason.
+fn build_engine(flags: &Flags, store: SqliteStore) -> Result<Engine, String> {
+    let run_as = RunAs::for_current_process("sqlrs").map_err(|e| e.to_string())?;
+    let runtime = NativeRuntime::detect(run_as).unwrap_or_else(|e| {
+        log(&format!("PostgreSQL not found: {e}"));
+        NativeRuntime::new("/nonexistent/postgresql/bin", run_as)
+    });
+    Ok(Engine::new(
+        Arc::new(store),
+        Layout::new(&flags.store),
+        Box::new(CopyBackend::new(ReflinkMode::Auto)),
+        runtime,
+    ))
+}
+
 fn fail(message: &str, code: u8) -> ExitCode {
     #[allow(
         clippy::print_stderr,
@@ -116,6 +144,16 @@ async fn serve(flags: Flags) -> Result<(), String> {
             std::error::Error::source(&e).map(ToString::to_string)
         )
     })?;
+    let engine = Arc::new(build_engine(&flags, store)?);
+    {
+        let engine = Arc::clone(&engine);
+        let recovered = tokio::task::spawn_blocking(move || engine.recover())
+            .await
+            .map_err(|e| e.to_string())?;
+        for line in recovered {
+            log(&format!("recovery: {line}"));
+        }
+    }
     let token = Token::generate().map_err(|e| format!("cannot make a token: {e}"))?;
     let instance_id = Token::generate()
         .map_err(|e| format!("cannot make an id: {e}"))?
@@ -132,7 +170,7 @@ async fn serve(flags: Flags) -> Result<(), String> {
     let last_seen = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let state = AppState {
         last_seen: Arc::clone(&last_seen),
-        store: Arc::new(store),
+        engine: Arc::clone(&engine),
         token: token.clone(),
         version: version.clone(),
         instance_id: instance_id.clone(),
@@ -152,9 +190,14 @@ async fn serve(flags: Flags) -> Result<(), String> {
         .write(&flags.engine_json)
         .map_err(|e| e.to_string())?;
     let result = axum::serve(listener, router(state))
-        .with_graceful_shutdown(stop(flags.idle, last_seen))
+        .with_graceful_shutdown(stop(flags.idle, last_seen, Arc::clone(&engine)))
         .await
         .map_err(|e| e.to_string());
+    engine.cancel_all();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while engine.busy() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     // Only this engine's file is removed (a newer engine may have replaced it).
     if std::fs::read_to_string(&flags.engine_json).is_ok_and(|t| t.contains(&announce.instance_id))
     {
@@ -163,9 +206,9 @@ async fn serve(flags: Flags) -> Result<(), String> {
     result
 }
 
-/// Resolves on SIGINT, SIGTERM or after `idle` (0: never) without a request. Jobs will
-/// count as activity once the engine runs them.
-async fn stop(idle: Duration, last_seen: Arc<std::sync::atomic::AtomicU64>) {
+/// Resolves on SIGINT, SIGTERM or after `idle` (0: never) without a request while no job
+/// runs.
+async fn stop(idle: Duration, last_seen: Arc<std::sync::atomic::AtomicU64>, engine: Arc<Engine>) {
     let term = async {
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             Ok(mut s) => {
@@ -191,7 +234,9 @@ async fn stop(idle: Duration, last_seen: Arc<std::sync::atomic::AtomicU64>) {
             let last = last_seen
                 .load(std::sync::atomic::Ordering::Relaxed)
                 .max(started);
-            if now.saturating_sub(last) >= idle.as_secs() {
+            if engine.busy() {
+                last_seen.store(now, std::sync::atomic::Ordering::Relaxed);
+            } else if now.saturating_sub(last) >= idle.as_secs() {
                 return;
             }
         }

@@ -30,6 +30,9 @@ pub enum PrepareError {
     /// The metadata store failed.
     #[error(transparent)]
     Store(#[from] sqlrs_store::StoreError),
+    /// The job was cancelled; what was published before stays.
+    #[error("cancelled")]
+    Cancelled,
     /// No randomness for ids.
     #[error("cannot read random bytes for an id")]
     Random(#[source] std::io::Error),

@@ -16,13 +16,13 @@ fn random_hex() -> Result<String, PrepareError> {
 }
 
 /// A new instance id.
-pub(crate) fn instance_id() -> Result<InstanceId, PrepareError> {
+pub fn instance_id() -> Result<InstanceId, PrepareError> {
     let hex = random_hex()?;
     InstanceId::parse(&hex).map_err(|e| PrepareError::Random(std::io::Error::other(e)))
 }
 
 /// A new job id.
-pub(crate) fn job_id() -> Result<JobId, PrepareError> {
+pub fn job_id() -> Result<JobId, PrepareError> {
     let hex = random_hex()?;
     JobId::parse(&hex).map_err(|e| PrepareError::Random(std::io::Error::other(e)))
 }

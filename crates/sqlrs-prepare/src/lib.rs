@@ -11,9 +11,12 @@
 
 mod error;
 mod ids;
+mod observer;
 mod plan;
 mod preparer;
 
 pub use error::PrepareError;
+pub use ids::{instance_id, job_id};
+pub use observer::{Observer, Silent};
 pub use plan::{PlannedStep, PsqlPlan};
-pub use preparer::{Prepared, Preparer};
+pub use preparer::{Prepared, Preparer, state_dir};

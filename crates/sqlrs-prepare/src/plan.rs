@@ -1,6 +1,9 @@
 //! The plan of a psql prepare: steps, their state ids, what is cached.
 
 use sqlrs_hash::{Expanded, InputRef, StateId};
+use sqlrs_schema::{
+    InputKind, PlanTask, PrepareKind, StateId as SchemaStateId, TaskInput, TaskType,
+};
 
 /// One step.
 #[derive(Debug, Clone)]
@@ -46,5 +49,70 @@ impl PsqlPlan {
     /// The final state.
     pub fn final_state(&self) -> Option<&StateId> {
         self.steps.last().map(|s| &s.state_id)
+    }
+}
+
+/// A task with only its id and type set.
+fn task(task_id: String, task_type: TaskType) -> PlanTask {
+    PlanTask {
+        task_id,
+        task_type,
+        planner_kind: None,
+        input: None,
+        task_hash: None,
+        output_state_id: None,
+        cached: false,
+        changeset_id: None,
+        changeset_author: None,
+        changeset_path: None,
+    }
+}
+
+/// The wire form of a step's input.
+fn task_input(input: &InputRef) -> TaskInput {
+    match input {
+        InputRef::Base(base) => TaskInput {
+            kind: InputKind::Image,
+            id: base.clone(),
+        },
+        InputRef::State(id) => TaskInput {
+            kind: InputKind::State,
+            id: id.to_hex(),
+        },
+    }
+}
+
+impl PsqlPlan {
+    /// The job signature: identical requests (same final state, same `plan_only`) share
+    /// it, so retention can keep the newest few of each.
+    pub fn signature(&self, plan_only: bool) -> String {
+        let mut f = sqlrs_hash::Fingerprint::new("sqlrs-job-signature-v1");
+        f.field("base", self.base.as_bytes());
+        for step in &self.steps {
+            f.field("state", step.state_id.to_hex().as_bytes());
+        }
+        f.field("plan_only", if plan_only { b"1" } else { b"0" });
+        f.finish().to_hex()
+    }
+
+    /// The job's tasks as the API shows them — `plan`, `execute-<n>` per step,
+    /// `prepare-instance` — each with its step in words.
+    pub fn tasks(&self) -> Vec<(PlanTask, String)> {
+        let mut tasks = vec![(task("plan".into(), TaskType::Plan), "plan".into())];
+        for (i, step) in self.steps.iter().enumerate() {
+            let mut t = task(format!("execute-{i}"), TaskType::StateExecute);
+            t.planner_kind = Some(PrepareKind::Psql);
+            t.input = Some(task_input(&step.input));
+            t.task_hash = Some(step.task_hash.clone());
+            t.output_state_id = SchemaStateId::parse(&step.state_id.to_hex()).ok();
+            t.cached = step.cached;
+            tasks.push((t, step.summary.clone()));
+        }
+        if let Some(last) = self.final_state() {
+            let mut t = task("prepare-instance".into(), TaskType::PrepareInstance);
+            t.input = Some(task_input(&InputRef::State(*last)));
+            tasks.push((t, "instance".into()));
+        }
+        tasks
     }
 }

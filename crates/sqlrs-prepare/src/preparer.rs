@@ -1,16 +1,17 @@
 //! Planning and executing a psql prepare.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use infra_process::{Interrupt, ProcessError};
 use sqlrs_args::{PsqlInput, parse_psql};
 use sqlrs_hash::{Fingerprint, InputRef, PsqlStep, chain, expand, psql_task_hash};
 use sqlrs_runtime::{NativeRuntime, RuntimeError};
-use sqlrs_schema::{InstanceId, PrepareKind, StateId};
+use sqlrs_schema::{InstanceId, PrepareKind, StateId, TaskStatus};
 use sqlrs_statefs::{Backend, Layout, publish};
 use sqlrs_store::{InstanceRow, StateRow, Store};
 
-use crate::{PlannedStep, PrepareError, PsqlPlan, ids};
+use crate::{Observer, PlannedStep, PrepareError, PsqlPlan, ids};
 
 /// The engine directory name of native PostgreSQL builds.
 const ENGINE: &str = "postgres";
@@ -38,8 +39,12 @@ pub struct Preparer<'a> {
     pub backend: &'a dyn Backend,
     /// How PostgreSQL runs.
     pub runtime: &'a NativeRuntime,
-    /// Stops the tools on SIGINT/SIGTERM.
+    /// Stops the tools when set (a cancelled job, SIGINT/SIGTERM).
     pub interrupt: &'a Interrupt,
+    /// Told about each task and log line.
+    pub observer: &'a dyn Observer,
+    /// Held while states are built or cloned (see [`Preparer::execute`]).
+    pub lock: &'a Mutex<()>,
 }
 
 /// The schema's id of a hash crate's state id (both are the same 64 hex digits, so the
@@ -53,6 +58,11 @@ fn version_dir(base: &str) -> String {
     let mut f = Fingerprint::new("sqlrs-base-dir-v1");
     f.field("base", base.as_bytes());
     f.finish().to_hex()[..16].to_string()
+}
+
+/// Where the state `id` built on `base` lives.
+pub fn state_dir(layout: &Layout, base: &str, id: &str) -> PathBuf {
+    layout.state(ENGINE, &version_dir(base), id)
 }
 
 /// The 1-based line psql names in `psql:<stdin>:LINE: ERROR: …`.
@@ -122,6 +132,10 @@ impl Preparer<'_> {
 
     /// Builds what `plan` misses and hands out an instance of its final state; `now` is
     /// the time to record (RFC 3339, UTC).
+    ///
+    /// Building and cloning happen under [`Preparer::lock`], and the cache is re-read
+    /// under it: two identical prepares build each state once, and a delete (which takes
+    /// the same lock) never removes a state while it is being built on or cloned.
     pub fn execute(&self, plan: &PsqlPlan, now: &str) -> Result<Prepared, PrepareError> {
         let Some(final_state) = plan.final_state() else {
             return Err(PrepareError::Args(sqlrs_args::ArgsError {
@@ -131,26 +145,23 @@ impl Preparer<'_> {
         };
         let version = version_dir(&plan.base);
         let states_dir = self.layout.states(ENGINE, &version);
-        let first = plan.first_missing();
+        let guard = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
+        let first = self.first_missing(plan)?;
+        for i in 0..first {
+            self.observer.log(&format!("execute-{i}: cached"));
+            self.observer
+                .task(&format!("execute-{i}"), TaskStatus::Succeeded);
+        }
         let mut built = 0;
         if first < plan.steps.len() {
             let source = match first {
                 0 => self.ensure_base(&version)?,
                 k => states_dir.join(plan.steps[k - 1].state_id.to_hex()),
             };
-            let job = ids::job_id()?;
-            let runtime_dir = self.layout.job_runtime(job.as_str());
-            let job_dir = runtime_dir
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_default();
-            create_parent(&runtime_dir)?;
-            self.backend.clone_tree(&source, &runtime_dir)?;
-            let result = self.build(plan, first, &runtime_dir, &states_dir, now);
-            let _ = self.backend.remove(&runtime_dir);
-            let _ = std::fs::remove_dir_all(&job_dir);
-            built = result?;
+            built = self.build_in_job_dir(plan, first, &source, &states_dir, now)?;
         }
+        self.check_cancel()?;
+        self.observer.task("prepare-instance", TaskStatus::Running);
         let state_id = schema_id(final_state);
         let instance_id = ids::instance_id()?;
         let data = self.layout.instance_data(instance_id.as_str());
@@ -158,7 +169,6 @@ impl Preparer<'_> {
         self.backend
             .clone_tree(&states_dir.join(final_state.to_hex()), &data)?;
         let port = NativeRuntime::free_port()?;
-        self.runtime.start(&data, port, self.interrupt)?;
         self.store.put_instance(&InstanceRow {
             instance_id: instance_id.clone(),
             state_id: state_id.clone(),
@@ -168,12 +178,66 @@ impl Preparer<'_> {
             data_dir: data.display().to_string(),
             port: Some(port),
         })?;
+        drop(guard);
+        if let Err(e) = self.runtime.start(&data, port, self.interrupt) {
+            let _ = self.store.delete_instance(&instance_id);
+            let _ = self.backend.remove(&data);
+            let _ = data.parent().map(std::fs::remove_dir);
+            self.observer.task("prepare-instance", TaskStatus::Failed);
+            return Err(e.into());
+        }
+        self.observer
+            .log(&format!("instance created {}", instance_id.as_str()));
+        self.observer
+            .task("prepare-instance", TaskStatus::Succeeded);
         Ok(Prepared {
             state_id,
             instance_id,
             dsn: format!("postgres://sqlrs@127.0.0.1:{port}/postgres"),
             built,
         })
+    }
+
+    /// The first step whose state is not stored now (the plan's flags may be stale).
+    fn first_missing(&self, plan: &PsqlPlan) -> Result<usize, PrepareError> {
+        for (i, step) in plan.steps.iter().enumerate() {
+            if self.store.state(&schema_id(&step.state_id))?.is_none() {
+                return Ok(i);
+            }
+        }
+        Ok(plan.steps.len())
+    }
+
+    /// Fails with [`PrepareError::Cancelled`] once the job is cancelled.
+    fn check_cancel(&self) -> Result<(), PrepareError> {
+        if self.interrupt.is_set() {
+            return Err(PrepareError::Cancelled);
+        }
+        Ok(())
+    }
+
+    /// Clones `source` into a scratch job directory, builds steps `first..` there and
+    /// removes the scratch whatever happened.
+    fn build_in_job_dir(
+        &self,
+        plan: &PsqlPlan,
+        first: usize,
+        source: &Path,
+        states_dir: &Path,
+        now: &str,
+    ) -> Result<usize, PrepareError> {
+        let job = ids::job_id()?;
+        let runtime_dir = self.layout.job_runtime(job.as_str());
+        let job_dir = runtime_dir
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        create_parent(&runtime_dir)?;
+        self.backend.clone_tree(source, &runtime_dir)?;
+        let result = self.build(plan, first, &runtime_dir, states_dir, now);
+        let _ = self.backend.remove(&runtime_dir);
+        let _ = std::fs::remove_dir_all(&job_dir);
+        result
     }
 
     /// Runs steps `first..` in the server of `runtime_dir`, publishing a state after each.
@@ -188,14 +252,25 @@ impl Preparer<'_> {
         let port = NativeRuntime::free_port()?;
         self.runtime.start(runtime_dir, port, self.interrupt)?;
         for (i, step) in plan.steps.iter().enumerate().skip(first) {
+            let task = format!("execute-{i}");
             let started = std::time::Instant::now();
-            if let Err(e) = self
-                .runtime
-                .psql(port, &plan.options, &step.content, self.interrupt)
-            {
-                let _ = self.runtime.stop(runtime_dir, self.interrupt);
-                return Err(step_failure(i, step, e));
+            self.observer.task(&task, TaskStatus::Running);
+            self.observer.log(&format!("psql: {}", step.summary));
+            let ran = self.check_cancel().and_then(|()| {
+                self.runtime
+                    .psql(port, &plan.options, &step.content, self.interrupt)
+                    .map_err(|e| step_failure(i, step, e))
+            });
+            if let Err(e) = ran {
+                let _ = self.runtime.stop(runtime_dir, &Interrupt::none());
+                self.observer.task(&task, TaskStatus::Failed);
+                return Err(if self.interrupt.is_set() {
+                    PrepareError::Cancelled
+                } else {
+                    e
+                });
             }
+            self.observer.log("pg_ctl: stop for snapshot");
             self.runtime.stop(runtime_dir, self.interrupt)?;
             publish(
                 self.backend,
@@ -217,7 +292,11 @@ impl Preparer<'_> {
                 size_bytes: None,
                 build_ms: u64::try_from(started.elapsed().as_millis()).ok(),
             })?;
+            self.observer
+                .log(&format!("snapshot: complete {}", step.state_id.to_hex()));
+            self.observer.task(&task, TaskStatus::Succeeded);
             if i + 1 < plan.steps.len() {
+                self.check_cancel()?;
                 self.runtime.start(runtime_dir, port, self.interrupt)?;
             }
         }

@@ -42,12 +42,7 @@ fn prepare_builds_reuses_and_rebuilds_only_what_changed() {
     let none = Interrupt::none();
     let dir = tempfile::tempdir().unwrap();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let work = dir.path().join("work");
-    std::fs::create_dir_all(work.join("sub")).unwrap();
-    let write = |name: &str, text: &str| std::fs::write(work.join(name), text).unwrap();
-    write("a.sql", "create table t(x int);\n\\ir sub/b.sql\n");
-    write("sub/b.sql", "insert into t values (1);\n");
-    write("c.sql", "insert into t values (2);\n");
+    let work = write_inputs(dir.path());
 
     let layout = Layout::new(dir.path().join("store"));
     std::fs::create_dir_all(layout.root()).unwrap();
@@ -60,6 +55,8 @@ fn prepare_builds_reuses_and_rebuilds_only_what_changed() {
         backend: &backend,
         runtime: &runtime,
         interrupt: &none,
+        observer: &sqlrs_prepare::Silent,
+        lock: &std::sync::Mutex::new(()),
     };
     let mut instances = Vec::new();
 
@@ -89,7 +86,7 @@ fn prepare_builds_reuses_and_rebuilds_only_what_changed() {
     instances.push(second.instance_id.clone());
 
     // An edit of the second script: the first state is reused, only the tail is built.
-    write("c.sql", "insert into t values (3);\n");
+    std::fs::write(work.join("c.sql"), "insert into t values (3);\n").unwrap();
     let edited = p
         .plan_psql(&args(&["-f", "a.sql", "-f", "c.sql"]), None, &work)
         .unwrap();
@@ -108,9 +105,32 @@ fn prepare_builds_reuses_and_rebuilds_only_what_changed() {
 
     failing_step_names_file_and_line(&p, &work, &store);
 
+    stop_and_check_no_scratch(&runtime, &layout, &instances);
+}
+
+/// The scripts: `a.sql` includes `sub/b.sql`; `c.sql` is the second step.
+fn write_inputs(dir: &Path) -> std::path::PathBuf {
+    let work = dir.join("work");
+    std::fs::create_dir_all(work.join("sub")).unwrap();
+    for (name, text) in [
+        ("a.sql", "create table t(x int);\n\\ir sub/b.sql\n"),
+        ("sub/b.sql", "insert into t values (1);\n"),
+        ("c.sql", "insert into t values (2);\n"),
+    ] {
+        std::fs::write(work.join(name), text).unwrap();
+    }
+    work
+}
+
+/// Stops the instances; no job scratch directory may be left.
+fn stop_and_check_no_scratch(
+    runtime: &NativeRuntime,
+    layout: &Layout,
+    instances: &[sqlrs_schema::InstanceId],
+) {
     for id in instances {
         runtime
-            .stop(&layout.instance_data(id.as_str()), &none)
+            .stop(&layout.instance_data(id.as_str()), &Interrupt::none())
             .unwrap();
     }
     assert!(

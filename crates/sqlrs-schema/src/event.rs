@@ -64,4 +64,57 @@ impl Event {
             error: None,
         }
     }
+
+    /// An empty event of `event_type` at `ts`.
+    fn bare(event_type: EventType, ts: String) -> Self {
+        Self {
+            event_type,
+            ts,
+            status: None,
+            task_id: None,
+            message: None,
+            result: None,
+            error: None,
+        }
+    }
+
+    /// Task `task_id` moved to `status`.
+    pub fn task(ts: String, task_id: &str, status: crate::TaskStatus) -> Self {
+        let word = match status {
+            crate::TaskStatus::Queued => "queued",
+            crate::TaskStatus::Running => "running",
+            crate::TaskStatus::Succeeded => "succeeded",
+            crate::TaskStatus::Failed => "failed",
+        };
+        Self {
+            task_id: Some(task_id.to_string()),
+            status: Some(word.to_string()),
+            ..Self::bare(EventType::Task, ts)
+        }
+    }
+
+    /// A log line.
+    pub fn log(ts: String, message: &str) -> Self {
+        Self {
+            message: Some(message.to_string()),
+            ..Self::bare(EventType::Log, ts)
+        }
+    }
+
+    /// The job's result.
+    pub fn result(ts: String, result: PrepareResult) -> Self {
+        Self {
+            result: Some(result),
+            ..Self::bare(EventType::Result, ts)
+        }
+    }
+
+    /// The job's error.
+    pub fn error(ts: String, error: ErrorResponse) -> Self {
+        Self {
+            message: Some(error.message.clone()),
+            error: Some(error),
+            ..Self::bare(EventType::Error, ts)
+        }
+    }
 }

@@ -14,6 +14,7 @@ mod ids;
 mod job;
 mod prepare;
 mod run;
+pub mod time;
 
 pub use delete::{BlockReason, DeleteNode, DeleteOutcome, DeleteResult, NodeKind};
 pub use entries::{InstanceEntry, InstanceStatus, NameEntry, NameStatus, StateEntry};

@@ -29,6 +29,10 @@ pub enum PrepareRequest {
         /// What `-f -` reads.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         stdin: Option<String>,
+        /// The directory relative `-f` paths are taken from (absolute; without it every
+        /// path must be absolute).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        work_dir: Option<String>,
         /// Bind this name to the instance.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         name: Option<String>,

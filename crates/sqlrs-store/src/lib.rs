@@ -21,8 +21,8 @@ pub use rows::{InstanceRow, JobRow, StateRow};
 pub use sqlite::SqliteStore;
 
 use sqlrs_schema::{
-    ErrorResponse, Event, InstanceEntry, InstanceId, JobId, JobStatus, PlanTask, PrepareJobStatus,
-    PrepareResult, StateEntry, StateId, TaskStatus,
+    ErrorResponse, Event, InstanceEntry, InstanceId, JobId, JobStatus, PlanTask, PrepareJobEntry,
+    PrepareJobStatus, PrepareResult, StateEntry, StateId, TaskEntry, TaskStatus,
 };
 
 /// The engine's metadata.
@@ -62,8 +62,14 @@ pub trait Store: Send + Sync {
         at: &str,
         outcome: Result<Option<&PrepareResult>, &ErrorResponse>,
     ) -> Result<(), StoreError>;
-    /// Replaces a job's planned tasks.
-    fn set_tasks(&self, id: &JobId, tasks: &[PlanTask]) -> Result<(), StoreError>;
+    /// Every job, oldest first.
+    fn jobs(&self) -> Result<Vec<PrepareJobEntry>, StoreError>;
+    /// Forgets a job with its tasks and events.
+    fn delete_job(&self, id: &JobId) -> Result<(), StoreError>;
+    /// Replaces a job's planned tasks, each with its step in words (`-f a.sql`).
+    fn set_tasks(&self, id: &JobId, tasks: &[(PlanTask, String)]) -> Result<(), StoreError>;
+    /// The tasks of one job, or of every job, in job and plan order.
+    fn tasks(&self, job: Option<&JobId>) -> Result<Vec<TaskEntry>, StoreError>;
     /// Sets one task's status.
     fn set_task_status(
         &self,

@@ -63,6 +63,7 @@ CREATE TABLE tasks(
   position INTEGER NOT NULL,
   task_id TEXT NOT NULL,
   status TEXT NOT NULL,
+  args_summary TEXT NOT NULL,
   task_json TEXT NOT NULL,
   PRIMARY KEY(job_id, task_id)
 );

@@ -11,7 +11,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use sqlrs_schema::{
     ErrorResponse, Event, InstanceEntry, InstanceId, InstanceStatus, JobId, JobStatus, PlanTask,
-    PrepareJobStatus, PrepareResult, StateEntry, StateId, TaskStatus,
+    PrepareJobEntry, PrepareJobStatus, PrepareResult, StateEntry, StateId, TaskEntry, TaskStatus,
 };
 
 use crate::{InstanceRow, JobRow, StateRow, Store, StoreError, schema};
@@ -431,19 +431,96 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn set_tasks(&self, id: &JobId, tasks: &[PlanTask]) -> Result<(), StoreError> {
+    fn jobs(&self) -> Result<Vec<PrepareJobEntry>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT job_id, status, prepare_kind, image_id, prepare_args_normalized, signature, \
+             plan_only, created_at, started_at, finished_at FROM jobs ORDER BY created_at, job_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                (r.get::<_, String>(0)?, r.get::<_, String>(1)?),
+                (r.get::<_, String>(2)?, r.get::<_, String>(3)?),
+                (r.get::<_, String>(4)?, r.get::<_, Option<String>>(5)?),
+                (r.get::<_, bool>(6)?, r.get::<_, String>(7)?),
+                (
+                    r.get::<_, Option<String>>(8)?,
+                    r.get::<_, Option<String>>(9)?,
+                ),
+            ))
+        })?;
+        rows.map(|row| {
+            let (id, kind, args, plan, times) = row?;
+            Ok(PrepareJobEntry {
+                job_id: JobId::parse(&id.0).map_err(|e| StoreError::corrupt("job id", e))?,
+                status: from_word("job status", &id.1)?,
+                prepare_kind: from_word("prepare kind", &kind.0)?,
+                resolved_image_id: Some(kind.1.clone()),
+                image_id: kind.1,
+                prepare_args_normalized: args.0,
+                signature: args.1,
+                plan_only: plan.0,
+                created_at: plan.1,
+                started_at: times.0,
+                finished_at: times.1,
+            })
+        })
+        .collect()
+    }
+
+    fn delete_job(&self, id: &JobId) -> Result<(), StoreError> {
+        self.conn()
+            .execute("DELETE FROM jobs WHERE job_id = ?1", [id.as_str()])?;
+        Ok(())
+    }
+
+    fn set_tasks(&self, id: &JobId, tasks: &[(PlanTask, String)]) -> Result<(), StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute("DELETE FROM tasks WHERE job_id = ?1", [id.as_str()])?;
-        for (i, t) in tasks.iter().enumerate() {
+        for (i, (t, summary)) in tasks.iter().enumerate() {
             let json = serde_json::to_string(t).map_err(|e| StoreError::corrupt("task", e))?;
             tx.execute(
-                "INSERT INTO tasks(job_id, position, task_id, status, task_json) VALUES (?1, ?2, ?3, 'queued', ?4)",
-                params![id.as_str(), i64::try_from(i).unwrap_or(i64::MAX), t.task_id, json],
+                "INSERT INTO tasks(job_id, position, task_id, status, args_summary, task_json) \
+                 VALUES (?1, ?2, ?3, 'queued', ?4, ?5)",
+                params![
+                    id.as_str(),
+                    i64::try_from(i).unwrap_or(i64::MAX),
+                    t.task_id,
+                    summary,
+                    json
+                ],
             )?;
         }
         tx.commit()?;
         Ok(())
+    }
+
+    fn tasks(&self, job: Option<&JobId>) -> Result<Vec<TaskEntry>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT t.job_id, t.status, t.args_summary, t.task_json FROM tasks t \
+             JOIN jobs j ON j.job_id = t.job_id WHERE ?1 IS NULL OR t.job_id = ?1 \
+             ORDER BY j.created_at, t.job_id, t.position",
+        )?;
+        let rows = stmt.query_map([job.map(JobId::as_str)], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (id, status, summary, json) = row?;
+            Ok(TaskEntry {
+                job_id: JobId::parse(&id).map_err(|e| StoreError::corrupt("job id", e))?,
+                status: from_word("task status", &status)?,
+                args_summary: summary,
+                task: serde_json::from_str(&json).map_err(|e| StoreError::corrupt("task", e))?,
+            })
+        })
+        .collect()
     }
 
     fn set_task_status(

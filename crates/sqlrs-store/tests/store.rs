@@ -4,7 +4,7 @@
 
 use sqlrs_schema::{
     ErrorCode, ErrorResponse, Event, EventType, InputKind, InstanceId, InstanceStatus, JobId,
-    JobStatus, PlanTask, PrepareKind, PrepareResult, StateId, TaskInput, TaskType,
+    JobStatus, PlanTask, PrepareKind, PrepareResult, StateId, TaskInput, TaskStatus, TaskType,
 };
 use sqlrs_store::{InstanceRow, JobRow, SqliteStore, StateRow, Store, StoreError};
 
@@ -113,7 +113,10 @@ fn the_queue_survives_a_reopen_and_reports_what_to_resume() {
             changeset_path: None,
         };
         store
-            .set_tasks(&j1.job_id, std::slice::from_ref(&task))
+            .set_tasks(&j1.job_id, &[(task.clone(), "-f a.sql".to_string())])
+            .unwrap();
+        store
+            .set_task_status(&j1.job_id, "execute-0", TaskStatus::Running)
             .unwrap();
         store
             .set_job_status(&j1.job_id, JobStatus::Running, "t5")
@@ -162,6 +165,8 @@ fn the_queue_survives_a_reopen_and_reports_what_to_resume() {
     store.finish_job(&j1.job_id, "t7", Err(&error)).unwrap();
     assert_eq!(store.job(&j1.job_id).unwrap().unwrap().error, Some(error));
     assert!(store.unfinished_jobs().unwrap().is_empty());
+
+    tasks_and_jobs_list_and_go_with_their_job(&store, &j1.job_id);
 }
 
 #[test]
@@ -174,4 +179,25 @@ fn a_database_from_a_newer_sqlrs_is_refused() {
     drop(conn);
     let err = SqliteStore::open(&path).unwrap_err();
     assert!(err.to_string().contains("schema version 99"), "{err}");
+}
+
+/// The task and job lists, and a deleted job taking its tasks and events along.
+fn tasks_and_jobs_list_and_go_with_their_job(store: &SqliteStore, j1: &JobId) {
+    let tasks = store.tasks(Some(j1)).unwrap();
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(tasks[0].args_summary, "-f a.sql");
+    assert_eq!(tasks[0].status, TaskStatus::Running);
+    assert_eq!(tasks[0].task.task_id, "execute-0");
+    assert_eq!(store.tasks(None).unwrap().len(), 1);
+    let jobs = store.jobs().unwrap();
+    assert_eq!(jobs.len(), 2);
+    assert_eq!(jobs[0].status, JobStatus::Failed);
+    store.delete_job(j1).unwrap();
+    assert!(store.job(j1).unwrap().is_none());
+    assert!(
+        store.tasks(None).unwrap().is_empty(),
+        "tasks go with their job"
+    );
+    assert!(store.events(j1, 0).unwrap().is_empty(), "events too");
+    assert_eq!(store.jobs().unwrap().len(), 1);
 }

@@ -1,0 +1,112 @@
+//! The engine's shared state: store, disk layout, backend, runtime, the build lock, the
+//! jobs running now, and a counter that wakes event streams.
+//!
+//! Jobs run on their own threads (the orchestration is synchronous and spends its time in
+//! PostgreSQL and the filesystem); HTTP handlers only read the store and wait on
+//! [`Engine::changed`].
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use infra_process::Interrupt;
+use sqlrs_runtime::NativeRuntime;
+use sqlrs_statefs::{Backend, Layout};
+use sqlrs_store::Store;
+
+/// Everything the routes and job threads share.
+pub struct Engine {
+    /// The metadata.
+    pub store: Arc<dyn Store>,
+    /// Where data lives.
+    pub layout: Layout,
+    /// How data directories are cloned and snapshotted.
+    pub backend: Box<dyn Backend>,
+    /// How PostgreSQL runs.
+    pub runtime: NativeRuntime,
+    /// Held while states are built, cloned into instances, or deleted.
+    pub(crate) build_lock: Mutex<()>,
+    /// The jobs running now, each with the interrupt that cancels it.
+    running: Mutex<HashMap<String, Interrupt>>,
+    /// Bumped after every stored event and job change.
+    changed: tokio::sync::watch::Sender<u64>,
+}
+
+impl Engine {
+    /// An engine over these parts, with no job running.
+    pub fn new(
+        store: Arc<dyn Store>,
+        layout: Layout,
+        backend: Box<dyn Backend>,
+        runtime: NativeRuntime,
+    ) -> Self {
+        Self {
+            store,
+            layout,
+            backend,
+            runtime,
+            build_lock: Mutex::new(()),
+            running: Mutex::new(HashMap::new()),
+            changed: tokio::sync::watch::channel(0).0,
+        }
+    }
+
+    /// Wakes every event stream.
+    pub(crate) fn notify(&self) {
+        self.changed.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// A receiver that sees every later [`Engine::notify`].
+    pub(crate) fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changed.subscribe()
+    }
+
+    /// Whether any job runs (an engine with work is never idle).
+    pub fn busy(&self) -> bool {
+        !self.running().is_empty()
+    }
+
+    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, Interrupt>> {
+        self.running.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Registers a running job; its interrupt cancels it.
+    pub(crate) fn start_job(&self, job: &str) -> Interrupt {
+        let interrupt = Interrupt::none();
+        self.running().insert(job.to_string(), interrupt.clone());
+        interrupt
+    }
+
+    /// Forgets a finished job.
+    pub(crate) fn end_job(&self, job: &str) {
+        self.running().remove(job);
+        self.notify();
+    }
+
+    /// Cancels a running job; `false` when it does not run here.
+    pub(crate) fn cancel_job(&self, job: &str) -> bool {
+        match self.running().get(job) {
+            Some(i) => {
+                i.trigger(libc_sigterm());
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether `job` runs now.
+    pub(crate) fn is_running(&self, job: &str) -> bool {
+        self.running().contains_key(job)
+    }
+
+    /// Cancels every running job (the engine is stopping).
+    pub fn cancel_all(&self) {
+        for i in self.running().values() {
+            i.trigger(libc_sigterm());
+        }
+    }
+}
+
+/// SIGTERM's number, the signal a cancelled job's tools receive.
+const fn libc_sigterm() -> i32 {
+    15
+}

@@ -1,0 +1,251 @@
+//! Prepare jobs: accept a request, plan it (reading every input once, now), record the job
+//! with its tasks, run it on its own thread, and record every step as events.
+//!
+//! A request that cannot be planned (bad arguments, a missing file) is refused at once
+//! with 400 and leaves no job. A job that fails later (SQL errors, a cancel) is recorded
+//! as failed with its error; its published states stay cached.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use sqlrs_prepare::{Observer, PrepareError, Preparer, PsqlPlan, Silent};
+use sqlrs_schema::{
+    ErrorCode, ErrorResponse, Event, JobId, JobStatus, PrepareJobStatus, PrepareKind,
+    PrepareRequest, PrepareResult, TaskStatus, time,
+};
+use sqlrs_store::{JobRow, StoreError};
+
+use crate::Engine;
+
+/// Why a request was refused before it became a job.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    /// The request is wrong; the message says how.
+    #[error("{message}")]
+    Invalid {
+        /// What is wrong.
+        message: String,
+        /// The JSON field at fault.
+        field: Option<&'static str>,
+    },
+    /// Something on the engine's side failed.
+    #[error(transparent)]
+    Internal(#[from] StoreError),
+    /// Planning failed on the engine's side (the runtime, the disk).
+    #[error(transparent)]
+    Prepare(PrepareError),
+}
+
+/// A job's error as the API reports it.
+pub(crate) fn job_error(e: &PrepareError) -> ErrorResponse {
+    let (code, details) = match e {
+        PrepareError::Cancelled => (ErrorCode::Cancelled, None),
+        PrepareError::StepFailed { at, .. } => (
+            ErrorCode::InvalidArgument,
+            at.as_ref()
+                .map(|(file, line)| format!("{}:{line}", file.display())),
+        ),
+        PrepareError::Args(_) | PrepareError::Read(_) => (ErrorCode::InvalidArgument, None),
+        _ => (ErrorCode::InternalError, None),
+    };
+    ErrorResponse {
+        code,
+        message: e.to_string(),
+        details,
+    }
+}
+
+/// Records a job's progress as task statuses and events.
+struct JobObserver<'a> {
+    engine: &'a Engine,
+    job: &'a JobId,
+}
+
+impl Observer for JobObserver<'_> {
+    fn task(&self, task_id: &str, status: TaskStatus) {
+        let _ = self.engine.store.set_task_status(self.job, task_id, status);
+        self.engine
+            .event(self.job, &Event::task(time::now(), task_id, status));
+    }
+
+    fn log(&self, message: &str) {
+        self.engine
+            .event(self.job, &Event::log(time::now(), message));
+    }
+}
+
+impl Engine {
+    /// Stores `event` for `job` and wakes its streams (a store failure loses only the
+    /// event).
+    pub(crate) fn event(&self, job: &JobId, event: &Event) {
+        let _ = self.store.append_event(job, event);
+        self.notify();
+    }
+
+    /// A preparer for one job.
+    fn preparer<'a>(
+        &'a self,
+        interrupt: &'a infra_process::Interrupt,
+        observer: &'a dyn Observer,
+    ) -> Preparer<'a> {
+        Preparer {
+            store: &*self.store,
+            layout: &self.layout,
+            backend: &*self.backend,
+            runtime: &self.runtime,
+            interrupt,
+            observer,
+            lock: &self.build_lock,
+        }
+    }
+
+    /// Plans `request` (reading its inputs now).
+    pub(crate) fn plan(&self, request: &PrepareRequest) -> Result<PsqlPlan, SubmitError> {
+        let PrepareRequest::Psql {
+            psql_args,
+            stdin,
+            work_dir,
+            ..
+        } = request
+        else {
+            return Err(SubmitError::Invalid {
+                message: "prepare_kind `lb` is not available in this engine yet".into(),
+                field: Some("prepare_kind"),
+            });
+        };
+        let work_dir = PathBuf::from(work_dir.as_deref().unwrap_or("/"));
+        if !work_dir.is_absolute() {
+            return Err(SubmitError::Invalid {
+                message: format!("`{}` is not an absolute path", work_dir.display()),
+                field: Some("work_dir"),
+            });
+        }
+        let none = infra_process::Interrupt::none();
+        self.preparer(&none, &Silent)
+            .plan_psql(psql_args, stdin.as_deref().map(str::as_bytes), &work_dir)
+            .map_err(|e| match e {
+                PrepareError::Args(a) => SubmitError::Invalid {
+                    message: a.to_string(),
+                    field: Some("psql_args"),
+                },
+                PrepareError::Read(r) => SubmitError::Invalid {
+                    message: r.to_string(),
+                    field: Some("psql_args"),
+                },
+                other => SubmitError::Prepare(other),
+            })
+    }
+
+    /// Accepts `request`: plans it, records the job and starts it (or, for `plan_only`,
+    /// finishes it at once). Returns the job as it stands.
+    pub fn submit(
+        self: &Arc<Self>,
+        request: PrepareRequest,
+    ) -> Result<PrepareJobStatus, SubmitError> {
+        let plan = self.plan(&request)?;
+        let job_id = sqlrs_prepare::job_id().map_err(SubmitError::Prepare)?;
+        let plan_only = request.plan_only();
+        let request_json = serde_json::to_string(&request).map_err(|e| SubmitError::Invalid {
+            message: e.to_string(),
+            field: None,
+        })?;
+        self.store.create_job(&JobRow {
+            job_id: job_id.clone(),
+            prepare_kind: PrepareKind::Psql,
+            image_id: plan.base.clone(),
+            plan_only,
+            prepare_args_normalized: plan.args_normalized.clone(),
+            signature: Some(plan.signature(plan_only)),
+            request_json,
+            created_at: time::now(),
+        })?;
+        self.store.set_tasks(&job_id, &plan.tasks())?;
+        self.event(&job_id, &Event::status(time::now(), JobStatus::Queued));
+        if plan_only {
+            self.finish_plan_only(&job_id);
+        } else {
+            self.spawn(job_id.clone(), plan);
+        }
+        self.store
+            .job(&job_id)?
+            .ok_or_else(|| StoreError::Missing(format!("job `{job_id}` vanished")).into())
+    }
+
+    /// A plan-only job: the plan is its whole work.
+    fn finish_plan_only(&self, job: &JobId) {
+        let now = time::now();
+        let _ = self.store.set_job_status(job, JobStatus::Running, &now);
+        let _ = self
+            .store
+            .set_task_status(job, "plan", TaskStatus::Succeeded);
+        self.event(job, &Event::status(now.clone(), JobStatus::Succeeded));
+        let _ = self.store.finish_job(job, &now, Ok(None));
+    }
+
+    /// Runs `plan` as `job` on a new thread.
+    pub(crate) fn spawn(self: &Arc<Self>, job: JobId, plan: PsqlPlan) {
+        let interrupt = self.start_job(job.as_str());
+        let engine = Arc::clone(self);
+        let id = job.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("job-{}", &job.as_str()[..8]))
+            .spawn(move || {
+                engine.run(&id, &plan, &interrupt);
+                engine.end_job(id.as_str());
+            });
+        if let Err(e) = spawned {
+            self.fail_job(
+                &job,
+                ErrorCode::InternalError,
+                &format!("cannot start a thread: {e}"),
+            );
+            self.end_job(job.as_str());
+        }
+    }
+
+    /// Ends `job` as failed with `message`.
+    pub(crate) fn fail_job(&self, job: &JobId, code: ErrorCode, message: &str) {
+        let now = time::now();
+        let error = ErrorResponse {
+            code,
+            message: message.to_string(),
+            details: None,
+        };
+        // Events first: a stream that sees the job over has every event already.
+        self.event(job, &Event::status(now.clone(), JobStatus::Failed));
+        self.event(job, &Event::error(now.clone(), error.clone()));
+        let _ = self.store.finish_job(job, &now, Err(&error));
+    }
+
+    /// Runs one job to its end and records the outcome.
+    fn run(&self, job: &JobId, plan: &PsqlPlan, interrupt: &infra_process::Interrupt) {
+        let now = time::now();
+        let _ = self.store.set_job_status(job, JobStatus::Running, &now);
+        self.event(job, &Event::status(now, JobStatus::Running));
+        let observer = JobObserver { engine: self, job };
+        observer.task("plan", TaskStatus::Succeeded);
+        let outcome = self
+            .preparer(interrupt, &observer)
+            .execute(plan, &time::now());
+        let now = time::now();
+        match outcome {
+            Ok(p) => {
+                let result = PrepareResult {
+                    dsn: p.dsn,
+                    instance_id: p.instance_id,
+                    state_id: p.state_id,
+                    image_id: plan.base.clone(),
+                    prepare_kind: PrepareKind::Psql,
+                    prepare_args_normalized: plan.args_normalized.clone(),
+                };
+                self.event(job, &Event::status(now.clone(), JobStatus::Succeeded));
+                self.event(job, &Event::result(now.clone(), result.clone()));
+                let _ = self.store.finish_job(job, &now, Ok(Some(&result)));
+            }
+            Err(e) => {
+                let error = job_error(&e);
+                self.fail_job(job, error.code, &error.message);
+            }
+        }
+    }
+}
