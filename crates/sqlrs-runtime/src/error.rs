@@ -25,6 +25,74 @@ pub enum RuntimeError {
         #[source]
         source: infra_process::ProcessError,
     },
+    /// The container engine's daemon does not answer.
+    #[error("the {engine} daemon does not answer at `{host}`")]
+    DaemonUnavailable {
+        /// `docker` or `podman`.
+        engine: &'static str,
+        /// Where it was asked (the configured host, or the client's default).
+        host: String,
+        /// The client's failure.
+        #[source]
+        source: infra_process::ProcessError,
+    },
+    /// The configured image is not in the container engine (sqlrs never pulls images).
+    #[error("image `{image}` is not present in the {engine} engine; sqlrs never pulls images")]
+    NoImage {
+        /// `docker` or `podman`.
+        engine: &'static str,
+        /// The image reference.
+        image: String,
+        /// The client's failure.
+        #[source]
+        source: infra_process::ProcessError,
+    },
+    /// No server of this runtime listens on a port.
+    #[error("no running server of the {runtime} runtime publishes port {port}")]
+    NoServer {
+        /// The runtime's name.
+        runtime: &'static str,
+        /// The port asked about.
+        port: u16,
+    },
+    /// A server did not come up (it exited, or did not answer in time).
+    #[error("the server of `{}` did not start: {reason}", data.display())]
+    NotReady {
+        /// Its data directory.
+        data: PathBuf,
+        /// What happened.
+        reason: String,
+        /// The last lines of the server's log.
+        log: String,
+    },
+    /// A server did not shut down cleanly, so its data directory is no consistent snapshot.
+    #[error("the server of `{}` did not shut down cleanly: {reason}", data.display())]
+    UncleanStop {
+        /// Its data directory.
+        data: PathBuf,
+        /// What happened.
+        reason: String,
+        /// The last lines of the server's log.
+        log: String,
+    },
+    /// A data directory that cannot be bind-mounted into a container.
+    #[error("`{}` cannot be mounted into a container: {reason}", path.display())]
+    UnsupportedPath {
+        /// The directory.
+        path: PathBuf,
+        /// Why not.
+        reason: &'static str,
+    },
+    /// A tool printed something other than what it prints when it works.
+    #[error("`{step}` printed `{output}`: expected {expected}")]
+    UnexpectedOutput {
+        /// What was being done.
+        step: String,
+        /// What it printed (trimmed).
+        output: String,
+        /// What was expected.
+        expected: &'static str,
+    },
     /// A file operation failed.
     #[error("failed to {op} `{}`", path.display())]
     Io {

@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 
 use infra_process::{Cmd, Interrupt, Output};
 
-use crate::{RunAs, RuntimeError};
+use crate::runtime::{CONNECTIONS_SQL, parse_count, query_options, tool_run};
+use crate::{Owner, RunAs, Runtime, RuntimeError, StepOutput, Tool, ToolIo, ToolRun};
 
 /// `<root>/<major>/bin` of the highest major version that has an `initdb`.
 fn debian_bin(root: &Path) -> Option<PathBuf> {
@@ -23,15 +24,6 @@ fn debian_bin(root: &Path) -> Option<PathBuf> {
 
 /// The role sqlrs creates in every cluster and connects as.
 const ROLE: &str = "sqlrs";
-
-/// What a psql step printed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StepOutput {
-    /// Its stdout.
-    pub stdout: String,
-    /// Its stderr.
-    pub stderr: String,
-}
 
 /// PostgreSQL from a directory of binaries, run as `run_as` when sqlrs is root.
 #[derive(Debug, Clone)]
@@ -97,7 +89,7 @@ impl NativeRuntime {
 
     /// Where PGDATA is inside a data directory.
     pub fn pgdata(data: &Path) -> PathBuf {
-        data.join("pgdata")
+        crate::runtime::pgdata(data)
     }
 
     /// Creates `data` and initialises a cluster in it: role `sqlrs`, trust on loopback,
@@ -187,6 +179,37 @@ impl NativeRuntime {
         })
     }
 
+    /// How many client connections the server on `port` has (see [`Runtime::connections`]).
+    pub fn connections(&self, port: u16, interrupt: &Interrupt) -> Result<u32, RuntimeError> {
+        parse_count(&self.psql(port, &query_options(), CONNECTIONS_SQL, interrupt)?)
+    }
+
+    /// Runs `tool` with `args` against the server on `port` (see [`Runtime::run_tool`]).
+    pub fn run_tool(
+        &self,
+        port: u16,
+        tool: Tool,
+        args: &[String],
+        io: ToolIo,
+        interrupt: &Interrupt,
+    ) -> Result<ToolRun, RuntimeError> {
+        let mut cmd = Cmd::new(self.bin.join(tool.program()))
+            .args(args)
+            .env("PGHOST", "127.0.0.1")
+            .env("PGPORT", port.to_string())
+            .env("PGUSER", ROLE)
+            .env("PGDATABASE", "postgres");
+        if let Some(u) = self.run_as {
+            cmd = cmd.run_as(u.uid, u.gid);
+        }
+        let (cmd, output) = match io {
+            ToolIo::Inherit => (cmd, Output::Inherit),
+            ToolIo::Capture { stdin: Some(bytes) } => (cmd.stdin_bytes(bytes), Output::Capture),
+            ToolIo::Capture { stdin: None } => (cmd.stdin_null(), Output::Capture),
+        };
+        tool_run(tool, infra_process::run(&cmd, output, interrupt))
+    }
+
     /// A free port on 127.0.0.1 (the kernel's choice; a race with another process taking it
     /// first shows as a failed start, which the caller retries).
     pub fn free_port() -> Result<u16, RuntimeError> {
@@ -196,5 +219,59 @@ impl NativeRuntime {
             .local_addr()
             .map(|a| a.port())
             .map_err(|e| RuntimeError::io("read the address of", "127.0.0.1:0", e))
+    }
+}
+
+/// The host's PostgreSQL; `start` ignores the owner (a host process carries no labels).
+impl Runtime for NativeRuntime {
+    fn name(&self) -> &'static str {
+        "native"
+    }
+
+    fn server_version(&self, interrupt: &Interrupt) -> Result<String, RuntimeError> {
+        NativeRuntime::server_version(self, interrupt)
+    }
+
+    fn init_base(&self, data: &Path, interrupt: &Interrupt) -> Result<(), RuntimeError> {
+        NativeRuntime::init_base(self, data, interrupt)
+    }
+
+    fn start(
+        &self,
+        data: &Path,
+        port: u16,
+        _owner: &Owner,
+        interrupt: &Interrupt,
+    ) -> Result<(), RuntimeError> {
+        NativeRuntime::start(self, data, port, interrupt)
+    }
+
+    fn stop(&self, data: &Path, interrupt: &Interrupt) -> Result<(), RuntimeError> {
+        NativeRuntime::stop(self, data, interrupt)
+    }
+
+    fn psql(
+        &self,
+        port: u16,
+        options: &[String],
+        input: &[u8],
+        interrupt: &Interrupt,
+    ) -> Result<StepOutput, RuntimeError> {
+        NativeRuntime::psql(self, port, options, input, interrupt)
+    }
+
+    fn connections(&self, port: u16, interrupt: &Interrupt) -> Result<u32, RuntimeError> {
+        NativeRuntime::connections(self, port, interrupt)
+    }
+
+    fn run_tool(
+        &self,
+        port: u16,
+        tool: Tool,
+        args: &[String],
+        io: ToolIo,
+        interrupt: &Interrupt,
+    ) -> Result<ToolRun, RuntimeError> {
+        NativeRuntime::run_tool(self, port, tool, args, io, interrupt)
     }
 }
