@@ -8,8 +8,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Serialize;
-use sqlrs_schema::{ErrorCode, InstanceId, StateId};
+use sqlrs_schema::{ErrorCode, Health, InstanceId, StateId};
 
 use crate::reply::{bad_id, error, found, internal, list};
 use crate::{Engine, Token, jobs_api};
@@ -47,20 +46,11 @@ async fn touch(State(s): State<AppState>, req: Request, next: Next) -> Response 
     response
 }
 
-#[derive(Serialize)]
-struct Health<'a> {
-    ok: bool,
-    version: &'a str,
-    #[serde(rename = "instanceId")]
-    instance_id: &'a str,
-    pid: u32,
-}
-
 async fn health(State(s): State<AppState>) -> Response {
     Json(Health {
         ok: true,
-        version: &s.version,
-        instance_id: &s.instance_id,
+        version: s.version.clone(),
+        instance_id: s.instance_id.clone(),
         pid: std::process::id(),
     })
     .into_response()

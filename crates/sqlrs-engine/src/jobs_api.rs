@@ -8,23 +8,14 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use sqlrs_schema::{
-    BlockReason, DeleteNode, DeleteOutcome, DeleteResult, ErrorCode, InstanceId, JobId, JobStatus,
-    NodeKind, PrepareRequest, StateId,
+    BlockReason, DeleteNode, DeleteOutcome, DeleteResult, ErrorCode, InstanceId, JobId, NodeKind,
+    PrepareAccepted, PrepareRequest, StateId,
 };
 
 use crate::reply::{bad_id, found, internal, invalid, list, ndjson_lines, not_found};
 use crate::{AppState, DeleteOptions, Engine, SubmitError};
-
-/// `POST /v1/prepare-jobs`'s answer.
-#[derive(Serialize)]
-struct Accepted {
-    job_id: JobId,
-    status_url: String,
-    events_url: String,
-    status: JobStatus,
-}
 
 /// `POST /v1/prepare-jobs`: 201 with the job's URLs, or 400 naming the field at fault.
 pub(crate) async fn create(State(s): State<AppState>, body: Bytes) -> Response {
@@ -41,7 +32,7 @@ pub(crate) async fn create(State(s): State<AppState>, body: Bytes) -> Response {
         Err(e) => return internal(&e),
     };
     let status_url = format!("/v1/prepare-jobs/{}", job.job_id);
-    let accepted = Accepted {
+    let accepted = PrepareAccepted {
         events_url: format!("{status_url}/events"),
         status_url: status_url.clone(),
         job_id: job.job_id,

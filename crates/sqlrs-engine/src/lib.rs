@@ -22,6 +22,6 @@ mod reply;
 pub use api::{AppState, router};
 pub use auth::{Token, tokens_equal};
 pub use delete::DeleteOptions;
-pub use discovery::EngineJson;
+pub use discovery::{EngineJson, write_engine_json};
 pub use engine::Engine;
 pub use jobs::SubmitError;

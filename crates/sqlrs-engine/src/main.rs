@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use sqlrs_engine::{AppState, Engine, EngineJson, Token, router};
+use sqlrs_engine::{AppState, Engine, EngineJson, Token, router, write_engine_json};
 use sqlrs_runtime::{NativeRuntime, RunAs};
 use sqlrs_statefs::{CopyBackend, Layout, ReflinkMode};
 use sqlrs_store::SqliteStore;
@@ -185,10 +185,9 @@ async fn serve(flags: Flags) -> Result<(), String> {
         auth_token: token.as_str().to_string(),
         version,
         instance_id,
+        store_path: Some(flags.store.display().to_string()),
     };
-    announce
-        .write(&flags.engine_json)
-        .map_err(|e| e.to_string())?;
+    write_engine_json(&announce, &flags.engine_json).map_err(|e| e.to_string())?;
     let result = axum::serve(listener, router(state))
         .with_graceful_shutdown(stop(flags.idle, last_seen, Arc::clone(&engine)))
         .await

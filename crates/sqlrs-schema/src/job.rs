@@ -188,6 +188,19 @@ pub struct PrepareJobEntry {
     pub finished_at: Option<String>,
 }
 
+/// `POST /v1/prepare-jobs`'s answer (201).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrepareAccepted {
+    /// The new job.
+    pub job_id: JobId,
+    /// `/v1/prepare-jobs/<id>`.
+    pub status_url: String,
+    /// `/v1/prepare-jobs/<id>/events`.
+    pub events_url: String,
+    /// `queued`, or already `succeeded` for a plan.
+    pub status: JobStatus,
+}
+
 /// An element of `GET /v1/tasks`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskEntry {

@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 mod delete;
+mod discovery;
 mod entries;
 mod error;
 mod event;
@@ -17,13 +18,14 @@ mod run;
 pub mod time;
 
 pub use delete::{BlockReason, DeleteNode, DeleteOutcome, DeleteResult, NodeKind};
+pub use discovery::{EngineJson, Health};
 pub use entries::{InstanceEntry, InstanceStatus, NameEntry, NameStatus, StateEntry};
 pub use error::{ErrorCode, ErrorResponse};
 pub use event::{Event, EventType};
 pub use ids::{IdError, IdPrefix, InstanceId, JobId, StateId};
 pub use job::{
-    InputKind, JobStatus, PlanTask, PrepareJobEntry, PrepareJobStatus, PrepareResult, TaskEntry,
-    TaskInput, TaskStatus, TaskType,
+    InputKind, JobStatus, PlanTask, PrepareAccepted, PrepareJobEntry, PrepareJobStatus,
+    PrepareResult, TaskEntry, TaskInput, TaskStatus, TaskType,
 };
 pub use prepare::{PrepareKind, PrepareRequest};
-pub use run::{RunKind, RunRequest, RunStep};
+pub use run::{RunEvent, RunEventType, RunKind, RunRequest, RunStep};

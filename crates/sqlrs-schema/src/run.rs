@@ -41,3 +41,40 @@ pub struct RunRequest {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<RunStep>,
 }
+
+/// What a run line reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunEventType {
+    /// The engine's own note (a restarted server).
+    Log,
+    /// The tool started on this instance.
+    Start,
+    /// Tool output on stdout.
+    Stdout,
+    /// Tool output on stderr.
+    Stderr,
+    /// The tool ended with `exit_code`.
+    Exit,
+}
+
+/// One NDJSON line of `POST /v1/runs`: `{type, instance_id?, data?, exit_code?, message?}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunEvent {
+    /// What it reports.
+    #[serde(rename = "type")]
+    pub event_type: RunEventType,
+    /// For `start`: the instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// For `stdout`/`stderr`: the text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
+    /// For `exit`: the tool's exit code (the run itself succeeded; a failing tool is not an
+    /// HTTP error).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+    /// For `log`: the note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}

@@ -1,0 +1,118 @@
+//! The settings of one run: where the engine's files are, which engine binary, timeouts,
+//! each from a flag, then the environment, then the default.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use infra_cli::Environment;
+
+use crate::OpsError;
+use crate::env_vars::{
+    HOME, PATH, SQLRS_DAEMON_PATH, SQLRS_IDLE_TIMEOUT, SQLRS_STATE_STORE, XDG_STATE_HOME,
+};
+
+/// What the command line gave.
+#[derive(Debug, Clone, Default)]
+pub struct SettingsInput {
+    /// `--store`.
+    pub store: Option<PathBuf>,
+    /// `--engine`.
+    pub engine: Option<PathBuf>,
+    /// `--timeout` seconds.
+    pub timeout: Option<u64>,
+    /// `--idle-timeout` seconds.
+    pub idle_timeout: Option<u64>,
+    /// The directory relative paths start from.
+    pub cwd: PathBuf,
+}
+
+/// The resolved settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `$XDG_STATE_HOME/sqlrs`.
+    pub state_dir: PathBuf,
+    /// The store root.
+    pub store: PathBuf,
+    /// The engine binary.
+    pub engine: PathBuf,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// The idle timeout of an engine this CLI starts.
+    pub idle_timeout: Duration,
+    /// Where relative paths start.
+    pub cwd: PathBuf,
+}
+
+/// `path`, made absolute from `cwd`.
+fn absolute(path: &Path, cwd: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    }
+}
+
+/// The engine binary: the flag, `SQLRS_DAEMON_PATH`, next to this executable, `PATH`.
+fn engine_program(input: &SettingsInput, env: &Environment) -> PathBuf {
+    if let Some(p) = &input.engine {
+        return absolute(p, &input.cwd);
+    }
+    if let Some(p) = env.get(SQLRS_DAEMON_PATH).filter(|p| !p.is_empty()) {
+        return absolute(Path::new(p), &input.cwd);
+    }
+    if let Some(next) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|d| d.join("sqlrs-engine")))
+        .filter(|p| p.is_file())
+    {
+        return next;
+    }
+    env.get(PATH)
+        .and_then(|path| {
+            std::env::split_paths(path)
+                .map(|d| d.join("sqlrs-engine"))
+                .find(|p| p.is_file())
+        })
+        .unwrap_or_else(|| PathBuf::from("sqlrs-engine"))
+}
+
+impl Settings {
+    /// Resolves `input` against `env`.
+    pub fn resolve(input: SettingsInput, env: &Environment) -> Result<Self, OpsError> {
+        let state_home = match env.get(XDG_STATE_HOME).filter(|p| !p.is_empty()) {
+            Some(p) => PathBuf::from(p),
+            None => match env.get(HOME).filter(|p| !p.is_empty()) {
+                Some(home) => Path::new(home).join(".local").join("state"),
+                None => {
+                    return Err(OpsError::Usage(
+                        "neither XDG_STATE_HOME nor HOME is set; set one, or give --store".into(),
+                    ));
+                }
+            },
+        };
+        let state_dir = absolute(&state_home, &input.cwd).join("sqlrs");
+        let store = match (
+            &input.store,
+            env.get(SQLRS_STATE_STORE).filter(|p| !p.is_empty()),
+        ) {
+            (Some(p), _) => absolute(p, &input.cwd),
+            (None, Some(p)) => absolute(Path::new(p), &input.cwd),
+            (None, None) => state_dir.join("store"),
+        };
+        let idle = match (input.idle_timeout, env.get_str(SQLRS_IDLE_TIMEOUT)) {
+            (Some(s), _) => s,
+            (None, Some(s)) if !s.is_empty() => s.parse().map_err(|_| {
+                OpsError::Usage(format!("{SQLRS_IDLE_TIMEOUT}={s}: expected whole seconds"))
+            })?,
+            _ => 120,
+        };
+        Ok(Self {
+            engine: engine_program(&input, env),
+            state_dir,
+            store,
+            timeout: Duration::from_secs(input.timeout.unwrap_or(30)),
+            idle_timeout: Duration::from_secs(idle),
+            cwd: input.cwd,
+        })
+    }
+}

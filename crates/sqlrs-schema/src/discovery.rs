@@ -1,0 +1,39 @@
+//! `engine.json` and `/v1/health`: how a CLI finds the running engine and checks it is
+//! the one the file names.
+
+use serde::{Deserialize, Serialize};
+
+/// The discovery file's content (mode 0600: it holds the token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EngineJson {
+    /// `host:port`, no scheme.
+    pub endpoint: String,
+    /// The engine's process id.
+    pub pid: u32,
+    /// When it started (seconds since the epoch).
+    pub started_at: u64,
+    /// The bearer token.
+    pub auth_token: String,
+    /// The engine's version.
+    pub version: String,
+    /// A random id of this engine run (a restarted engine on the same port differs).
+    pub instance_id: String,
+    /// The state store it serves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_path: Option<String>,
+}
+
+/// `GET /v1/health`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// Always true when it answers.
+    pub ok: bool,
+    /// The engine's version.
+    pub version: String,
+    /// The run's id, as in `engine.json`.
+    #[serde(rename = "instanceId")]
+    pub instance_id: String,
+    /// The engine's process id.
+    pub pid: u32,
+}

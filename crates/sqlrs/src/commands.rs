@@ -1,0 +1,292 @@
+//! One function per command: settings → one `sqlrs-ops` operation → print. Each returns
+//! the exit code.
+
+use std::io::Read as _;
+
+use infra_cli::{CliError, Environment, Printer};
+use sqlrs_ops::prepare::PrepareOptions;
+use sqlrs_ops::run::RunOptions;
+use sqlrs_ops::{Settings, SettingsInput, engine};
+use sqlrs_schema::{DeleteOutcome, Event, RunEventType, RunKind};
+
+use crate::cli::{CacheCommand, Cli, Command, PrepareArgs, RunArgs};
+use crate::print;
+
+/// Runs the command of `cli` (with the run stage of a composite).
+pub fn run(cli: Cli, run_stage: Option<Cli>, printer: &Printer) -> Result<u8, CliError> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| CliError::failure(format!("cannot read the current directory: {e}")))?;
+    let input = SettingsInput {
+        store: cli.store.clone(),
+        engine: cli.engine.clone(),
+        timeout: cli.timeout,
+        idle_timeout: cli.idle_timeout,
+        cwd,
+    };
+    let settings = Settings::resolve(input, &Environment::from_process())?;
+    match (cli.command, run_stage) {
+        (Command::PreparePsql(p), Some(run)) => composite(&settings, &p, run.command, printer),
+        (_, Some(_)) => Err(CliError::usage(
+            "only `prepare:psql … run:psql|run:pgbench …` has two stages",
+        )),
+        (Command::Status, None) => {
+            let client = engine::client(&settings)?;
+            let report = sqlrs_ops::status::status(&client, &settings)?;
+            print::status(printer, &report);
+            Ok(0)
+        }
+        (Command::Ls(a), None) => {
+            let client = engine::client(&settings)?;
+            let options = sqlrs_ops::list::ListOptions {
+                instances: a.instances || a.all,
+                states: a.states || a.all,
+                jobs: a.jobs || a.all,
+                tasks: a.tasks || a.all,
+            };
+            let report = sqlrs_ops::list::list(&client, options)?;
+            print::list(printer, &report, a.long);
+            Ok(0)
+        }
+        (Command::Rm(a), None) => rm(&settings, &a, printer),
+        (Command::PlanPsql(t), None) => {
+            let client = engine::client(&settings)?;
+            let options = prepare_options(&t.args)?;
+            let report = sqlrs_ops::prepare::plan(&client, &settings, &options)?;
+            print::plan(printer, &report);
+            Ok(0)
+        }
+        (Command::PreparePsql(p), None) => prepare(&settings, &p, printer).map(|_| 0),
+        (Command::Watch { job }, None) => {
+            let client = engine::client(&settings)?;
+            let progress = Progress::new(printer);
+            let result = sqlrs_ops::watch::watch(&client, &job, &mut |e| progress.event(e));
+            progress.finish();
+            if let Some(r) = result? {
+                print::dsn(printer, &r.dsn, r.instance_id.as_str());
+            }
+            Ok(0)
+        }
+        (Command::RunPsql(a), None) => run_tool(&settings, RunKind::Psql, &a, None, printer),
+        (Command::RunPgbench(a), None) => run_tool(&settings, RunKind::Pgbench, &a, None, printer),
+        (
+            Command::Cache {
+                command: CacheCommand::Explain { words },
+            },
+            None,
+        ) => explain(&settings, &words, printer),
+    }
+}
+
+/// The options of a prepare of `args`, with the CLI's stdin when `-f -` reads it.
+fn prepare_options(args: &[String]) -> Result<PrepareOptions, CliError> {
+    let reads_stdin = sqlrs_args::parse_psql(args, true).is_ok_and(|a| {
+        a.inputs
+            .iter()
+            .any(|i| matches!(i, sqlrs_args::PsqlInput::Stdin))
+    });
+    let stdin = if reads_stdin {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| CliError::validation(format!("cannot read the script on stdin: {e}")))?;
+        Some(text)
+    } else {
+        None
+    };
+    Ok(PrepareOptions {
+        psql_args: args.to_vec(),
+        stdin,
+        plan_only: false,
+    })
+}
+
+/// Shows a job's progress: a spinner on a terminal, a line per event with `-v`.
+struct Progress<'a> {
+    printer: &'a Printer,
+    bar: infra_cli::Progress,
+}
+
+impl<'a> Progress<'a> {
+    fn new(printer: &'a Printer) -> Self {
+        Self {
+            printer,
+            bar: printer.progress("preparing"),
+        }
+    }
+
+    fn event(&self, e: &Event) {
+        let line = print::event_line(e);
+        if self.printer.is_verbose() {
+            self.bar.suspend(|| self.printer.status(&line));
+        }
+        self.bar.set_message(&line);
+    }
+
+    fn finish(self) {
+        self.bar.finish();
+    }
+}
+
+/// `sqlrs prepare:psql`: the report, printed.
+fn prepare(
+    settings: &Settings,
+    args: &PrepareArgs,
+    printer: &Printer,
+) -> Result<Option<sqlrs_ops::prepare::PrepareReport>, CliError> {
+    let client = engine::client(settings)?;
+    let options = prepare_options(&args.tool.args)?;
+    if args.no_watch {
+        let accepted = client
+            .submit(&options.request(settings))
+            .map_err(sqlrs_ops::OpsError::from)?;
+        print::accepted(printer, &accepted);
+        return Ok(None);
+    }
+    let progress = Progress::new(printer);
+    let report =
+        sqlrs_ops::prepare::prepare(&client, settings, &options, &mut |e| progress.event(e));
+    progress.finish();
+    let report = report?;
+    print::prepared(printer, &report);
+    Ok(Some(report))
+}
+
+/// `sqlrs run:…`: streams the tool's output; exits with its code.
+fn run_tool(
+    settings: &Settings,
+    kind: RunKind,
+    args: &RunArgs,
+    instance: Option<&str>,
+    printer: &Printer,
+) -> Result<u8, CliError> {
+    let instance = match (instance, &args.instance) {
+        (Some(_), Some(_)) => {
+            return Err(CliError::usage(
+                "`--instance` cannot be given to the run stage of a composite: the prepare's instance is used",
+            ));
+        }
+        (Some(i), None) => i.to_string(),
+        (None, Some(i)) => i.clone(),
+        (None, None) => {
+            return Err(CliError::usage("give `--instance ID` (see `sqlrs ls`)"));
+        }
+    };
+    let reads_stdin = args.args.windows(2).any(|w| w[0] == "-f" && w[1] == "-");
+    let mut stdin = None;
+    if reads_stdin {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| CliError::validation(format!("cannot read stdin: {e}")))?;
+        stdin = Some(text);
+    }
+    let options = RunOptions {
+        kind,
+        instance,
+        args: args.args.clone(),
+        stdin,
+    };
+    let client = engine::client(settings)?;
+    let request = sqlrs_ops::run::request(&options, &settings.cwd)?;
+    let code = sqlrs_ops::run::run(&client, &request, &mut |stream, text| match stream {
+        RunEventType::Stdout => printer.data(text.strip_suffix('\n').unwrap_or(text)),
+        _ => printer.status(text.strip_suffix('\n').unwrap_or(text)),
+    })?;
+    Ok(u8::try_from(code.clamp(0, 255)).unwrap_or(1))
+}
+
+/// `prepare:psql … run:… …`: prepare, run on the new instance, then delete it.
+fn composite(
+    settings: &Settings,
+    prepare_args: &PrepareArgs,
+    run: Command,
+    printer: &Printer,
+) -> Result<u8, CliError> {
+    let (kind, args) = match run {
+        Command::RunPsql(a) => (RunKind::Psql, a),
+        Command::RunPgbench(a) => (RunKind::Pgbench, a),
+        _ => {
+            return Err(CliError::usage(
+                "the second stage must be `run:psql` or `run:pgbench`",
+            ));
+        }
+    };
+    if prepare_args.no_watch {
+        return Err(CliError::usage(
+            "`--no-watch` cannot be combined with a run stage",
+        ));
+    }
+    let Some(report) = prepare(settings, prepare_args, printer)? else {
+        return Ok(0);
+    };
+    let result = run_tool(settings, kind, &args, Some(&report.instance_id), printer);
+    let client = engine::client(settings)?;
+    let removed = client.delete(
+        sqlrs_schema::NodeKind::Instance,
+        &report.instance_id,
+        [false, true, false],
+    );
+    match removed {
+        Ok(r) if r.outcome == DeleteOutcome::Deleted => {
+            printer.status(&format!(
+                "removed instance {}",
+                print::short(&report.instance_id)
+            ));
+        }
+        Ok(_) | Err(_) => printer.warn(&format!(
+            "could not remove instance {}; remove it with `sqlrs rm {}`",
+            print::short(&report.instance_id),
+            report.instance_id
+        )),
+    }
+    result
+}
+
+/// `sqlrs rm`: exit 4 when blocked.
+fn rm(settings: &Settings, a: &crate::cli::RmArgs, printer: &Printer) -> Result<u8, CliError> {
+    let client = engine::client(settings)?;
+    let options = sqlrs_ops::rm::RmOptions {
+        recurse: a.recurse,
+        force: a.force,
+        dry_run: a.dry_run,
+    };
+    match sqlrs_ops::rm::rm(&client, &a.id, options) {
+        Ok(result) => {
+            print::deleted(printer, &result);
+            Ok(if result.outcome == DeleteOutcome::Blocked {
+                4
+            } else {
+                0
+            })
+        }
+        Err(sqlrs_ops::OpsError::NoMatch(word)) => {
+            printer.warn(&format!(
+                "nothing matches `{}`; nothing deleted",
+                word.escape_default()
+            ));
+            Ok(0)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `sqlrs cache explain prepare:psql ARGS`: hit or miss, and the first step that misses.
+fn explain(settings: &Settings, words: &[String], printer: &Printer) -> Result<u8, CliError> {
+    let Some((verb, args)) = words.split_first() else {
+        return Err(CliError::usage(
+            "give the prepare to explain: `sqlrs cache explain prepare:psql -- -f FILE`",
+        ));
+    };
+    if verb != "prepare:psql" {
+        return Err(CliError::usage(format!(
+            "`{}`: only `prepare:psql` can be explained",
+            verb.escape_default()
+        )));
+    }
+    let args: Vec<String> = args.iter().skip_while(|w| *w == "--").cloned().collect();
+    let client = engine::client(settings)?;
+    let options = prepare_options(&args)?;
+    let report = sqlrs_ops::prepare::plan(&client, settings, &options)?;
+    print::explain(printer, &report);
+    Ok(0)
+}
