@@ -48,9 +48,20 @@ pub(crate) fn job_error(e: &PrepareError) -> ErrorResponse {
         PrepareError::Args(_) | PrepareError::Read(_) => (ErrorCode::InvalidArgument, None),
         _ => (ErrorCode::InternalError, None),
     };
+    // The whole chain: "`pg_ctl start` failed" alone does not say why.
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(text.trim());
+        }
+        source = s.source();
+    }
     ErrorResponse {
         code,
-        message: e.to_string(),
+        message,
         details,
     }
 }
@@ -205,12 +216,19 @@ impl Engine {
 
     /// Ends `job` as failed with `message`.
     pub(crate) fn fail_job(&self, job: &JobId, code: ErrorCode, message: &str) {
+        self.fail_job_with(
+            job,
+            ErrorResponse {
+                code,
+                message: message.to_string(),
+                details: None,
+            },
+        );
+    }
+
+    /// Ends `job` as failed with `error`.
+    pub(crate) fn fail_job_with(&self, job: &JobId, error: ErrorResponse) {
         let now = time::now();
-        let error = ErrorResponse {
-            code,
-            message: message.to_string(),
-            details: None,
-        };
         // Events first: a stream that sees the job over has every event already.
         self.event(job, &Event::status(now.clone(), JobStatus::Failed));
         self.event(job, &Event::error(now.clone(), error.clone()));
@@ -242,10 +260,7 @@ impl Engine {
                 self.event(job, &Event::result(now.clone(), result.clone()));
                 let _ = self.store.finish_job(job, &now, Ok(Some(&result)));
             }
-            Err(e) => {
-                let error = job_error(&e);
-                self.fail_job(job, error.code, &error.message);
-            }
+            Err(e) => self.fail_job_with(job, job_error(&e)),
         }
     }
 }

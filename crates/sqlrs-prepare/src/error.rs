@@ -12,7 +12,7 @@ pub enum PrepareError {
     #[error(transparent)]
     Read(#[from] sqlrs_hash::ExpandError),
     /// A step's SQL failed; nothing was published for it.
-    #[error("step {step} failed{}: {message}", at.as_ref().map(|(f, l)| format!(" at `{}`:{l}", f.display())).unwrap_or_default())]
+    #[error("step {step} failed{}: {message}", at.as_ref().map(|(f, l)| format!(" at {}:{l}", f.display())).unwrap_or_default())]
     StepFailed {
         /// 1-based step number.
         step: usize,

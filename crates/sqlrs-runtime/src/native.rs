@@ -119,10 +119,10 @@ impl NativeRuntime {
         if let Some(u) = self.run_as {
             u.own_tree(data)?;
         }
-        let options = format!(
-            "-c listen_addresses=127.0.0.1 -p {port} -k {}",
-            data.display()
-        );
+        // TCP on loopback only, no Unix socket: a socket path inside a deep store would
+        // pass the kernel's 107-byte limit, and every client connects by TCP anyway.
+        let options =
+            format!("-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories=''");
         let cmd = self
             .cmd("pg_ctl")
             .arg("-D")
