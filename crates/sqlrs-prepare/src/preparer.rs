@@ -178,14 +178,17 @@ impl Preparer<'_> {
             data_dir: data.display().to_string(),
             port: Some(port),
         })?;
-        drop(guard);
-        if let Err(e) = self.runtime.start(&data, port, self.interrupt) {
+        // Started under the lock too: a delete waiting for it then finds a running
+        // instance, never one whose files vanish while its server starts.
+        let started = self.runtime.start(&data, port, self.interrupt);
+        if let Err(e) = started {
             let _ = self.store.delete_instance(&instance_id);
             let _ = self.backend.remove(&data);
             let _ = data.parent().map(std::fs::remove_dir);
             self.observer.task("prepare-instance", TaskStatus::Failed);
             return Err(e.into());
         }
+        drop(guard);
         self.observer
             .log(&format!("instance created {}", instance_id.as_str()));
         self.observer

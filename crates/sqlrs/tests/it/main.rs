@@ -8,6 +8,8 @@
 mod common;
 
 mod cli;
+mod concurrency;
+mod crash;
 mod e2e;
 
 #[test]
