@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sqlrs_schema::{
     BlockReason, DeleteNode, DeleteOutcome, DeleteResult, ErrorCode, InstanceId, JobId, NodeKind,
-    PrepareAccepted, PrepareRequest, StateId,
+    PrepareAccepted, StateId,
 };
 
 use crate::reply::{bad_id, found, internal, invalid, list, ndjson_lines, not_found};
@@ -19,9 +19,10 @@ use crate::{AppState, DeleteOptions, Engine, SubmitError};
 
 /// `POST /v1/prepare-jobs`: 201 with the job's URLs, or 400 naming the field at fault.
 pub(crate) async fn create(State(s): State<AppState>, body: Bytes) -> Response {
-    let request: PrepareRequest = match serde_json::from_slice(&body) {
+    let request = match crate::decode_prepare(&body) {
         Ok(r) => r,
-        Err(e) => return invalid(format!("invalid prepare request: {e}"), None),
+        Err(SubmitError::Invalid { message, field }) => return invalid(message, field),
+        Err(e) => return internal(&e),
     };
     let engine = Arc::clone(&s.engine);
     let submitted = tokio::task::spawn_blocking(move || engine.submit(request)).await;

@@ -18,6 +18,7 @@ mod jobs;
 mod jobs_api;
 mod recovery;
 mod reply;
+mod request;
 
 pub use api::{AppState, router};
 pub use auth::{Token, tokens_equal};
@@ -25,3 +26,4 @@ pub use delete::DeleteOptions;
 pub use discovery::{EngineJson, write_engine_json};
 pub use engine::Engine;
 pub use jobs::SubmitError;
+pub use request::{decode_prepare, decode_run};
