@@ -2,11 +2,12 @@
 //!
 //! Works everywhere and needs no privilege. With reflinks (XFS `reflink=1`, btrfs) a copy
 //! shares the data blocks and costs time per file, not per byte; without, it costs what
-//! `cp -a` costs. Modes and symbolic links are kept; ownership is the copier's (the
-//! runtime owns the data it runs).
+//! `cp -a` costs. Modes, symbolic links and owners are kept, as `cp -a` keeps them: the
+//! owner only where the copier may set it (root may; another user keeps its own), so a
+//! clone made by root is already its server's and need not be walked again.
 
 use std::fs;
-use std::os::unix::fs::{PermissionsExt, symlink};
+use std::os::unix::fs::{MetadataExt, PermissionsExt, lchown, symlink};
 use std::path::Path;
 
 use crate::{Backend, ReflinkMode, StateFsError};
@@ -23,6 +24,11 @@ impl CopyBackend {
         Self { mode }
     }
 
+    /// How it copies file contents.
+    pub fn mode(&self) -> ReflinkMode {
+        self.mode
+    }
+
     fn copy_file(&self, src: &Path, dst: &Path) -> Result<(), StateFsError> {
         let result = match self.mode {
             ReflinkMode::Never => fs::copy(src, dst).map(|_| ()),
@@ -32,57 +38,72 @@ impl CopyBackend {
         result.map_err(|e| StateFsError::new("copy", src, e))
     }
 
-    fn copy_tree(&self, src: &Path, dst: &Path) -> Result<(), StateFsError> {
+    /// Copies what is in `src` into the existing directory `dst`, then gives `dst` the owner
+    /// and mode of `src` (last, so a read-only directory is filled first).
+    pub(crate) fn copy_into(&self, src: &Path, dst: &Path) -> Result<(), StateFsError> {
         let meta = fs::symlink_metadata(src).map_err(|e| StateFsError::new("read", src, e))?;
-        fs::create_dir(dst).map_err(|e| StateFsError::new("create", dst, e))?;
         let entries = fs::read_dir(src).map_err(|e| StateFsError::new("list", src, e))?;
         for entry in entries {
             let entry = entry.map_err(|e| StateFsError::new("list", src, e))?;
-            let from = entry.path();
-            let to = dst.join(entry.file_name());
-            let kind = entry
-                .file_type()
-                .map_err(|e| StateFsError::new("read", &from, e))?;
-            if kind.is_dir() {
-                self.copy_tree(&from, &to)?;
-            } else if kind.is_symlink() {
-                let target =
-                    fs::read_link(&from).map_err(|e| StateFsError::new("read", &from, e))?;
-                symlink(&target, &to).map_err(|e| StateFsError::new("create", &to, e))?;
-            } else if kind.is_file() {
-                self.copy_file(&from, &to)?;
-                let mode = entry
-                    .metadata()
-                    .map_err(|e| StateFsError::new("read", &from, e))?
-                    .permissions()
-                    .mode();
-                fs::set_permissions(&to, fs::Permissions::from_mode(mode))
-                    .map_err(|e| StateFsError::new("set permissions of", &to, e))?;
-            } else {
-                return Err(StateFsError::new(
-                    "copy",
-                    &from,
-                    std::io::Error::other(
-                        "not a file, a directory or a link (a socket or a FIFO in a data directory)",
-                    ),
-                ));
-            }
+            self.copy_entry(&entry.path(), &dst.join(entry.file_name()))?;
         }
+        keep_owner(dst, &meta)?;
         fs::set_permissions(dst, fs::Permissions::from_mode(meta.permissions().mode()))
             .map_err(|e| StateFsError::new("set permissions of", dst, e))
+    }
+
+    fn copy_entry(&self, from: &Path, to: &Path) -> Result<(), StateFsError> {
+        let meta = fs::symlink_metadata(from).map_err(|e| StateFsError::new("read", from, e))?;
+        let kind = meta.file_type();
+        if kind.is_dir() {
+            fs::create_dir(to).map_err(|e| StateFsError::new("create", to, e))?;
+            self.copy_into(from, to)
+        } else if kind.is_symlink() {
+            let target = fs::read_link(from).map_err(|e| StateFsError::new("read", from, e))?;
+            symlink(&target, to).map_err(|e| StateFsError::new("create", to, e))?;
+            keep_owner(to, &meta)
+        } else if kind.is_file() {
+            self.copy_file(from, to)?;
+            keep_owner(to, &meta)?;
+            fs::set_permissions(to, fs::Permissions::from_mode(meta.permissions().mode()))
+                .map_err(|e| StateFsError::new("set permissions of", to, e))
+        } else {
+            Err(StateFsError::because(
+                "copy",
+                from,
+                std::io::ErrorKind::Unsupported,
+                "not a file, a directory or a link (a socket or a FIFO in a data directory)",
+            ))
+        }
+    }
+}
+
+/// Gives `path` (not following links) the owner in `meta`, when it is not ours already;
+/// a copier that may not (not root) keeps its own, as `cp -a` does.
+fn keep_owner(path: &Path, meta: &fs::Metadata) -> Result<(), StateFsError> {
+    let (uid, gid) = (meta.uid(), meta.gid());
+    if uid == rustix::process::geteuid().as_raw() && gid == rustix::process::getegid().as_raw() {
+        return Ok(());
+    }
+    match lchown(path, Some(uid), Some(gid)) {
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Ok(()),
+        other => other.map_err(|e| StateFsError::new("change the owner of", path, e)),
     }
 }
 
 impl Backend for CopyBackend {
+    /// `reflink` only when every copy is one ([`ReflinkMode::Always`]); `Auto` makes no
+    /// such promise (on ext4 it copies bytes) and says `copy`.
     fn name(&self) -> &'static str {
         match self.mode {
-            ReflinkMode::Never => "copy",
-            ReflinkMode::Auto | ReflinkMode::Always => "reflink",
+            ReflinkMode::Never | ReflinkMode::Auto => "copy",
+            ReflinkMode::Always => "reflink",
         }
     }
 
     fn clone_tree(&self, src: &Path, dst: &Path) -> Result<(), StateFsError> {
-        let result = self.copy_tree(src, dst);
+        fs::create_dir(dst).map_err(|e| StateFsError::new("create", dst, e))?;
+        let result = self.copy_into(src, dst);
         if result.is_err() {
             // Nothing half-copied stays under the destination's name.
             let _ = fs::remove_dir_all(dst);
@@ -135,6 +156,17 @@ mod tests {
                 "15\n"
             );
         }
+    }
+
+    #[test]
+    fn only_a_copy_that_always_reflinks_is_called_reflink() {
+        assert_eq!(CopyBackend::new(ReflinkMode::Never).name(), "copy");
+        assert_eq!(CopyBackend::new(ReflinkMode::Auto).name(), "copy");
+        assert_eq!(CopyBackend::new(ReflinkMode::Always).name(), "reflink");
+        assert_eq!(
+            CopyBackend::new(ReflinkMode::Auto).mode(),
+            ReflinkMode::Auto
+        );
     }
 
     #[test]

@@ -71,6 +71,11 @@ impl Layout {
         self.states(engine, version).join(segment(id))
     }
 
+    /// `layers`: the overlay backend's layers, shared by the states of every build.
+    pub fn layers(&self) -> PathBuf {
+        self.root.join("layers")
+    }
+
     /// A job's scratch runtime (removed with the job; never an instance's data).
     pub fn job_runtime(&self, job: &str) -> PathBuf {
         self.root.join("jobs").join(segment(job)).join("runtime")
@@ -102,6 +107,7 @@ mod tests {
             Path::new("/s/engines/postgres/sha256_ab/states/ff")
         );
         assert_eq!(l.job_runtime("j"), Path::new("/s/jobs/j/runtime"));
+        assert_eq!(l.layers(), Path::new("/s/layers"));
         assert_eq!(l.instance_data("i"), Path::new("/s/instances/i/data"));
         assert_eq!(
             l.base("..", "a/../../b"),
