@@ -27,19 +27,16 @@ pub struct DeleteOptions {
     pub dry_run: bool,
 }
 
-/// The psql query that counts other clients.
-const COUNT_CLIENTS: &[u8] = b"SELECT count(*) FROM pg_stat_activity \
-WHERE backend_type = 'client backend' AND pid <> pg_backend_pid();\n";
-
 impl Engine {
     /// Clients connected to an instance now (none when its server is down).
     pub(crate) fn connections(&self, row: &InstanceRow) -> u64 {
         let Some(port) = row.port else { return 0 };
-        let options = ["-X".to_string(), "-tA".to_string()];
+        if !self.runtime.ready(port) {
+            return 0;
+        }
         self.runtime
-            .psql(port, &options, COUNT_CLIENTS, &Interrupt::none())
-            .ok()
-            .and_then(|out| out.stdout.trim().parse().ok())
+            .connections(port, &Interrupt::none())
+            .map(u64::from)
             .unwrap_or(0)
     }
 

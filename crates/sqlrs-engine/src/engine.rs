@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use infra_process::Interrupt;
-use sqlrs_runtime::NativeRuntime;
+use sqlrs_runtime::Runtime;
 use sqlrs_statefs::{Backend, Layout};
 use sqlrs_store::Store;
 
@@ -22,7 +22,7 @@ pub struct Engine {
     /// How data directories are cloned and snapshotted.
     pub backend: Box<dyn Backend>,
     /// How PostgreSQL runs.
-    pub runtime: NativeRuntime,
+    pub runtime: Box<dyn Runtime>,
     /// Held while states are built, cloned into instances, or deleted.
     pub(crate) build_lock: Mutex<()>,
     /// The jobs running now, each with the interrupt that cancels it.
@@ -37,7 +37,7 @@ impl Engine {
         store: Arc<dyn Store>,
         layout: Layout,
         backend: Box<dyn Backend>,
-        runtime: NativeRuntime,
+        runtime: Box<dyn Runtime>,
     ) -> Self {
         Self {
             store,

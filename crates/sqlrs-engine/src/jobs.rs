@@ -103,7 +103,7 @@ impl Engine {
             store: &*self.store,
             layout: &self.layout,
             backend: &*self.backend,
-            runtime: &self.runtime,
+            runtime: &*self.runtime,
             interrupt,
             observer,
             lock: &self.build_lock,

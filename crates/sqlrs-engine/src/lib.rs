@@ -19,6 +19,7 @@ mod jobs_api;
 mod recovery;
 mod reply;
 mod request;
+mod runs;
 
 pub use api::{AppState, router};
 pub use auth::{Token, tokens_equal};

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sqlrs_engine::{AppState, Engine, EngineJson, Token, router, write_engine_json};
-use sqlrs_runtime::{NativeRuntime, RunAs};
+use sqlrs_runtime::{DockerConfig, DockerRuntime, NativeRuntime, RunAs, Runtime};
 use sqlrs_statefs::{CopyBackend, Layout, ReflinkMode};
 use sqlrs_store::SqliteStore;
 
@@ -20,13 +20,17 @@ struct Flags {
     store: PathBuf,
     engine_json: PathBuf,
     idle: Duration,
+    runtime: String,
+    docker_host: Option<String>,
+    image: Option<String>,
 }
 
-const USAGE: &str = "usage: sqlrs-engine --state-store DIR --write-engine-json FILE [--listen 127.0.0.1:PORT] [--idle-timeout SECONDS]";
+const USAGE: &str = "usage: sqlrs-engine --state-store DIR --write-engine-json FILE [--listen 127.0.0.1:PORT] [--idle-timeout SECONDS] [--runtime native|docker|podman] [--docker-host URL] [--image NAME]";
 
 fn flags() -> Result<Flags, String> {
     let mut listen = "127.0.0.1:0".to_string();
     let (mut store, mut engine_json, mut idle) = (None, None, Duration::from_secs(120));
+    let (mut runtime, mut docker_host, mut image) = ("native".to_string(), None, None);
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || {
@@ -37,6 +41,9 @@ fn flags() -> Result<Flags, String> {
             "--listen" => listen = value()?,
             "--state-store" => store = Some(PathBuf::from(value()?)),
             "--write-engine-json" => engine_json = Some(PathBuf::from(value()?)),
+            "--runtime" => runtime = value()?,
+            "--docker-host" => docker_host = Some(value()?),
+            "--image" => image = Some(value()?),
             "--idle-timeout" => {
                 let v = value()?;
                 idle = Duration::from_secs(
@@ -63,6 +70,9 @@ fn flags() -> Result<Flags, String> {
         store: store.ok_or_else(|| format!("give --state-store\n{USAGE}"))?,
         engine_json: engine_json.ok_or_else(|| format!("give --write-engine-json\n{USAGE}"))?,
         idle,
+        runtime,
+        docker_host,
+        image,
     })
 }
 
@@ -75,15 +85,40 @@ fn log(message: &str) {
 }
 
 /// The engine over `store`: the layout under the store root, the copy backend (reflinks
-/// where the filesystem has them), and the host's PostgreSQL (as the unprivileged `sqlrs`
-/// user when running as root). A host without PostgreSQL still serves; prepares then
-/// fail with the reason.
+/// where the filesystem has them), and the runtime the flags name — the host's PostgreSQL
+/// by default (as the unprivileged `sqlrs` user when running as root). A host without
+/// PostgreSQL still serves; prepares then fail with the reason.
 fn build_engine(flags: &Flags, store: SqliteStore) -> Result<Engine, String> {
     let run_as = RunAs::for_current_process("sqlrs").map_err(|e| e.to_string())?;
-    let runtime = NativeRuntime::detect(run_as).unwrap_or_else(|e| {
-        log(&format!("PostgreSQL not found: {e}"));
-        NativeRuntime::new("/nonexistent/postgresql/bin", run_as)
-    });
+    let runtime: Box<dyn Runtime> = match flags.runtime.as_str() {
+        "native" => Box::new(NativeRuntime::detect(run_as).unwrap_or_else(|e| {
+            log(&format!("PostgreSQL not found: {e}"));
+            NativeRuntime::new("/nonexistent/postgresql/bin", run_as)
+        })),
+        "docker" | "podman" => {
+            let kind = if flags.runtime == "docker" {
+                sqlrs_runtime::Engine::Docker
+            } else {
+                sqlrs_runtime::Engine::Podman
+            };
+            let image = flags.image.clone().ok_or_else(|| {
+                format!(
+                    "`--runtime {}` needs `--image NAME` (build one with scripts/sqlrs/pg-image)",
+                    flags.runtime
+                )
+            })?;
+            let mut config = DockerConfig::new(kind, image, flags.store.display().to_string());
+            config.host.clone_from(&flags.docker_host);
+            config.run_as = run_as;
+            Box::new(DockerRuntime::new(config))
+        }
+        other => {
+            return Err(format!(
+                "`--runtime {}`: expected native, docker or podman",
+                other.escape_default()
+            ));
+        }
+    };
     Ok(Engine::new(
         Arc::new(store),
         Layout::new(&flags.store),

@@ -10,6 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use infra_process::Interrupt;
+use sqlrs_runtime::Owner;
 use sqlrs_schema::{ErrorCode, Event, PrepareRequest, time};
 use sqlrs_statefs::reconcile;
 
@@ -19,11 +20,31 @@ impl Engine {
     /// Cleans up after a crash and resumes unfinished jobs; returns what it did, a line
     /// each, for the engine's log.
     pub fn recover(self: &Arc<Self>) -> Vec<String> {
-        let mut done = self.clean_job_dirs();
+        let mut done = self.reap_orphans();
+        done.extend(self.clean_job_dirs());
         done.extend(self.clean_instance_dirs());
         done.extend(self.reconcile_states());
         done.extend(self.resume_jobs());
         done
+    }
+
+    /// Removes the runtime's servers whose job is gone (no job runs yet) or whose instance
+    /// is no longer stored (containers; the native runtime has none to find).
+    fn reap_orphans(&self) -> Vec<String> {
+        let alive = |owner: &Owner| match owner {
+            Owner::Job(_) => false,
+            Owner::Instance(id) => sqlrs_schema::InstanceId::parse(id)
+                .ok()
+                .and_then(|id| self.store.instance(&id).ok().flatten())
+                .is_some(),
+        };
+        match self.runtime.reap_orphans(&alive, &Interrupt::none()) {
+            Ok(removed) => removed
+                .into_iter()
+                .map(|r| format!("removed the orphaned server {r}"))
+                .collect(),
+            Err(e) => vec![format!("cannot look for orphaned servers: {e}")],
+        }
     }
 
     /// Stops any server still running in a job's scratch directory and removes it.

@@ -6,7 +6,7 @@ use std::sync::{Mutex, PoisonError};
 use infra_process::{Interrupt, ProcessError};
 use sqlrs_args::{PsqlInput, parse_psql};
 use sqlrs_hash::{Fingerprint, InputRef, PsqlStep, chain, expand, psql_task_hash};
-use sqlrs_runtime::{NativeRuntime, RuntimeError};
+use sqlrs_runtime::{NativeRuntime, Owner, Runtime, RuntimeError};
 use sqlrs_schema::{InstanceId, PrepareKind, StateId, TaskStatus};
 use sqlrs_statefs::{Backend, Layout, publish};
 use sqlrs_store::{InstanceRow, StateRow, Store};
@@ -38,7 +38,7 @@ pub struct Preparer<'a> {
     /// How data directories are copied.
     pub backend: &'a dyn Backend,
     /// How PostgreSQL runs.
-    pub runtime: &'a NativeRuntime,
+    pub runtime: &'a dyn Runtime,
     /// Stops the tools when set (a cancelled job, SIGINT/SIGTERM).
     pub interrupt: &'a Interrupt,
     /// Told about each task and log line.
@@ -77,7 +77,10 @@ impl Preparer<'_> {
     /// initdb settings sqlrs uses.
     pub fn base_id(&self) -> Result<String, PrepareError> {
         let version = self.runtime.server_version(self.interrupt)?;
-        Ok(format!("native|{version}|initdb:UTF8,C,trust"))
+        Ok(format!(
+            "{}|{version}|initdb:UTF8,C,trust",
+            self.runtime.name()
+        ))
     }
 
     /// Plans `psql_args` (with `stdin` for `-f -`; relative paths from `work_dir`).
@@ -180,7 +183,8 @@ impl Preparer<'_> {
         })?;
         // Started under the lock too: a delete waiting for it then finds a running
         // instance, never one whose files vanish while its server starts.
-        let started = self.runtime.start(&data, port, self.interrupt);
+        let owner = Owner::Instance(instance_id.to_string());
+        let started = self.runtime.start(&data, port, &owner, self.interrupt);
         if let Err(e) = started {
             let _ = self.store.delete_instance(&instance_id);
             let _ = self.backend.remove(&data);
@@ -237,7 +241,8 @@ impl Preparer<'_> {
             .unwrap_or_default();
         create_parent(&runtime_dir)?;
         self.backend.clone_tree(source, &runtime_dir)?;
-        let result = self.build(plan, first, &runtime_dir, states_dir, now);
+        let owner = Owner::Job(job.to_string());
+        let result = self.build(plan, first, (&runtime_dir, &owner), states_dir, now);
         let _ = self.backend.remove(&runtime_dir);
         let _ = std::fs::remove_dir_all(&job_dir);
         result
@@ -248,12 +253,13 @@ impl Preparer<'_> {
         &self,
         plan: &PsqlPlan,
         first: usize,
-        runtime_dir: &Path,
+        (runtime_dir, owner): (&Path, &Owner),
         states_dir: &Path,
         now: &str,
     ) -> Result<usize, PrepareError> {
         let port = NativeRuntime::free_port()?;
-        self.runtime.start(runtime_dir, port, self.interrupt)?;
+        self.runtime
+            .start(runtime_dir, port, owner, self.interrupt)?;
         for (i, step) in plan.steps.iter().enumerate().skip(first) {
             let task = format!("execute-{i}");
             let started = std::time::Instant::now();
@@ -300,7 +306,8 @@ impl Preparer<'_> {
             self.observer.task(&task, TaskStatus::Succeeded);
             if i + 1 < plan.steps.len() {
                 self.check_cancel()?;
-                self.runtime.start(runtime_dir, port, self.interrupt)?;
+                self.runtime
+                    .start(runtime_dir, port, owner, self.interrupt)?;
             }
         }
         Ok(plan.steps.len() - first)

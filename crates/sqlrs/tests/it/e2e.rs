@@ -147,3 +147,97 @@ fn a_failing_script_names_its_file_and_line_and_keeps_the_steps_before() {
     let dsn_line = env.run(&["prepare:psql", "-f", "ok.sql"]);
     assert_eq!(query(&dsn(&dsn_line), "select count(*) from t"), "0");
 }
+
+#[test]
+fn runs_pass_the_tools_output_and_exit_code_and_a_composite_leaves_no_instance() {
+    if !pg() {
+        return;
+    }
+    let env = Env::new();
+    env.write(
+        "schema.sql",
+        "create table t(x int);\ninsert into t values (41);\n",
+    );
+    let prepared = env
+        .run(&["--json", "prepare:psql", "-f", "schema.sql"])
+        .json();
+    let id = prepared["instance_id"].as_str().unwrap();
+
+    let t = env.run(&[
+        "run:psql",
+        "--instance",
+        &id[..10],
+        "--",
+        "-tA",
+        "-c",
+        "select x + 1 from t",
+    ]);
+    assert_eq!(t.success().trim(), "42");
+    env.write("q.sql", "select count(*) from t;\n");
+    let t = env.run(&["run:psql", "--instance", id, "--", "-tA", "-f", "q.sql"]);
+    assert_eq!(t.success().trim(), "1");
+    let t = env.run(&[
+        "run:psql",
+        "--instance",
+        id,
+        "--",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-c",
+        "select nosuch",
+    ]);
+    assert!(t.failure(1).contains("nosuch"), "{}", t.render());
+    let t = env.run(&[
+        "run:psql",
+        "--instance",
+        id,
+        "--",
+        "-h",
+        "elsewhere",
+        "-c",
+        "select 1",
+    ]);
+    assert!(
+        t.failure(3).contains("connection options"),
+        "{}",
+        t.render()
+    );
+
+    env.run(&["run:pgbench", "--instance", id, "--", "-i", "-s", "1"])
+        .success();
+    let t = env.run(&["run:pgbench", "--instance", id, "--", "-t", "10", "-c", "2"]);
+    assert!(
+        t.success()
+            .contains("number of transactions actually processed: 20"),
+        "{}",
+        t.render()
+    );
+
+    let before = env.run(&["--json", "ls", "-i"]).json()["instances"]
+        .as_array()
+        .unwrap()
+        .len();
+    let t = env.run(&[
+        "prepare:psql",
+        "-f",
+        "schema.sql",
+        "run:psql",
+        "-tA",
+        "-c",
+        "select x from t",
+    ]);
+    assert_eq!(
+        t.success().lines().last().unwrap().trim(),
+        "41",
+        "{}",
+        t.render()
+    );
+    let after = env.run(&["--json", "ls", "-i"]).json()["instances"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(
+        before, after,
+        "the composite's instance is removed after the run"
+    );
+}
