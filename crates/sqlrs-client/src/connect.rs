@@ -31,6 +31,8 @@ pub struct EngineSpec {
     pub request_timeout: Duration,
     /// Start it when none runs.
     pub autostart: bool,
+    /// More flags for a started engine (`--runtime`, `--snapshot`, …).
+    pub engine_args: Vec<String>,
 }
 
 impl EngineSpec {
@@ -169,6 +171,7 @@ fn spawn(
         .arg(spec.engine_json())
         .args(["--listen", "127.0.0.1:0", "--idle-timeout"])
         .arg(spec.idle_timeout.as_secs().to_string())
+        .args(&spec.engine_args)
         .stdin(Stdio::null())
         .stdout(log)
         .stderr(err_log)

@@ -52,6 +52,8 @@ async fn health(State(s): State<AppState>) -> Response {
         version: s.version.clone(),
         instance_id: s.instance_id.clone(),
         pid: std::process::id(),
+        snapshot: Some(s.engine.backend.name().to_string()),
+        runtime: Some(s.engine.runtime.name().to_string()),
     })
     .into_response()
 }

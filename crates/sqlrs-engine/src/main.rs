@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sqlrs_engine::{AppState, Engine, EngineJson, Token, router, write_engine_json};
 use sqlrs_runtime::{DockerConfig, DockerRuntime, NativeRuntime, RunAs, Runtime};
-use sqlrs_statefs::{CopyBackend, Layout, ReflinkMode};
+use sqlrs_statefs::{BackendKind, Layout, choose};
 use sqlrs_store::SqliteStore;
 
 /// The engine's flags.
@@ -21,16 +21,18 @@ struct Flags {
     engine_json: PathBuf,
     idle: Duration,
     runtime: String,
+    snapshot: String,
     docker_host: Option<String>,
     image: Option<String>,
 }
 
-const USAGE: &str = "usage: sqlrs-engine --state-store DIR --write-engine-json FILE [--listen 127.0.0.1:PORT] [--idle-timeout SECONDS] [--runtime native|docker|podman] [--docker-host URL] [--image NAME]";
+const USAGE: &str = "usage: sqlrs-engine --state-store DIR --write-engine-json FILE [--listen 127.0.0.1:PORT] [--idle-timeout SECONDS] [--runtime native|docker|podman] [--snapshot auto|copy|reflink|btrfs|overlay] [--docker-host URL] [--image NAME]";
 
 fn flags() -> Result<Flags, String> {
     let mut listen = "127.0.0.1:0".to_string();
     let (mut store, mut engine_json, mut idle) = (None, None, Duration::from_secs(120));
     let (mut runtime, mut docker_host, mut image) = ("native".to_string(), None, None);
+    let mut snapshot = "auto".to_string();
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || {
@@ -42,6 +44,7 @@ fn flags() -> Result<Flags, String> {
             "--state-store" => store = Some(PathBuf::from(value()?)),
             "--write-engine-json" => engine_json = Some(PathBuf::from(value()?)),
             "--runtime" => runtime = value()?,
+            "--snapshot" => snapshot = value()?,
             "--docker-host" => docker_host = Some(value()?),
             "--image" => image = Some(value()?),
             "--idle-timeout" => {
@@ -71,6 +74,7 @@ fn flags() -> Result<Flags, String> {
         engine_json: engine_json.ok_or_else(|| format!("give --write-engine-json\n{USAGE}"))?,
         idle,
         runtime,
+        snapshot,
         docker_host,
         image,
     })
@@ -119,10 +123,25 @@ fn build_engine(flags: &Flags, store: SqliteStore) -> Result<Engine, String> {
             ));
         }
     };
+    let kind: BackendKind = flags.snapshot.parse().map_err(|e| format!("{e}"))?;
+    let backend = choose(kind, &flags.store).map_err(|e| {
+        let mut text = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            text.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        text
+    })?;
+    log(&format!(
+        "snapshot backend: {}; runtime: {}",
+        backend.name(),
+        runtime.name()
+    ));
     Ok(Engine::new(
         Arc::new(store),
         Layout::new(&flags.store),
-        Box::new(CopyBackend::new(ReflinkMode::Auto)),
+        backend,
         runtime,
     ))
 }

@@ -94,6 +94,9 @@ impl Engine {
             .unwrap_or_else(PoisonError::into_inner);
         if !self.runtime.ready(port) {
             let data = PathBuf::from(&row.data_dir);
+            self.backend.reattach(&data).map_err(|e| {
+                RunError::Internal(format!("cannot mount the instance's data again: {e}"))
+            })?;
             let owner = Owner::Instance(row.instance_id.to_string());
             self.runtime
                 .start(&data, port, &owner, &Interrupt::none())

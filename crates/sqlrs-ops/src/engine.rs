@@ -16,6 +16,7 @@ pub fn spec(settings: &Settings) -> EngineSpec {
         startup_timeout: Duration::from_secs(15),
         request_timeout: settings.timeout,
         autostart: true,
+        engine_args: settings.engine_args.clone(),
     }
 }
 

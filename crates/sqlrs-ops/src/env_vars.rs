@@ -7,6 +7,14 @@ pub const SQLRS_STATE_STORE: &str = "SQLRS_STATE_STORE";
 pub const SQLRS_DAEMON_PATH: &str = "SQLRS_DAEMON_PATH";
 /// Seconds an engine started by the CLI waits idle before it exits.
 pub const SQLRS_IDLE_TIMEOUT: &str = "SQLRS_IDLE_TIMEOUT";
+/// The snapshot backend of an engine this CLI starts: auto, copy, reflink, btrfs, overlay.
+pub const SQLRS_SNAPSHOT: &str = "SQLRS_SNAPSHOT";
+/// The runtime of an engine this CLI starts: native, docker, podman.
+pub const SQLRS_RUNTIME: &str = "SQLRS_RUNTIME";
+/// The PostgreSQL image of the docker/podman runtime.
+pub const SQLRS_PG_IMAGE: &str = "SQLRS_PG_IMAGE";
+/// The Docker daemon of the docker runtime.
+pub const DOCKER_HOST: &str = "DOCKER_HOST";
 /// Base of per-user state (`engine.json`, logs); default `~/.local/state`.
 pub const XDG_STATE_HOME: &str = "XDG_STATE_HOME";
 /// The user's home, the base of the XDG defaults.

@@ -8,7 +8,8 @@ use infra_cli::Environment;
 
 use crate::OpsError;
 use crate::env_vars::{
-    HOME, PATH, SQLRS_DAEMON_PATH, SQLRS_IDLE_TIMEOUT, SQLRS_STATE_STORE, XDG_STATE_HOME,
+    DOCKER_HOST, HOME, PATH, SQLRS_DAEMON_PATH, SQLRS_IDLE_TIMEOUT, SQLRS_PG_IMAGE, SQLRS_RUNTIME,
+    SQLRS_SNAPSHOT, SQLRS_STATE_STORE, XDG_STATE_HOME,
 };
 
 /// What the command line gave.
@@ -22,6 +23,12 @@ pub struct SettingsInput {
     pub timeout: Option<u64>,
     /// `--idle-timeout` seconds.
     pub idle_timeout: Option<u64>,
+    /// `--snapshot`.
+    pub snapshot: Option<String>,
+    /// `--runtime`.
+    pub runtime: Option<String>,
+    /// `--image`.
+    pub image: Option<String>,
     /// The directory relative paths start from.
     pub cwd: PathBuf,
 }
@@ -41,6 +48,8 @@ pub struct Settings {
     pub idle_timeout: Duration,
     /// Where relative paths start.
     pub cwd: PathBuf,
+    /// The flags an engine this CLI starts gets (runtime, snapshot backend, image, daemon).
+    pub engine_args: Vec<String>,
 }
 
 /// `path`, made absolute from `cwd`.
@@ -106,7 +115,26 @@ impl Settings {
             })?,
             _ => 120,
         };
+        let pick = |flag: &Option<String>, var: &str| {
+            flag.clone().or_else(|| {
+                env.get_str(var)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_string)
+            })
+        };
+        let mut engine_args = Vec::new();
+        for (name, value) in [
+            ("--snapshot", pick(&input.snapshot, SQLRS_SNAPSHOT)),
+            ("--runtime", pick(&input.runtime, SQLRS_RUNTIME)),
+            ("--image", pick(&input.image, SQLRS_PG_IMAGE)),
+            ("--docker-host", pick(&None, DOCKER_HOST)),
+        ] {
+            if let Some(v) = value {
+                engine_args.extend([name.to_string(), v]);
+            }
+        }
         Ok(Self {
+            engine_args,
             engine: engine_program(&input, env),
             state_dir,
             store,

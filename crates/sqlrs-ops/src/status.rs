@@ -21,6 +21,10 @@ pub struct StatusReport {
     pub pid: u32,
     /// The store it serves.
     pub store: String,
+    /// Its snapshot backend.
+    pub snapshot: Option<String>,
+    /// Its runtime.
+    pub runtime: Option<String>,
     /// States stored.
     pub states: usize,
     /// Instances handed out.
@@ -39,6 +43,8 @@ pub fn status(client: &Client, settings: &Settings) -> Result<StatusReport, OpsE
         instance_id: health.instance_id,
         pid: health.pid,
         store: settings.store.display().to_string(),
+        snapshot: health.snapshot,
+        runtime: health.runtime,
         states: client.states()?.len(),
         instances: client.instances()?.len(),
         jobs: client.jobs()?.len(),

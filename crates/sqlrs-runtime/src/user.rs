@@ -40,7 +40,14 @@ impl RunAs {
     }
 
     /// Gives `path` (not following links) to this user.
+    /// Nothing is written when it already does (on an overlay clone a chown would copy
+    /// the file up).
     pub fn own(&self, path: &Path) -> Result<(), RuntimeError> {
+        use std::os::unix::fs::MetadataExt as _;
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.uid() == self.uid && m.gid() == self.gid)
+        {
+            return Ok(());
+        }
         std::os::unix::fs::lchown(path, Some(self.uid), Some(self.gid))
             .map_err(|e| RuntimeError::io("change the owner of", path, e))
     }

@@ -36,4 +36,10 @@ pub struct Health {
     pub instance_id: String,
     /// The engine's process id.
     pub pid: u32,
+    /// Its snapshot backend (`copy`, `reflink`, `btrfs`, `overlay`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<String>,
+    /// Its runtime (`native`, `docker`, `podman`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<String>,
 }

@@ -25,6 +25,12 @@ pub trait Backend: Send + Sync {
     fn snapshot(&self, src: &Path, dst: &Path) -> Result<(), StateFsError> {
         self.clone_tree(src, dst)
     }
+    /// Makes a clone usable again after a reboot (an overlay clone is mounted again);
+    /// `true` when something had to be done.
+    fn reattach(&self, clone: &Path) -> Result<bool, StateFsError> {
+        let _ = clone;
+        Ok(false)
+    }
     /// Removes what `clone_tree` or `snapshot` made.
     fn remove(&self, path: &Path) -> Result<(), StateFsError> {
         match std::fs::remove_dir_all(path) {

@@ -41,6 +41,18 @@ pub struct Cli {
     /// Seconds an engine started by this command stays up without requests
     #[arg(long, value_name = "SECONDS", env = env_vars::SQLRS_IDLE_TIMEOUT)]
     pub idle_timeout: Option<u64>,
+    /// The snapshot backend of an engine this command starts: auto (the best the store's
+    /// filesystem has), copy, reflink (XFS/btrfs), btrfs (subvolumes), overlay (root)
+    #[arg(long, value_name = "BACKEND", env = env_vars::SQLRS_SNAPSHOT)]
+    pub snapshot: Option<String>,
+    /// The runtime of an engine this command starts: native (the host's PostgreSQL), docker
+    /// or podman (needs `--image`)
+    #[arg(long, value_name = "RUNTIME", env = env_vars::SQLRS_RUNTIME)]
+    pub runtime: Option<String>,
+    /// The PostgreSQL image of the docker and podman runtimes (built locally by
+    /// scripts/sqlrs/pg-image; never pulled)
+    #[arg(long, value_name = "IMAGE", env = env_vars::SQLRS_PG_IMAGE)]
+    pub image: Option<String>,
     /// Per-request timeout in seconds
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<u64>,

@@ -21,6 +21,9 @@ pub fn run(cli: Cli, run_stage: Option<Cli>, printer: &Printer) -> Result<u8, Cl
         engine: cli.engine.clone(),
         timeout: cli.timeout,
         idle_timeout: cli.idle_timeout,
+        snapshot: cli.snapshot.clone(),
+        runtime: cli.runtime.clone(),
+        image: cli.image.clone(),
         cwd,
     };
     let settings = Settings::resolve(input, &Environment::from_process())?;

@@ -14,7 +14,10 @@ use clap::Parser as _;
 use infra_cli::{CliError, ColorMode, Printer, PrinterOptions};
 
 /// Global flags that take a value (so the value is not taken for the command).
-const GLOBAL_WITH_VALUE: [&str; 6] = [
+const GLOBAL_WITH_VALUE: [&str; 9] = [
+    "--snapshot",
+    "--runtime",
+    "--image",
     "--output",
     "--store",
     "--engine",

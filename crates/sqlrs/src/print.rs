@@ -40,8 +40,16 @@ pub fn status(p: &Printer, r: &StatusReport) {
         return;
     }
     p.data(&format!(
-        "engine: {} (version {}, pid {})\nstore: {}\nstates: {}\ninstances: {}\njobs: {}",
-        r.endpoint, r.version, r.pid, r.store, r.states, r.instances, r.jobs
+        "engine: {} (version {}, pid {})\nstore: {}\nsnapshot backend: {}\nruntime: {}\nstates: {}\ninstances: {}\njobs: {}",
+        r.endpoint,
+        r.version,
+        r.pid,
+        r.store,
+        r.snapshot.as_deref().unwrap_or("?"),
+        r.runtime.as_deref().unwrap_or("?"),
+        r.states,
+        r.instances,
+        r.jobs
     ));
 }
 

@@ -335,6 +335,10 @@ impl Backend for OverlayBackend {
         "overlay"
     }
 
+    fn reattach(&self, clone: &Path) -> Result<bool, StateFsError> {
+        self.remount(clone)
+    }
+
     fn clone_tree(&self, src: &Path, dst: &Path) -> Result<(), StateFsError> {
         require_root(dst)?;
         fs::create_dir(dst).map_err(|e| StateFsError::new("create", dst, e))?;

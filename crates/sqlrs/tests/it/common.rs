@@ -41,6 +41,10 @@ pub fn pg() -> bool {
 pub struct Env {
     pub scratch: Scratch,
     pub work: PathBuf,
+    /// Variables every command gets (a store elsewhere, a backend, a runtime).
+    pub vars: Vec<(String, String)>,
+    /// A loop-mounted filesystem to take down after the engine stops.
+    pub mount: Option<PathBuf>,
 }
 
 impl Env {
@@ -51,7 +55,18 @@ impl Env {
         std::fs::set_permissions(scratch.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
         let work = scratch.path().join("work");
         std::fs::create_dir_all(&work).unwrap();
-        Self { scratch, work }
+        Self {
+            scratch,
+            work,
+            vars: Vec::new(),
+            mount: None,
+        }
+    }
+
+    /// Every command gets `name=value`.
+    pub fn var(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.vars.push((name.to_string(), value.into()));
+        self
     }
 
     /// A `sqlrs` command run in the work directory.
@@ -67,6 +82,9 @@ impl Env {
             .env("SQLRS_IDLE_TIMEOUT", "60")
             .filter_path(&self.work, "[WORK]")
             .timeout(std::time::Duration::from_secs(120));
+        for (k, v) in &self.vars {
+            c.env(k, v);
+        }
         c
     }
 
@@ -91,12 +109,37 @@ impl Env {
 
     /// The store root.
     pub fn store(&self) -> PathBuf {
-        self.scratch.path().join("env/xdg/state/sqlrs/store")
+        self.vars
+            .iter()
+            .find(|(k, _)| k == "SQLRS_STATE_STORE")
+            .map(|(_, v)| PathBuf::from(v))
+            .unwrap_or_else(|| self.scratch.path().join("env/xdg/state/sqlrs/store"))
     }
 }
 
 impl Drop for Env {
     fn drop(&mut self) {
+        self.stop_engine();
+        if let Some(dir) = &self.mount {
+            let _ = std::process::Command::new(repo_script("sqlrs/loopfs"))
+                .arg("down")
+                .arg(dir)
+                .arg("--delete-image")
+                .status();
+        }
+    }
+}
+
+/// A script of the repository (`scripts/<rel>`).
+pub fn repo_script(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scripts")
+        .join(rel)
+}
+
+impl Env {
+    /// Removes every instance (stopping its server) and stops the engine.
+    pub fn stop_engine(&self) {
         let Ok(text) = std::fs::read_to_string(self.engine_json()) else {
             return;
         };

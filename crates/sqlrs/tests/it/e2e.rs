@@ -30,16 +30,13 @@ fn prepare(env: &Env) -> Value {
     t.json()
 }
 
-#[test]
-fn prepare_caches_rebuilds_only_the_changed_tail_and_deletes_trees() {
-    if !pg() {
-        return;
-    }
-    let env = Env::new();
+/// Prepare two scripts, connect, hit the cache, edit the second and rebuild only it.
+/// Returns the root state and the first instance's DSN.
+fn caches_and_rebuilds(env: &Env) -> (String, String) {
     env.write("schema.sql", "create table t(x int);\n");
     env.write("data.sql", "insert into t values (1), (2);\n");
 
-    let first = prepare(&env);
+    let first = prepare(env);
     assert_eq!(cached(&first), [false, false]);
     let first_dsn = first["dsn"].as_str().unwrap().to_string();
     assert!(
@@ -48,7 +45,7 @@ fn prepare_caches_rebuilds_only_the_changed_tail_and_deletes_trees() {
     );
     assert_eq!(query(&first_dsn, "select count(*) from t"), "2");
 
-    let again = prepare(&env);
+    let again = prepare(env);
     assert_eq!(
         cached(&again),
         [true, true],
@@ -69,7 +66,7 @@ fn prepare_caches_rebuilds_only_the_changed_tail_and_deletes_trees() {
         [true, false],
         "the plan names the one step to rebuild"
     );
-    let edited = prepare(&env);
+    let edited = prepare(env);
     assert_eq!(cached(&edited), [true, false]);
     assert_eq!(
         query(edited["dsn"].as_str().unwrap(), "select count(*) from t"),
@@ -80,12 +77,93 @@ fn prepare_caches_rebuilds_only_the_changed_tail_and_deletes_trees() {
         "2",
         "other instances are untouched"
     );
+    let root = first["steps"][0]["state_id"].as_str().unwrap().to_string();
+    (root, first_dsn)
+}
 
-    deletes(
-        &env,
-        first["steps"][0]["state_id"].as_str().unwrap(),
-        &first_dsn,
-    );
+/// The whole scenario every backend and runtime passes; `backend` is the one the engine
+/// must report.
+fn scenario(env: &Env, backend: &str) {
+    let status = env.run(&["--json", "status"]).json();
+    assert_eq!(status["snapshot"], backend, "{status}");
+    let (root, dsn) = caches_and_rebuilds(env);
+    runs(env);
+    composite(env);
+    deletes(env, &root, &dsn);
+}
+
+#[test]
+fn the_scenario_on_copies() {
+    if pg() {
+        scenario(&Env::new().var("SQLRS_SNAPSHOT", "copy"), "copy");
+    }
+}
+
+/// Root-only: a loop-mounted `fs` for the store (or, for overlay, the scratch directory).
+fn root_env(fs: Option<&str>, backend: &str) -> Option<Env> {
+    let tool = match fs {
+        Some("btrfs") => "mkfs.btrfs",
+        Some(_) => "mkfs.xfs",
+        None => "mount",
+    };
+    if !pg()
+        || infra_testkit::require_tool_with_hint(
+            tool,
+            "SQLRS_TEST_ROOT",
+            "run ./scripts/setup as root",
+        )
+        .is_none()
+    {
+        return None;
+    }
+    let mut env = Env::new();
+    let store = match fs {
+        Some(fs) => {
+            let dir = env.scratch.path().join("mnt");
+            let up = std::process::Command::new(crate::common::repo_script("sqlrs/loopfs"))
+                .args(["up", fs])
+                .arg(&dir)
+                .args(["--size", "2G"])
+                .status()
+                .unwrap();
+            assert!(up.success(), "loopfs up {fs} failed (root needed)");
+            env.mount = Some(dir.clone());
+            dir.join("store")
+        }
+        None => env.scratch.path().join("store"),
+    };
+    Some(
+        env.var("SQLRS_STATE_STORE", store.display().to_string())
+            .var("SQLRS_SNAPSHOT", backend),
+    )
+}
+
+#[test]
+fn the_scenario_on_reflinks_of_xfs() {
+    if let Some(env) = root_env(Some("xfs"), "reflink") {
+        scenario(&env, "reflink");
+    }
+}
+
+#[test]
+fn the_scenario_on_reflinks_of_btrfs() {
+    if let Some(env) = root_env(Some("btrfs"), "reflink") {
+        scenario(&env, "reflink");
+    }
+}
+
+#[test]
+fn the_scenario_on_btrfs_subvolumes() {
+    if let Some(env) = root_env(Some("btrfs"), "btrfs") {
+        scenario(&env, "btrfs");
+    }
+}
+
+#[test]
+fn the_scenario_on_overlay_layers() {
+    if let Some(env) = root_env(None, "overlay") {
+        scenario(&env, "overlay");
+    }
 }
 
 /// `rm` of the root state: dry run, blocked without `-r`, then the whole tree.
@@ -96,12 +174,18 @@ fn deletes(env: &Env, root: &str, a_dsn: &str) {
             .unwrap()
             .len()
     };
-    assert_eq!(states(env), 3);
+    let instances = |env: &Env| {
+        env.run(&["--json", "ls", "-i"]).json()["instances"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let (total, running) = (states(env), instances(env));
     let dry = env
         .run(&["--json", "rm", "--dry-run", "-r", &root[..10]])
         .json();
     assert_eq!(dry["outcome"], "would_delete");
-    assert_eq!(states(env), 3, "a dry run deletes nothing");
+    assert_eq!(states(env), total, "a dry run deletes nothing");
     assert_eq!(query(a_dsn, "select 1"), "1", "and stops no instance");
 
     let blocked = env.run(&["rm", &root[..10]]);
@@ -110,9 +194,16 @@ fn deletes(env: &Env, root: &str, a_dsn: &str) {
 
     let deleted = env.run(&["--json", "rm", "-r", &root[..10]]).json();
     assert_eq!(deleted["outcome"], "deleted");
-    assert_eq!(states(env), 0);
-    let instances = env.run(&["--json", "ls", "-i"]).json();
-    assert_eq!(instances["instances"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        states(env),
+        total - 3,
+        "the root, its child and the edited child"
+    );
+    assert_eq!(
+        instances(env),
+        running - 3,
+        "the three instances of the tree"
+    );
     let gone = std::process::Command::new("psql")
         .args(["-X", "-tA", a_dsn, "-c", "select 1"])
         .output()
@@ -148,18 +239,14 @@ fn a_failing_script_names_its_file_and_line_and_keeps_the_steps_before() {
     assert_eq!(query(&dsn(&dsn_line), "select count(*) from t"), "0");
 }
 
-#[test]
-fn runs_pass_the_tools_output_and_exit_code_and_a_composite_leaves_no_instance() {
-    if !pg() {
-        return;
-    }
-    let env = Env::new();
+/// run:psql and run:pgbench on an instance: output, exit codes, refused options.
+fn runs(env: &Env) {
     env.write(
-        "schema.sql",
-        "create table t(x int);\ninsert into t values (41);\n",
+        "seed.sql",
+        "create table r(x int);\ninsert into r values (41);\n",
     );
     let prepared = env
-        .run(&["--json", "prepare:psql", "-f", "schema.sql"])
+        .run(&["--json", "prepare:psql", "-f", "seed.sql"])
         .json();
     let id = prepared["instance_id"].as_str().unwrap();
 
@@ -170,10 +257,10 @@ fn runs_pass_the_tools_output_and_exit_code_and_a_composite_leaves_no_instance()
         "--",
         "-tA",
         "-c",
-        "select x + 1 from t",
+        "select x + 1 from r",
     ]);
     assert_eq!(t.success().trim(), "42");
-    env.write("q.sql", "select count(*) from t;\n");
+    env.write("q.sql", "select count(*) from r;\n");
     let t = env.run(&["run:psql", "--instance", id, "--", "-tA", "-f", "q.sql"]);
     assert_eq!(t.success().trim(), "1");
     let t = env.run(&[
@@ -212,19 +299,25 @@ fn runs_pass_the_tools_output_and_exit_code_and_a_composite_leaves_no_instance()
         "{}",
         t.render()
     );
+}
 
-    let before = env.run(&["--json", "ls", "-i"]).json()["instances"]
-        .as_array()
-        .unwrap()
-        .len();
+/// `prepare:psql … run:psql …` prints the run's output and removes its instance.
+fn composite(env: &Env) {
+    let count = || {
+        env.run(&["--json", "ls", "-i"]).json()["instances"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let before = count();
     let t = env.run(&[
         "prepare:psql",
         "-f",
-        "schema.sql",
+        "seed.sql",
         "run:psql",
         "-tA",
         "-c",
-        "select x from t",
+        "select x from r",
     ]);
     assert_eq!(
         t.success().lines().last().unwrap().trim(),
@@ -232,12 +325,43 @@ fn runs_pass_the_tools_output_and_exit_code_and_a_composite_leaves_no_instance()
         "{}",
         t.render()
     );
-    let after = env.run(&["--json", "ls", "-i"]).json()["instances"]
-        .as_array()
-        .unwrap()
-        .len();
     assert_eq!(
-        before, after,
+        before,
+        count(),
         "the composite's instance is removed after the run"
     );
+}
+
+#[test]
+fn the_scenario_on_the_docker_runtime() {
+    if !pg()
+        || infra_testkit::require_tool_with_hint(
+            "docker",
+            "SQLRS_TEST_DOCKER",
+            "run ./scripts/setup as root",
+        )
+        .is_none()
+    {
+        return;
+    }
+    #[allow(clippy::disallowed_methods, reason = "the daemon of the test run")]
+    let host = std::env::var("DOCKER_HOST")
+        .expect("SQLRS_TEST_DOCKER needs DOCKER_HOST (scripts/test starts a dockerd)");
+    let image = std::process::Command::new(crate::common::repo_script("sqlrs/pg-image"))
+        .env("DOCKER_HOST", &host)
+        .output()
+        .unwrap();
+    assert!(
+        image.status.success(),
+        "{}",
+        String::from_utf8_lossy(&image.stderr)
+    );
+    let image = String::from_utf8_lossy(&image.stdout).trim().to_string();
+    let env = Env::new()
+        .var("SQLRS_RUNTIME", "docker")
+        .var("SQLRS_PG_IMAGE", image)
+        .var("DOCKER_HOST", host);
+    let status = env.run(&["--json", "status"]).json();
+    assert_eq!(status["runtime"], "docker", "{status}");
+    scenario(&env, status["snapshot"].as_str().unwrap());
 }
