@@ -29,6 +29,10 @@ pub struct Engine {
     running: Mutex<HashMap<String, Interrupt>>,
     /// Bumped after every stored event and job change.
     changed: tokio::sync::watch::Sender<u64>,
+    /// The `liquibase` launcher (`--liquibase`; else found on PATH when first needed).
+    pub liquibase_exec: Option<std::path::PathBuf>,
+    /// Liquibase once located (its version costs a JVM start, so it is asked once).
+    pub(crate) liquibase: Mutex<Option<sqlrs_liquibase::Liquibase>>,
 }
 
 impl Engine {
@@ -47,6 +51,8 @@ impl Engine {
             build_lock: Mutex::new(()),
             running: Mutex::new(HashMap::new()),
             changed: tokio::sync::watch::channel(0).0,
+            liquibase_exec: None,
+            liquibase: Mutex::new(None),
         }
     }
 

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use sqlrs_prepare::{Observer, PrepareError, Preparer, PsqlPlan, Silent};
 use sqlrs_schema::{
-    ErrorCode, ErrorResponse, Event, JobId, JobStatus, PrepareJobStatus, PrepareKind,
-    PrepareRequest, PrepareResult, TaskStatus, time,
+    ErrorCode, ErrorResponse, Event, JobId, JobStatus, PrepareJobStatus, PrepareRequest,
+    PrepareResult, TaskStatus, time,
 };
 use sqlrs_store::{JobRow, StoreError};
 
@@ -36,6 +36,21 @@ pub enum SubmitError {
     Prepare(PrepareError),
 }
 
+/// `e` and its causes, one after the other.
+fn full_chain(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(text.trim());
+        }
+        source = s.source();
+    }
+    message
+}
+
 /// A job's error as the API reports it.
 pub(crate) fn job_error(e: &PrepareError) -> ErrorResponse {
     let (code, details) = match e {
@@ -49,16 +64,7 @@ pub(crate) fn job_error(e: &PrepareError) -> ErrorResponse {
         _ => (ErrorCode::InternalError, None),
     };
     // The whole chain: "`pg_ctl start` failed" alone does not say why.
-    let mut message = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !message.contains(&text) {
-            message.push_str(": ");
-            message.push_str(text.trim());
-        }
-        source = s.source();
-    }
+    let message = full_chain(e);
     ErrorResponse {
         code,
         message,
@@ -110,41 +116,82 @@ impl Engine {
         }
     }
 
+    /// Liquibase, located on first use and kept.
+    fn liquibase(&self) -> Result<sqlrs_liquibase::Liquibase, SubmitError> {
+        let mut slot = self
+            .liquibase
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(lb) = slot.as_ref() {
+            return Ok(lb.clone());
+        }
+        let exec = self
+            .liquibase_exec
+            .clone()
+            .or_else(|| infra_process::which("liquibase"));
+        let located = sqlrs_liquibase::Liquibase::locate(
+            exec.as_deref(),
+            None,
+            &infra_process::Interrupt::none(),
+        )
+        .map_err(|e| SubmitError::Invalid {
+            message: format!(
+                "{e}{}",
+                e.hint().map(|h| format!(" ({h})")).unwrap_or_default()
+            ),
+            field: Some("prepare_kind"),
+        })?
+        // A short-lived JVM: start fast rather than optimise.
+        .env("JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        *slot = Some(located.clone());
+        Ok(located)
+    }
+
     /// Plans `request` (reading its inputs now).
     pub(crate) fn plan(&self, request: &PrepareRequest) -> Result<PsqlPlan, SubmitError> {
-        let PrepareRequest::Psql {
-            psql_args,
-            stdin,
-            work_dir,
-            ..
-        } = request
-        else {
-            return Err(SubmitError::Invalid {
-                message: "prepare_kind `lb` is not available in this engine yet".into(),
-                field: Some("prepare_kind"),
-            });
-        };
-        let work_dir = PathBuf::from(work_dir.as_deref().unwrap_or("/"));
-        if !work_dir.is_absolute() {
-            return Err(SubmitError::Invalid {
-                message: format!("`{}` is not an absolute path", work_dir.display()),
-                field: Some("work_dir"),
-            });
-        }
+        let request = crate::decode_prepare(&serde_json::to_vec(request).unwrap_or_default())?;
         let none = infra_process::Interrupt::none();
-        self.preparer(&none, &Silent)
-            .plan_psql(psql_args, stdin.as_deref().map(str::as_bytes), &work_dir)
-            .map_err(|e| match e {
+        let invalid = |field: &'static str| {
+            move |e: PrepareError| match e {
                 PrepareError::Args(a) => SubmitError::Invalid {
                     message: a.to_string(),
-                    field: Some("psql_args"),
+                    field: Some(field),
                 },
                 PrepareError::Read(r) => SubmitError::Invalid {
                     message: r.to_string(),
-                    field: Some("psql_args"),
+                    field: Some(field),
+                },
+                PrepareError::Liquibase(l) => SubmitError::Invalid {
+                    message: full_chain(&l),
+                    field: Some(field),
                 },
                 other => SubmitError::Prepare(other),
-            })
+            }
+        };
+        match &request {
+            PrepareRequest::Psql {
+                psql_args,
+                stdin,
+                work_dir,
+                ..
+            } => {
+                let work_dir = PathBuf::from(work_dir.as_deref().unwrap_or("/"));
+                self.preparer(&none, &Silent)
+                    .plan_psql(psql_args, stdin.as_deref().map(str::as_bytes), &work_dir)
+                    .map_err(invalid("psql_args"))
+            }
+            PrepareRequest::Lb {
+                liquibase_args,
+                work_dir,
+                ..
+            } => {
+                let liquibase = self.liquibase()?;
+                let work_dir = PathBuf::from(work_dir.as_deref().unwrap_or("/"));
+                self.preparer(&none, &Silent)
+                    .plan_lb(&liquibase, liquibase_args, &work_dir)
+                    .map_err(invalid("liquibase_args"))
+            }
+        }
     }
 
     /// Accepts `request`: plans it, records the job and starts it (or, for `plan_only`,
@@ -162,7 +209,7 @@ impl Engine {
         })?;
         self.store.create_job(&JobRow {
             job_id: job_id.clone(),
-            prepare_kind: PrepareKind::Psql,
+            prepare_kind: plan.kind,
             image_id: plan.base.clone(),
             plan_only,
             prepare_args_normalized: plan.args_normalized.clone(),
@@ -253,7 +300,7 @@ impl Engine {
                     instance_id: p.instance_id,
                     state_id: p.state_id,
                     image_id: plan.base.clone(),
-                    prepare_kind: PrepareKind::Psql,
+                    prepare_kind: plan.kind,
                     prepare_args_normalized: plan.args_normalized.clone(),
                 };
                 self.event(job, &Event::status(now.clone(), JobStatus::Succeeded));

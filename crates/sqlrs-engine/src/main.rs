@@ -24,15 +24,17 @@ struct Flags {
     snapshot: String,
     docker_host: Option<String>,
     image: Option<String>,
+    liquibase: Option<PathBuf>,
 }
 
-const USAGE: &str = "usage: sqlrs-engine --state-store DIR --write-engine-json FILE [--listen 127.0.0.1:PORT] [--idle-timeout SECONDS] [--runtime native|docker|podman] [--snapshot auto|copy|reflink|btrfs|overlay] [--docker-host URL] [--image NAME]";
+const USAGE: &str = "usage: sqlrs-engine --state-store DIR --write-engine-json FILE [--listen 127.0.0.1:PORT] [--idle-timeout SECONDS] [--runtime native|docker|podman] [--snapshot auto|copy|reflink|btrfs|overlay] [--docker-host URL] [--image NAME] [--liquibase PATH]";
 
 fn flags() -> Result<Flags, String> {
     let mut listen = "127.0.0.1:0".to_string();
     let (mut store, mut engine_json, mut idle) = (None, None, Duration::from_secs(120));
     let (mut runtime, mut docker_host, mut image) = ("native".to_string(), None, None);
     let mut snapshot = "auto".to_string();
+    let mut liquibase = None;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || {
@@ -47,6 +49,7 @@ fn flags() -> Result<Flags, String> {
             "--snapshot" => snapshot = value()?,
             "--docker-host" => docker_host = Some(value()?),
             "--image" => image = Some(value()?),
+            "--liquibase" => liquibase = Some(PathBuf::from(value()?)),
             "--idle-timeout" => {
                 let v = value()?;
                 idle = Duration::from_secs(
@@ -77,6 +80,7 @@ fn flags() -> Result<Flags, String> {
         snapshot,
         docker_host,
         image,
+        liquibase,
     })
 }
 
@@ -138,12 +142,9 @@ fn build_engine(flags: &Flags, store: SqliteStore) -> Result<Engine, String> {
         backend.name(),
         runtime.name()
     ));
-    Ok(Engine::new(
-        Arc::new(store),
-        Layout::new(&flags.store),
-        backend,
-        runtime,
-    ))
+    let mut engine = Engine::new(Arc::new(store), Layout::new(&flags.store), backend, runtime);
+    engine.liquibase_exec.clone_from(&flags.liquibase);
+    Ok(engine)
 }
 
 fn fail(message: &str, code: u8) -> ExitCode {

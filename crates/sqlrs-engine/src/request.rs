@@ -14,17 +14,8 @@ pub fn decode_prepare(body: &[u8]) -> Result<PrepareRequest, SubmitError> {
             message: format!("invalid prepare request: {e}"),
             field: None,
         })?;
-    let PrepareRequest::Psql {
-        psql_args,
-        stdin,
-        work_dir,
-        ..
-    } = &request
-    else {
-        return Err(SubmitError::Invalid {
-            message: "prepare_kind `lb` is not available in this engine yet".into(),
-            field: Some("prepare_kind"),
-        });
+    let work_dir = match &request {
+        PrepareRequest::Psql { work_dir, .. } | PrepareRequest::Lb { work_dir, .. } => work_dir,
     };
     if let Some(dir) = work_dir
         && !std::path::Path::new(dir).is_absolute()
@@ -34,10 +25,27 @@ pub fn decode_prepare(body: &[u8]) -> Result<PrepareRequest, SubmitError> {
             field: Some("work_dir"),
         });
     }
-    sqlrs_args::parse_psql(psql_args, stdin.is_some()).map_err(|e| SubmitError::Invalid {
-        message: e.to_string(),
-        field: Some("psql_args"),
-    })?;
+    match &request {
+        PrepareRequest::Psql {
+            psql_args, stdin, ..
+        } => {
+            sqlrs_args::parse_psql(psql_args, stdin.is_some()).map_err(|e| {
+                SubmitError::Invalid {
+                    message: e.to_string(),
+                    field: Some("psql_args"),
+                }
+            })?;
+        }
+        PrepareRequest::Lb { liquibase_args, .. } => {
+            let dir = std::path::Path::new(work_dir.as_deref().unwrap_or("/"));
+            sqlrs_liquibase::parse_liquibase(liquibase_args, dir).map_err(|e| {
+                SubmitError::Invalid {
+                    message: e.to_string(),
+                    field: Some("liquibase_args"),
+                }
+            })?;
+        }
+    }
     Ok(request)
 }
 

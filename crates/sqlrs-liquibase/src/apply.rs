@@ -7,7 +7,7 @@
 //! and that the changelog files are still those hashed.
 
 use infra_process::{Interrupt, Output};
-use sqlrs_runtime::NativeRuntime;
+use sqlrs_runtime::Runtime;
 
 use crate::{ApplyMode, ChangelogContent, Changeset, LbArgs, LbError, Liquibase, Target};
 
@@ -34,7 +34,7 @@ pub struct Applier<'a> {
     /// The normalised arguments.
     pub args: &'a LbArgs,
     /// The runtime whose psql runs the scripts.
-    pub runtime: &'a NativeRuntime,
+    pub runtime: &'a dyn Runtime,
     /// The running state.
     pub target: Target,
     /// The changelog files the plan hashed.

@@ -13,6 +13,8 @@ pub const SQLRS_SNAPSHOT: &str = "SQLRS_SNAPSHOT";
 pub const SQLRS_RUNTIME: &str = "SQLRS_RUNTIME";
 /// The PostgreSQL image of the docker/podman runtime.
 pub const SQLRS_PG_IMAGE: &str = "SQLRS_PG_IMAGE";
+/// The `liquibase` launcher an engine this CLI starts uses (else `liquibase` on its PATH).
+pub const SQLRS_LIQUIBASE: &str = "SQLRS_LIQUIBASE";
 /// The Docker daemon of the docker runtime.
 pub const DOCKER_HOST: &str = "DOCKER_HOST";
 /// Base of per-user state (`engine.json`, logs); default `~/.local/state`.

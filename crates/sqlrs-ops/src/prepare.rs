@@ -2,14 +2,17 @@
 
 use serde::Serialize;
 use sqlrs_client::Client;
-use sqlrs_schema::{Event, PrepareRequest, TaskEntry, TaskType};
+use sqlrs_schema::{Event, PrepareKind, PrepareRequest, TaskEntry, TaskType};
 
 use crate::{OpsError, Settings, watch};
 
 /// What to prepare.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PrepareOptions {
-    /// psql's arguments (`-f FILE`, `-c SQL`, `-f -`, `-v name=value`, …).
+    /// psql scripts or a Liquibase changelog.
+    pub kind: PrepareKind,
+    /// The tool's arguments: psql's (`-f FILE`, `-c SQL`, `-f -`, `-v name=value`, …) or
+    /// Liquibase's (`update --search-path=DIR --changelog-file=FILE`).
     pub psql_args: Vec<String>,
     /// What `-f -` reads (the CLI's stdin).
     pub stdin: Option<String>,
@@ -63,14 +66,25 @@ pub struct PrepareReport {
 impl PrepareOptions {
     /// The request: relative paths resolve from the CLI's directory.
     pub fn request(&self, settings: &Settings) -> PrepareRequest {
-        PrepareRequest::Psql {
-            image_id: "native".into(),
-            plan_only: self.plan_only,
-            psql_args: self.psql_args.clone(),
-            stdin: self.stdin.clone(),
-            work_dir: Some(settings.cwd.display().to_string()),
-            name: None,
-            reuse: false,
+        let work_dir = Some(settings.cwd.display().to_string());
+        match self.kind {
+            PrepareKind::Psql => PrepareRequest::Psql {
+                image_id: "native".into(),
+                plan_only: self.plan_only,
+                psql_args: self.psql_args.clone(),
+                stdin: self.stdin.clone(),
+                work_dir,
+                name: None,
+                reuse: false,
+            },
+            PrepareKind::Lb => PrepareRequest::Lb {
+                image_id: "native".into(),
+                plan_only: self.plan_only,
+                liquibase_args: self.psql_args.clone(),
+                work_dir,
+                name: None,
+                reuse: false,
+            },
         }
     }
 }
@@ -102,7 +116,10 @@ pub fn plan(
     let tasks = client.tasks(Some(accepted.job_id.as_str()))?;
     let steps = steps(&tasks);
     Ok(PlanReport {
-        prepare_kind: "psql".into(),
+        prepare_kind: match options.kind {
+            PrepareKind::Psql => "psql".into(),
+            PrepareKind::Lb => "lb".into(),
+        },
         image_id: job.image_id,
         prepare_args_normalized: job.prepare_args_normalized,
         state_id: steps.last().and_then(|s| s.state_id.clone()),

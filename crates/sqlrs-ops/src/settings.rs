@@ -8,8 +8,8 @@ use infra_cli::Environment;
 
 use crate::OpsError;
 use crate::env_vars::{
-    DOCKER_HOST, HOME, PATH, SQLRS_DAEMON_PATH, SQLRS_IDLE_TIMEOUT, SQLRS_PG_IMAGE, SQLRS_RUNTIME,
-    SQLRS_SNAPSHOT, SQLRS_STATE_STORE, XDG_STATE_HOME,
+    DOCKER_HOST, HOME, PATH, SQLRS_DAEMON_PATH, SQLRS_IDLE_TIMEOUT, SQLRS_LIQUIBASE,
+    SQLRS_PG_IMAGE, SQLRS_RUNTIME, SQLRS_SNAPSHOT, SQLRS_STATE_STORE, XDG_STATE_HOME,
 };
 
 /// What the command line gave.
@@ -128,6 +128,7 @@ impl Settings {
             ("--runtime", pick(&input.runtime, SQLRS_RUNTIME)),
             ("--image", pick(&input.image, SQLRS_PG_IMAGE)),
             ("--docker-host", pick(&None, DOCKER_HOST)),
+            ("--liquibase", pick(&None, SQLRS_LIQUIBASE)),
         ] {
             if let Some(v) = value {
                 engine_args.extend([name.to_string(), v]);

@@ -21,6 +21,20 @@ pub enum PrepareError {
         /// psql's message.
         message: String,
     },
+    /// A Liquibase changeset failed, or Liquibase itself (planning, locating it).
+    #[error("step {step} (changeset {changeset}) failed")]
+    Changeset {
+        /// 1-based step number.
+        step: usize,
+        /// `path::id::author`.
+        changeset: String,
+        /// Why.
+        #[source]
+        source: Box<sqlrs_liquibase::LbError>,
+    },
+    /// Liquibase could not plan.
+    #[error(transparent)]
+    Liquibase(#[from] sqlrs_liquibase::LbError),
     /// The runtime failed.
     #[error(transparent)]
     Runtime(#[from] sqlrs_runtime::RuntimeError),

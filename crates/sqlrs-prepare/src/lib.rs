@@ -11,6 +11,7 @@
 
 mod error;
 mod ids;
+mod lb;
 mod observer;
 mod plan;
 mod preparer;
@@ -18,5 +19,5 @@ mod preparer;
 pub use error::PrepareError;
 pub use ids::{instance_id, job_id};
 pub use observer::{Observer, Silent};
-pub use plan::{PlannedStep, PsqlPlan};
+pub use plan::{LbContext, PlannedStep, PsqlPlan};
 pub use preparer::{Prepared, Preparer, state_dir};

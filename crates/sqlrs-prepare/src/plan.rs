@@ -1,6 +1,7 @@
 //! The plan of a psql prepare: steps, their state ids, what is cached.
 
 use sqlrs_hash::{Expanded, InputRef, StateId};
+use sqlrs_liquibase::{ChangelogContent, Changeset, LbArgs, Liquibase};
 use sqlrs_schema::{
     InputKind, PlanTask, PrepareKind, StateId as SchemaStateId, TaskInput, TaskType,
 };
@@ -22,11 +23,28 @@ pub struct PlannedStep {
     pub summary: String,
     /// For a file: its expansion (to map psql's line numbers back to files).
     pub expanded: Option<Expanded>,
+    /// For Liquibase: the changeset this step applies.
+    pub changeset: Option<Changeset>,
+}
+
+/// What a Liquibase plan needs again to build its steps.
+#[derive(Debug, Clone)]
+pub struct LbContext {
+    /// The located Liquibase.
+    pub liquibase: Liquibase,
+    /// The normalised arguments.
+    pub args: LbArgs,
+    /// The changelog files the plan was made from.
+    pub content: ChangelogContent,
 }
 
 /// A plan.
 #[derive(Debug, Clone)]
 pub struct PsqlPlan {
+    /// psql or Liquibase.
+    pub kind: PrepareKind,
+    /// For Liquibase: what building needs.
+    pub lb: Option<LbContext>,
     /// The PostgreSQL build's base id (what the first step applies to).
     pub base: String,
     /// The options every step runs with.
@@ -101,7 +119,12 @@ impl PsqlPlan {
         let mut tasks = vec![(task("plan".into(), TaskType::Plan), "plan".into())];
         for (i, step) in self.steps.iter().enumerate() {
             let mut t = task(format!("execute-{i}"), TaskType::StateExecute);
-            t.planner_kind = Some(PrepareKind::Psql);
+            t.planner_kind = Some(self.kind);
+            if let Some(cs) = &step.changeset {
+                t.changeset_id = Some(cs.id.clone());
+                t.changeset_author = Some(cs.author.clone());
+                t.changeset_path = Some(cs.path.clone());
+            }
             t.input = Some(task_input(&step.input));
             t.task_hash = Some(step.task_hash.clone());
             t.output_state_id = SchemaStateId::parse(&step.state_id.to_hex()).ok();

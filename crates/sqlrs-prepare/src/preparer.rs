@@ -49,12 +49,12 @@ pub struct Preparer<'a> {
 
 /// The schema's id of a hash crate's state id (both are the same 64 hex digits, so the
 /// conversion cannot fail; the all-zero id stands in should it ever).
-fn schema_id(id: &sqlrs_hash::StateId) -> StateId {
+pub(crate) fn schema_id(id: &sqlrs_hash::StateId) -> StateId {
     StateId::parse(&id.to_hex()).unwrap_or_else(|_| StateId::zero())
 }
 
 /// The directory name of a base: short, stable, not the version text itself.
-fn version_dir(base: &str) -> String {
+pub(crate) fn version_dir(base: &str) -> String {
     let mut f = Fingerprint::new("sqlrs-base-dir-v1");
     f.field("base", base.as_bytes());
     f.finish().to_hex()[..16].to_string()
@@ -120,12 +120,15 @@ impl Preparer<'_> {
                 content,
                 summary,
                 expanded,
+                changeset: None,
             });
             input = InputRef::State(id);
         }
         let mut all = args.options.clone();
         all.extend(steps.iter().map(|s| s.summary.clone()));
         Ok(PsqlPlan {
+            kind: PrepareKind::Psql,
+            lb: None,
             base,
             options: args.options,
             steps,
@@ -264,12 +267,9 @@ impl Preparer<'_> {
             let task = format!("execute-{i}");
             let started = std::time::Instant::now();
             self.observer.task(&task, TaskStatus::Running);
-            self.observer.log(&format!("psql: {}", step.summary));
-            let ran = self.check_cancel().and_then(|()| {
-                self.runtime
-                    .psql(port, &plan.options, &step.content, self.interrupt)
-                    .map_err(|e| step_failure(i, step, e))
-            });
+            let ran = self
+                .check_cancel()
+                .and_then(|()| self.apply_step(plan, i, port));
             if let Err(e) = ran {
                 let _ = self.runtime.stop(runtime_dir, &Interrupt::none());
                 self.observer.task(&task, TaskStatus::Failed);
@@ -295,7 +295,7 @@ impl Preparer<'_> {
                 state_id: schema_id(&step.state_id),
                 parent_state_id: parent,
                 image_id: plan.base.clone(),
-                prepare_kind: PrepareKind::Psql,
+                prepare_kind: plan.kind,
                 prepare_args_normalized: plan.args_normalized.clone(),
                 created_at: now.to_string(),
                 size_bytes: None,
@@ -313,9 +313,46 @@ impl Preparer<'_> {
         Ok(plan.steps.len() - first)
     }
 
+    /// Runs step `i` of `plan` against the server on `port`: its psql script, or its
+    /// Liquibase changeset.
+    fn apply_step(&self, plan: &PsqlPlan, i: usize, port: u16) -> Result<(), PrepareError> {
+        let step = &plan.steps[i];
+        match (&step.changeset, &plan.lb) {
+            (Some(cs), Some(lb)) => {
+                self.observer.log(&format!("liquibase: {}", cs.identity()));
+                let applier = sqlrs_liquibase::Applier {
+                    liquibase: &lb.liquibase,
+                    args: &lb.args,
+                    runtime: self.runtime,
+                    target: sqlrs_liquibase::Target::loopback(port),
+                    content: &lb.content,
+                };
+                let applied = applier.apply(cs, self.interrupt).map_err(|source| {
+                    PrepareError::Changeset {
+                        step: i + 1,
+                        changeset: cs.identity(),
+                        source: Box::new(source),
+                    }
+                })?;
+                if applied.by_liquibase {
+                    self.observer
+                        .log("liquibase: applied by `update-count --count=1`");
+                }
+                Ok(())
+            }
+            _ => {
+                self.observer.log(&format!("psql: {}", step.summary));
+                self.runtime
+                    .psql(port, &plan.options, &step.content, self.interrupt)
+                    .map(|_| ())
+                    .map_err(|e| step_failure(i, step, e))
+            }
+        }
+    }
+
     /// The initialised base of this build, made once (into a staging directory renamed
     /// into place, so a crash never leaves half a base).
-    fn ensure_base(&self, version: &str) -> Result<PathBuf, PrepareError> {
+    pub(crate) fn ensure_base(&self, version: &str) -> Result<PathBuf, PrepareError> {
         let base = self.layout.base(ENGINE, version);
         if base.join("pgdata").join("PG_VERSION").is_file() {
             return Ok(base);
@@ -339,7 +376,7 @@ impl Preparer<'_> {
     }
 }
 
-fn create_parent(path: &Path) -> Result<(), PrepareError> {
+pub(crate) fn create_parent(path: &Path) -> Result<(), PrepareError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| sqlrs_statefs::StateFsError {
             op: "create",

@@ -88,6 +88,13 @@ pub enum Command {
     /// Prepare a database from psql scripts and print its DSN
     #[command(name = "prepare:psql")]
     PreparePsql(PrepareArgs),
+    /// Show the changesets a Liquibase prepare would apply and which are cached
+    #[command(name = "plan:lb")]
+    PlanLb(LbArgs),
+    /// Prepare a database from a Liquibase changelog (one state per changeset) and print
+    /// its DSN: `prepare:lb -- update --search-path=DIR --changelog-file=FILE`
+    #[command(name = "prepare:lb")]
+    PrepareLb(PrepareLbArgs),
     /// Follow a prepare job to its end
     Watch {
         /// The job id
@@ -120,6 +127,30 @@ pub enum CacheCommand {
         )]
         words: Vec<String>,
     },
+}
+
+/// Liquibase's arguments.
+#[derive(Debug, Args)]
+pub struct LbArgs {
+    /// `update` (or `update-count --count=N`, `update-to-tag --tag=T`),
+    /// `--search-path=DIR`, `--changelog-file=FILE`, `--contexts`, `--labels`, `-Dname=value`
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "LIQUIBASE_ARGS"
+    )]
+    pub args: Vec<String>,
+}
+
+/// `sqlrs prepare:lb`.
+#[derive(Debug, Args)]
+pub struct PrepareLbArgs {
+    /// Print the job's id and URLs and return at once
+    #[arg(long)]
+    pub no_watch: bool,
+    /// Liquibase's arguments
+    #[command(flatten)]
+    pub tool: LbArgs,
 }
 
 /// `sqlrs prepare:psql`.

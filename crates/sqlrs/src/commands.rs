@@ -7,9 +7,9 @@ use infra_cli::{CliError, Environment, Printer};
 use sqlrs_ops::prepare::PrepareOptions;
 use sqlrs_ops::run::RunOptions;
 use sqlrs_ops::{Settings, SettingsInput, engine};
-use sqlrs_schema::{DeleteOutcome, Event, RunEventType, RunKind};
+use sqlrs_schema::{DeleteOutcome, Event, PrepareKind, RunEventType, RunKind};
 
-use crate::cli::{CacheCommand, Cli, Command, PrepareArgs, RunArgs};
+use crate::cli::{CacheCommand, Cli, Command, RunArgs};
 use crate::print;
 
 /// Runs the command of `cli` (with the run stage of a composite).
@@ -28,9 +28,20 @@ pub fn run(cli: Cli, run_stage: Option<Cli>, printer: &Printer) -> Result<u8, Cl
     };
     let settings = Settings::resolve(input, &Environment::from_process())?;
     match (cli.command, run_stage) {
-        (Command::PreparePsql(p), Some(run)) => composite(&settings, &p, run.command, printer),
+        (Command::PreparePsql(p), Some(run)) => composite(
+            &settings,
+            (PrepareKind::Psql, &p.tool.args, p.no_watch),
+            run.command,
+            printer,
+        ),
+        (Command::PrepareLb(p), Some(run)) => composite(
+            &settings,
+            (PrepareKind::Lb, &p.tool.args, p.no_watch),
+            run.command,
+            printer,
+        ),
         (_, Some(_)) => Err(CliError::usage(
-            "only `prepare:psql … run:psql|run:pgbench …` has two stages",
+            "only `prepare:psql|prepare:lb … run:psql|run:pgbench …` has two stages",
         )),
         (Command::Status, None) => {
             let client = engine::client(&settings)?;
@@ -38,37 +49,27 @@ pub fn run(cli: Cli, run_stage: Option<Cli>, printer: &Printer) -> Result<u8, Cl
             print::status(printer, &report);
             Ok(0)
         }
-        (Command::Ls(a), None) => {
-            let client = engine::client(&settings)?;
-            let options = sqlrs_ops::list::ListOptions {
-                instances: a.instances || a.all,
-                states: a.states || a.all,
-                jobs: a.jobs || a.all,
-                tasks: a.tasks || a.all,
-            };
-            let report = sqlrs_ops::list::list(&client, options)?;
-            print::list(printer, &report, a.long);
-            Ok(0)
-        }
+        (Command::Ls(a), None) => ls(&settings, &a, printer),
         (Command::Rm(a), None) => rm(&settings, &a, printer),
-        (Command::PlanPsql(t), None) => {
-            let client = engine::client(&settings)?;
-            let options = prepare_options(&t.args)?;
-            let report = sqlrs_ops::prepare::plan(&client, &settings, &options)?;
-            print::plan(printer, &report);
-            Ok(0)
-        }
-        (Command::PreparePsql(p), None) => prepare(&settings, &p, printer).map(|_| 0),
-        (Command::Watch { job }, None) => {
-            let client = engine::client(&settings)?;
-            let progress = Progress::new(printer);
-            let result = sqlrs_ops::watch::watch(&client, &job, &mut |e| progress.event(e));
-            progress.finish();
-            if let Some(r) = result? {
-                print::dsn(printer, &r.dsn, r.instance_id.as_str());
-            }
-            Ok(0)
-        }
+        (Command::PlanPsql(t), None) => plan(&settings, PrepareKind::Psql, &t.args, printer),
+        (Command::PreparePsql(p), None) => prepare(
+            &settings,
+            PrepareKind::Psql,
+            &p.tool.args,
+            p.no_watch,
+            printer,
+        )
+        .map(|_| 0),
+        (Command::PlanLb(t), None) => plan(&settings, PrepareKind::Lb, &t.args, printer),
+        (Command::PrepareLb(p), None) => prepare(
+            &settings,
+            PrepareKind::Lb,
+            &p.tool.args,
+            p.no_watch,
+            printer,
+        )
+        .map(|_| 0),
+        (Command::Watch { job }, None) => watch(&settings, &job, printer),
         (Command::RunPsql(a), None) => run_tool(&settings, RunKind::Psql, &a, None, printer),
         (Command::RunPgbench(a), None) => run_tool(&settings, RunKind::Pgbench, &a, None, printer),
         (
@@ -80,13 +81,54 @@ pub fn run(cli: Cli, run_stage: Option<Cli>, printer: &Printer) -> Result<u8, Cl
     }
 }
 
+/// `sqlrs ls`.
+fn ls(settings: &Settings, a: &crate::cli::LsArgs, printer: &Printer) -> Result<u8, CliError> {
+    let client = engine::client(settings)?;
+    let options = sqlrs_ops::list::ListOptions {
+        instances: a.instances || a.all,
+        states: a.states || a.all,
+        jobs: a.jobs || a.all,
+        tasks: a.tasks || a.all,
+    };
+    let report = sqlrs_ops::list::list(&client, options)?;
+    print::list(printer, &report, a.long);
+    Ok(0)
+}
+
+/// `sqlrs plan:…`.
+fn plan(
+    settings: &Settings,
+    kind: PrepareKind,
+    args: &[String],
+    printer: &Printer,
+) -> Result<u8, CliError> {
+    let client = engine::client(settings)?;
+    let options = prepare_options(kind, args)?;
+    let report = sqlrs_ops::prepare::plan(&client, settings, &options)?;
+    print::plan(printer, &report);
+    Ok(0)
+}
+
+/// `sqlrs watch JOB`.
+fn watch(settings: &Settings, job: &str, printer: &Printer) -> Result<u8, CliError> {
+    let client = engine::client(settings)?;
+    let progress = Progress::new(printer);
+    let result = sqlrs_ops::watch::watch(&client, job, &mut |e| progress.event(e));
+    progress.finish();
+    if let Some(r) = result? {
+        print::dsn(printer, &r.dsn, r.instance_id.as_str());
+    }
+    Ok(0)
+}
+
 /// The options of a prepare of `args`, with the CLI's stdin when `-f -` reads it.
-fn prepare_options(args: &[String]) -> Result<PrepareOptions, CliError> {
-    let reads_stdin = sqlrs_args::parse_psql(args, true).is_ok_and(|a| {
-        a.inputs
-            .iter()
-            .any(|i| matches!(i, sqlrs_args::PsqlInput::Stdin))
-    });
+fn prepare_options(kind: PrepareKind, args: &[String]) -> Result<PrepareOptions, CliError> {
+    let reads_stdin = kind == PrepareKind::Psql
+        && sqlrs_args::parse_psql(args, true).is_ok_and(|a| {
+            a.inputs
+                .iter()
+                .any(|i| matches!(i, sqlrs_args::PsqlInput::Stdin))
+        });
     let stdin = if reads_stdin {
         let mut text = String::new();
         std::io::stdin()
@@ -97,6 +139,7 @@ fn prepare_options(args: &[String]) -> Result<PrepareOptions, CliError> {
         None
     };
     Ok(PrepareOptions {
+        kind,
         psql_args: args.to_vec(),
         stdin,
         plan_only: false,
@@ -133,12 +176,14 @@ impl<'a> Progress<'a> {
 /// `sqlrs prepare:psql`: the report, printed.
 fn prepare(
     settings: &Settings,
-    args: &PrepareArgs,
+    kind: PrepareKind,
+    args: &[String],
+    no_watch: bool,
     printer: &Printer,
 ) -> Result<Option<sqlrs_ops::prepare::PrepareReport>, CliError> {
     let client = engine::client(settings)?;
-    let options = prepare_options(&args.tool.args)?;
-    if args.no_watch {
+    let options = prepare_options(kind, args)?;
+    if no_watch {
         let accepted = client
             .submit(&options.request(settings))
             .map_err(sqlrs_ops::OpsError::from)?;
@@ -201,7 +246,7 @@ fn run_tool(
 /// `prepare:psql … run:… …`: prepare, run on the new instance, then delete it.
 fn composite(
     settings: &Settings,
-    prepare_args: &PrepareArgs,
+    (prepare_kind, prepare_args, no_watch): (PrepareKind, &[String], bool),
     run: Command,
     printer: &Printer,
 ) -> Result<u8, CliError> {
@@ -214,12 +259,12 @@ fn composite(
             ));
         }
     };
-    if prepare_args.no_watch {
+    if no_watch {
         return Err(CliError::usage(
             "`--no-watch` cannot be combined with a run stage",
         ));
     }
-    let Some(report) = prepare(settings, prepare_args, printer)? else {
+    let Some(report) = prepare(settings, prepare_kind, prepare_args, false, printer)? else {
         return Ok(0);
     };
     let result = run_tool(settings, kind, &args, Some(&report.instance_id), printer);
@@ -280,15 +325,19 @@ fn explain(settings: &Settings, words: &[String], printer: &Printer) -> Result<u
             "give the prepare to explain: `sqlrs cache explain prepare:psql -- -f FILE`",
         ));
     };
-    if verb != "prepare:psql" {
-        return Err(CliError::usage(format!(
-            "`{}`: only `prepare:psql` can be explained",
-            verb.escape_default()
-        )));
-    }
+    let kind = match verb.as_str() {
+        "prepare:psql" => PrepareKind::Psql,
+        "prepare:lb" => PrepareKind::Lb,
+        _ => {
+            return Err(CliError::usage(format!(
+                "`{}`: give `prepare:psql …` or `prepare:lb …` to explain",
+                verb.escape_default()
+            )));
+        }
+    };
     let args: Vec<String> = args.iter().skip_while(|w| *w == "--").cloned().collect();
     let client = engine::client(settings)?;
-    let options = prepare_options(&args)?;
+    let options = prepare_options(kind, &args)?;
     let report = sqlrs_ops::prepare::plan(&client, settings, &options)?;
     print::explain(printer, &report);
     Ok(0)

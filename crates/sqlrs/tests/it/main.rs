@@ -11,6 +11,7 @@ mod cli;
 mod concurrency;
 mod crash;
 mod e2e;
+mod lb;
 
 #[test]
 fn every_test_file_is_part_of_a_test_target() {
