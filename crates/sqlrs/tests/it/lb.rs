@@ -131,7 +131,7 @@ fn a_yaml_changelog_with_an_include_prepares_and_plans() {
             first["dsn"].as_str().unwrap(),
             "select count(*) from products"
         ),
-        "3"
+        "2"
     );
     let t = env.run(&[
         "prepare:lb",
