@@ -172,8 +172,14 @@ impl Preparer<'_> {
         let instance_id = ids::instance_id()?;
         let data = self.layout.instance_data(instance_id.as_str());
         create_parent(&data)?;
+        let cloning = std::time::Instant::now();
         self.backend
             .clone_tree(&states_dir.join(final_state.to_hex()), &data)?;
+        self.observer.log(&format!(
+            "{}: cloned the state in {:.1} ms",
+            self.backend.name(),
+            cloning.elapsed().as_secs_f64() * 1000.0
+        ));
         let port = NativeRuntime::free_port()?;
         self.store.put_instance(&InstanceRow {
             instance_id: instance_id.clone(),
