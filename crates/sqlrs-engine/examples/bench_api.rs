@@ -49,13 +49,8 @@ fn percentiles(mut v: Vec<f64>) -> (f64, f64) {
     (at(0.5), at(0.99))
 }
 
-fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let engine = &args[1];
-    let n: usize = args.get(2).map_or(1000, |s| s.parse().unwrap());
-    let rounds: usize = args.get(3).map_or(1000, |s| s.parse().unwrap());
-    let dir = tempfile::tempdir().unwrap();
-    let store_dir = dir.path().join("store");
+/// A store at `store_dir` with `n` states.
+fn fill(store_dir: &std::path::Path, n: usize) {
     std::fs::create_dir_all(&store_dir).unwrap();
     let store = SqliteStore::open(&store_dir.join("state.db")).unwrap();
     for i in 1..=n {
@@ -74,6 +69,16 @@ fn main() {
             .unwrap();
     }
     drop(store);
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let engine = &args[1];
+    let n: usize = args.get(2).map_or(1000, |s| s.parse().unwrap());
+    let rounds: usize = args.get(3).map_or(1000, |s| s.parse().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let store_dir = dir.path().join("store");
+    fill(&store_dir, n);
     let mut child = std::process::Command::new(engine)
         .arg("--state-store")
         .arg(&store_dir)
