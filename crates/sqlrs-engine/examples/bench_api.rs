@@ -51,7 +51,7 @@ fn percentiles(mut v: Vec<f64>) -> (f64, f64) {
 
 /// A store at `store_dir` with `n` states.
 fn fill(store_dir: &std::path::Path, n: usize) {
-    std::fs::create_dir_all(&store_dir).unwrap();
+    std::fs::create_dir_all(store_dir).unwrap();
     let store = SqliteStore::open(&store_dir.join("state.db")).unwrap();
     for i in 1..=n {
         let parent = (i % 10 != 1).then(|| id(i - 1));
