@@ -249,6 +249,62 @@ impl Client {
         Self::decode(r, &what)
     }
 
+    /// `GET /v1/config`: every setting (`path` none) or one, overrides or `effective`.
+    pub fn config_get(
+        &self,
+        path: Option<&str>,
+        effective: bool,
+    ) -> Result<serde_json::Value, ClientError> {
+        let mut url = reqwest::Url::parse(&format!("{}/v1/config", self.base)).map_err(|e| {
+            ClientError::Protocol {
+                what: "config".into(),
+                message: e.to_string(),
+            }
+        })?;
+        url.query_pairs_mut()
+            .append_pair("effective", &effective.to_string());
+        if let Some(p) = path {
+            url.query_pairs_mut().append_pair("path", p);
+        }
+        let r = self.send(self.http.get(url), "GET /v1/config", &[])?;
+        Self::decode(r, "GET /v1/config")
+    }
+
+    /// `PATCH /v1/config`.
+    pub fn config_set(
+        &self,
+        path: &str,
+        value: &serde_json::Value,
+    ) -> Result<serde_json::Value, ClientError> {
+        let body = serde_json::json!({ "path": path, "value": value });
+        let r = self.send(
+            self.http
+                .patch(format!("{}/v1/config", self.base))
+                .json(&body),
+            "PATCH /v1/config",
+            &[],
+        )?;
+        Self::decode(r, "PATCH /v1/config")
+    }
+
+    /// `DELETE /v1/config?path=`.
+    pub fn config_rm(&self, path: &str) -> Result<serde_json::Value, ClientError> {
+        let mut url = reqwest::Url::parse(&format!("{}/v1/config", self.base)).map_err(|e| {
+            ClientError::Protocol {
+                what: "config".into(),
+                message: e.to_string(),
+            }
+        })?;
+        url.query_pairs_mut().append_pair("path", path);
+        let r = self.send(self.http.delete(url), "DELETE /v1/config", &[])?;
+        Self::decode(r, "DELETE /v1/config")
+    }
+
+    /// `GET /v1/config/schema`.
+    pub fn config_schema(&self) -> Result<serde_json::Value, ClientError> {
+        self.get("/v1/config/schema")
+    }
+
     /// Runs a tool against an instance; its output arrives as lines.
     pub fn run(&self, request: &RunRequest) -> Result<Lines<RunEvent>, ClientError> {
         let what = "POST /v1/runs".to_string();

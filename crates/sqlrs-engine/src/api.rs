@@ -11,7 +11,7 @@ use axum::{Json, Router};
 use sqlrs_schema::{ErrorCode, Health, InstanceId, StateId};
 
 use crate::reply::{bad_id, error, found, internal, list};
-use crate::{Engine, Token, jobs_api, runs};
+use crate::{Engine, Token, config_api, jobs_api, runs};
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -144,6 +144,13 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/prepare-jobs/{id}/events", get(jobs_api::events))
         .route("/v1/tasks", get(jobs_api::tasks))
         .route("/v1/runs", post(runs::run))
+        .route(
+            "/v1/config",
+            get(config_api::get)
+                .patch(config_api::patch)
+                .delete(config_api::delete),
+        )
+        .route("/v1/config/schema", get(config_api::schema))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
     Router::new()
         .route("/v1/health", get(health))

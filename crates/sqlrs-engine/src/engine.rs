@@ -31,6 +31,8 @@ pub struct Engine {
     changed: tokio::sync::watch::Sender<u64>,
     /// The `liquibase` launcher (`--liquibase`; else found on PATH when first needed).
     pub liquibase_exec: Option<std::path::PathBuf>,
+    /// The settings (`config.json`).
+    pub config: crate::Config,
     /// Liquibase once located (its version costs a JVM start, so it is asked once).
     pub(crate) liquibase: Mutex<Option<sqlrs_liquibase::Liquibase>>,
 }
@@ -42,8 +44,10 @@ impl Engine {
         layout: Layout,
         backend: Box<dyn Backend>,
         runtime: Box<dyn Runtime>,
+        config: crate::Config,
     ) -> Self {
         Self {
+            config,
             store,
             layout,
             backend,

@@ -118,17 +118,28 @@ impl Engine {
 
     /// Liquibase, located on first use and kept.
     fn liquibase(&self) -> Result<sqlrs_liquibase::Liquibase, SubmitError> {
+        let configured = self
+            .config
+            .effective("liquibase.exec")
+            .ok()
+            .and_then(|v| v.as_str().map(PathBuf::from));
+        let exec = configured
+            .or_else(|| self.liquibase_exec.clone())
+            .or_else(|| infra_process::which("liquibase"));
         let mut slot = self
             .liquibase
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(lb) = slot.as_ref() {
+        // Kept while the launcher is the same one (`config set liquibase.exec` changes it).
+        if let Some(lb) = slot.as_ref()
+            && exec
+                .as_deref()
+                .and_then(|e| std::path::absolute(e).ok())
+                .as_deref()
+                == Some(lb.exec())
+        {
             return Ok(lb.clone());
         }
-        let exec = self
-            .liquibase_exec
-            .clone()
-            .or_else(|| infra_process::which("liquibase"));
         let located = sqlrs_liquibase::Liquibase::locate(
             exec.as_deref(),
             None,
@@ -221,12 +232,47 @@ impl Engine {
         self.event(&job_id, &Event::status(time::now(), JobStatus::Queued));
         if plan_only {
             self.finish_plan_only(&job_id);
+            self.trim_jobs(&plan.signature(true));
         } else {
             self.spawn(job_id.clone(), plan);
         }
         self.store
             .job(&job_id)?
             .ok_or_else(|| StoreError::Missing(format!("job `{job_id}` vanished")).into())
+    }
+
+    /// Keeps the newest `orchestrator.jobs.maxIdentical` finished jobs of `signature`
+    /// (0 keeps all) and deletes the rest with their tasks and events. Instances are not
+    /// touched: they own their data, not the job.
+    pub(crate) fn trim_jobs(&self, signature: &str) {
+        let keep = self
+            .config
+            .effective("orchestrator.jobs.maxIdentical")
+            .ok()
+            .and_then(|v| v.as_u64())
+            .unwrap_or(2);
+        if keep == 0 {
+            return;
+        }
+        let Ok(jobs) = self.store.jobs() else { return };
+        let mut finished: Vec<_> = jobs
+            .into_iter()
+            .filter(|j| j.signature.as_deref() == Some(signature) && j.status.is_terminal())
+            .collect();
+        finished.sort_by(|a, b| {
+            let at = |j: &sqlrs_schema::PrepareJobEntry| {
+                j.finished_at
+                    .clone()
+                    .unwrap_or_else(|| j.created_at.clone())
+            };
+            at(b).cmp(&at(a))
+        });
+        for old in finished
+            .iter()
+            .skip(usize::try_from(keep).unwrap_or(usize::MAX))
+        {
+            let _ = self.store.delete_job(&old.job_id);
+        }
     }
 
     /// A plan-only job: the plan is its whole work.
@@ -249,6 +295,7 @@ impl Engine {
             .name(format!("job-{}", &job.as_str()[..8]))
             .spawn(move || {
                 engine.run(&id, &plan, &interrupt);
+                engine.trim_jobs(&plan.signature(false));
                 engine.end_job(id.as_str());
             });
         if let Err(e) = spawned {

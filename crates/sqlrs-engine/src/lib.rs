@@ -11,6 +11,8 @@
 
 mod api;
 mod auth;
+mod config;
+mod config_api;
 mod delete;
 mod discovery;
 mod engine;
@@ -23,6 +25,7 @@ mod runs;
 
 pub use api::{AppState, router};
 pub use auth::{Token, tokens_equal};
+pub use config::{Config, ConfigError};
 pub use delete::DeleteOptions;
 pub use discovery::{EngineJson, write_engine_json};
 pub use engine::Engine;

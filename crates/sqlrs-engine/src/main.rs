@@ -142,7 +142,12 @@ fn build_engine(flags: &Flags, store: SqliteStore) -> Result<Engine, String> {
         backend.name(),
         runtime.name()
     ));
-    let mut engine = Engine::new(Arc::new(store), Layout::new(&flags.store), backend, runtime);
+    let layout = Layout::new(&flags.store);
+    let (config, problems) = sqlrs_engine::Config::load(layout.config_json());
+    for p in problems {
+        log(&p);
+    }
+    let mut engine = Engine::new(Arc::new(store), layout, backend, runtime, config);
     engine.liquibase_exec.clone_from(&flags.liquibase);
     Ok(engine)
 }

@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 mod cli_error;
+pub mod config;
 pub mod engine;
 pub mod env_vars;
 mod error;

@@ -170,7 +170,7 @@ impl Store for SqliteStore {
     fn states(&self) -> Result<Vec<StateEntry>, StoreError> {
         let sql = format!("SELECT {STATE_COLUMNS} FROM states s ORDER BY s.created_at, s.state_id");
         let conn = self.conn();
-        let mut stmt = conn.prepare(&sql)?;
+        let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([], state_cols)?;
         rows.map(|r| state_entry(r?)).collect()
     }

@@ -106,12 +106,45 @@ pub enum Command {
     /// Run pgbench against an instance (`-f FILE[@WEIGHT]` read here)
     #[command(name = "run:pgbench")]
     RunPgbench(RunArgs),
+    /// The engine's settings (`config.json` in the store): get, set, rm, schema
+    Config {
+        /// What to do
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
     /// Whether a prepare would be served from the cache, and which step misses
     Cache {
         /// `explain`
         #[command(subcommand)]
         command: CacheCommand,
     },
+}
+
+/// `sqlrs config …`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Show the overrides (or, with `--effective`, every value), or one setting
+    Get {
+        /// The setting (`orchestrator.jobs.maxIdentical`, `liquibase.exec`)
+        path: Option<String>,
+        /// Include the defaults
+        #[arg(long)]
+        effective: bool,
+    },
+    /// Set a setting: `set PATH VALUE` or `set PATH=VALUE` (JSON, or a bare word as text)
+    Set {
+        /// The setting, or `PATH=VALUE`
+        path: String,
+        /// The value
+        value: Option<String>,
+    },
+    /// Remove an override (the default applies again)
+    Rm {
+        /// The setting
+        path: String,
+    },
+    /// Print the JSON schema of the settings
+    Schema,
 }
 
 /// `sqlrs cache …`.

@@ -9,7 +9,7 @@ use sqlrs_ops::run::RunOptions;
 use sqlrs_ops::{Settings, SettingsInput, engine};
 use sqlrs_schema::{DeleteOutcome, Event, PrepareKind, RunEventType, RunKind};
 
-use crate::cli::{CacheCommand, Cli, Command, RunArgs};
+use crate::cli::{CacheCommand, Cli, Command, ConfigCommand, RunArgs};
 use crate::print;
 
 /// Runs the command of `cli` (with the run stage of a composite).
@@ -70,6 +70,7 @@ pub fn run(cli: Cli, run_stage: Option<Cli>, printer: &Printer) -> Result<u8, Cl
         )
         .map(|_| 0),
         (Command::Watch { job }, None) => watch(&settings, &job, printer),
+        (Command::Config { command }, None) => config(&settings, command, printer),
         (Command::RunPsql(a), None) => run_tool(&settings, RunKind::Psql, &a, None, printer),
         (Command::RunPgbench(a), None) => run_tool(&settings, RunKind::Pgbench, &a, None, printer),
         (
@@ -79,6 +80,25 @@ pub fn run(cli: Cli, run_stage: Option<Cli>, printer: &Printer) -> Result<u8, Cl
             None,
         ) => explain(&settings, &words, printer),
     }
+}
+
+/// `sqlrs config …`: the answer as JSON (compact with `--json`, pretty otherwise).
+fn config(settings: &Settings, command: ConfigCommand, printer: &Printer) -> Result<u8, CliError> {
+    use sqlrs_ops::config::ConfigAction;
+    let action = match command {
+        ConfigCommand::Get { path, effective } => ConfigAction::Get { path, effective },
+        ConfigCommand::Set { path, value } => ConfigAction::Set { path, value },
+        ConfigCommand::Rm { path } => ConfigAction::Rm { path },
+        ConfigCommand::Schema => ConfigAction::Schema,
+    };
+    let client = engine::client(settings)?;
+    let answer = sqlrs_ops::config::config(&client, &action)?;
+    if printer.is_json() {
+        printer.json_line(&answer);
+    } else {
+        printer.json(&answer);
+    }
+    Ok(0)
 }
 
 /// `sqlrs ls`.

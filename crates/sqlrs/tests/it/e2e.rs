@@ -365,3 +365,21 @@ fn the_scenario_on_the_docker_runtime() {
     assert_eq!(status["runtime"], "docker", "{status}");
     scenario(&env, status["snapshot"].as_str().unwrap());
 }
+
+#[test]
+fn finished_jobs_are_trimmed_to_the_configured_count_per_signature() {
+    if !pg() {
+        return;
+    }
+    let env = Env::new();
+    env.write("a.sql", "select 1;\n");
+    env.run(&["config", "set", "orchestrator.jobs.maxIdentical", "1"])
+        .success();
+    for _ in 0..3 {
+        env.run(&["plan:psql", "-f", "a.sql"]).success();
+    }
+    env.run(&["prepare:psql", "-f", "a.sql"]).success();
+    let jobs = env.run(&["--json", "ls", "-j"]).json();
+    let jobs = jobs["jobs"].as_array().unwrap();
+    assert_eq!(jobs.len(), 2, "one plan and one prepare are kept: {jobs:?}");
+}
