@@ -210,6 +210,11 @@ impl Client {
         self.get("/v1/instances")
     }
 
+    /// Every name.
+    pub fn names(&self) -> Result<Vec<sqlrs_schema::NameEntry>, ClientError> {
+        self.get("/v1/names")
+    }
+
     /// Every job.
     pub fn jobs(&self) -> Result<Vec<PrepareJobEntry>, ClientError> {
         self.get("/v1/prepare-jobs")

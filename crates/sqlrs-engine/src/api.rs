@@ -65,6 +65,17 @@ async fn states(State(s): State<AppState>, headers: HeaderMap) -> Response {
     }
 }
 
+async fn names(State(s): State<AppState>, headers: HeaderMap) -> Response {
+    match s.engine.store.names() {
+        Ok(v) => list(&headers, &v),
+        Err(e) => internal(&e),
+    }
+}
+
+async fn one_name(State(s): State<AppState>, Path(name): Path<String>) -> Response {
+    found(s.engine.store.name(&name), "name", &name)
+}
+
 async fn one_state(State(s): State<AppState>, Path(id): Path<String>) -> Response {
     match StateId::parse(&id) {
         Ok(id) => found(s.engine.store.state(&id), "state", id.as_str()),
@@ -143,6 +154,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/prepare-jobs/{id}/cancel", post(jobs_api::cancel))
         .route("/v1/prepare-jobs/{id}/events", get(jobs_api::events))
         .route("/v1/tasks", get(jobs_api::tasks))
+        .route("/v1/names", get(names))
+        .route("/v1/names/{name}", get(one_name))
         .route("/v1/runs", post(runs::run))
         .route(
             "/v1/config",

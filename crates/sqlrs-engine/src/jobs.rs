@@ -230,11 +230,13 @@ impl Engine {
         })?;
         self.store.set_tasks(&job_id, &plan.tasks())?;
         self.event(&job_id, &Event::status(time::now(), JobStatus::Queued));
-        if plan_only {
+        if let Some(instance) = self.reusable(&request, &plan)? {
+            self.finish_reused(&job_id, &plan, instance);
+        } else if plan_only {
             self.finish_plan_only(&job_id);
             self.trim_jobs(&plan.signature(true));
         } else {
-            self.spawn(job_id.clone(), plan);
+            self.spawn(job_id.clone(), plan, request.name().0.map(str::to_string));
         }
         self.store
             .job(&job_id)?
@@ -275,6 +277,62 @@ impl Engine {
         }
     }
 
+    /// With `reuse`: the instance the request's name holds, when it is of the planned final
+    /// state and its server answers (or starts again).
+    fn reusable(
+        &self,
+        request: &PrepareRequest,
+        plan: &PsqlPlan,
+    ) -> Result<Option<sqlrs_store::InstanceRow>, SubmitError> {
+        let (Some(name), true) = request.name() else {
+            return Ok(None);
+        };
+        if request.plan_only() {
+            return Ok(None);
+        }
+        let Some(entry) = self.store.name(name)? else {
+            return Ok(None);
+        };
+        let matches = plan
+            .final_state()
+            .is_some_and(|s| s.to_hex() == entry.state_id.as_str());
+        let Some(instance) = entry.instance_id.filter(|_| matches) else {
+            return Ok(None);
+        };
+        let Some((_, row)) = self.store.instance(&instance)? else {
+            return Ok(None);
+        };
+        Ok(self.ensure_running(&row, &mut Vec::new()).ok().map(|_| row))
+    }
+
+    /// Ends `job` with the reused `instance` as its result.
+    fn finish_reused(&self, job: &JobId, plan: &PsqlPlan, row: sqlrs_store::InstanceRow) {
+        let now = time::now();
+        let _ = self.store.set_job_status(job, JobStatus::Running, &now);
+        self.event(job, &Event::status(now.clone(), JobStatus::Running));
+        self.event(
+            job,
+            &Event::log(
+                now.clone(),
+                &format!("reused instance {} of the same state", row.instance_id),
+            ),
+        );
+        let result = PrepareResult {
+            dsn: format!(
+                "postgres://sqlrs@127.0.0.1:{}/postgres",
+                row.port.unwrap_or_default()
+            ),
+            instance_id: row.instance_id,
+            state_id: row.state_id,
+            image_id: plan.base.clone(),
+            prepare_kind: plan.kind,
+            prepare_args_normalized: plan.args_normalized.clone(),
+        };
+        self.event(job, &Event::status(now.clone(), JobStatus::Succeeded));
+        self.event(job, &Event::result(now.clone(), result.clone()));
+        let _ = self.store.finish_job(job, &now, Ok(Some(&result)));
+    }
+
     /// A plan-only job: the plan is its whole work.
     fn finish_plan_only(&self, job: &JobId) {
         let now = time::now();
@@ -287,14 +345,14 @@ impl Engine {
     }
 
     /// Runs `plan` as `job` on a new thread.
-    pub(crate) fn spawn(self: &Arc<Self>, job: JobId, plan: PsqlPlan) {
+    pub(crate) fn spawn(self: &Arc<Self>, job: JobId, plan: PsqlPlan, name: Option<String>) {
         let interrupt = self.start_job(job.as_str());
         let engine = Arc::clone(self);
         let id = job.clone();
         let spawned = std::thread::Builder::new()
             .name(format!("job-{}", &job.as_str()[..8]))
             .spawn(move || {
-                engine.run(&id, &plan, &interrupt);
+                engine.run(&id, &plan, name.as_deref(), &interrupt);
                 engine.trim_jobs(&plan.signature(false));
                 engine.end_job(id.as_str());
             });
@@ -330,7 +388,13 @@ impl Engine {
     }
 
     /// Runs one job to its end and records the outcome.
-    fn run(&self, job: &JobId, plan: &PsqlPlan, interrupt: &infra_process::Interrupt) {
+    fn run(
+        &self,
+        job: &JobId,
+        plan: &PsqlPlan,
+        name: Option<&str>,
+        interrupt: &infra_process::Interrupt,
+    ) {
         let now = time::now();
         let _ = self.store.set_job_status(job, JobStatus::Running, &now);
         self.event(job, &Event::status(now, JobStatus::Running));
@@ -342,6 +406,18 @@ impl Engine {
         let now = time::now();
         match outcome {
             Ok(p) => {
+                if let Some(name) = name {
+                    let _ =
+                        self.store
+                            .put_name(name, &p.instance_id, &p.state_id, &plan.base, &now);
+                    self.event(
+                        job,
+                        &Event::log(
+                            now.clone(),
+                            &format!("name {name} → instance {}", p.instance_id),
+                        ),
+                    );
+                }
                 let result = PrepareResult {
                     dsn: p.dsn,
                     instance_id: p.instance_id,

@@ -139,11 +139,11 @@ impl Engine {
             );
             let planned = serde_json::from_str::<PrepareRequest>(&request_json)
                 .map_err(|e| e.to_string())
-                .and_then(|r| self.plan(&r).map_err(|e| e.to_string()));
+                .and_then(|r| self.plan(&r).map(|p| (p, r)).map_err(|e| e.to_string()));
             match planned {
-                Ok(plan) => {
+                Ok((plan, request)) => {
                     let _ = self.store.set_tasks(&job, &plan.tasks());
-                    self.spawn(job.clone(), plan);
+                    self.spawn(job.clone(), plan, request.name().0.map(str::to_string));
                     done.push(format!("resumed job {job}"));
                 }
                 Err(e) => {

@@ -14,6 +14,7 @@ pub fn decode_prepare(body: &[u8]) -> Result<PrepareRequest, SubmitError> {
             message: format!("invalid prepare request: {e}"),
             field: None,
         })?;
+    check_name(&request)?;
     let work_dir = match &request {
         PrepareRequest::Psql { work_dir, .. } | PrepareRequest::Lb { work_dir, .. } => work_dir,
     };
@@ -47,6 +48,42 @@ pub fn decode_prepare(body: &[u8]) -> Result<PrepareRequest, SubmitError> {
         }
     }
     Ok(request)
+}
+
+/// A name is 1–63 letters, digits, `.`, `_`, `-`, starting with a letter or digit, and
+/// not 8+ hex digits (those are read as id prefixes); `reuse` needs a name.
+fn check_name(request: &PrepareRequest) -> Result<(), SubmitError> {
+    let (name, reuse) = request.name();
+    let Some(name) = name else {
+        if reuse {
+            return Err(SubmitError::Invalid {
+                message: "`reuse` needs a `name`: the instance of that name is what is reused"
+                    .into(),
+                field: Some("reuse"),
+            });
+        }
+        return Ok(());
+    };
+    let shape = !name.is_empty()
+        && name.len() <= 63
+        && name
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphanumeric())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    let hex = name.len() >= 8 && name.bytes().all(|b| b.is_ascii_hexdigit());
+    if !shape || hex {
+        return Err(SubmitError::Invalid {
+            message: format!(
+                "`{}` is not a usable name: 1-63 letters, digits, `.`, `_`, `-`, starting with a letter or digit, and not 8+ hex digits (those read as ids)",
+                name.escape_default()
+            ),
+            field: Some("name"),
+        });
+    }
+    Ok(())
 }
 
 /// The connection options a run must not carry (sqlrs connects the tool itself).

@@ -71,13 +71,23 @@ impl Engine {
                 Some((_, row)) => Ok(row),
                 None => Err(RunError::NotFound(reference.to_string())),
             },
-            [] => Err(RunError::NotFound(reference.to_string())),
+            [] => {
+                // A name.
+                let named = self.store.name(reference).map_err(internal)?;
+                match named.and_then(|n| n.instance_id) {
+                    Some(id) => match self.store.instance(&id).map_err(internal)? {
+                        Some((_, row)) => Ok(row),
+                        None => Err(RunError::NotFound(reference.to_string())),
+                    },
+                    None => Err(RunError::NotFound(reference.to_string())),
+                }
+            }
             _ => Err(RunError::Ambiguous(reference.to_string())),
         }
     }
 
     /// Starts the instance's server again when it is not running.
-    fn ensure_running(
+    pub(crate) fn ensure_running(
         &self,
         row: &InstanceRow,
         events: &mut Vec<RunEvent>,

@@ -4,13 +4,15 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 use sqlrs_client::Client;
-use sqlrs_schema::{InstanceEntry, PrepareJobEntry, StateEntry, TaskEntry};
+use sqlrs_schema::{InstanceEntry, NameEntry, PrepareJobEntry, StateEntry, TaskEntry};
 
 use crate::OpsError;
 
 /// Which lists.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ListOptions {
+    /// Names.
+    pub names: bool,
     /// Instances.
     pub instances: bool,
     /// States.
@@ -24,6 +26,9 @@ pub struct ListOptions {
 /// `sqlrs ls --output json`: only the selected lists are present.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ListReport {
+    /// Names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub names: Option<Vec<NameEntry>>,
     /// Instances.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<InstanceEntry>>,
@@ -41,11 +46,12 @@ pub struct ListReport {
 /// Fetches the selected lists (instances and states when none is selected).
 pub fn list(client: &Client, options: ListOptions) -> Result<ListReport, OpsError> {
     let mut o = options;
-    if !(o.instances || o.states || o.jobs || o.tasks) {
+    if !(o.names || o.instances || o.states || o.jobs || o.tasks) {
         o.instances = true;
         o.states = true;
     }
     Ok(ListReport {
+        names: o.names.then(|| client.names()).transpose()?,
         instances: o.instances.then(|| client.instances()).transpose()?,
         states: o.states.then(|| client.states()).transpose()?,
         jobs: o.jobs.then(|| client.jobs()).transpose()?,

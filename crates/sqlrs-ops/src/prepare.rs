@@ -18,6 +18,10 @@ pub struct PrepareOptions {
     pub stdin: Option<String>,
     /// Plan only.
     pub plan_only: bool,
+    /// Bind this name to the instance.
+    pub name: Option<String>,
+    /// Return the instance of `name` when its state matches.
+    pub reuse: bool,
 }
 
 /// One step of a plan or prepare, as reported.
@@ -74,16 +78,16 @@ impl PrepareOptions {
                 psql_args: self.psql_args.clone(),
                 stdin: self.stdin.clone(),
                 work_dir,
-                name: None,
-                reuse: false,
+                name: self.name.clone(),
+                reuse: self.reuse,
             },
             PrepareKind::Lb => PrepareRequest::Lb {
                 image_id: "native".into(),
                 plan_only: self.plan_only,
                 liquibase_args: self.psql_args.clone(),
                 work_dir,
-                name: None,
-                reuse: false,
+                name: self.name.clone(),
+                reuse: self.reuse,
             },
         }
     }

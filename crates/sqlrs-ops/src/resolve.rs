@@ -9,9 +9,13 @@ use crate::OpsError;
 /// Resolves `word` to one object, or says why it cannot.
 pub fn resolve(client: &Client, word: &str) -> Result<(NodeKind, String), OpsError> {
     let w = word.to_ascii_lowercase();
+    let named = client.names()?.into_iter().find(|n| n.name == word);
+    if let Some(instance) = named.and_then(|n| n.instance_id) {
+        return Ok((NodeKind::Instance, instance.to_string()));
+    }
     if w.len() < 8 || !w.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(OpsError::Usage(format!(
-            "`{}` is not an id: give an instance, state or job id, or a prefix of at least 8 hex digits",
+            "`{}` is not an id or a name: give an instance name, an instance, state or job id, or a prefix of at least 8 hex digits",
             word.escape_default()
         )));
     }

@@ -70,6 +70,16 @@ impl PrepareRequest {
         }
     }
 
+    /// The name to bind the instance to, and whether an instance of that name whose
+    /// state matches is to be returned instead of a new one.
+    pub fn name(&self) -> (Option<&str>, bool) {
+        match self {
+            Self::Psql { name, reuse, .. } | Self::Lb { name, reuse, .. } => {
+                (name.as_deref(), *reuse)
+            }
+        }
+    }
+
     /// Whether only a plan is asked for.
     pub fn plan_only(&self) -> bool {
         match self {

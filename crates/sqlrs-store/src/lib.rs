@@ -21,8 +21,8 @@ pub use rows::{InstanceRow, JobRow, StateRow};
 pub use sqlite::SqliteStore;
 
 use sqlrs_schema::{
-    ErrorResponse, Event, InstanceEntry, InstanceId, JobId, JobStatus, PlanTask, PrepareJobEntry,
-    PrepareJobStatus, PrepareResult, StateEntry, StateId, TaskEntry, TaskStatus,
+    ErrorResponse, Event, InstanceEntry, InstanceId, JobId, JobStatus, NameEntry, PlanTask,
+    PrepareJobEntry, PrepareJobStatus, PrepareResult, StateEntry, StateId, TaskEntry, TaskStatus,
 };
 
 /// The engine's metadata.
@@ -47,6 +47,20 @@ pub trait Store: Send + Sync {
     fn instances(&self) -> Result<Vec<InstanceEntry>, StoreError>;
     /// Forgets an instance.
     fn delete_instance(&self, id: &InstanceId) -> Result<(), StoreError>;
+
+    /// Binds `name` to `instance` of `state` (replacing what it named), at `now`.
+    fn put_name(
+        &self,
+        name: &str,
+        instance: &InstanceId,
+        state: &StateId,
+        image_id: &str,
+        now: &str,
+    ) -> Result<(), StoreError>;
+    /// One name.
+    fn name(&self, name: &str) -> Result<Option<NameEntry>, StoreError>;
+    /// Every name, sorted.
+    fn names(&self) -> Result<Vec<NameEntry>, StoreError>;
 
     /// Records a new job, queued.
     fn create_job(&self, job: &JobRow) -> Result<(), StoreError>;

@@ -10,8 +10,9 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use sqlrs_schema::{
-    ErrorResponse, Event, InstanceEntry, InstanceId, InstanceStatus, JobId, JobStatus, PlanTask,
-    PrepareJobEntry, PrepareJobStatus, PrepareResult, StateEntry, StateId, TaskEntry, TaskStatus,
+    ErrorResponse, Event, InstanceEntry, InstanceId, InstanceStatus, JobId, JobStatus, NameEntry,
+    NameStatus, PlanTask, PrepareJobEntry, PrepareJobStatus, PrepareResult, StateEntry, StateId,
+    TaskEntry, TaskStatus,
 };
 
 use crate::{InstanceRow, JobRow, StateRow, Store, StoreError, schema};
@@ -136,6 +137,47 @@ fn state_entry(c: StateCols) -> Result<StateEntry, StoreError> {
         min_retention_until: c.9,
         refcount: opt_u64(Some(c.10)).unwrap_or(0),
     })
+}
+
+impl SqliteStore {
+    /// The names (all, or the one called `only`).
+    fn names_where(&self, only: Option<&str>) -> Result<Vec<NameEntry>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT name, instance_id, state_id, state_fingerprint, image_id, last_used_at FROM names \
+             WHERE ?1 IS NULL OR name = ?1 ORDER BY name",
+        )?;
+        let rows = stmt.query_map([only], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (name, instance, state, fingerprint, image_id, last_used_at) = row?;
+            let instance_id = instance
+                .map(|i| InstanceId::parse(&i).map_err(|e| StoreError::corrupt("instance id", e)))
+                .transpose()?;
+            Ok(NameEntry {
+                name,
+                status: if instance_id.is_some() {
+                    NameStatus::Active
+                } else {
+                    NameStatus::Missing
+                },
+                instance_id,
+                image_id,
+                state_id: state_id(&state)?,
+                state_fingerprint: fingerprint,
+                last_used_at,
+            })
+        })
+        .collect()
+    }
 }
 
 impl Store for SqliteStore {
@@ -309,6 +351,33 @@ impl Store for SqliteStore {
             [id.as_str()],
         )?;
         Ok(())
+    }
+
+    fn put_name(
+        &self,
+        name: &str,
+        instance: &InstanceId,
+        state: &StateId,
+        image_id: &str,
+        now: &str,
+    ) -> Result<(), StoreError> {
+        self.conn().execute(
+            "INSERT INTO names(name, instance_id, state_id, state_fingerprint, image_id, last_used_at) \
+             VALUES (?1, ?2, ?3, ?3, ?4, ?5) ON CONFLICT(name) DO UPDATE SET \
+             instance_id = excluded.instance_id, state_id = excluded.state_id, \
+             state_fingerprint = excluded.state_fingerprint, image_id = excluded.image_id, \
+             last_used_at = excluded.last_used_at",
+            params![name, instance.as_str(), state.as_str(), image_id, now],
+        )?;
+        Ok(())
+    }
+
+    fn name(&self, name: &str) -> Result<Option<NameEntry>, StoreError> {
+        Ok(self.names_where(Some(name))?.pop())
+    }
+
+    fn names(&self) -> Result<Vec<NameEntry>, StoreError> {
+        self.names_where(None)
     }
 
     fn create_job(&self, j: &JobRow) -> Result<(), StoreError> {

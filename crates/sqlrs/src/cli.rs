@@ -181,6 +181,13 @@ pub struct PrepareLbArgs {
     /// Print the job's id and URLs and return at once
     #[arg(long)]
     pub no_watch: bool,
+    /// Bind this name to the instance (usable wherever an instance id is)
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Return the instance already named `--name` when its state is the one this prepare
+    /// would make, instead of a new one
+    #[arg(long, requires = "name")]
+    pub reuse: bool,
     /// Liquibase's arguments
     #[command(flatten)]
     pub tool: LbArgs,
@@ -192,6 +199,13 @@ pub struct PrepareArgs {
     /// Print the job's id and URLs and return at once
     #[arg(long)]
     pub no_watch: bool,
+    /// Bind this name to the instance (usable wherever an instance id is)
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Return the instance already named `--name` when its state is the one this prepare
+    /// would make, instead of a new one
+    #[arg(long, requires = "name")]
+    pub reuse: bool,
     /// The tool's arguments
     #[command(flatten)]
     pub tool: ToolArgs,
@@ -215,6 +229,9 @@ pub struct RunArgs {
 /// `sqlrs ls`.
 #[derive(Debug, Args)]
 pub struct LsArgs {
+    /// Names
+    #[arg(short, long)]
+    pub names: bool,
     /// Instances
     #[arg(short, long)]
     pub instances: bool,

@@ -28,18 +28,12 @@ pub fn run(cli: Cli, run_stage: Option<Cli>, printer: &Printer) -> Result<u8, Cl
     };
     let settings = Settings::resolve(input, &Environment::from_process())?;
     match (cli.command, run_stage) {
-        (Command::PreparePsql(p), Some(run)) => composite(
-            &settings,
-            (PrepareKind::Psql, &p.tool.args, p.no_watch),
-            run.command,
-            printer,
-        ),
-        (Command::PrepareLb(p), Some(run)) => composite(
-            &settings,
-            (PrepareKind::Lb, &p.tool.args, p.no_watch),
-            run.command,
-            printer,
-        ),
+        (Command::PreparePsql(p), Some(run)) => {
+            composite(&settings, &Stage::psql(p), run.command, printer)
+        }
+        (Command::PrepareLb(p), Some(run)) => {
+            composite(&settings, &Stage::lb(p), run.command, printer)
+        }
         (_, Some(_)) => Err(CliError::usage(
             "only `prepare:psql|prepare:lb … run:psql|run:pgbench …` has two stages",
         )),
@@ -52,23 +46,9 @@ pub fn run(cli: Cli, run_stage: Option<Cli>, printer: &Printer) -> Result<u8, Cl
         (Command::Ls(a), None) => ls(&settings, &a, printer),
         (Command::Rm(a), None) => rm(&settings, &a, printer),
         (Command::PlanPsql(t), None) => plan(&settings, PrepareKind::Psql, &t.args, printer),
-        (Command::PreparePsql(p), None) => prepare(
-            &settings,
-            PrepareKind::Psql,
-            &p.tool.args,
-            p.no_watch,
-            printer,
-        )
-        .map(|_| 0),
+        (Command::PreparePsql(p), None) => prepare(&settings, &Stage::psql(p), printer).map(|_| 0),
         (Command::PlanLb(t), None) => plan(&settings, PrepareKind::Lb, &t.args, printer),
-        (Command::PrepareLb(p), None) => prepare(
-            &settings,
-            PrepareKind::Lb,
-            &p.tool.args,
-            p.no_watch,
-            printer,
-        )
-        .map(|_| 0),
+        (Command::PrepareLb(p), None) => prepare(&settings, &Stage::lb(p), printer).map(|_| 0),
         (Command::Watch { job }, None) => watch(&settings, &job, printer),
         (Command::Config { command }, None) => config(&settings, command, printer),
         (Command::RunPsql(a), None) => run_tool(&settings, RunKind::Psql, &a, None, printer),
@@ -105,6 +85,7 @@ fn config(settings: &Settings, command: ConfigCommand, printer: &Printer) -> Res
 fn ls(settings: &Settings, a: &crate::cli::LsArgs, printer: &Printer) -> Result<u8, CliError> {
     let client = engine::client(settings)?;
     let options = sqlrs_ops::list::ListOptions {
+        names: a.names || a.all,
         instances: a.instances || a.all,
         states: a.states || a.all,
         jobs: a.jobs || a.all,
@@ -163,6 +144,8 @@ fn prepare_options(kind: PrepareKind, args: &[String]) -> Result<PrepareOptions,
         psql_args: args.to_vec(),
         stdin,
         plan_only: false,
+        name: None,
+        reuse: false,
     })
 }
 
@@ -193,17 +176,48 @@ impl<'a> Progress<'a> {
     }
 }
 
-/// `sqlrs prepare:psql`: the report, printed.
+/// A prepare stage as given.
+struct Stage {
+    kind: PrepareKind,
+    args: Vec<String>,
+    no_watch: bool,
+    name: Option<String>,
+    reuse: bool,
+}
+
+impl Stage {
+    fn psql(p: crate::cli::PrepareArgs) -> Self {
+        Self {
+            kind: PrepareKind::Psql,
+            args: p.tool.args,
+            no_watch: p.no_watch,
+            name: p.name,
+            reuse: p.reuse,
+        }
+    }
+
+    fn lb(p: crate::cli::PrepareLbArgs) -> Self {
+        Self {
+            kind: PrepareKind::Lb,
+            args: p.tool.args,
+            no_watch: p.no_watch,
+            name: p.name,
+            reuse: p.reuse,
+        }
+    }
+}
+
+/// `sqlrs prepare:…`: the report, printed.
 fn prepare(
     settings: &Settings,
-    kind: PrepareKind,
-    args: &[String],
-    no_watch: bool,
+    stage: &Stage,
     printer: &Printer,
 ) -> Result<Option<sqlrs_ops::prepare::PrepareReport>, CliError> {
     let client = engine::client(settings)?;
-    let options = prepare_options(kind, args)?;
-    if no_watch {
+    let mut options = prepare_options(stage.kind, &stage.args)?;
+    options.name.clone_from(&stage.name);
+    options.reuse = stage.reuse;
+    if stage.no_watch {
         let accepted = client
             .submit(&options.request(settings))
             .map_err(sqlrs_ops::OpsError::from)?;
@@ -266,7 +280,7 @@ fn run_tool(
 /// `prepare:psql … run:… …`: prepare, run on the new instance, then delete it.
 fn composite(
     settings: &Settings,
-    (prepare_kind, prepare_args, no_watch): (PrepareKind, &[String], bool),
+    stage: &Stage,
     run: Command,
     printer: &Printer,
 ) -> Result<u8, CliError> {
@@ -279,12 +293,12 @@ fn composite(
             ));
         }
     };
-    if no_watch {
+    if stage.no_watch || stage.name.is_some() {
         return Err(CliError::usage(
-            "`--no-watch` cannot be combined with a run stage",
+            "`--no-watch` and `--name` cannot be combined with a run stage (its instance is removed after the run)",
         ));
     }
-    let Some(report) = prepare(settings, prepare_kind, prepare_args, false, printer)? else {
+    let Some(report) = prepare(settings, stage, printer)? else {
         return Ok(0);
     };
     let result = run_tool(settings, kind, &args, Some(&report.instance_id), printer);

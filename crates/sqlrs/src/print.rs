@@ -166,7 +166,85 @@ pub fn explain(p: &Printer, r: &PlanReport) {
     p.data(&lines.join("\n"));
 }
 
-/// `sqlrs ls`.
+/// A table: its header and rows.
+type Table = (&'static str, Vec<String>);
+
+fn names_table(names: &[sqlrs_schema::NameEntry], id: &dyn Fn(&str) -> String) -> Table {
+    let rows = names.iter().map(|n| {
+        let instance = n
+            .instance_id
+            .as_ref()
+            .map_or("-".to_string(), |i| id(i.as_str()));
+        let status = format!("{:?}", n.status).to_lowercase();
+        format!(
+            "{:<20} {instance:<13} {:<13} {status}",
+            n.name,
+            id(n.state_id.as_str())
+        )
+    });
+    (
+        "NAME                 INSTANCE      STATE         STATUS",
+        rows.collect(),
+    )
+}
+
+fn instances_table(
+    instances: &[sqlrs_schema::InstanceEntry],
+    id: &dyn Fn(&str) -> String,
+) -> Table {
+    let rows = instances.iter().map(|i| {
+        let name = i.name.as_deref().unwrap_or("-");
+        let (instance, state) = (id(i.instance_id.as_str()), id(i.state_id.as_str()));
+        format!("{instance:<13} {state:<13} {name:<20} {}", i.created_at)
+    });
+    (
+        "INSTANCE      STATE         NAME                 CREATED",
+        rows.collect(),
+    )
+}
+
+fn states_table(states: &[sqlrs_schema::StateEntry], id: &dyn Fn(&str) -> String) -> Table {
+    let rows = state_tree(states).into_iter().map(|(prefix, s)| {
+        let label = format!("{prefix}{}", id(s.state_id.as_str()));
+        format!(
+            "{label:<13} {:<9} {} {}",
+            s.refcount, s.created_at, s.prepare_args_normalized
+        )
+    });
+    (
+        "STATE         INSTANCES CREATED                         PREPARE_ARGS",
+        rows.collect(),
+    )
+}
+
+fn jobs_table(jobs: &[sqlrs_schema::PrepareJobEntry]) -> Table {
+    let rows = jobs.iter().map(|j| {
+        let status = format!("{:?}", j.status).to_lowercase();
+        format!("{:<32} {status:<10} {}", j.job_id, j.created_at)
+    });
+    (
+        "JOB                              STATUS     CREATED",
+        rows.collect(),
+    )
+}
+
+fn tasks_table(tasks: &[sqlrs_schema::TaskEntry], id: &dyn Fn(&str) -> String) -> Table {
+    let rows = tasks.iter().map(|t| {
+        let status = format!("{:?}", t.status).to_lowercase();
+        let job = id(t.job_id.as_str());
+        format!(
+            "{job:<13} {:<16} {status:<10} {:<6} {}",
+            t.task.task_id, t.task.cached, t.args_summary
+        )
+    });
+    (
+        "JOB           TASK             STATUS     CACHED ARGS",
+        rows.collect(),
+    )
+}
+
+/// `sqlrs ls`: a table per selected list, in the order names, instances, states (as a
+/// tree), jobs, tasks; an empty list says so.
 pub fn list(p: &Printer, r: &ListReport, long: bool) {
     if p.is_json() {
         p.json(r);
@@ -179,64 +257,33 @@ pub fn list(p: &Printer, r: &ListReport, long: bool) {
             short(s).to_string()
         }
     };
-    let mut out = Vec::new();
-    if let Some(instances) = &r.instances {
-        out.push("INSTANCE      STATE         CREATED".to_string());
-        for i in instances {
-            out.push(format!(
-                "{:<13} {:<13} {}",
-                id(i.instance_id.as_str()),
-                id(i.state_id.as_str()),
-                i.created_at
-            ));
-        }
-        out.push(String::new());
-    }
-    if let Some(states) = &r.states {
-        out.push(
-            "STATE         INSTANCES CREATED                         PREPARE_ARGS".to_string(),
-        );
-        for (prefix, s) in state_tree(states) {
-            out.push(format!(
-                "{:<13} {:<9} {} {}",
-                format!("{prefix}{}", id(s.state_id.as_str())),
-                s.refcount,
-                s.created_at,
-                s.prepare_args_normalized
-            ));
-        }
-        out.push(String::new());
-    }
-    if let Some(jobs) = &r.jobs {
-        out.push("JOB                              STATUS     CREATED".to_string());
-        for j in jobs {
-            out.push(format!(
-                "{:<32} {:<10} {}",
-                j.job_id,
-                format!("{:?}", j.status).to_lowercase(),
-                j.created_at
-            ));
-        }
-        out.push(String::new());
-    }
-    if let Some(tasks) = &r.tasks {
-        out.push("JOB           TASK             STATUS     CACHED ARGS".to_string());
-        for t in tasks {
-            out.push(format!(
-                "{:<13} {:<16} {:<10} {:<6} {}",
-                id(t.job_id.as_str()),
-                t.task.task_id,
-                format!("{:?}", t.status).to_lowercase(),
-                t.task.cached,
-                t.args_summary
-            ));
-        }
-        out.push(String::new());
-    }
-    while out.last().is_some_and(String::is_empty) {
-        out.pop();
-    }
-    p.data(&out.join("\n"));
+    let tables = [
+        r.names.as_deref().map(|v| names_table(v, &id)),
+        r.instances.as_deref().map(|v| instances_table(v, &id)),
+        r.states.as_deref().map(|v| states_table(v, &id)),
+        r.jobs.as_deref().map(jobs_table),
+        r.tasks.as_deref().map(|v| tasks_table(v, &id)),
+    ];
+    let text: Vec<String> = tables
+        .into_iter()
+        .flatten()
+        .map(|(header, rows)| {
+            if rows.is_empty() {
+                let what = header
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_lowercase();
+                format!("no {what}s")
+            } else {
+                std::iter::once(header.to_string())
+                    .chain(rows)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
+        })
+        .collect();
+    p.data(&text.join("\n\n"));
 }
 
 /// `sqlrs rm`: the tree, one node a line.

@@ -383,3 +383,72 @@ fn finished_jobs_are_trimmed_to_the_configured_count_per_signature() {
     let jobs = jobs["jobs"].as_array().unwrap();
     assert_eq!(jobs.len(), 2, "one plan and one prepare are kept: {jobs:?}");
 }
+
+#[test]
+fn a_named_instance_is_reused_while_its_state_matches_and_runs_and_rm_take_the_name() {
+    if !pg() {
+        return;
+    }
+    let env = Env::new();
+    env.write("a.sql", "create table t(x int);\n");
+    let first = env
+        .run(&["--json", "prepare:psql", "--name", "dev", "-f", "a.sql"])
+        .json();
+    let again = env
+        .run(&[
+            "--json",
+            "prepare:psql",
+            "--name",
+            "dev",
+            "--reuse",
+            "-f",
+            "a.sql",
+        ])
+        .json();
+    assert_eq!(
+        again["instance_id"], first["instance_id"],
+        "the named instance is reused"
+    );
+    assert_eq!(again["dsn"], first["dsn"]);
+    let t = env.run(&[
+        "run:psql",
+        "--instance",
+        "dev",
+        "--",
+        "-tA",
+        "-c",
+        "select count(*) from t",
+    ]);
+    assert_eq!(t.success().trim(), "0");
+
+    env.write(
+        "a.sql",
+        "create table t(x int);\ninsert into t values (1);\n",
+    );
+    let changed = env
+        .run(&[
+            "--json",
+            "prepare:psql",
+            "--name",
+            "dev",
+            "--reuse",
+            "-f",
+            "a.sql",
+        ])
+        .json();
+    assert_ne!(
+        changed["instance_id"], first["instance_id"],
+        "another state: a new instance"
+    );
+    let names = env.run(&["--json", "ls", "-n"]).json();
+    assert_eq!(
+        names["names"][0]["instance_id"], changed["instance_id"],
+        "the name moves to it"
+    );
+
+    let t = env.run(&["prepare:psql", "--name", "deadbeef00", "-f", "a.sql"]);
+    assert!(t.failure(3).contains("not a usable name"), "{}", t.render());
+    env.run(&["rm", "dev"]).success();
+    let names = env.run(&["--json", "ls", "-n"]).json();
+    assert_eq!(names["names"][0]["status"], "missing", "{names}");
+}
