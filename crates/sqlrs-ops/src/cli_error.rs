@@ -44,6 +44,10 @@ fn client_error(e: ClientError) -> CliError {
     CliError::new(kind, e).maybe_hint(hint).details(details)
 }
 
+fn infra_cli_diag(y: infra_yaml::YamlError) -> infra_yaml::Diagnostic {
+    y.into()
+}
+
 impl From<OpsError> for CliError {
     fn from(e: OpsError) -> Self {
         match e {
@@ -70,6 +74,11 @@ impl From<OpsError> for CliError {
                     .details(details)
                     .maybe_hint(hint)
             }
+            OpsError::Config(y) => CliError::diagnostics(
+                "invalid workspace settings",
+                vec![infra_cli_diag(y)],
+            )
+            .hint("fix .sqlrs/config.yaml (keys: store, snapshot, runtime, image, idleTimeout, liquibase)"),
             OpsError::Interrupted => CliError::new(ErrorKind::Interrupted { signal: 2 }, e),
         }
     }

@@ -37,6 +37,9 @@ pub enum OpsError {
         #[source]
         source: std::io::Error,
     },
+    /// `.sqlrs/config.yaml` does not read.
+    #[error("invalid workspace settings")]
+    Config(#[source] infra_yaml::YamlError),
     /// Interrupted by a signal.
     #[error("interrupted")]
     Interrupted,

@@ -19,6 +19,7 @@ pub mod run;
 mod settings;
 pub mod status;
 pub mod watch;
+pub mod workspace;
 
 pub use error::OpsError;
 pub use settings::{Settings, SettingsInput};

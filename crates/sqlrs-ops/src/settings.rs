@@ -48,6 +48,8 @@ pub struct Settings {
     pub idle_timeout: Duration,
     /// Where relative paths start.
     pub cwd: PathBuf,
+    /// The workspace root (`.sqlrs/config.yaml`), when inside one.
+    pub workspace: Option<PathBuf>,
     /// The flags an engine this CLI starts gets (runtime, snapshot backend, image, daemon).
     pub engine_args: Vec<String>,
 }
@@ -85,6 +87,44 @@ fn engine_program(input: &SettingsInput, env: &Environment) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("sqlrs-engine"))
 }
 
+/// The flags of an engine this CLI starts: each from its flag, else its variable, else the
+/// workspace's setting.
+fn engine_args(
+    input: &SettingsInput,
+    env: &Environment,
+    ws: &crate::workspace::WorkspaceConfig,
+    liquibase: Option<String>,
+) -> Vec<String> {
+    let pick = |flag: &Option<String>, var: &str, config: &Option<String>| {
+        flag.clone()
+            .or_else(|| {
+                env.get_str(var)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_string)
+            })
+            .or_else(|| config.clone())
+    };
+    let mut args = Vec::new();
+    for (name, value) in [
+        (
+            "--snapshot",
+            pick(&input.snapshot, SQLRS_SNAPSHOT, &ws.snapshot),
+        ),
+        (
+            "--runtime",
+            pick(&input.runtime, SQLRS_RUNTIME, &ws.runtime),
+        ),
+        ("--image", pick(&input.image, SQLRS_PG_IMAGE, &ws.image)),
+        ("--docker-host", pick(&None, DOCKER_HOST, &None)),
+        ("--liquibase", pick(&None, SQLRS_LIQUIBASE, &liquibase)),
+    ] {
+        if let Some(v) = value {
+            args.extend([name.to_string(), v]);
+        }
+    }
+    args
+}
+
 impl Settings {
     /// Resolves `input` against `env`.
     pub fn resolve(input: SettingsInput, env: &Environment) -> Result<Self, OpsError> {
@@ -100,41 +140,40 @@ impl Settings {
             },
         };
         let state_dir = absolute(&state_home, &input.cwd).join("sqlrs");
+        let workspace = crate::workspace::find(&input.cwd)?;
+        let ws = workspace
+            .as_ref()
+            .map(|w| &w.config)
+            .cloned()
+            .unwrap_or_default();
+        let ws_root = workspace.as_ref().map(|w| w.root.clone());
+        let in_ws = |p: &Path| absolute(p, ws_root.as_deref().unwrap_or(&input.cwd));
         let store = match (
             &input.store,
             env.get(SQLRS_STATE_STORE).filter(|p| !p.is_empty()),
         ) {
             (Some(p), _) => absolute(p, &input.cwd),
             (None, Some(p)) => absolute(Path::new(p), &input.cwd),
-            (None, None) => state_dir.join("store"),
+            (None, None) => ws
+                .store
+                .as_deref()
+                .map(in_ws)
+                .unwrap_or_else(|| state_dir.join("store")),
         };
         let idle = match (input.idle_timeout, env.get_str(SQLRS_IDLE_TIMEOUT)) {
             (Some(s), _) => s,
             (None, Some(s)) if !s.is_empty() => s.parse().map_err(|_| {
                 OpsError::Usage(format!("{SQLRS_IDLE_TIMEOUT}={s}: expected whole seconds"))
             })?,
-            _ => 120,
+            _ => ws.idle_timeout.unwrap_or(120),
         };
-        let pick = |flag: &Option<String>, var: &str| {
-            flag.clone().or_else(|| {
-                env.get_str(var)
-                    .filter(|v| !v.is_empty())
-                    .map(str::to_string)
-            })
-        };
-        let mut engine_args = Vec::new();
-        for (name, value) in [
-            ("--snapshot", pick(&input.snapshot, SQLRS_SNAPSHOT)),
-            ("--runtime", pick(&input.runtime, SQLRS_RUNTIME)),
-            ("--image", pick(&input.image, SQLRS_PG_IMAGE)),
-            ("--docker-host", pick(&None, DOCKER_HOST)),
-            ("--liquibase", pick(&None, SQLRS_LIQUIBASE)),
-        ] {
-            if let Some(v) = value {
-                engine_args.extend([name.to_string(), v]);
-            }
-        }
+        let liquibase = ws
+            .liquibase
+            .as_deref()
+            .map(|p| in_ws(p).display().to_string());
+        let engine_args = engine_args(&input, env, &ws, liquibase);
         Ok(Self {
+            workspace: ws_root,
             engine_args,
             engine: engine_program(&input, env),
             state_dir,

@@ -21,6 +21,8 @@ pub struct StatusReport {
     pub pid: u32,
     /// The store it serves.
     pub store: String,
+    /// The workspace this ran in.
+    pub workspace: Option<String>,
     /// Its snapshot backend.
     pub snapshot: Option<String>,
     /// Its runtime.
@@ -43,6 +45,7 @@ pub fn status(client: &Client, settings: &Settings) -> Result<StatusReport, OpsE
         instance_id: health.instance_id,
         pid: health.pid,
         store: settings.store.display().to_string(),
+        workspace: settings.workspace.as_ref().map(|w| w.display().to_string()),
         snapshot: health.snapshot,
         runtime: health.runtime,
         states: client.states()?.len(),

@@ -76,6 +76,9 @@ pub struct ToolArgs {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Make this directory a workspace: `.sqlrs/config.yaml`, whose settings apply to
+    /// every command run in it
+    Init(InitArgs),
     /// Whether the engine runs (it is started if not), where, and what it holds
     Status,
     /// List instances and states (the default), jobs or tasks
@@ -224,6 +227,26 @@ pub struct RunArgs {
         value_name = "ARGS"
     )]
     pub args: Vec<String>,
+}
+
+/// `sqlrs init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The state store root (relative: from the workspace)
+    #[arg(long = "store", value_name = "DIR")]
+    pub store: Option<std::path::PathBuf>,
+    /// The snapshot backend: auto, copy, reflink, btrfs, overlay
+    #[arg(long = "snapshot", value_name = "BACKEND", value_parser = PossibleValuesParser::new(["auto", "copy", "reflink", "btrfs", "overlay"]))]
+    pub snapshot: Option<String>,
+    /// The runtime: native, docker, podman
+    #[arg(long = "runtime", value_name = "RUNTIME", value_parser = PossibleValuesParser::new(["native", "docker", "podman"]))]
+    pub runtime: Option<String>,
+    /// The image of the docker/podman runtime
+    #[arg(long = "image", value_name = "IMAGE")]
+    pub image: Option<String>,
+    /// Create it even inside another workspace
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `sqlrs ls`.

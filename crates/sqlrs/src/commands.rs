@@ -37,6 +37,18 @@ pub fn run(cli: Cli, run_stage: Option<Cli>, printer: &Printer) -> Result<u8, Cl
         (_, Some(_)) => Err(CliError::usage(
             "only `prepare:psql|prepare:lb … run:psql|run:pgbench …` has two stages",
         )),
+        (Command::Init(a), None) => {
+            let config = sqlrs_ops::workspace::WorkspaceConfig {
+                store: a.store,
+                snapshot: a.snapshot,
+                runtime: a.runtime,
+                image: a.image,
+                ..Default::default()
+            };
+            let report = sqlrs_ops::workspace::init(&settings.cwd, &config, a.force)?;
+            print::init(printer, &report);
+            Ok(0)
+        }
         (Command::Status, None) => {
             let client = engine::client(&settings)?;
             let report = sqlrs_ops::status::status(&client, &settings)?;

@@ -33,6 +33,17 @@ pub fn event_line(e: &Event) -> String {
     }
 }
 
+/// `sqlrs init`.
+pub fn init(p: &Printer, r: &sqlrs_ops::workspace::InitReport) {
+    if p.is_json() {
+        p.json(r);
+    } else if r.outcome == "created" {
+        p.success(&format!("created {}", r.config));
+    } else {
+        p.status(&format!("{} is already there; nothing changed", r.config));
+    }
+}
+
 /// `sqlrs status`.
 pub fn status(p: &Printer, r: &StatusReport) {
     if p.is_json() {
