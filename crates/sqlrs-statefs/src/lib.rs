@@ -22,6 +22,7 @@ mod layout;
 mod overlay;
 mod publish;
 mod sys;
+mod usage;
 mod tool;
 
 pub use backend::{Backend, ReflinkMode};
@@ -33,3 +34,4 @@ pub use kind::BackendKind;
 pub use layout::Layout;
 pub use overlay::OverlayBackend;
 pub use publish::{publish, reconcile};
+pub use usage::{apparent_size, space};
