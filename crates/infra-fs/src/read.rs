@@ -15,13 +15,21 @@ pub const MAX_TEXT_FILE: u64 = 64 * 1024 * 1024;
 /// The bytes of the regular file at `path` (links followed), refusing directories, FIFOs,
 /// devices and files over [`MAX_TEXT_FILE`] with an `InvalidInput` error saying which.
 pub fn read_text_file(path: &Path) -> io::Result<Vec<u8>> {
+    read_regular_file(path, MAX_TEXT_FILE, "a hand-written text file")
+}
+
+/// The bytes of the regular file at `path` (links followed), refusing directories, FIFOs,
+/// devices and files over `max` bytes (`what` names what was expected, for the message).
+/// A file that grows while it is read is cut off at `max + 1` bytes and refused too.
+pub fn read_regular_file(path: &Path, max: u64, what: &str) -> io::Result<Vec<u8>> {
     // Opened without blocking (a FIFO would wait for a writer), then examined through the
     // descriptor: the `fstat` a plain `fs::read` makes anyway, so the check costs nothing.
-    let mut file = fs::OpenOptions::new()
+    let file = fs::OpenOptions::new()
         .read(true)
         .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
         .open(path)?;
     let meta = file.metadata()?;
+    let expected = what;
     if !meta.is_file() {
         let what = if meta.is_dir() {
             "a directory"
@@ -30,20 +38,26 @@ pub fn read_text_file(path: &Path) -> io::Result<Vec<u8>> {
         };
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
-            format!("it is {what}; expected a text file"),
+            format!("it is {what}; expected a regular file"),
         ));
     }
-    if meta.len() > MAX_TEXT_FILE {
-        return Err(io::Error::new(
+    let too_big = || {
+        io::Error::new(
             io::ErrorKind::InvalidInput,
             format!(
-                "it is larger than {} MiB; expected a hand-written text file",
-                MAX_TEXT_FILE / (1024 * 1024)
+                "it is larger than {} MiB; expected {expected}",
+                max / (1024 * 1024)
             ),
-        ));
+        )
+    };
+    if meta.len() > max {
+        return Err(too_big());
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.read_to_end(&mut bytes)?;
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(too_big());
+    }
     Ok(bytes)
 }
 

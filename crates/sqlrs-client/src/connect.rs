@@ -86,6 +86,8 @@ pub fn connect(spec: &EngineSpec) -> Result<(Client, bool), ClientError> {
         return Err(ClientError::Start {
             program: spec.program.clone(),
             message: "no sqlrs engine is running and autostart is off".into(),
+            log: Vec::new(),
+            missing: false,
         });
     }
     let io = |op, path: &Path| {
@@ -110,6 +112,8 @@ pub fn connect(spec: &EngineSpec) -> Result<(Client, bool), ClientError> {
                 "another sqlrs is starting the engine; {} is still locked",
                 lock_path.display()
             ),
+            log: Vec::new(),
+            missing: false,
         });
     }
     // Someone else may have started it while we waited.
@@ -180,25 +184,21 @@ fn spawn(
         .spawn()
         .map_err(|e| ClientError::Start {
             program: spec.program.clone(),
+            missing: e.kind() == std::io::ErrorKind::NotFound,
             message: e.to_string(),
+            log: Vec::new(),
         })
 }
 
 /// A start failure with the end of the engine's log.
 fn start_failure(spec: &EngineSpec, what: &str) -> ClientError {
     let log = std::fs::read_to_string(spec.log()).unwrap_or_default();
-    let tail: Vec<&str> = log.lines().rev().take(5).collect();
-    let tail: Vec<&str> = tail.into_iter().rev().collect();
+    let mut tail: Vec<String> = log.lines().rev().take(5).map(str::to_string).collect();
+    tail.reverse();
     ClientError::Start {
         program: spec.program.clone(),
-        message: if tail.is_empty() {
-            what.to_string()
-        } else {
-            format!(
-                "{what}; its log ({}) ends with:\n{}",
-                spec.log().display(),
-                tail.join("\n")
-            )
-        },
+        message: format!("{what} (its log: {})", spec.log().display()),
+        log: tail,
+        missing: false,
     }
 }

@@ -43,8 +43,12 @@ pub enum ClientError {
     Start {
         /// The engine binary.
         program: PathBuf,
-        /// What happened, with the end of its log.
+        /// What happened.
         message: String,
+        /// The last lines of its log.
+        log: Vec<String>,
+        /// The binary is not there at all.
+        missing: bool,
     },
     /// A local file (engine.json, the start lock, the log) could not be used.
     #[error("cannot {op} {}", .path.display())]

@@ -164,7 +164,9 @@ pub fn router(state: AppState) -> Router {
                 .delete(config_api::delete),
         )
         .route("/v1/config/schema", get(config_api::schema))
-        .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_token))
+        // `-f -` carries a whole script (a dump, say) in the request.
+        .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024 * 1024));
     Router::new()
         .route("/v1/health", get(health))
         .merge(protected)

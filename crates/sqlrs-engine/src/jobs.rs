@@ -51,6 +51,19 @@ fn full_chain(e: &dyn std::error::Error) -> String {
     message
 }
 
+/// The last lines a failed tool printed, found anywhere in `e`'s chain.
+fn tool_output(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if let Some(infra_process::ProcessError::Failed { output_tail, .. }) = s.downcast_ref() {
+            let tail = output_tail.trim();
+            return (!tail.is_empty()).then(|| tail.to_string());
+        }
+        source = s.source();
+    }
+    None
+}
+
 /// A job's error as the API reports it.
 pub(crate) fn job_error(e: &PrepareError) -> ErrorResponse {
     let (code, details) = match e {
@@ -63,8 +76,10 @@ pub(crate) fn job_error(e: &PrepareError) -> ErrorResponse {
         PrepareError::Args(_) | PrepareError::Read(_) => (ErrorCode::InvalidArgument, None),
         _ => (ErrorCode::InternalError, None),
     };
-    // The whole chain: "`pg_ctl start` failed" alone does not say why.
+    // The whole chain: "`pg_ctl start` failed" alone does not say why; and the tool's
+    // last lines, which do (initdb's "Permission denied").
     let message = full_chain(e);
+    let details = details.or_else(|| tool_output(e));
     ErrorResponse {
         code,
         message,
@@ -169,7 +184,7 @@ impl Engine {
                     field: Some(field),
                 },
                 PrepareError::Read(r) => SubmitError::Invalid {
-                    message: r.to_string(),
+                    message: full_chain(&r),
                     field: Some(field),
                 },
                 PrepareError::Liquibase(l) => SubmitError::Invalid {

@@ -71,10 +71,13 @@ fn flags() -> Result<Flags, String> {
             "`--listen {listen}`: the engine listens on loopback only (127.0.0.1 or [::1])"
         ));
     }
+    let store: PathBuf = store.ok_or_else(|| format!("give --state-store\n{USAGE}"))?;
     Ok(Flags {
         listen,
-        store: store.ok_or_else(|| format!("give --state-store\n{USAGE}"))?,
-        engine_json: engine_json.ok_or_else(|| format!("give --write-engine-json\n{USAGE}"))?,
+        store: std::path::absolute(&store).unwrap_or(store),
+        engine_json: engine_json
+            .ok_or_else(|| format!("give --write-engine-json\n{USAGE}"))
+            .map(|p: PathBuf| std::path::absolute(&p).unwrap_or(p))?,
         idle,
         runtime,
         snapshot,
@@ -98,6 +101,9 @@ fn log(message: &str) {
 /// PostgreSQL still serves; prepares then fail with the reason.
 fn build_engine(flags: &Flags, store: SqliteStore) -> Result<Engine, String> {
     let run_as = RunAs::for_current_process("sqlrs").map_err(|e| e.to_string())?;
+    if let Some(u) = run_as {
+        reachable_by(&flags.store, u.uid)?;
+    }
     let runtime: Box<dyn Runtime> = match flags.runtime.as_str() {
         "native" => Box::new(NativeRuntime::detect(run_as).unwrap_or_else(|e| {
             log(&format!("PostgreSQL not found: {e}"));
@@ -152,6 +158,30 @@ fn build_engine(flags: &Flags, store: SqliteStore) -> Result<Engine, String> {
     Ok(engine)
 }
 
+/// PostgreSQL runs as `uid` on directories below `store`: every directory on the way must
+/// let it through, or initdb fails with a bare "Permission denied". Said up front instead.
+fn reachable_by(store: &std::path::Path, uid: u32) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt as _;
+    let store = std::path::absolute(store).unwrap_or_else(|_| store.to_path_buf());
+    for dir in store.ancestors() {
+        let Ok(meta) = std::fs::metadata(dir) else {
+            continue;
+        };
+        let mode = meta.mode();
+        if mode & 0o001 == 0 && meta.uid() != uid {
+            return Err(format!(
+                "the store {} is not reachable by the user PostgreSQL runs as (uid {uid}): {} has mode {:o}; \
+                 let others through it (`chmod o+x {}`) or put the store elsewhere (SQLRS_STATE_STORE)",
+                store.display(),
+                dir.display(),
+                mode & 0o7777,
+                dir.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn fail(message: &str, code: u8) -> ExitCode {
     #[allow(
         clippy::print_stderr,
@@ -182,22 +212,29 @@ fn main() -> ExitCode {
     }
 }
 
-async fn serve(flags: Flags) -> Result<(), String> {
+/// Creates and enters the store, and takes its engine lock: one engine per store (a
+/// second would run jobs on the same files); the lock goes with the process, however it
+/// ends.
+fn open_store(flags: &Flags) -> Result<infra_fs::FileLock, String> {
     std::fs::create_dir_all(&flags.store)
         .map_err(|e| format!("cannot create {}: {e}", flags.store.display()))?;
-    // One engine per store: a second would run jobs on the same files. The lock goes with
-    // the process, however it ends.
+    // Not the directory of whichever command started it: that one may go away or be
+    // unreadable to the server user.
+    std::env::set_current_dir(&flags.store)
+        .map_err(|e| format!("cannot enter {}: {e}", flags.store.display()))?;
     let lock_path = flags.store.join("engine.lock");
-    let _lock = match infra_fs::FileLock::try_exclusive_create(&lock_path) {
-        Ok(Some(lock)) => lock,
-        Ok(None) => {
-            return Err(format!(
-                "another sqlrs engine is running on the store {}; use it (its engine.json says where), or stop it first",
-                flags.store.display()
-            ));
-        }
-        Err(e) => return Err(format!("cannot lock {}: {e}", lock_path.display())),
-    };
+    match infra_fs::FileLock::try_exclusive_create(&lock_path) {
+        Ok(Some(lock)) => Ok(lock),
+        Ok(None) => Err(format!(
+            "another sqlrs engine is running on the store {}; use it (its engine.json says where), or stop it first",
+            flags.store.display()
+        )),
+        Err(e) => Err(format!("cannot lock {}: {e}", lock_path.display())),
+    }
+}
+
+async fn serve(flags: Flags) -> Result<(), String> {
+    let _lock = open_store(&flags)?;
     let store = SqliteStore::open(&flags.store.join("state.db")).map_err(|e| {
         format!(
             "{e}: {:?}",

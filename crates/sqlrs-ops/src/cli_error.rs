@@ -8,6 +8,18 @@ use sqlrs_schema::ErrorCode;
 use crate::OpsError;
 use crate::env_vars::SQLRS_DAEMON_PATH;
 
+/// The engine's `details` as lines under the message (a tool's last lines, the JSON field
+/// at fault), leaving out what the message says already.
+fn detail_lines(message: &str, details: Option<&str>) -> Vec<String> {
+    details
+        .into_iter()
+        .flat_map(str::lines)
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty() && !message.contains(l))
+        .map(str::to_string)
+        .collect()
+}
+
 fn client_error(e: ClientError) -> CliError {
     let (kind, hint) = match &e {
         ClientError::Unreachable { .. } => (
@@ -28,19 +40,22 @@ fn client_error(e: ClientError) -> CliError {
             ),
             _ => (ErrorKind::Failure, None),
         },
-        ClientError::Start { .. } => (
+        ClientError::Start { missing: true, .. } => (
             ErrorKind::Failure,
             Some(format!(
                 "build it with `cargo build --release -p sqlrs-engine`, or point {SQLRS_DAEMON_PATH} at it"
             )),
         ),
+        ClientError::Start { .. } => (ErrorKind::Failure, None),
         ClientError::Protocol { .. } | ClientError::Io { .. } => (ErrorKind::Failure, None),
     };
-    let details = e
-        .api_error()
-        .and_then(|a| a.details.clone())
-        .map(|d| vec![format!("at {d}")])
-        .unwrap_or_default();
+    let details = match &e {
+        ClientError::Start { log, .. } => log.clone(),
+        _ => e
+            .api_error()
+            .map(|a| detail_lines(&a.message, a.details.as_deref()))
+            .unwrap_or_default(),
+    };
     CliError::new(kind, e).maybe_hint(hint).details(details)
 }
 
@@ -61,10 +76,8 @@ impl From<OpsError> for CliError {
                 ref error,
                 ref job_id,
             } => {
-                let details = error
-                    .details
-                    .iter()
-                    .map(|d| format!("at {d}"))
+                let details = detail_lines(&error.message, error.details.as_deref())
+                    .into_iter()
                     .chain(std::iter::once(format!("job {job_id}")))
                     .collect::<Vec<_>>();
                 let hint = (error.code == ErrorCode::InvalidArgument).then(|| {

@@ -26,9 +26,14 @@ pub struct RunOptions {
 
 fn read(path: &str, cwd: &Path) -> Result<String, OpsError> {
     let p = cwd.join(path);
-    std::fs::read_to_string(&p).map_err(|source| OpsError::Read {
+    let bytes = infra_fs::read_regular_file(&p, 1024 * 1024 * 1024, "an SQL or pgbench script")
+        .map_err(|source| OpsError::Read {
+            path: p.display().to_string(),
+            source,
+        })?;
+    String::from_utf8(bytes).map_err(|_| OpsError::Read {
         path: p.display().to_string(),
-        source,
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, "it is not UTF-8 text"),
     })
 }
 

@@ -63,6 +63,22 @@ fn absolute(path: &Path, cwd: &Path) -> PathBuf {
     }
 }
 
+/// Where root's store lives when none is given: PostgreSQL runs as the unprivileged user
+/// `sqlrs` then, and root's home (0700) would keep it out, so a store under it could never
+/// be used; `/var/lib/sqlrs/store` is the system's place instead.
+fn default_store(state_dir: &Path) -> PathBuf {
+    use std::os::unix::fs::MetadataExt as _;
+    let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    let closed = state_dir
+        .ancestors()
+        .any(|d| std::fs::metadata(d).is_ok_and(|m| m.mode() & 0o001 == 0));
+    if root && closed {
+        PathBuf::from("/var/lib/sqlrs/store")
+    } else {
+        state_dir.join("store")
+    }
+}
+
 /// The engine binary: the flag, `SQLRS_DAEMON_PATH`, next to this executable, `PATH`.
 fn engine_program(input: &SettingsInput, env: &Environment) -> PathBuf {
     if let Some(p) = &input.engine {
@@ -158,7 +174,7 @@ impl Settings {
                 .store
                 .as_deref()
                 .map(in_ws)
-                .unwrap_or_else(|| state_dir.join("store")),
+                .unwrap_or_else(|| default_store(&state_dir)),
         };
         let idle = match (input.idle_timeout, env.get_str(SQLRS_IDLE_TIMEOUT)) {
             (Some(s), _) => s,

@@ -13,6 +13,10 @@ use sqlrs_store::{InstanceRow, StateRow, Store};
 
 use crate::{Observer, PlannedStep, PrepareError, PsqlPlan, ids};
 
+/// The largest script (or included file) a step reads: it is held in memory and fed to
+/// psql as it is; larger inputs belong in a `\copy` or a restore.
+pub const MAX_SCRIPT: u64 = 1024 * 1024 * 1024;
+
 /// The engine directory name of native PostgreSQL builds.
 const ENGINE: &str = "postgres";
 
@@ -97,7 +101,9 @@ impl Preparer<'_> {
         for i in &args.inputs {
             let (content, summary, expanded) = match i {
                 PsqlInput::File(p) => {
-                    let e = expand(p, work_dir, &mut |path| std::fs::read(path))?;
+                    let e = expand(p, work_dir, &mut |path| {
+                        infra_fs::read_regular_file(path, MAX_SCRIPT, "an SQL script")
+                    })?;
                     (e.bytes.clone(), format!("-f {}", p.display()), Some(e))
                 }
                 PsqlInput::Command(sql) => (sql.as_bytes().to_vec(), format!("-c {sql}"), None),
@@ -304,7 +310,9 @@ impl Preparer<'_> {
                 prepare_kind: plan.kind,
                 prepare_args_normalized: plan.args_normalized.clone(),
                 created_at: now.to_string(),
-                size_bytes: Some(sqlrs_statefs::apparent_size(&states_dir.join(step.state_id.to_hex()))),
+                size_bytes: Some(sqlrs_statefs::apparent_size(
+                    &states_dir.join(step.state_id.to_hex()),
+                )),
                 build_ms: u64::try_from(started.elapsed().as_millis()).ok(),
             })?;
             self.observer

@@ -58,7 +58,11 @@ impl NativeRuntime {
     }
 
     fn cmd(&self, program: &str) -> Cmd {
-        let cmd = Cmd::new(self.bin.join(program)).stdin_null();
+        // From `/`: the engine's own directory is no business of the server user's (it may
+        // not even be able to enter it).
+        let cmd = Cmd::new(self.bin.join(program))
+            .stdin_null()
+            .current_dir("/");
         match self.run_as {
             Some(u) => cmd.run_as(u.uid, u.gid),
             None => cmd,

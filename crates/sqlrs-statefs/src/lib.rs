@@ -22,8 +22,8 @@ mod layout;
 mod overlay;
 mod publish;
 mod sys;
-mod usage;
 mod tool;
+mod usage;
 
 pub use backend::{Backend, ReflinkMode};
 pub use btrfs::BtrfsBackend;

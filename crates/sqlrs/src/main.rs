@@ -10,7 +10,6 @@ mod print;
 
 use std::process::ExitCode;
 
-use clap::Parser as _;
 use infra_cli::{CliError, ColorMode, Printer, PrinterOptions};
 
 /// Global flags that take a value (so the value is not taken for the command).
@@ -80,6 +79,26 @@ fn usage_error(e: &clap::Error, json: bool) -> ExitCode {
     ExitCode::from(infra_cli::code::USAGE)
 }
 
+/// The command line, where `-h` after a command is the tool's (psql's host), refused
+/// like its other connection options: only `--help` asks for help there.
+fn command() -> clap::Command {
+    use clap::CommandFactory as _;
+    cli::Cli::command().mut_subcommands(|sub| {
+        sub.disable_help_flag(true).arg(
+            clap::Arg::new("help")
+                .long("help")
+                .help("Print help")
+                .action(clap::ArgAction::Help),
+        )
+    })
+}
+
+fn parse(words: &[String]) -> Result<cli::Cli, clap::Error> {
+    use clap::FromArgMatches as _;
+    let matches = command().try_get_matches_from(words)?;
+    cli::Cli::from_arg_matches(&matches)
+}
+
 fn printer(cli: &cli::Cli) -> Printer {
     Printer::new(PrinterOptions {
         json: cli.json || cli.output == "json",
@@ -113,11 +132,11 @@ fn main() -> ExitCode {
         }
         _ => (words.clone(), None),
     };
-    let cli = match cli::Cli::try_parse_from(&first) {
+    let cli = match parse(&first) {
         Ok(c) => c,
         Err(e) => return usage_error(&e, json_flag),
     };
-    let run_stage = match second.map(|w| cli::Cli::try_parse_from(&w)).transpose() {
+    let run_stage = match second.map(|w| parse(&w)).transpose() {
         Ok(r) => r,
         Err(e) => return usage_error(&e, json_flag),
     };

@@ -12,6 +12,7 @@ mod concurrency;
 mod crash;
 mod e2e;
 mod lb;
+mod review;
 
 #[test]
 fn every_test_file_is_part_of_a_test_target() {

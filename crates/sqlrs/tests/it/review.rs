@@ -1,0 +1,76 @@
+//! Regression tests for the hostile review of sqlrs (issue 7): each names its finding.
+
+use std::os::unix::fs::PermissionsExt as _;
+
+use crate::common::{Env, pg};
+
+/// Finding 4: psql's `-h` after the command was taken for `--help` (exit 0, no DSN).
+#[test]
+fn dash_h_after_a_command_is_psqls_host_and_refused() {
+    let env = Env::new();
+    let t = env.run(&["prepare:psql", "-h", "elsewhere", "-c", "select 1"]);
+    assert!(
+        t.failure(3).contains("`-h` is not accepted"),
+        "{}",
+        t.render()
+    );
+    let t = env.run(&["prepare:psql", "--help"]);
+    assert!(
+        t.success().contains("Usage: sqlrs prepare:psql"),
+        "{}",
+        t.render()
+    );
+}
+
+/// Finding 2: `-f /dev/zero` grew the engine until the OOM killer came; a FIFO hung.
+#[test]
+fn devices_fifos_and_directories_are_refused_as_scripts() {
+    if !pg() {
+        return;
+    }
+    let env = Env::new();
+    let fifo = env.work.join("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for (arg, says) in [
+        ("/dev/zero", "not a regular file"),
+        ("fifo", "not a regular file"),
+        ("/tmp", "a directory"),
+    ] {
+        let t = env.run(&["plan:psql", "-f", arg]);
+        assert!(t.failure(3).contains(says), "{arg}:\n{}", t.render());
+    }
+    assert!(
+        env.run(&["--json", "status"]).json()["ok"]
+            .as_bool()
+            .unwrap(),
+        "the engine is fine"
+    );
+}
+
+/// Finding 3: a store the server's user cannot reach failed in initdb with no reason.
+#[test]
+fn a_store_the_server_user_cannot_reach_is_named_before_anything_runs() {
+    let root =
+        std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0);
+    if !pg() || !root.unwrap_or(false) {
+        return;
+    }
+    let env = Env::new();
+    let closed = env.scratch.path().join("closed");
+    std::fs::create_dir(&closed).unwrap();
+    std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let store = closed.join("store");
+    let t = env.run(&["--store", store.to_str().unwrap(), "status"]);
+    let err = t.failure(1);
+    assert!(
+        err.contains("not reachable by the user PostgreSQL runs as") && err.contains("chmod o+x"),
+        "{}",
+        t.render()
+    );
+}
