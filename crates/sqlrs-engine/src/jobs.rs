@@ -333,10 +333,7 @@ impl Engine {
             ),
         );
         let result = PrepareResult {
-            dsn: format!(
-                "postgres://sqlrs@127.0.0.1:{}/postgres",
-                row.port.unwrap_or_default()
-            ),
+            dsn: sqlrs_runtime::dsn(row.port.unwrap_or_default(), self.runtime.password()),
             instance_id: row.instance_id,
             state_id: row.state_id,
             image_id: plan.base.clone(),

@@ -104,11 +104,16 @@ fn build_engine(flags: &Flags, store: SqliteStore) -> Result<Engine, String> {
     if let Some(u) = run_as {
         reachable_by(&flags.store, u.uid)?;
     }
+    let secret = store_secret(&flags.store)?;
     let runtime: Box<dyn Runtime> = match flags.runtime.as_str() {
-        "native" => Box::new(NativeRuntime::detect(run_as).unwrap_or_else(|e| {
-            log(&format!("PostgreSQL not found: {e}"));
-            NativeRuntime::new("/nonexistent/postgresql/bin", run_as)
-        })),
+        "native" => Box::new(
+            NativeRuntime::detect(run_as)
+                .unwrap_or_else(|e| {
+                    log(&format!("PostgreSQL not found: {e}"));
+                    NativeRuntime::new("/nonexistent/postgresql/bin", run_as)
+                })
+                .with_password(secret),
+        ),
         "docker" | "podman" => {
             let kind = if flags.runtime == "docker" {
                 sqlrs_runtime::Engine::Docker
@@ -124,6 +129,7 @@ fn build_engine(flags: &Flags, store: SqliteStore) -> Result<Engine, String> {
             let mut config = DockerConfig::new(kind, image, flags.store.display().to_string());
             config.host.clone_from(&flags.docker_host);
             config.run_as = run_as;
+            config.password = Some(secret);
             Box::new(DockerRuntime::new(config))
         }
         other => {
@@ -156,6 +162,50 @@ fn build_engine(flags: &Flags, store: SqliteStore) -> Result<Engine, String> {
     let mut engine = Engine::new(Arc::new(store), layout, backend, runtime, config);
     engine.liquibase_exec.clone_from(&flags.liquibase);
     Ok(engine)
+}
+
+/// The password of the `sqlrs` role of this store's servers: 32 random hex digits in
+/// `<store>/secret` (0600), made once. Servers accept TCP clients only with it (no other
+/// local user can reach an instance), and the DSNs sqlrs hands out carry it.
+fn store_secret(store: &std::path::Path) -> Result<String, String> {
+    let path = store.join("secret");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let text = text.trim();
+        if text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(text.to_string());
+        }
+        return Err(format!(
+            "{} is not a sqlrs secret (32 hex digits); remove it to make a new one",
+            path.display()
+        ));
+    }
+    let secret = Token::generate()
+        .map_err(|e| format!("cannot make a secret: {e}"))?
+        .as_str()[..32]
+        .to_string();
+    infra_fs::write_atomic(&path, format!("{secret}\n").as_bytes(), Some(0o600))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(secret)
+}
+
+/// The store's own files are the engine user's alone: the directory lets the server user
+/// through (0711, it needs to reach its data directories) but not list it, and the
+/// metadata (DSNs, arguments) is 0600.
+fn protect_store(store: &std::path::Path) {
+    use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+    let _ = std::fs::set_permissions(store, std::fs::Permissions::from_mode(0o711));
+    // SQLite gives its -wal and -shm files the database file's mode.
+    let _ = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(store.join("state.db"));
+    for name in ["state.db", "state.db-wal", "state.db-shm"] {
+        let path = store.join(name);
+        if path.exists() {
+            let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+        }
+    }
 }
 
 /// PostgreSQL runs as `uid` on directories below `store`: every directory on the way must
@@ -235,6 +285,7 @@ fn open_store(flags: &Flags) -> Result<infra_fs::FileLock, String> {
 
 async fn serve(flags: Flags) -> Result<(), String> {
     let _lock = open_store(&flags)?;
+    protect_store(&flags.store);
     let store = SqliteStore::open(&flags.store.join("state.db")).map_err(|e| {
         format!(
             "{e}: {:?}",

@@ -27,7 +27,7 @@ pub struct Applied {
 }
 
 /// What applying needs: the tools, the arguments and the content planned from.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Applier<'a> {
     /// The Liquibase that planned.
     pub liquibase: &'a Liquibase,

@@ -90,8 +90,12 @@ impl Preparer<'_> {
             let owner = Owner::Job(job.to_string());
             self.runtime.start(&scratch, port, &owner, self.interrupt)?;
             self.observer.log("liquibase: update-sql (planning)");
-            let planned =
-                sqlrs_liquibase::plan(liquibase, args, &Target::loopback(port), self.interrupt);
+            let planned = sqlrs_liquibase::plan(
+                liquibase,
+                args,
+                &Target::loopback(port).with_password(self.runtime.password()),
+                self.interrupt,
+            );
             let _ = self
                 .runtime
                 .stop(&scratch, &infra_process::Interrupt::none());

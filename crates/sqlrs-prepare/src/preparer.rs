@@ -82,8 +82,13 @@ impl Preparer<'_> {
     pub fn base_id(&self) -> Result<String, PrepareError> {
         let version = self.runtime.server_version(self.interrupt)?;
         Ok(format!(
-            "{}|{version}|initdb:UTF8,C,trust",
-            self.runtime.name()
+            "{}|{version}|initdb:UTF8,C,{}",
+            self.runtime.name(),
+            if self.runtime.password().is_some() {
+                "scram"
+            } else {
+                "trust"
+            }
         ))
     }
 
@@ -215,7 +220,7 @@ impl Preparer<'_> {
         Ok(Prepared {
             state_id,
             instance_id,
-            dsn: format!("postgres://sqlrs@127.0.0.1:{port}/postgres"),
+            dsn: sqlrs_runtime::dsn(port, self.runtime.password()),
             built,
         })
     }
@@ -338,7 +343,8 @@ impl Preparer<'_> {
                     liquibase: &lb.liquibase,
                     args: &lb.args,
                     runtime: self.runtime,
-                    target: sqlrs_liquibase::Target::loopback(port),
+                    target: sqlrs_liquibase::Target::loopback(port)
+                        .with_password(self.runtime.password()),
                     content: &lb.content,
                 };
                 let applied = applier.apply(cs, self.interrupt).map_err(|source| {

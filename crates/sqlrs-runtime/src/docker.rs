@@ -74,7 +74,7 @@ done < "${SQLRS_ROUTES:-/proc/net/route}"
   echo 'host all all 127.0.0.1/32 trust'
   if [ ${#gw} = 8 ]; then
     a=${gw#??????}; b=${gw#????}; b=${b%??}; c=${gw#??}; c=${c%????}; d=${gw%??????}
-    echo "host all all $(printf '%d.%d.%d.%d' "0x$a" "0x$b" "0x$c" "0x$d")/32 trust"
+    echo "host all all $(printf '%d.%d.%d.%d' "0x$a" "0x$b" "0x$c" "0x$d")/32 ${SQLRS_GATEWAY_AUTH:-trust}"
   fi
 } > "${SQLRS_HBA:-/tmp/sqlrs_hba.conf}"
 "#;
@@ -154,13 +154,20 @@ impl DockerRuntime {
         }
         let source = mount_source(&data)?;
         let name = format!("{}-init", container_name(&self.config.scope, &data));
-        let cmd = self
-            .run_cmd(false)
+        let mut cmd = self.run_cmd(false);
+        if let Some(pw) = &self.config.password {
+            // The password on initdb's stdin: not in a file, not on a command line.
+            cmd = cmd.arg("-i").stdin_bytes(format!("{pw}\n").into_bytes());
+        }
+        let mut cmd = cmd
             .args(["--name", &name, "-v"])
             .arg(format!("{source}:{MOUNT}"))
             .args(["--entrypoint", "initdb", &self.config.image])
             .args(["-D", PGDATA, "-U", ROLE, "-A", "trust", "-E", "UTF8"])
             .args(["--locale=C", "--no-sync"]);
+        if self.config.password.is_some() {
+            cmd = cmd.arg("--pwfile=/dev/stdin");
+        }
         self.config.run("initdb", &cmd, interrupt)?;
         Ok(())
     }
@@ -195,7 +202,15 @@ impl DockerRuntime {
                 STOP_TIMEOUT_SECS,
             ])
             .arg("-v")
-            .arg(format!("{source}:{MOUNT}"))
+            .arg(format!("{source}:{MOUNT}"));
+        // Host clients (through the bridge gateway) need the password when there is one;
+        // `docker exec` clients inside the container are trusted.
+        let cmd = if self.config.password.is_some() {
+            cmd.args(["-e", "SQLRS_GATEWAY_AUTH=scram-sha-256"])
+        } else {
+            cmd
+        };
+        let cmd = cmd
             .args(["--entrypoint", "sh", &self.config.image, "-c"])
             .arg(format!("{HBA_SCRIPT}{SERVER_EXEC}"));
         let step = "start the server";
@@ -509,6 +524,10 @@ fn parse_listed(line: &str) -> Option<(String, Option<Owner>)> {
 impl Runtime for DockerRuntime {
     fn name(&self) -> &'static str {
         self.config.engine.name()
+    }
+
+    fn password(&self) -> Option<&str> {
+        self.config.password.as_deref()
     }
 
     /// `postgres --version` in the image, and the image's id: the same binaries built into

@@ -25,5 +25,5 @@ pub use docker::{DockerConfig, DockerRuntime, Engine};
 pub use error::RuntimeError;
 pub use native::NativeRuntime;
 pub use ready::accepting_connections;
-pub use runtime::{Owner, Runtime, StepOutput, Tool, ToolIo, ToolRun, pgdata};
+pub use runtime::{Owner, Runtime, StepOutput, Tool, ToolIo, ToolRun, dsn, pgdata};
 pub use user::RunAs;

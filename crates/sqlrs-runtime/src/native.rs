@@ -30,6 +30,28 @@ const ROLE: &str = "sqlrs";
 pub struct NativeRuntime {
     bin: PathBuf,
     run_as: Option<RunAs>,
+    /// The `sqlrs` role's password: set by initdb, required on every TCP connection
+    /// (scram-sha-256); `None` keeps the old trust authentication.
+    password: Option<String>,
+}
+
+/// Writes `text` to `path`, mode 0600, owned by `owner` when given.
+fn write_private(path: &Path, text: &str, owner: Option<RunAs>) -> Result<(), RuntimeError> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| RuntimeError::io("create", path, e))?;
+    file.write_all(format!("{text}\n").as_bytes())
+        .map_err(|e| RuntimeError::io("write", path, e))?;
+    if let Some(u) = owner {
+        u.own(path)?;
+    }
+    Ok(())
 }
 
 impl NativeRuntime {
@@ -38,7 +60,17 @@ impl NativeRuntime {
         Self {
             bin: bin.into(),
             run_as,
+            password: None,
         }
+    }
+
+    /// With a password for the `sqlrs` role: clusters initialised from now on require it
+    /// (scram-sha-256), and every client this runtime starts passes it in `PGPASSWORD`
+    /// (never on a command line).
+    #[must_use]
+    pub fn with_password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(password.into());
+        self
     }
 
     /// The binaries next to the `initdb` found on `PATH` (links resolved), else those of
@@ -65,6 +97,14 @@ impl NativeRuntime {
             .current_dir("/");
         match self.run_as {
             Some(u) => cmd.run_as(u.uid, u.gid),
+            None => cmd,
+        }
+    }
+
+    /// `cmd` with the role's password in `PGPASSWORD` (redacted from its output).
+    fn authenticated(&self, cmd: Cmd) -> Cmd {
+        match &self.password {
+            Some(pw) => cmd.secret_env("PGPASSWORD", pw),
             None => cmd,
         }
     }
@@ -104,17 +144,31 @@ impl NativeRuntime {
             u.own(data)?;
         }
         let pgdata = Self::pgdata(data);
-        let cmd = self.cmd("initdb").arg("-D").arg(&pgdata).args([
+        let auth = if self.password.is_some() {
+            "scram-sha-256"
+        } else {
+            "trust"
+        };
+        let mut cmd = self.cmd("initdb").arg("-D").arg(&pgdata).args([
             "-U",
             ROLE,
             "-A",
-            "trust",
+            auth,
             "-E",
             "UTF8",
             "--locale=C",
             "--no-sync",
         ]);
-        self.run("initdb", &cmd, interrupt)?;
+        // The password in a file only the server's user reads, removed right after: not on
+        // a command line (`/dev/stdin` cannot be reopened after the switch of user).
+        let pwfile = data.join(".pwfile");
+        if let Some(pw) = &self.password {
+            write_private(&pwfile, pw, self.run_as)?;
+            cmd = cmd.arg(format!("--pwfile={}", pwfile.display()));
+        }
+        let ran = self.run("initdb", &cmd, interrupt);
+        let _ = std::fs::remove_file(&pwfile);
+        ran?;
         Ok(())
     }
 
@@ -176,6 +230,7 @@ impl NativeRuntime {
             .args(options)
             .args(["-f", "-"])
             .stdin_bytes(input.to_vec());
+        let cmd = self.authenticated(cmd);
         let out = self.run("psql", &cmd, interrupt)?;
         Ok(StepOutput {
             stdout: out.stdout,
@@ -203,6 +258,7 @@ impl NativeRuntime {
             .env("PGPORT", port.to_string())
             .env("PGUSER", ROLE)
             .env("PGDATABASE", "postgres");
+        cmd = self.authenticated(cmd);
         if let Some(u) = self.run_as {
             cmd = cmd.run_as(u.uid, u.gid);
         }
@@ -234,6 +290,10 @@ impl Runtime for NativeRuntime {
 
     fn server_version(&self, interrupt: &Interrupt) -> Result<String, RuntimeError> {
         NativeRuntime::server_version(self, interrupt)
+    }
+
+    fn password(&self) -> Option<&str> {
+        self.password.as_deref()
     }
 
     fn init_base(&self, data: &Path, interrupt: &Interrupt) -> Result<(), RuntimeError> {

@@ -51,6 +51,14 @@ impl Owner {
     }
 }
 
+/// How a user connects to the server on 127.0.0.1:`port`.
+pub fn dsn(port: u16, password: Option<&str>) -> String {
+    match password {
+        Some(pw) => format!("postgres://sqlrs:{pw}@127.0.0.1:{port}/postgres"),
+        None => format!("postgres://sqlrs@127.0.0.1:{port}/postgres"),
+    }
+}
+
 /// A PostgreSQL client program a user may run against an instance (`sqlrs run:psql`,
 /// `sqlrs run:pgbench`). A closed set: the container runtimes run it inside the server's
 /// container, where only the image's PostgreSQL tools are known to exist.
@@ -106,6 +114,11 @@ pub struct ToolRun {
 pub trait Runtime: std::fmt::Debug + Send + Sync {
     /// The runtime's kind: `native`, `docker` or `podman`.
     fn name(&self) -> &'static str;
+
+    /// The `sqlrs` role's password clients on the host need (`None`: trust).
+    fn password(&self) -> Option<&str> {
+        None
+    }
 
     /// What identifies the server build: `postgres --version`'s line.
     fn server_version(&self, interrupt: &Interrupt) -> Result<String, RuntimeError>;

@@ -25,7 +25,7 @@ fn applier<'a>(
         liquibase: lb,
         args,
         runtime: rt,
-        target: server.target,
+        target: server.target.clone(),
         content: &plan.content,
     }
 }

@@ -61,6 +61,8 @@ pub struct DockerConfig {
     pub scope: String,
     /// Extra `run` arguments (for example Podman's `--ulimit nofile=1024:1024`).
     pub run_args: Vec<String>,
+    /// The `sqlrs` role's password host clients need (`None`: trust).
+    pub password: Option<String>,
 }
 
 impl DockerConfig {
@@ -74,6 +76,7 @@ impl DockerConfig {
             run_as: None,
             scope: scope.into(),
             run_args: Vec::new(),
+            password: None,
         }
     }
 

@@ -40,8 +40,21 @@ fn caches_and_rebuilds(env: &Env) -> (String, String) {
     assert_eq!(cached(&first), [false, false]);
     let first_dsn = first["dsn"].as_str().unwrap().to_string();
     assert!(
-        first_dsn.starts_with("postgres://sqlrs@127.0.0.1:"),
-        "{first_dsn}"
+        first_dsn.starts_with("postgres://sqlrs:") && first_dsn.contains("@127.0.0.1:"),
+        "a password and loopback: {first_dsn}"
+    );
+    let bare = first_dsn.replacen(
+        &first_dsn[first_dsn.find(':').unwrap() + 3..first_dsn.find('@').unwrap()],
+        "sqlrs",
+        1,
+    );
+    let refused = std::process::Command::new("psql")
+        .args(["-X", "-w", "-tA", &bare, "-c", "select 1"])
+        .output()
+        .unwrap();
+    assert!(
+        !refused.status.success(),
+        "without the password nobody gets in ({bare})"
     );
     assert_eq!(query(&first_dsn, "select count(*) from t"), "2");
 
