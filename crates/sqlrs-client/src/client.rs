@@ -20,6 +20,7 @@ use crate::ClientError;
 pub struct Client {
     base: String,
     token: Option<String>,
+    timeout: Duration,
     http: reqwest::blocking::Client,
     streams: reqwest::blocking::Client,
 }
@@ -77,6 +78,7 @@ impl Client {
         Ok(Self {
             base: base.trim_end_matches('/').to_string(),
             token,
+            timeout,
             http: build(Some(timeout))?,
             streams: build(None)?,
         })
@@ -102,13 +104,19 @@ impl Client {
         what: &str,
         accept: &[StatusCode],
     ) -> Result<Response, ClientError> {
-        let response = self
-            .authed(req)
-            .send()
-            .map_err(|source| ClientError::Unreachable {
-                endpoint: self.base.clone(),
-                source,
-            })?;
+        let response = self.authed(req).send().map_err(|source| {
+            if source.is_timeout() {
+                ClientError::Timeout {
+                    endpoint: self.base.clone(),
+                    seconds: self.timeout.as_secs(),
+                }
+            } else {
+                ClientError::Unreachable {
+                    endpoint: self.base.clone(),
+                    source,
+                }
+            }
+        })?;
         let status = response.status();
         if status.is_success() || accept.contains(&status) {
             return Ok(response);

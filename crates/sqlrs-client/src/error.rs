@@ -16,6 +16,14 @@ pub enum ClientError {
         #[source]
         source: reqwest::Error,
     },
+    /// The engine took longer than the request timeout to answer.
+    #[error("the sqlrs engine at {endpoint} did not answer within {seconds} s")]
+    Timeout {
+        /// The engine.
+        endpoint: String,
+        /// The timeout.
+        seconds: u64,
+    },
     /// The engine refused the token.
     #[error("the sqlrs engine at {endpoint} refused the token")]
     Unauthorized {

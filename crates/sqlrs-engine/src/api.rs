@@ -164,6 +164,8 @@ pub fn router(state: AppState) -> Router {
                 .delete(config_api::delete),
         )
         .route("/v1/config/schema", get(config_api::schema))
+        // Only requests that carried the token keep the engine from going idle.
+        .route_layer(middleware::from_fn_with_state(state.clone(), touch))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token))
         // `-f -` carries a whole script (a dump, say) in the request.
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024 * 1024));
@@ -171,6 +173,5 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/health", get(health))
         .merge(protected)
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(state.clone(), touch))
         .with_state(state)
 }

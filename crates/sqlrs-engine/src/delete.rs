@@ -117,6 +117,18 @@ impl Engine {
         id: &StateId,
         opts: DeleteOptions,
     ) -> Result<Option<DeleteResult>, StoreError> {
+        // A state a running job builds on is refused at once rather than waited for (the
+        // wait would end with the job's new instance deleted under its user).
+        if self.job_using(id.as_str()).is_some() && self.store.state(id)?.is_some() {
+            return Ok(Some(DeleteResult {
+                dry_run: opts.dry_run,
+                outcome: DeleteOutcome::Blocked,
+                root: DeleteNode {
+                    blocked: Some(BlockReason::ActiveTasks),
+                    ..leaf(NodeKind::State, id.as_str())
+                },
+            }));
+        }
         let _guard = self
             .build_lock
             .lock()

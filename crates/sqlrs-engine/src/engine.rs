@@ -25,8 +25,9 @@ pub struct Engine {
     pub runtime: Box<dyn Runtime>,
     /// Held while states are built, cloned into instances, or deleted.
     pub(crate) build_lock: Mutex<()>,
-    /// The jobs running now, each with the interrupt that cancels it.
-    running: Mutex<HashMap<String, Interrupt>>,
+    /// The jobs running now, each with the interrupt that cancels it and the states its
+    /// plan passes through.
+    running: Mutex<HashMap<String, (Interrupt, Vec<String>)>>,
     /// Bumped after every stored event and job change.
     changed: tokio::sync::watch::Sender<u64>,
     /// The `liquibase` launcher (`--liquibase`; else found on PATH when first needed).
@@ -75,15 +76,24 @@ impl Engine {
         !self.running().is_empty()
     }
 
-    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, Interrupt>> {
+    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Interrupt, Vec<String>)>> {
         self.running.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Registers a running job; its interrupt cancels it.
-    pub(crate) fn start_job(&self, job: &str) -> Interrupt {
+    pub(crate) fn start_job(&self, job: &str, states: Vec<String>) -> Interrupt {
         let interrupt = Interrupt::none();
-        self.running().insert(job.to_string(), interrupt.clone());
+        self.running()
+            .insert(job.to_string(), (interrupt.clone(), states));
         interrupt
+    }
+
+    /// The running job whose plan passes through `state`, if any.
+    pub(crate) fn job_using(&self, state: &str) -> Option<String> {
+        self.running()
+            .iter()
+            .find(|(_, (_, states))| states.iter().any(|s| s == state))
+            .map(|(job, _)| job.clone())
     }
 
     /// Forgets a finished job.
@@ -95,7 +105,7 @@ impl Engine {
     /// Cancels a running job; `false` when it does not run here.
     pub(crate) fn cancel_job(&self, job: &str) -> bool {
         match self.running().get(job) {
-            Some(i) => {
+            Some((i, _)) => {
                 i.trigger(libc_sigterm());
                 true
             }
@@ -110,7 +120,7 @@ impl Engine {
 
     /// Cancels every running job (the engine is stopping).
     pub fn cancel_all(&self) {
-        for i in self.running().values() {
+        for (i, _) in self.running().values() {
             i.trigger(libc_sigterm());
         }
     }

@@ -41,10 +41,15 @@ fn full_chain(e: &dyn std::error::Error) -> String {
     let mut message = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
-        let text = s.to_string();
+        // One line: a tool's multi-line words belong in the details.
+        let text = s
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         if !message.contains(&text) {
             message.push_str(": ");
-            message.push_str(text.trim());
+            message.push_str(&text);
         }
         source = s.source();
     }
@@ -358,7 +363,8 @@ impl Engine {
 
     /// Runs `plan` as `job` on a new thread.
     pub(crate) fn spawn(self: &Arc<Self>, job: JobId, plan: PsqlPlan, name: Option<String>) {
-        let interrupt = self.start_job(job.as_str());
+        let states = plan.steps.iter().map(|s| s.state_id.to_hex()).collect();
+        let interrupt = self.start_job(job.as_str(), states);
         let engine = Arc::clone(self);
         let id = job.clone();
         let spawned = std::thread::Builder::new()

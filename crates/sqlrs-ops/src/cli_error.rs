@@ -28,6 +28,10 @@ fn client_error(e: ClientError) -> CliError {
                 "the engine may have stopped; run the command again to start a new one".to_string(),
             ),
         ),
+        ClientError::Timeout { .. } => (
+            ErrorKind::Failure,
+            Some("the engine is still working on it; raise --timeout for large inputs".to_string()),
+        ),
         ClientError::Unauthorized { .. } => (
             ErrorKind::Failure,
             Some("another engine may have replaced engine.json; run the command again".to_string()),

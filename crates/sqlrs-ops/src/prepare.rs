@@ -139,7 +139,16 @@ pub fn prepare(
     on_event: &mut dyn FnMut(&Event),
 ) -> Result<PrepareReport, OpsError> {
     let accepted = client.submit(&options.request(settings))?;
-    let job_id = accepted.job_id.to_string();
+    follow(client, accepted.job_id.as_str(), on_event)
+}
+
+/// Follows job `job_id` to its instance; `on_event` sees the progress.
+pub fn follow(
+    client: &Client,
+    job_id: &str,
+    on_event: &mut dyn FnMut(&Event),
+) -> Result<PrepareReport, OpsError> {
+    let job_id = job_id.to_string();
     let result = watch::watch(client, &job_id, on_event)?;
     let Some(result) = result else {
         return Err(OpsError::Usage(format!(

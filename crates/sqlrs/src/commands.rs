@@ -29,10 +29,18 @@ pub fn run(cli: Cli, run_stage: Option<Cli>, printer: &Printer) -> Result<u8, Cl
     let settings = Settings::resolve(input, &Environment::from_process())?;
     match (cli.command, run_stage) {
         (Command::PreparePsql(p), Some(run)) => {
-            composite(&settings, &Stage::psql(p), run.command, printer)
+            let stage = Stage {
+                composite: true,
+                ..Stage::psql(p)
+            };
+            composite(&settings, &stage, run.command, printer)
         }
         (Command::PrepareLb(p), Some(run)) => {
-            composite(&settings, &Stage::lb(p), run.command, printer)
+            let stage = Stage {
+                composite: true,
+                ..Stage::lb(p)
+            };
+            composite(&settings, &stage, run.command, printer)
         }
         (_, Some(_)) => Err(CliError::usage(
             "only `prepare:psql|prepare:lb … run:psql|run:pgbench …` has two stages",
@@ -91,6 +99,30 @@ fn config(settings: &Settings, command: ConfigCommand, printer: &Printer) -> Res
         printer.json(&answer);
     }
     Ok(0)
+}
+
+/// On Ctrl-C (or SIGTERM, SIGHUP) while a job runs: cancel it, say so, exit 128 + signal.
+/// A prepare the user stopped must not go on to leave an instance nobody asked for.
+fn cancel_on_signal(client: &sqlrs_client::Client, job: &str) -> Option<infra_process::Deferred> {
+    let interrupt = infra_process::Interrupt::install().ok()?;
+    let guard = interrupt.defer();
+    let (client, job) = (client.clone(), job.to_string());
+    std::thread::spawn(move || {
+        loop {
+            if let Some(signal) = interrupt.signal() {
+                let done = client.cancel(&job).is_ok();
+                let printer = Printer::new(infra_cli::PrinterOptions::default());
+                printer.warn(&if done {
+                    format!("interrupted: cancelled job {job}; the steps it finished stay cached")
+                } else {
+                    format!("interrupted; job {job} may still run (`sqlrs watch {job}`, `sqlrs rm {job}`)")
+                });
+                std::process::exit(128 + signal);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    });
+    Some(guard)
 }
 
 /// `sqlrs ls`.
@@ -190,6 +222,8 @@ impl<'a> Progress<'a> {
 
 /// A prepare stage as given.
 struct Stage {
+    /// Followed by a run stage: the DSN is not printed (the instance goes with the run).
+    composite: bool,
     kind: PrepareKind,
     args: Vec<String>,
     no_watch: bool,
@@ -200,6 +234,7 @@ struct Stage {
 impl Stage {
     fn psql(p: crate::cli::PrepareArgs) -> Self {
         Self {
+            composite: false,
             kind: PrepareKind::Psql,
             args: p.tool.args,
             no_watch: p.no_watch,
@@ -210,6 +245,7 @@ impl Stage {
 
     fn lb(p: crate::cli::PrepareLbArgs) -> Self {
         Self {
+            composite: false,
             kind: PrepareKind::Lb,
             args: p.tool.args,
             no_watch: p.no_watch,
@@ -236,12 +272,20 @@ fn prepare(
         print::accepted(printer, &accepted);
         return Ok(None);
     }
+    let accepted = client
+        .submit(&options.request(settings))
+        .map_err(sqlrs_ops::OpsError::from)?;
+    let job = accepted.job_id.to_string();
+    let _guard = cancel_on_signal(&client, &job);
     let progress = Progress::new(printer);
-    let report =
-        sqlrs_ops::prepare::prepare(&client, settings, &options, &mut |e| progress.event(e));
+    let report = sqlrs_ops::prepare::follow(&client, &job, &mut |e| progress.event(e));
     progress.finish();
     let report = report?;
-    print::prepared(printer, &report);
+    if stage.composite {
+        print::prepared_for_run(printer, &report);
+    } else {
+        print::prepared(printer, &report);
+    }
     Ok(Some(report))
 }
 
@@ -253,6 +297,19 @@ fn run_tool(
     instance: Option<&str>,
     printer: &Printer,
 ) -> Result<u8, CliError> {
+    let request = run_request(settings, kind, args, instance)?;
+    execute_run(settings, &request, printer)
+}
+
+/// The run request of `args` (files and stdin read now, so a composite checks its run
+/// stage before preparing anything).
+fn run_request(
+    settings: &Settings,
+    kind: RunKind,
+    args: &RunArgs,
+    instance: Option<&str>,
+) -> Result<sqlrs_schema::RunRequest, CliError> {
+    use std::io::IsTerminal as _;
     let instance = match (instance, &args.instance) {
         (Some(_), Some(_)) => {
             return Err(CliError::usage(
@@ -265,9 +322,17 @@ fn run_tool(
             return Err(CliError::usage("give `--instance ID` (see `sqlrs ls`)"));
         }
     };
-    let reads_stdin = args.args.windows(2).any(|w| w[0] == "-f" && w[1] == "-");
+    let explicit = args.args.windows(2).any(|w| w[0] == "-f" && w[1] == "-");
+    // psql with no -f/-c reads its script from stdin, as psql itself would.
+    let no_inputs = !args.args.iter().any(|a| {
+        a.starts_with("-f")
+            || a.starts_with("-c")
+            || a.starts_with("--file")
+            || a.starts_with("--command")
+    });
+    let piped = kind == RunKind::Psql && no_inputs && !std::io::stdin().is_terminal();
     let mut stdin = None;
-    if reads_stdin {
+    if explicit || piped {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
@@ -280,9 +345,17 @@ fn run_tool(
         args: args.args.clone(),
         stdin,
     };
+    Ok(sqlrs_ops::run::request(&options, &settings.cwd)?)
+}
+
+/// Sends `request`, streaming the tool's output; its exit code.
+fn execute_run(
+    settings: &Settings,
+    request: &sqlrs_schema::RunRequest,
+    printer: &Printer,
+) -> Result<u8, CliError> {
     let client = engine::client(settings)?;
-    let request = sqlrs_ops::run::request(&options, &settings.cwd)?;
-    let code = sqlrs_ops::run::run(&client, &request, &mut |stream, text| match stream {
+    let code = sqlrs_ops::run::run(&client, request, &mut |stream, text| match stream {
         RunEventType::Stdout => printer.data(text.strip_suffix('\n').unwrap_or(text)),
         _ => printer.status(text.strip_suffix('\n').unwrap_or(text)),
     })?;
@@ -310,10 +383,13 @@ fn composite(
             "`--no-watch` and `--name` cannot be combined with a run stage (its instance is removed after the run)",
         ));
     }
+    // The run stage is checked (and its files read) before anything is prepared.
+    let mut request = run_request(settings, kind, &args, Some("pending"))?;
     let Some(report) = prepare(settings, stage, printer)? else {
         return Ok(0);
     };
-    let result = run_tool(settings, kind, &args, Some(&report.instance_id), printer);
+    request.instance_ref.clone_from(&report.instance_id);
+    let result = execute_run(settings, &request, printer);
     let client = engine::client(settings)?;
     let removed = client.delete(
         sqlrs_schema::NodeKind::Instance,

@@ -101,6 +101,18 @@ pub fn prepared(p: &Printer, r: &PrepareReport) {
     p.data(&format!("DSN={}", r.dsn));
 }
 
+/// The prepare stage of a composite: a status line only (stdout is the tool's).
+pub fn prepared_for_run(p: &Printer, r: &PrepareReport) {
+    let cached = r.steps.iter().filter(|s| s.cached).count();
+    p.status(&format!(
+        "prepared state {} ({} cached, {} built); running on instance {}",
+        short(&r.state_id),
+        infra_cli::count(cached, "step", "steps"),
+        r.steps.len() - cached,
+        short(&r.instance_id)
+    ));
+}
+
 /// `sqlrs prepare:psql --no-watch`.
 pub fn accepted(p: &Printer, a: &PrepareAccepted) {
     if p.is_json() {
@@ -339,6 +351,6 @@ fn block_word(b: BlockReason) -> &'static str {
         BlockReason::ActiveConnections => "clients connected; --force disconnects them",
         BlockReason::HasDescendants => "instances or states depend on it; -r deletes them too",
         BlockReason::BlockedByDescendant => "something under it is blocked",
-        BlockReason::ActiveTasks => "its job is running; --force cancels it",
+        BlockReason::ActiveTasks => "a running job uses it; wait for it or cancel it",
     }
 }

@@ -44,7 +44,7 @@ fn two_identical_prepares_build_each_state_once_and_both_succeed() {
 }
 
 #[test]
-fn a_delete_racing_a_prepare_waits_and_is_refused() {
+fn a_delete_racing_a_prepare_is_refused_at_once() {
     if !pg() {
         return;
     }
@@ -60,8 +60,10 @@ fn a_delete_racing_a_prepare_waits_and_is_refused() {
     c.args(["prepare:psql", "-f", "a.sql", "-f", "b.sql"]);
     let prepare = c.spawn();
     std::thread::sleep(std::time::Duration::from_millis(700));
-    let rm = env.run(&["rm", &root]);
+    // Even recursive and forced: a running job builds on it (review finding 8).
+    let rm = env.run(&["rm", "-r", "-f", &root]);
     rm.failure(4);
+    assert!(rm.stdout.contains("a running job uses it"), "{}", rm.render());
     let out = prepare.wait_with_output().unwrap();
     assert!(
         out.status.success(),

@@ -74,3 +74,48 @@ fn a_store_the_server_user_cannot_reach_is_named_before_anything_runs() {
         t.render()
     );
 }
+
+/// Finding 5: Ctrl-C of a prepare left the job running and an instance behind.
+#[test]
+fn ctrl_c_of_a_prepare_cancels_its_job_and_leaves_no_instance() {
+    if !pg() {
+        return;
+    }
+    let env = Env::new();
+    env.write("slow.sql", "select pg_sleep(20);\n");
+    env.run(&["status"]).success();
+    let mut c = env.cmd();
+    c.args(["prepare:psql", "-f", "slow.sql"]);
+    let child = c.spawn();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let jobs = env.run(&["--json", "ls", "-j"]).json();
+        if jobs["jobs"][0]["status"] == "running" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the job never ran");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cancelled job"), "{err}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let jobs = env.run(&["--json", "ls", "-j", "-i"]).json();
+        if jobs["jobs"][0]["status"] == "failed" {
+            assert!(jobs["instances"].as_array().unwrap().is_empty(), "{jobs}");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the job was not cancelled: {jobs}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
