@@ -63,7 +63,11 @@ fn a_delete_racing_a_prepare_is_refused_at_once() {
     // Even recursive and forced: a running job builds on it (review finding 8).
     let rm = env.run(&["rm", "-r", "-f", &root]);
     rm.failure(4);
-    assert!(rm.stdout.contains("a running job uses it"), "{}", rm.render());
+    assert!(
+        rm.stdout.contains("a running job uses it"),
+        "{}",
+        rm.render()
+    );
     let out = prepare.wait_with_output().unwrap();
     assert!(
         out.status.success(),
