@@ -64,6 +64,23 @@ pub(crate) fn version_dir(base: &str) -> String {
     f.finish().to_hex()[..16].to_string()
 }
 
+/// `options` for display: the values of `-v NAME=value` shown as `NAME=…` (they may be
+/// passwords; the hash uses the real ones), `ON_ERROR_STOP` as it is.
+fn redact_variables(options: &[String]) -> Vec<String> {
+    let mut out = Vec::with_capacity(options.len());
+    let mut after_v = false;
+    for o in options {
+        if after_v && !o.starts_with("ON_ERROR_STOP=") {
+            let name = o.split_once('=').map_or(o.as_str(), |(n, _)| n);
+            out.push(format!("{name}=…"));
+        } else {
+            out.push(o.clone());
+        }
+        after_v = o == "-v";
+    }
+    out
+}
+
 /// Where the state `id` built on `base` lives.
 pub fn state_dir(layout: &Layout, base: &str, id: &str) -> PathBuf {
     layout.state(ENGINE, &version_dir(base), id)
@@ -135,7 +152,7 @@ impl Preparer<'_> {
             });
             input = InputRef::State(id);
         }
-        let mut all = args.options.clone();
+        let mut all = redact_variables(&args.options);
         all.extend(steps.iter().map(|s| s.summary.clone()));
         Ok(PsqlPlan {
             kind: PrepareKind::Psql,

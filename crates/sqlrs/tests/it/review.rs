@@ -119,3 +119,27 @@ fn ctrl_c_of_a_prepare_cancels_its_job_and_leaves_no_instance() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
+
+/// Finding 12: `-v` values (passwords, say) were listed by `ls`.
+#[test]
+fn variable_values_are_not_listed() {
+    if !pg() {
+        return;
+    }
+    let env = Env::new();
+    env.run(&[
+        "prepare:psql",
+        "--",
+        "-v",
+        "pw=hunter2",
+        "-c",
+        "select :'pw'",
+    ])
+    .success();
+    let ls = env.run(&["ls", "-s", "-t"]);
+    assert!(
+        !ls.success().contains("hunter2") && ls.stdout.contains("pw=…"),
+        "{}",
+        ls.render()
+    );
+}
