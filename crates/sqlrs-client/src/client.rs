@@ -218,6 +218,11 @@ impl Client {
         self.get("/v1/instances")
     }
 
+    /// `GET /v1/cache/status`.
+    pub fn cache_status(&self) -> Result<sqlrs_schema::CacheStatus, ClientError> {
+        self.get("/v1/cache/status")
+    }
+
     /// Every name.
     pub fn names(&self) -> Result<Vec<sqlrs_schema::NameEntry>, ClientError> {
         self.get("/v1/names")

@@ -65,6 +65,23 @@ async fn states(State(s): State<AppState>, headers: HeaderMap) -> Response {
     }
 }
 
+async fn cache_status(State(s): State<AppState>) -> Response {
+    let engine = &s.engine;
+    let (states, instances) = match (engine.store.states(), engine.store.instances()) {
+        (Ok(s), Ok(i)) => (s, i),
+        (Err(e), _) | (_, Err(e)) => return internal(&e),
+    };
+    let (total, free) = sqlrs_statefs::space(engine.layout.root()).unwrap_or((0, 0));
+    Json(sqlrs_schema::CacheStatus {
+        usage_bytes: states.iter().filter_map(|s| s.size_bytes).sum(),
+        state_count: states.len() as u64,
+        instance_count: instances.len() as u64,
+        store_total_bytes: total,
+        store_free_bytes: free,
+    })
+    .into_response()
+}
+
 async fn names(State(s): State<AppState>, headers: HeaderMap) -> Response {
     match s.engine.store.names() {
         Ok(v) => list(&headers, &v),
@@ -155,6 +172,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/prepare-jobs/{id}/events", get(jobs_api::events))
         .route("/v1/tasks", get(jobs_api::tasks))
         .route("/v1/names", get(names))
+        .route("/v1/cache/status", get(cache_status))
         .route("/v1/names/{name}", get(one_name))
         .route("/v1/runs", post(runs::run))
         .route(

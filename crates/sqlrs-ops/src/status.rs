@@ -33,10 +33,13 @@ pub struct StatusReport {
     pub instances: usize,
     /// Jobs recorded.
     pub jobs: usize,
+    /// With `--cache`: what the states take and the room left.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache: Option<sqlrs_schema::CacheStatus>,
 }
 
 /// Asks the engine.
-pub fn status(client: &Client, settings: &Settings) -> Result<StatusReport, OpsError> {
+pub fn status(client: &Client, settings: &Settings, cache: bool) -> Result<StatusReport, OpsError> {
     let health = client.health()?;
     Ok(StatusReport {
         ok: health.ok,
@@ -51,5 +54,6 @@ pub fn status(client: &Client, settings: &Settings) -> Result<StatusReport, OpsE
         states: client.states()?.len(),
         instances: client.instances()?.len(),
         jobs: client.jobs()?.len(),
+        cache: cache.then(|| client.cache_status()).transpose()?,
     })
 }

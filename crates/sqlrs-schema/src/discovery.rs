@@ -43,3 +43,18 @@ pub struct Health {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime: Option<String>,
 }
+
+/// `GET /v1/cache/status`: what the cached states take and the room the store has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CacheStatus {
+    /// The apparent size of every state, in bytes.
+    pub usage_bytes: u64,
+    /// How many states there are.
+    pub state_count: u64,
+    /// How many instances there are.
+    pub instance_count: u64,
+    /// The size of the store's filesystem.
+    pub store_total_bytes: u64,
+    /// Its free space.
+    pub store_free_bytes: u64,
+}

@@ -18,7 +18,7 @@ mod run;
 pub mod time;
 
 pub use delete::{BlockReason, DeleteNode, DeleteOutcome, DeleteResult, NodeKind};
-pub use discovery::{EngineJson, Health};
+pub use discovery::{CacheStatus, EngineJson, Health};
 pub use entries::{InstanceEntry, InstanceStatus, NameEntry, NameStatus, StateEntry};
 pub use error::{ErrorCode, ErrorResponse};
 pub use event::{Event, EventType};

@@ -80,7 +80,11 @@ pub enum Command {
     /// every command run in it
     Init(InitArgs),
     /// Whether the engine runs (it is started if not), where, and what it holds
-    Status,
+    Status {
+        /// Also what the cached states take on disk and the room left
+        #[arg(long)]
+        cache: bool,
+    },
     /// List instances and states (the default), jobs or tasks
     Ls(LsArgs),
     /// Delete an instance, a state (with `-r`, everything built on it) or a job

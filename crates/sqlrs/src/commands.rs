@@ -57,9 +57,9 @@ pub fn run(cli: Cli, run_stage: Option<Cli>, printer: &Printer) -> Result<u8, Cl
             print::init(printer, &report);
             Ok(0)
         }
-        (Command::Status, None) => {
+        (Command::Status { cache }, None) => {
             let client = engine::client(&settings)?;
-            let report = sqlrs_ops::status::status(&client, &settings)?;
+            let report = sqlrs_ops::status::status(&client, &settings, cache)?;
             print::status(printer, &report);
             Ok(0)
         }

@@ -50,18 +50,35 @@ pub fn status(p: &Printer, r: &StatusReport) {
         p.json(r);
         return;
     }
-    p.data(&format!(
-        "engine: {} (version {}, pid {})\nstore: {}\nsnapshot backend: {}\nruntime: {}\nstates: {}\ninstances: {}\njobs: {}",
-        r.endpoint,
-        r.version,
-        r.pid,
-        r.store,
-        r.snapshot.as_deref().unwrap_or("?"),
-        r.runtime.as_deref().unwrap_or("?"),
-        r.states,
-        r.instances,
-        r.jobs
-    ));
+    let mut lines = vec![
+        format!(
+            "engine: {} (version {}, pid {})",
+            r.endpoint, r.version, r.pid
+        ),
+        format!("store: {}", r.store),
+        format!("snapshot backend: {}", r.snapshot.as_deref().unwrap_or("?")),
+        format!("runtime: {}", r.runtime.as_deref().unwrap_or("?")),
+        format!("states: {}", r.states),
+        format!("instances: {}", r.instances),
+        format!("jobs: {}", r.jobs),
+    ];
+    if let Some(w) = &r.workspace {
+        lines.insert(2, format!("workspace: {w}"));
+    }
+    if let Some(c) = &r.cache {
+        let mib = |b: u64| b / (1024 * 1024);
+        lines.push(format!(
+            "cache.usage: {} MiB in {} states",
+            mib(c.usage_bytes),
+            c.state_count
+        ));
+        lines.push(format!(
+            "cache.store: {} MiB free of {} MiB",
+            mib(c.store_free_bytes),
+            mib(c.store_total_bytes)
+        ));
+    }
+    p.data(&lines.join("\n"));
 }
 
 /// The DSN of a finished prepare.

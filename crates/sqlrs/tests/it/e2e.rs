@@ -99,6 +99,20 @@ fn caches_and_rebuilds(env: &Env) -> (String, String) {
 fn scenario(env: &Env, backend: &str) {
     let status = env.run(&["--json", "status"]).json();
     assert_eq!(status["snapshot"], backend, "{status}");
+    scenario_steps(env);
+    let cache = env.run(&["--json", "status", "--cache"]).json();
+    assert!(
+        cache["cache"]["usage_bytes"].as_u64().unwrap() > 1_000_000,
+        "{cache}"
+    );
+    assert!(
+        cache["cache"]["store_free_bytes"].as_u64().unwrap() > 0,
+        "{cache}"
+    );
+}
+
+/// The steps of [`scenario`].
+fn scenario_steps(env: &Env) {
     let (root, dsn) = caches_and_rebuilds(env);
     runs(env);
     composite(env);
