@@ -17,6 +17,8 @@ pub const SQLRS_PG_IMAGE: &str = "SQLRS_PG_IMAGE";
 pub const SQLRS_LIQUIBASE: &str = "SQLRS_LIQUIBASE";
 /// The Docker daemon of the docker runtime.
 pub const DOCKER_HOST: &str = "DOCKER_HOST";
+/// Base of per-user settings (`sqlrs/config.yaml`); default `~/.config`.
+pub const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
 /// Base of per-user state (`engine.json`, logs); default `~/.local/state`.
 pub const XDG_STATE_HOME: &str = "XDG_STATE_HOME";
 /// The user's home, the base of the XDG defaults.

@@ -9,7 +9,8 @@ use infra_cli::Environment;
 use crate::OpsError;
 use crate::env_vars::{
     DOCKER_HOST, HOME, PATH, SQLRS_DAEMON_PATH, SQLRS_IDLE_TIMEOUT, SQLRS_LIQUIBASE,
-    SQLRS_PG_IMAGE, SQLRS_RUNTIME, SQLRS_SNAPSHOT, SQLRS_STATE_STORE, XDG_STATE_HOME,
+    SQLRS_PG_IMAGE, SQLRS_RUNTIME, SQLRS_SNAPSHOT, SQLRS_STATE_STORE, XDG_CONFIG_HOME,
+    XDG_STATE_HOME,
 };
 
 /// What the command line gave.
@@ -157,11 +158,23 @@ impl Settings {
         };
         let state_dir = absolute(&state_home, &input.cwd).join("sqlrs");
         let workspace = crate::workspace::find(&input.cwd)?;
+        let config_home = match env.get(XDG_CONFIG_HOME).filter(|p| !p.is_empty()) {
+            Some(p) => Some(absolute(Path::new(p), &input.cwd)),
+            None => env
+                .get(HOME)
+                .filter(|p| !p.is_empty())
+                .map(|h| Path::new(h).join(".config")),
+        };
+        let global = match config_home {
+            Some(dir) => crate::workspace::global(&dir.join("sqlrs"))?,
+            None => crate::workspace::WorkspaceConfig::default(),
+        };
         let ws = workspace
             .as_ref()
             .map(|w| &w.config)
             .cloned()
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .over(global);
         let ws_root = workspace.as_ref().map(|w| w.root.clone());
         let in_ws = |p: &Path| absolute(p, ws_root.as_deref().unwrap_or(&input.cwd));
         let store = match (

@@ -36,6 +36,39 @@ pub struct WorkspaceConfig {
     pub liquibase: Option<PathBuf>,
 }
 
+impl WorkspaceConfig {
+    /// These settings, each missing one taken from `base`.
+    #[must_use]
+    pub fn over(self, base: WorkspaceConfig) -> WorkspaceConfig {
+        WorkspaceConfig {
+            store: self.store.or(base.store),
+            snapshot: self.snapshot.or(base.snapshot),
+            runtime: self.runtime.or(base.runtime),
+            image: self.image.or(base.image),
+            idle_timeout: self.idle_timeout.or(base.idle_timeout),
+            liquibase: self.liquibase.or(base.liquibase),
+        }
+    }
+}
+
+/// The user's settings for every directory: `<config_dir>/config.yaml` (the same keys as a
+/// workspace's, relative paths from `config_dir`); none when there is no such file.
+pub fn global(config_dir: &Path) -> Result<WorkspaceConfig, OpsError> {
+    let path = config_dir.join("config.yaml");
+    if !path.is_file() {
+        return Ok(WorkspaceConfig::default());
+    }
+    let bytes = infra_fs::read_text_file(&path).map_err(|source| OpsError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let mut config: WorkspaceConfig =
+        infra_yaml::from_str(&path, &String::from_utf8_lossy(&bytes)).map_err(OpsError::Config)?;
+    config.store = config.store.map(|p| config_dir.join(p));
+    config.liquibase = config.liquibase.map(|p| config_dir.join(p));
+    Ok(config)
+}
+
 /// A found workspace.
 #[derive(Debug, Clone)]
 pub struct Workspace {

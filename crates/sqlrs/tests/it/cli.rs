@@ -110,3 +110,24 @@ fn init_makes_a_workspace_whose_settings_apply_inside_it() {
         t.render()
     );
 }
+
+#[test]
+fn the_users_config_applies_everywhere_below_a_workspace_and_flags() {
+    let env = Env::new();
+    let config = env.scratch.path().join("env/xdg/config/sqlrs");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("config.yaml"),
+        "snapshot: copy\nstore: ustore\n",
+    )
+    .unwrap();
+    let s = env.run(&["--json", "status"]).json();
+    assert_eq!(s["snapshot"], "copy", "{s}");
+    assert!(
+        s["store"]
+            .as_str()
+            .unwrap()
+            .ends_with("xdg/config/sqlrs/ustore"),
+        "relative to the config: {s}"
+    );
+}
