@@ -291,6 +291,7 @@ pub struct RmArgs {
     /// Only say what would be deleted
     #[arg(long)]
     pub dry_run: bool,
-    /// An instance or state id or id prefix (8+ hex digits), or a job id
-    pub id: String,
+    /// Instance names, instance or state ids or id prefixes (8+ hex digits), job ids
+    #[arg(required = true)]
+    pub ids: Vec<String>,
 }

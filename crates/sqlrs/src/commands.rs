@@ -420,24 +420,32 @@ fn rm(settings: &Settings, a: &crate::cli::RmArgs, printer: &Printer) -> Result<
         force: a.force,
         dry_run: a.dry_run,
     };
-    match sqlrs_ops::rm::rm(&client, &a.id, options) {
-        Ok(result) => {
-            print::deleted(printer, &result);
-            Ok(if result.outcome == DeleteOutcome::Blocked {
-                4
-            } else {
-                0
-            })
+    // Each in turn; the exit code is the worst: 4 when any was blocked.
+    let mut code = 0;
+    let mut results = Vec::new();
+    for id in &a.ids {
+        match sqlrs_ops::rm::rm(&client, id, options) {
+            Ok(result) => {
+                if result.outcome == DeleteOutcome::Blocked {
+                    code = 4;
+                }
+                results.push(result);
+            }
+            Err(sqlrs_ops::OpsError::NoMatch(word)) => {
+                printer.warn(&format!(
+                    "nothing matches `{}`; nothing deleted",
+                    word.escape_default()
+                ));
+            }
+            Err(e) => return Err(e.into()),
         }
-        Err(sqlrs_ops::OpsError::NoMatch(word)) => {
-            printer.warn(&format!(
-                "nothing matches `{}`; nothing deleted",
-                word.escape_default()
-            ));
-            Ok(0)
-        }
-        Err(e) => Err(e.into()),
     }
+    match results.as_slice() {
+        [one] if a.ids.len() == 1 => print::deleted(printer, one),
+        _ if printer.is_json() => printer.json(&results),
+        _ => results.iter().for_each(|r| print::deleted(printer, r)),
+    }
+    Ok(code)
 }
 
 /// `sqlrs cache explain prepare:psql ARGS`: hit or miss, and the first step that misses.
