@@ -15,7 +15,7 @@ pub const MAX_TEXT_FILE: u64 = 64 * 1024 * 1024;
 /// The bytes of the regular file at `path` (links followed), refusing directories, FIFOs,
 /// devices and files over [`MAX_TEXT_FILE`] with an `InvalidInput` error saying which.
 pub fn read_text_file(path: &Path) -> io::Result<Vec<u8>> {
-    read_regular_file(path, MAX_TEXT_FILE, "a hand-written text file")
+    read_regular_file(path, MAX_TEXT_FILE, "a text file")
 }
 
 /// The bytes of the regular file at `path` (links followed), refusing directories, FIFOs,
@@ -38,7 +38,7 @@ pub fn read_regular_file(path: &Path, max: u64, what: &str) -> io::Result<Vec<u8
         };
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
-            format!("it is {what}; expected a regular file"),
+            format!("it is {what}; expected {expected}"),
         ));
     }
     let too_big = || {
