@@ -332,9 +332,7 @@ impl Preparer<'_> {
                 prepare_kind: plan.kind,
                 prepare_args_normalized: plan.args_normalized.clone(),
                 created_at: now.to_string(),
-                size_bytes: Some(sqlrs_statefs::apparent_size(
-                    &states_dir.join(step.state_id.to_hex()),
-                )),
+                size_bytes: Some(self.backend.size(&states_dir.join(step.state_id.to_hex()))),
                 build_ms: u64::try_from(started.elapsed().as_millis()).ok(),
             })?;
             self.observer

@@ -25,6 +25,11 @@ pub trait Backend: Send + Sync {
     fn snapshot(&self, src: &Path, dst: &Path) -> Result<(), StateFsError> {
         self.clone_tree(src, dst)
     }
+    /// What a state made by [`Backend::snapshot`] takes: its apparent size by default; an
+    /// overlay state, the layer it added (its lower layers belong to its parents).
+    fn size(&self, state: &Path) -> u64 {
+        crate::apparent_size(state)
+    }
     /// Makes a clone usable again after a reboot (an overlay clone is mounted again);
     /// `true` when something had to be done.
     fn reattach(&self, clone: &Path) -> Result<bool, StateFsError> {

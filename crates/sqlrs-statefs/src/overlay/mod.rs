@@ -339,6 +339,16 @@ impl Backend for OverlayBackend {
         self.remount(clone)
     }
 
+    fn size(&self, state: &Path) -> u64 {
+        read_chain(&state.join(META))
+            .ok()
+            .and_then(|chain| chain.into_iter().next())
+            .map_or_else(
+                || crate::apparent_size(state),
+                |top| crate::apparent_size(&top),
+            )
+    }
+
     fn clone_tree(&self, src: &Path, dst: &Path) -> Result<(), StateFsError> {
         require_root(dst)?;
         fs::create_dir(dst).map_err(|e| StateFsError::new("create", dst, e))?;
