@@ -1,0 +1,192 @@
+//! Carrying out a plan's steps on the forges.
+
+use std::collections::BTreeMap;
+
+use hyperforge_forge::{Forge, ForgeError, NewRepo, RemoteRepo, RepoPatch};
+use hyperforge_plan::{Observed, Plan, Step};
+
+use crate::StepLog;
+
+/// Why an apply stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    /// The forges changed since the plan was made: plan again.
+    #[error(
+        "the forges changed since this plan was made (plan {planned}, now {now}); run plan again"
+    )]
+    Stale {
+        /// The plan's hash.
+        planned: String,
+        /// The hash of what the forges hold now.
+        now: String,
+    },
+    /// A step names a forge that is not configured.
+    #[error("the plan names the forge `{0}`, which is not configured")]
+    UnknownForge(String),
+    /// A forge refused or failed a step; the steps before it are done and logged.
+    #[error("step {step} ({what}) failed")]
+    Step {
+        /// Its index.
+        step: usize,
+        /// `create github/acme/x`.
+        what: String,
+        /// Why.
+        #[source]
+        source: ForgeError,
+    },
+    /// The step log could not be written.
+    #[error("cannot write the step log")]
+    Log(#[source] std::io::Error),
+}
+
+/// What an apply did: per forge and repository, what the forge now holds (for `_synced`),
+/// and the deleted ones.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Created or updated repositories.
+    pub synced: BTreeMap<(String, String), RemoteRepo>,
+    /// Deleted `(forge, name)`.
+    pub deleted: Vec<(String, String)>,
+    /// Steps skipped because a previous, interrupted apply had done them.
+    pub resumed: usize,
+}
+
+/// An IaC engine: applies a plan.
+pub trait Engine {
+    /// Applies `plan` (whose steps the log has not seen) against `now`, the forges' state
+    /// refreshed just before.
+    fn apply(&self, plan: &Plan, now: &Observed, log: &mut StepLog) -> Result<Applied, ApplyError>;
+}
+
+/// The built-in engine: direct REST calls through the forge clients.
+pub struct RestEngine<'a> {
+    /// The forges by name.
+    pub forges: BTreeMap<String, &'a dyn Forge>,
+    /// The owner login of the org on each forge.
+    pub owners: BTreeMap<String, String>,
+}
+
+impl Engine for RestEngine<'_> {
+    fn apply(&self, plan: &Plan, now: &Observed, log: &mut StepLog) -> Result<Applied, ApplyError> {
+        apply(self, plan, now, log)
+    }
+}
+
+/// One step, done: what the forge returned.
+fn run_step(forge: &dyn Forge, owner: &str, step: &Step) -> Result<Option<RemoteRepo>, ForgeError> {
+    match step {
+        Step::Create {
+            name,
+            description,
+            private,
+            archived,
+            ..
+        } => {
+            let new = NewRepo {
+                name: name.clone(),
+                description: description.clone(),
+                private: *private,
+            };
+            let created = match forge.create_repo(owner, &new) {
+                // Created by an earlier, interrupted attempt whose log line was lost.
+                Err(ForgeError::Conflict { .. }) => {
+                    let patch = RepoPatch {
+                        description: description.clone(),
+                        private: Some(*private),
+                        ..RepoPatch::default()
+                    };
+                    forge.update_repo(owner, name, &patch)?
+                }
+                other => other?,
+            };
+            if *archived {
+                let patch = RepoPatch {
+                    archived: Some(true),
+                    ..RepoPatch::default()
+                };
+                return forge.update_repo(owner, name, &patch).map(Some);
+            }
+            Ok(Some(created))
+        }
+        Step::Update { name, changes, .. } => {
+            let mut patch = RepoPatch::default();
+            for c in changes {
+                match c.field.as_str() {
+                    "description" => {
+                        patch.description = Some(c.to.as_str().unwrap_or_default().to_string())
+                    }
+                    "private" => patch.private = c.to.as_bool(),
+                    "archived" => patch.archived = c.to.as_bool(),
+                    _ => {}
+                }
+            }
+            forge.update_repo(owner, name, &patch).map(Some)
+        }
+        Step::Delete { name, .. } => match forge.delete_repo(owner, name) {
+            Ok(()) | Err(ForgeError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        },
+    }
+}
+
+/// Applies `plan` with `engine`'s forges: refuses when `now` differs from what the plan
+/// saw (unless the log shows this plan already half-applied), then runs each step not yet
+/// logged, logging it as it finishes.
+pub fn apply(
+    engine: &RestEngine<'_>,
+    plan: &Plan,
+    now: &Observed,
+    log: &mut StepLog,
+) -> Result<Applied, ApplyError> {
+    let resuming = (0..plan.steps.len()).any(|i| log.is_done(i));
+    if !resuming && now.hash() != plan.observed_hash {
+        return Err(ApplyError::Stale {
+            planned: plan.observed_hash.clone(),
+            now: now.hash(),
+        });
+    }
+    let mut applied = Applied::default();
+    for (i, step) in plan.steps.iter().enumerate() {
+        let key = (step.forge().to_string(), step.name().to_string());
+        if log.is_done(i) {
+            applied.resumed += 1;
+            match log.result(i) {
+                Some(r) => {
+                    applied.synced.insert(key, r.clone());
+                }
+                None => applied.deleted.push(key),
+            }
+            continue;
+        }
+        let forge = *engine
+            .forges
+            .get(step.forge())
+            .ok_or_else(|| ApplyError::UnknownForge(step.forge().to_string()))?;
+        let owner = engine
+            .owners
+            .get(step.forge())
+            .map_or(plan.org.as_str(), String::as_str);
+        let result = run_step(forge, owner, step).map_err(|source| ApplyError::Step {
+            step: i,
+            what: format!(
+                "{} {}/{owner}/{}",
+                match step {
+                    Step::Create { .. } => "create",
+                    Step::Update { .. } => "update",
+                    Step::Delete { .. } => "delete",
+                },
+                step.forge(),
+                step.name()
+            ),
+            source,
+        })?;
+        log.record(i, result.clone()).map_err(ApplyError::Log)?;
+        match result {
+            Some(r) => {
+                applied.synced.insert(key, r);
+            }
+            None => applied.deleted.push(key),
+        }
+    }
+    Ok(applied)
+}
