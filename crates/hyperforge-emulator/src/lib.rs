@@ -1,0 +1,29 @@
+//! A faithful forge emulator for hyperforge's tests and demo: no real forge is reachable
+//! where they run, and a mock that only answers what a client asks cannot catch a client
+//! that asks the wrong thing. It serves the GitHub REST v3 subset under `/api/v3` (as a
+//! GitHub Enterprise Server) or the Gitea API v1 subset under `/api/v1`, with real
+//! pagination headers, ETags and rate-limit headers, each repository a bare git repository
+//! behind `git http-backend`, and faults armed per test through `/_emulator/faults`.
+//!
+//! Start-up contract (see [`Config`]): `forge-emulator --kind github|gitea --listen
+//! 127.0.0.1:PORT [--user LOGIN:TOKEN[:SCOPES]]… [--org NAME[:OWNER]]… [--state DIR]
+//! [--admin-token TOKEN]` prints `listening on http://127.0.0.1:PORT` as its first stdout
+//! line and exits 0 on SIGTERM.
+
+mod api;
+mod app;
+mod config;
+mod effects;
+mod error;
+mod faults;
+mod git;
+mod http;
+mod model;
+mod render;
+mod server;
+
+pub use config::{Config, DEFAULT_SCOPES, Kind, OrgFlag, USAGE, UserFlag};
+pub use error::EmulatorError;
+pub use faults::Fault;
+pub use model::{Persisted, Repo};
+pub use server::run;
