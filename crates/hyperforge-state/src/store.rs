@@ -1,0 +1,250 @@
+//! The [`Store`]: one config directory, its config loaded at open, org files on demand.
+//!
+//! Reads take no lock: every file is replaced atomically, so a reader sees a whole old or a
+//! whole new file. Writes to an org take `orgs/<org>/.lock` for the whole read-modify-write
+//! ([`Store::with_org_lock`]); the convenience writers ([`Store::save_repos`],
+//! [`Store::stage`], [`Store::clear_staged`]) are built on it. The lock is an `flock`, so it
+//! serialises threads holding separate `Store`s as well as processes — but it is not
+//! re-entrant: do not call a locking method from inside `with_org_lock` for the same org.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use hyperforge_schema::{
+    Config, OrgConfig, OrgName, RepoName, ReposFile, SCHEMA_VERSION, StagedChange, StagedFile,
+};
+use infra_fs::{FileLock, Transaction};
+
+use crate::StateError;
+use crate::files::{FileKind, load, render};
+
+/// How often a waiting writer retries a held lock.
+const LOCK_POLL: Duration = Duration::from_millis(10);
+
+/// A hyperforge config directory.
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+    config: Config,
+}
+
+impl Store {
+    /// Opens the config directory `dir` and loads its `config.yaml` (an absent file is an
+    /// empty config; the directory need not exist yet).
+    pub fn open(dir: impl Into<PathBuf>) -> Result<Self, StateError> {
+        let dir = dir.into();
+        let config = load(FileKind::Config, &dir.join("config.yaml"))?.unwrap_or_default();
+        Ok(Self { dir, config })
+    }
+
+    /// The directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// `config.yaml` as loaded (or last saved through this store).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Path of `config.yaml`.
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.join("config.yaml")
+    }
+
+    /// Path of an org's `repos.yaml`.
+    pub fn repos_path(&self, org: &OrgName) -> PathBuf {
+        self.org_dir(org).join("repos.yaml")
+    }
+
+    /// Path of an org's `staged-repos.yaml`.
+    pub fn staged_path(&self, org: &OrgName) -> PathBuf {
+        self.org_dir(org).join("staged-repos.yaml")
+    }
+
+    fn org_dir(&self, org: &OrgName) -> PathBuf {
+        self.dir.join("orgs").join(org.as_str())
+    }
+
+    /// Changes `config.yaml` under the directory's lock: the file is re-read, `change`
+    /// applied, and the result written (only if `change` succeeds).
+    pub fn update_config<T, E: From<StateError>>(
+        &mut self,
+        change: impl FnOnce(&mut Config) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let _lock = lock(&self.dir.join(".lock"))?;
+        let path = self.config_path();
+        let mut config: Config = load(FileKind::Config, &path)?.unwrap_or_default();
+        let out = change(&mut config)?;
+        config.version = SCHEMA_VERSION;
+        infra_fs::write_atomic(&path, render(&path, &config)?.as_bytes(), None)
+            .map_err(StateError::from)?;
+        self.config = config;
+        Ok(out)
+    }
+
+    /// The org named `name`, or an error suggesting the closest defined one.
+    pub fn org(&self, name: &str) -> Result<(&OrgName, &OrgConfig), StateError> {
+        self.config
+            .orgs
+            .iter()
+            .find(|(n, _)| n.as_str() == name)
+            .ok_or_else(|| StateError::UnknownOrg {
+                name: name.to_owned(),
+                suggestion: infra_yaml::did_you_mean(
+                    name,
+                    self.config.orgs.keys().map(OrgName::as_str),
+                ),
+            })
+    }
+
+    fn known(&self, org: &OrgName) -> Result<(), StateError> {
+        self.org(org.as_str()).map(|_| ())
+    }
+
+    /// An org's `repos.yaml` (empty when absent).
+    pub fn load_repos(&self, org: &OrgName) -> Result<ReposFile, StateError> {
+        self.known(org)?;
+        Ok(load(FileKind::Repos, &self.repos_path(org))?.unwrap_or_default())
+    }
+
+    /// An org's pending changes (none when the file is absent).
+    pub fn staged(&self, org: &OrgName) -> Result<StagedFile, StateError> {
+        self.known(org)?;
+        Ok(load(FileKind::Staged, &self.staged_path(org))?.unwrap_or_default())
+    }
+
+    /// Replaces an org's `repos.yaml` with `repos`, under the org lock.
+    pub fn save_repos(&self, org: &OrgName, repos: &ReposFile) -> Result<(), StateError> {
+        self.with_org_lock(org, |tx| {
+            *tx.repos_mut() = repos.clone();
+            Ok(())
+        })
+    }
+
+    /// Stages `change` for repo `name`, folded into what is already pending.
+    pub fn stage(
+        &self,
+        org: &OrgName,
+        name: RepoName,
+        change: StagedChange,
+    ) -> Result<(), StateError> {
+        self.with_org_lock(org, |tx| {
+            tx.staged_mut().stage(name, change);
+            Ok(())
+        })
+    }
+
+    /// Drops every pending change of an org (removes `staged-repos.yaml`).
+    pub fn clear_staged(&self, org: &OrgName) -> Result<(), StateError> {
+        self.with_org_lock(org, |tx| {
+            *tx.staged_mut() = StagedFile::default();
+            Ok(())
+        })
+    }
+
+    /// Runs `f` on the org's files under its exclusive lock, then writes what `f` changed.
+    ///
+    /// The files are read after the lock is taken, so `f` sees every earlier writer's
+    /// result. When `f` fails nothing is written. Both files are written in one
+    /// [`Transaction`]: if the second write fails the first is put back. `repos.yaml` is
+    /// written before `staged-repos.yaml`, so a crash between the two leaves changes staged
+    /// that are already merged; merging them again changes nothing.
+    pub fn with_org_lock<T, E: From<StateError>>(
+        &self,
+        org: &OrgName,
+        f: impl FnOnce(&mut OrgTx) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.known(org)?;
+        let _lock = lock(&self.org_dir(org).join(".lock"))?;
+        let mut tx = OrgTx {
+            repos: self.load_repos(org)?,
+            staged: self.staged(org)?,
+            repos_changed: false,
+            staged_changed: false,
+        };
+        let out = f(&mut tx)?;
+        self.write_tx(org, tx)?;
+        Ok(out)
+    }
+
+    fn write_tx(&self, org: &OrgName, mut tx: OrgTx) -> Result<(), StateError> {
+        let mut files = Transaction::new();
+        if tx.repos_changed {
+            let path = self.repos_path(org);
+            tx.repos.version = SCHEMA_VERSION;
+            files.write(&path, render(&path, &tx.repos)?.as_bytes(), None)?;
+        }
+        if tx.staged_changed {
+            let path = self.staged_path(org);
+            if tx.staged.is_empty() {
+                files.remove(&path)?;
+            } else {
+                tx.staged.version = SCHEMA_VERSION;
+                files.write(&path, render(&path, &tx.staged)?.as_bytes(), None)?;
+            }
+        }
+        files.commit();
+        Ok(())
+    }
+}
+
+/// Takes the exclusive lock at `path`, waiting for other holders (creating its directory).
+fn lock(path: &Path) -> Result<FileLock, StateError> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| infra_fs::FsError::new("create directory", dir, e))?;
+    }
+    match FileLock::exclusive_wait(path, LOCK_POLL, &|| true)? {
+        Some(held) => Ok(held),
+        // Only reachable if waiting were cancellable; it is not.
+        None => Err(infra_fs::FsError::new(
+            "lock",
+            path,
+            std::io::Error::other("waiting for the lock was cancelled"),
+        )
+        .into()),
+    }
+}
+
+/// An org's files while its lock is held; changes are written when
+/// [`Store::with_org_lock`]'s closure returns `Ok`.
+#[derive(Debug)]
+pub struct OrgTx {
+    repos: ReposFile,
+    staged: StagedFile,
+    repos_changed: bool,
+    staged_changed: bool,
+}
+
+impl OrgTx {
+    /// `repos.yaml` as read under the lock.
+    pub fn repos(&self) -> &ReposFile {
+        &self.repos
+    }
+
+    /// `repos.yaml`, to change (it will be written).
+    pub fn repos_mut(&mut self) -> &mut ReposFile {
+        self.repos_changed = true;
+        &mut self.repos
+    }
+
+    /// The pending changes as read under the lock.
+    pub fn staged(&self) -> &StagedFile {
+        &self.staged
+    }
+
+    /// The pending changes, to change (they will be written; none left removes the file).
+    pub fn staged_mut(&mut self) -> &mut StagedFile {
+        self.staged_changed = true;
+        &mut self.staged
+    }
+
+    /// Merges the pending changes into `repos.yaml` and clears them.
+    pub fn merge_staged(&mut self) {
+        self.repos = self.staged.merged_into(&self.repos);
+        self.staged = StagedFile::default();
+        self.repos_changed = true;
+        self.staged_changed = true;
+    }
+}
