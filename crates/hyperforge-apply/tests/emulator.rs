@@ -1,0 +1,217 @@
+//! The forge clients, planning and the apply engine against the real `forge-emulator`
+//! (a GitHub-kind and a Gitea-kind instance): pagination over hundreds of repositories, a
+//! refused token told apart and not retried, conflicts, a plan applied on both forges then
+//! planned again to nothing, and a stale plan refused.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use hyperforge_apply::{ApplyError, RestEngine, StepLog, apply};
+use hyperforge_forge::{Dialect, Forge, ForgeError, NewRepo, RestForge, RetryPolicy};
+use hyperforge_plan::{DesiredRepo, Observed, plan};
+
+/// The emulator binary, built once.
+fn emulator_bin() -> PathBuf {
+    static BUILT: std::sync::Once = std::sync::Once::new();
+    BUILT.call_once(|| {
+        let ok = Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "-p", "hyperforge-emulator"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "cargo build -p hyperforge-emulator failed");
+    });
+    let exe = std::env::current_exe().unwrap();
+    exe.parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("forge-emulator")
+}
+
+struct Emulator {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(kind: &str) -> Emulator {
+    let mut child = Command::new(emulator_bin())
+        .args([
+            "--kind",
+            kind,
+            "--listen",
+            "127.0.0.1:0",
+            "--user",
+            "alice:secret-token",
+            "--org",
+            "acme:alice",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("the start-up line")
+        .to_string();
+    let api = if kind == "github" {
+        "/api/v3"
+    } else {
+        "/api/v1"
+    };
+    Emulator {
+        child,
+        base: format!("{url}{api}"),
+    }
+}
+
+fn client(e: &Emulator, dialect: Dialect, token: &str) -> RestForge {
+    let retry = RetryPolicy {
+        attempts: 3,
+        base: Duration::from_millis(20),
+        max_wait: Duration::from_secs(2),
+    };
+    RestForge::new(dialect, &e.base, token, Duration::from_secs(10), retry).unwrap()
+}
+
+#[test]
+fn pagination_conflicts_and_a_refused_token() {
+    for (kind, dialect) in [("github", Dialect::GitHub), ("gitea", Dialect::Gitea)] {
+        let e = start(kind);
+        let f = client(&e, dialect, "secret-token");
+        assert_eq!(f.identity().unwrap().login, "alice");
+        for i in 0..230 {
+            let new = NewRepo {
+                name: format!("r{i:03}"),
+                description: None,
+                private: i % 2 == 0,
+            };
+            f.create_repo("acme", &new).unwrap();
+        }
+        let before = f.requests();
+        let listed = f.list_repos("acme").unwrap();
+        let names: BTreeSet<String> = listed.iter().map(|r| r.name.clone()).collect();
+        assert_eq!(
+            (listed.len(), names.len()),
+            (230, 230),
+            "{kind}: every repository once"
+        );
+        assert!(
+            f.requests() - before <= 5,
+            "{kind}: pages only, not one request per repository"
+        );
+        let dup = f.create_repo(
+            "acme",
+            &NewRepo {
+                name: "r000".into(),
+                description: None,
+                private: false,
+            },
+        );
+        assert!(
+            matches!(dup, Err(ForgeError::Conflict { .. })),
+            "{kind}: {dup:?}"
+        );
+        let bad = client(&e, dialect, "wrong");
+        let err = bad.list_repos("acme").unwrap_err();
+        assert!(err.is_auth(), "{kind}: {err}");
+        assert_eq!(bad.requests(), 1, "{kind}: a refused token is not retried");
+    }
+}
+
+fn want(name: &str, description: &str) -> DesiredRepo {
+    DesiredRepo {
+        name: name.into(),
+        description: Some(description.into()),
+        private: false,
+        archived: false,
+        protected: false,
+        forges: ["github".to_string(), "gitea".to_string()].into(),
+    }
+}
+
+fn observe(forges: &BTreeMap<String, &dyn Forge>) -> Observed {
+    Observed(
+        forges
+            .iter()
+            .map(|(name, f)| {
+                (
+                    name.clone(),
+                    f.list_repos("acme")
+                        .unwrap()
+                        .into_iter()
+                        .map(|r| (r.name.clone(), r))
+                        .collect(),
+                )
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn a_plan_applied_on_two_forges_then_planned_again_is_empty_and_a_stale_plan_is_refused() {
+    let (gh, gt) = (start("github"), start("gitea"));
+    let (ghc, gtc) = (
+        client(&gh, Dialect::GitHub, "secret-token"),
+        client(&gt, Dialect::Gitea, "secret-token"),
+    );
+    let forges: BTreeMap<String, &dyn Forge> = [
+        ("github".to_string(), &ghc as &dyn Forge),
+        ("gitea".to_string(), &gtc as &dyn Forge),
+    ]
+    .into();
+    let engine = RestEngine {
+        forges: forges.clone(),
+        owners: BTreeMap::new(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let desired = vec![want("api", "the API"), want("web", "the site")];
+    let p = plan("acme", &desired, &BTreeSet::new(), &observe(&forges));
+    assert_eq!(p.steps.len(), 4);
+    let mut log = StepLog::open(&dir.path().join("apply.log"), &p.observed_hash);
+    let applied = apply(&engine, &p, &observe(&forges), &mut log).unwrap();
+    assert_eq!(applied.synced.len(), 4);
+    assert!(
+        applied
+            .synced
+            .values()
+            .all(|r| !r.id.is_empty() && r.html_url.contains("api") || r.html_url.contains("web"))
+    );
+    let again = plan("acme", &desired, &BTreeSet::new(), &observe(&forges));
+    assert!(again.is_empty(), "converged: {:?}", again.steps);
+
+    let edited = vec![want("api", "the new API"), want("web", "the site")];
+    let p = plan("acme", &edited, &BTreeSet::new(), &observe(&forges));
+    ghc.update_repo(
+        "acme",
+        "web",
+        &hyperforge_forge::RepoPatch {
+            description: Some("changed on the forge".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mut log = StepLog::open(&dir.path().join("apply2.log"), &p.observed_hash);
+    let stale = apply(&engine, &p, &observe(&forges), &mut log);
+    assert!(matches!(stale, Err(ApplyError::Stale { .. })), "{stale:?}");
+}
