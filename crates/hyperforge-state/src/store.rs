@@ -14,6 +14,7 @@ use hyperforge_schema::{
     Config, OrgConfig, OrgName, RepoName, ReposFile, SCHEMA_VERSION, StagedChange, StagedFile,
 };
 use infra_fs::{FileLock, Transaction};
+use infra_yaml::{Diagnostic, PathIndex};
 
 use crate::StateError;
 use crate::files::{FileKind, load, render};
@@ -81,6 +82,28 @@ impl Store {
             .map_err(StateError::from)?;
         self.config = config;
         Ok(out)
+    }
+
+    /// Cross-reference problems of `config.yaml` (see [`Config::problems`]) as located
+    /// diagnostics, read from the file as it is on disk.
+    pub fn config_problems(&self) -> Result<Vec<Diagnostic>, StateError> {
+        let path = self.config_path();
+        let text = match infra_fs::read_optional(&path)? {
+            Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            None => String::new(),
+        };
+        Ok(locate(&path, &text, self.config.problems()))
+    }
+
+    /// Problems of an org's `repos.yaml` serde cannot see (see [`ReposFile::problems`]),
+    /// located.
+    pub fn repos_problems(&self, org: &OrgName) -> Result<Vec<Diagnostic>, StateError> {
+        let repos = self.load_repos(org)?;
+        let path = self.repos_path(org);
+        let text = infra_fs::read_optional(&path)?
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        Ok(locate(&path, &text, repos.problems()))
     }
 
     /// The org named `name`, or an error suggesting the closest defined one.
@@ -187,6 +210,19 @@ impl Store {
         files.commit();
         Ok(())
     }
+}
+
+/// Turns (key path, message) pairs into diagnostics at the keys' lines in `text`.
+fn locate(path: &Path, text: &str, problems: Vec<(String, String)>) -> Vec<Diagnostic> {
+    let index = PathIndex::build(text);
+    problems
+        .into_iter()
+        .map(|(key, message)| {
+            Diagnostic::new(path, message)
+                .at(index.locate(&key))
+                .key(key)
+        })
+        .collect()
 }
 
 /// Takes the exclusive lock at `path`, waiting for other holders (creating its directory).
