@@ -7,7 +7,9 @@
 //! serialises threads holding separate `Store`s as well as processes — but it is not
 //! re-entrant: do not call a locking method from inside `with_org_lock` for the same org.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use hyperforge_schema::{
@@ -22,11 +24,25 @@ use crate::files::{FileKind, load, render};
 /// How often a waiting writer retries a held lock.
 const LOCK_POLL: Duration = Duration::from_millis(10);
 
+/// Asked while a lock is held by someone else: first right after the first failed
+/// attempt (a caller can say "waiting for …" then), then every poll; `false` gives up.
+pub type LockWait = Arc<dyn Fn(&Path) -> bool + Send + Sync>;
+
 /// A hyperforge config directory.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Store {
     dir: PathBuf,
     config: Config,
+    wait: Option<LockWait>,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("dir", &self.dir)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Store {
@@ -35,7 +51,19 @@ impl Store {
     pub fn open(dir: impl Into<PathBuf>) -> Result<Self, StateError> {
         let dir = dir.into();
         let config = load(FileKind::Config, &dir.join("config.yaml"))?.unwrap_or_default();
-        Ok(Self { dir, config })
+        Ok(Self {
+            dir,
+            config,
+            wait: None,
+        })
+    }
+
+    /// Calls `wait` while a lock is held elsewhere (without it, writers wait for as long
+    /// as it takes); when it returns `false` the write gives up with
+    /// [`StateError::LockAbandoned`].
+    pub fn on_lock_wait(mut self, wait: LockWait) -> Self {
+        self.wait = Some(wait);
+        self
     }
 
     /// The directory.
@@ -73,7 +101,7 @@ impl Store {
         &mut self,
         change: impl FnOnce(&mut Config) -> Result<T, E>,
     ) -> Result<T, E> {
-        let _lock = lock(&self.dir.join(".lock"))?;
+        let _lock = self.lock(&self.dir.join(".lock"))?;
         let path = self.config_path();
         let mut config: Config = load(FileKind::Config, &path)?.unwrap_or_default();
         let out = change(&mut config)?;
@@ -179,7 +207,7 @@ impl Store {
         f: impl FnOnce(&mut OrgTx) -> Result<T, E>,
     ) -> Result<T, E> {
         self.known(org)?;
-        let _lock = lock(&self.org_dir(org).join(".lock"))?;
+        let _lock = self.lock(&self.org_dir(org).join(".lock"))?;
         let mut tx = OrgTx {
             repos: self.load_repos(org)?,
             staged: self.staged(org)?,
@@ -189,6 +217,21 @@ impl Store {
         let out = f(&mut tx)?;
         self.write_tx(org, tx)?;
         Ok(out)
+    }
+
+    /// Takes the exclusive lock at `path`, waiting for other holders (creating its
+    /// directory).
+    fn lock(&self, path: &Path) -> Result<FileLock, StateError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| infra_fs::FsError::new("create directory", dir, e))?;
+        }
+        let keep_waiting = || self.wait.as_ref().is_none_or(|wait| wait(path));
+        FileLock::exclusive_wait(path, LOCK_POLL, &keep_waiting)?.ok_or_else(|| {
+            StateError::LockAbandoned {
+                lock: path.to_owned(),
+            }
+        })
     }
 
     fn write_tx(&self, org: &OrgName, mut tx: OrgTx) -> Result<(), StateError> {
@@ -223,24 +266,6 @@ fn locate(path: &Path, text: &str, problems: Vec<(String, String)>) -> Vec<Diagn
                 .key(key)
         })
         .collect()
-}
-
-/// Takes the exclusive lock at `path`, waiting for other holders (creating its directory).
-fn lock(path: &Path) -> Result<FileLock, StateError> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| infra_fs::FsError::new("create directory", dir, e))?;
-    }
-    match FileLock::exclusive_wait(path, LOCK_POLL, &|| true)? {
-        Some(held) => Ok(held),
-        // Only reachable if waiting were cancellable; it is not.
-        None => Err(infra_fs::FsError::new(
-            "lock",
-            path,
-            std::io::Error::other("waiting for the lock was cancelled"),
-        )
-        .into()),
-    }
 }
 
 /// An org's files while its lock is held; changes are written when
