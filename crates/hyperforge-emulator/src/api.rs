@@ -28,10 +28,17 @@ pub struct Call<'a> {
 /// Answer an API call.
 pub async fn handle(app: &Arc<App>, call: &Call<'_>) -> Reply {
     let Some(token) = http::token(call.headers) else {
-        let message = if app.kind == Kind::GitHub { "Requires authentication" } else { "token is required" };
+        let message = if app.kind == Kind::GitHub {
+            "Requires authentication"
+        } else {
+            "token is required"
+        };
         return render::error(app.kind, StatusCode::UNAUTHORIZED, message);
     };
-    let login = app.world().user_by_token(&token).map(|u| (u.login.clone(), u.scopes.join(", ")));
+    let login = app
+        .world()
+        .user_by_token(&token)
+        .map(|u| (u.login.clone(), u.scopes.join(", ")));
     let Some((login, scopes)) = login else {
         return render::error(app.kind, StatusCode::UNAUTHORIZED, "Bad credentials");
     };
@@ -70,7 +77,10 @@ async fn route(app: &Arc<App>, call: &Call<'_>, login: &str) -> Reply {
         }
         (["users", user, "repos"], &Method::GET) => list(app, call, login, Listing::User(user)),
         (["repositories", id], _) => {
-            let found = id.parse::<u64>().ok().and_then(|id| app.world().repos.get(&id).cloned());
+            let found = id
+                .parse::<u64>()
+                .ok()
+                .and_then(|id| app.world().repos.get(&id).cloned());
             match found {
                 Some(repo) => one(app, call, login, repo).await,
                 None => render::refusal(app.kind, &Refusal::NotFound),
@@ -90,7 +100,9 @@ async fn route(app: &Arc<App>, call: &Call<'_>, login: &str) -> Reply {
 fn me(app: &App, login: &str) -> Reply {
     let world = app.world();
     match world.account(login) {
-        Some((id, login, _)) => Reply::json(StatusCode::OK, render::account(app, &login, id, false)),
+        Some((id, login, _)) => {
+            Reply::json(StatusCode::OK, render::account(app, &login, id, false))
+        }
         None => render::refusal(app.kind, &Refusal::NotFound),
     }
 }
@@ -98,7 +110,9 @@ fn me(app: &App, login: &str) -> Reply {
 fn account(app: &App, name: &str, org: bool) -> Reply {
     let world = app.world();
     match world.account(name) {
-        Some((id, name, is_org)) if is_org || !org => Reply::json(StatusCode::OK, render::account(app, &name, id, is_org)),
+        Some((id, name, is_org)) if is_org || !org => {
+            Reply::json(StatusCode::OK, render::account(app, &name, id, is_org))
+        }
         _ => render::refusal(app.kind, &Refusal::NotFound),
     }
 }
@@ -118,18 +132,28 @@ fn list(app: &App, call: &Call<'_>, login: &str, listing: Listing<'_>) -> Reply 
     let world = app.world();
     let mut repos: Vec<&Repo> = match listing {
         Listing::Mine => {
-            let own_only = call.query.iter().any(|(k, v)| k == "affiliation" && v == "owner");
+            let own_only = call
+                .query
+                .iter()
+                .any(|(k, v)| k == "affiliation" && v == "owner");
             world
                 .repos
                 .values()
-                .filter(|r| r.owner.eq_ignore_ascii_case(login) || (!own_only && world.administers(login, &r.owner)))
+                .filter(|r| {
+                    r.owner.eq_ignore_ascii_case(login)
+                        || (!own_only && world.administers(login, &r.owner))
+                })
                 .collect()
         }
         Listing::Org(org) => {
             if world.org(org).is_none() {
                 return render::refusal(app.kind, &Refusal::NotFound);
             }
-            world.repos.values().filter(|r| r.owner.eq_ignore_ascii_case(org) && world.sees(Some(login), r)).collect()
+            world
+                .repos
+                .values()
+                .filter(|r| r.owner.eq_ignore_ascii_case(org) && world.sees(Some(login), r))
+                .collect()
         }
         Listing::User(user) => {
             if world.account(user).is_none() {
@@ -139,7 +163,14 @@ fn list(app: &App, call: &Call<'_>, login: &str, listing: Listing<'_>) -> Reply 
             world
                 .repos
                 .values()
-                .filter(|r| r.owner.eq_ignore_ascii_case(user) && if github { !r.private } else { world.sees(Some(login), r) })
+                .filter(|r| {
+                    r.owner.eq_ignore_ascii_case(user)
+                        && if github {
+                            !r.private
+                        } else {
+                            world.sees(Some(login), r)
+                        }
+                })
                 .collect()
         }
     };
@@ -154,7 +185,10 @@ fn list(app: &App, call: &Call<'_>, login: &str, listing: Listing<'_>) -> Reply 
     let page = http::number(&call.query, "page", 1).max(1);
     let url = format!("{}{}", app.base, call.path);
     let (shown, link) = http::paginate(&repos, &url, &call.query, page, size);
-    let body: Vec<Value> = shown.iter().map(|r| render::repo(app, &world, login, r)).collect();
+    let body: Vec<Value> = shown
+        .iter()
+        .map(|r| render::repo(app, &world, login, r))
+        .collect();
     let mut reply = Reply::json(StatusCode::OK, Value::Array(body));
     if let Some(link) = link {
         reply = reply.header("link", link);
@@ -169,15 +203,26 @@ fn list(app: &App, call: &Call<'_>, login: &str, listing: Listing<'_>) -> Reply 
 /// Gitea to the new name.
 fn moved(app: &App, call: &Call<'_>, login: &str, owner: &str, name: &str) -> Reply {
     let world = app.world();
-    let Some(repo) = world.redirect(owner, name).filter(|r| world.sees(Some(login), r)) else {
+    let Some(repo) = world
+        .redirect(owner, name)
+        .filter(|r| world.sees(Some(login), r))
+    else {
         return render::refusal(app.kind, &Refusal::NotFound);
     };
     let url = match app.kind {
         Kind::GitHub => format!("{}/api/v3/repositories/{}", app.base, repo.id),
         Kind::Gitea => format!("{}/api/v1/repos/{}", app.base, repo.full_name()),
     };
-    let status = if call.method == Method::GET { StatusCode::MOVED_PERMANENTLY } else { StatusCode::TEMPORARY_REDIRECT };
-    let message = if status == StatusCode::MOVED_PERMANENTLY { "Moved Permanently" } else { "Temporary Redirect" };
+    let status = if call.method == Method::GET {
+        StatusCode::MOVED_PERMANENTLY
+    } else {
+        StatusCode::TEMPORARY_REDIRECT
+    };
+    let message = if status == StatusCode::MOVED_PERMANENTLY {
+        "Moved Permanently"
+    } else {
+        "Temporary Redirect"
+    };
     Reply::json(status, json!({"message": message, "url": url, "documentation_url": "https://docs.github.com/v3/#http-redirects"}))
         .header("location", url)
 }
@@ -202,15 +247,27 @@ async fn one(app: &Arc<App>, call: &Call<'_>, login: &str, repo: Repo) -> Reply 
                 Err(r) => render::refusal(app.kind, &r),
             }
         }
-        _ => render::error(app.kind, StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed"),
+        _ => render::error(
+            app.kind,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Method Not Allowed",
+        ),
     }
 }
 
 fn parse_body(app: &App, body: &[u8]) -> Result<serde_json::Map<String, Value>, Reply> {
-    let text = if body.is_empty() { b"{}".as_slice() } else { body };
+    let text = if body.is_empty() {
+        b"{}".as_slice()
+    } else {
+        body
+    };
     match serde_json::from_slice::<Value>(text) {
         Ok(Value::Object(map)) => Ok(map),
-        _ => Err(render::error(app.kind, StatusCode::BAD_REQUEST, "Problems parsing JSON")),
+        _ => Err(render::error(
+            app.kind,
+            StatusCode::BAD_REQUEST,
+            "Problems parsing JSON",
+        )),
     }
 }
 
@@ -220,20 +277,37 @@ async fn create(app: &Arc<App>, call: &Call<'_>, login: &str, owner: &str) -> Re
         Err(reply) => return reply,
     };
     let name = map.get("name").and_then(Value::as_str).unwrap_or_default();
-    let description = map.get("description").and_then(Value::as_str).map(str::to_string);
-    let visibility = match (map.get("visibility").and_then(Value::as_str), map.get("private").and_then(Value::as_bool)) {
+    let description = map
+        .get("description")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let visibility = match (
+        map.get("visibility").and_then(Value::as_str),
+        map.get("private").and_then(Value::as_bool),
+    ) {
         (Some(v @ ("public" | "private" | "internal")), _) => v,
-        (Some(v), _) => return render::refusal(app.kind, &Refusal::Invalid(format!("visibility `{v}` is not public, private or internal"))),
+        (Some(v), _) => {
+            return render::refusal(
+                app.kind,
+                &Refusal::Invalid(format!(
+                    "visibility `{v}` is not public, private or internal"
+                )),
+            );
+        }
         (None, Some(true)) => "private",
         (None, _) => "public",
     };
-    let created = app.world().create(login, owner, name, description, visibility);
+    let created = app
+        .world()
+        .create(login, owner, name, description, visibility);
     match created {
         Ok(repo) => {
             effects::created(app, &repo).await;
             let body = render::repo(app, &app.world(), login, &repo);
-            Reply::json(StatusCode::CREATED, body)
-                .header("location", format!("{}{}/repos/{}", app.base, prefix(app), repo.full_name()))
+            Reply::json(StatusCode::CREATED, body).header(
+                "location",
+                format!("{}{}/repos/{}", app.base, prefix(app), repo.full_name()),
+            )
         }
         Err(r) => render::refusal(app.kind, &r),
     }
@@ -247,7 +321,9 @@ async fn patch(app: &Arc<App>, call: &Call<'_>, login: &str, repo: &Repo) -> Rep
     let text = |k: &str| map.get(k).and_then(Value::as_str).map(str::to_string);
     let change = Change {
         name: text("name").filter(|n| n != &repo.name),
-        description: map.get("description").map(|v| v.as_str().map(str::to_string)),
+        description: map
+            .get("description")
+            .map(|v| v.as_str().map(str::to_string)),
         private: map.get("private").and_then(Value::as_bool),
         visibility: text("visibility"),
         archived: map.get("archived").and_then(Value::as_bool),

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::EmulatorError;
 use crate::config::{Config, Kind};
 use crate::faults::Fault;
 use crate::model::{Persisted, World};
-use crate::EmulatorError;
 
 /// GitHub's hourly core limit for a token.
 pub const RATE_LIMIT: u64 = 5000;
@@ -37,12 +37,19 @@ impl App {
     /// # Errors
     /// A state file that cannot be read or is not the emulator's.
     pub fn open(config: &Config, dir: &Path, base: String) -> Result<Arc<Self>, EmulatorError> {
-        let io = |source| EmulatorError::State { path: dir.to_path_buf(), source };
+        let io = |source| EmulatorError::State {
+            path: dir.to_path_buf(),
+            source,
+        };
         std::fs::create_dir_all(dir.join("git")).map_err(io)?;
         let file = dir.join("state.json");
         let kept = match std::fs::read(&file) {
-            Ok(bytes) => serde_json::from_slice::<Persisted>(&bytes)
-                .map_err(|source| EmulatorError::Corrupt { path: file.clone(), source })?,
+            Ok(bytes) => serde_json::from_slice::<Persisted>(&bytes).map_err(|source| {
+                EmulatorError::Corrupt {
+                    path: file.clone(),
+                    source,
+                }
+            })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Persisted::default(),
             Err(source) => return Err(EmulatorError::State { path: file, source }),
         };
@@ -60,7 +67,9 @@ impl App {
 
     /// The model (a poisoned lock still holds a consistent model: every change is one insert).
     pub fn world(&self) -> MutexGuard<'_, World> {
-        self.world.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.world
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The bare repository of `owner/name`.
@@ -75,8 +84,12 @@ impl App {
     /// The write failed.
     pub async fn save(&self) -> Result<(), EmulatorError> {
         let _guard = self.save.lock().await;
-        let bytes = serde_json::to_vec_pretty(&self.world().persisted())
-            .map_err(|source| EmulatorError::Corrupt { path: self.dir.join("state.json"), source })?;
+        let bytes = serde_json::to_vec_pretty(&self.world().persisted()).map_err(|source| {
+            EmulatorError::Corrupt {
+                path: self.dir.join("state.json"),
+                source,
+            }
+        })?;
         let path = self.dir.join("state.json");
         tokio::task::block_in_place(|| infra_fs::write_atomic(&path, &bytes, Some(0o600)))
             .map_err(|source| EmulatorError::Write { path, source })
@@ -85,18 +98,29 @@ impl App {
     /// Count a request by `token`: (limit, remaining, reset, used).
     pub fn rate(&self, token: &str) -> (u64, u64, u64, u64) {
         let now = epoch();
-        let mut rates = self.rates.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut rates = self
+            .rates
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let entry = rates.entry(token.to_string()).or_insert((0, now + 3600));
         if entry.1 <= now {
             *entry = (0, now + 3600);
         }
         entry.0 += 1;
-        (RATE_LIMIT, RATE_LIMIT.saturating_sub(entry.0), entry.1, entry.0)
+        (
+            RATE_LIMIT,
+            RATE_LIMIT.saturating_sub(entry.0),
+            entry.1,
+            entry.0,
+        )
     }
 }
 
 /// Seconds since the epoch.
 #[must_use]
 pub fn epoch() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }

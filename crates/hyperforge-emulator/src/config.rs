@@ -72,7 +72,11 @@ impl Config {
                     kind = Some(match value.as_str() {
                         "github" => Kind::GitHub,
                         "gitea" | "forgejo" | "codeberg" => Kind::Gitea,
-                        _ => return Err(usage(format!("`--kind {value}`: expected github or gitea"))),
+                        _ => {
+                            return Err(usage(format!(
+                                "`--kind {value}`: expected github or gitea"
+                            )));
+                        }
                     });
                 }
                 "--listen" => config.listen = value,
@@ -110,7 +114,11 @@ fn parse_user(value: &str) -> Result<UserFlag, String> {
         return Err("`--user` expects LOGIN:TOKEN[:SCOPE,SCOPE…]".to_string());
     }
     let scopes = match parts.next() {
-        Some(s) => s.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        Some(s) => s
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
         None => DEFAULT_SCOPES.iter().map(|s| (*s).to_string()).collect(),
     };
     Ok(UserFlag {
@@ -124,7 +132,11 @@ fn parse_org(value: &str) -> OrgFlag {
     let (name, owners) = value.split_once(':').unwrap_or((value, ""));
     OrgFlag {
         name: name.to_string(),
-        owners: owners.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        owners: owners
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
     }
 }
 
@@ -138,7 +150,10 @@ mod tests {
 
     #[test]
     fn parses_users_orgs_and_defaults() {
-        let c = Config::parse(args("--kind gitea --user a:t1 --user b:t2:repo --org o --org p:b")).unwrap();
+        let c = Config::parse(args(
+            "--kind gitea --user a:t1 --user b:t2:repo --org o --org p:b",
+        ))
+        .unwrap();
         assert_eq!(c.kind, Kind::Gitea);
         assert_eq!(c.users[1].scopes, vec!["repo"]);
         assert_eq!(c.orgs[0].owners, vec!["a"]);

@@ -26,13 +26,20 @@ async fn save(app: &App) {
 
 async fn git(args: &[&str], dir: Option<&std::path::Path>) {
     let mut command = tokio::process::Command::new("git");
-    command.args(args).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped());
+    command
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
     if let Some(dir) = dir {
         command.arg(dir);
     }
     match command.output().await {
         Ok(out) if out.status.success() => {}
-        Ok(out) => log(&format!("git {} failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim())),
+        Ok(out) => log(&format!(
+            "git {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        )),
         Err(e) => log(&format!("cannot run git: {e}")),
     }
 }
@@ -49,11 +56,18 @@ pub async fn created(app: &App, repo: &Repo) {
 
 /// A repository changed: move it on a rename, point HEAD at a new default branch.
 pub async fn patched(app: &App, before: &Repo, after: &Repo) {
-    let (from, to) = (app.git_dir(&before.owner, &before.name), app.git_dir(&after.owner, &after.name));
-    if from != to {
-        if let Err(e) = tokio::fs::rename(&from, &to).await {
-            log(&format!("cannot move `{}` to `{}`: {e}", from.display(), to.display()));
-        }
+    let (from, to) = (
+        app.git_dir(&before.owner, &before.name),
+        app.git_dir(&after.owner, &after.name),
+    );
+    if from != to
+        && let Err(e) = tokio::fs::rename(&from, &to).await
+    {
+        log(&format!(
+            "cannot move `{}` to `{}`: {e}",
+            from.display(),
+            to.display()
+        ));
     }
     if before.default_branch != after.default_branch {
         let head = format!("refs/heads/{}", after.default_branch);
@@ -66,10 +80,10 @@ pub async fn patched(app: &App, before: &Repo, after: &Repo) {
 /// A repository was deleted: remove its bare repository.
 pub async fn deleted(app: &App, repo: &Repo) {
     let dir = app.git_dir(&repo.owner, &repo.name);
-    if let Err(e) = tokio::fs::remove_dir_all(&dir).await {
-        if e.kind() != std::io::ErrorKind::NotFound {
-            log(&format!("cannot remove `{}`: {e}", dir.display()));
-        }
+    if let Err(e) = tokio::fs::remove_dir_all(&dir).await
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        log(&format!("cannot remove `{}`: {e}", dir.display()));
     }
     save(app).await;
 }

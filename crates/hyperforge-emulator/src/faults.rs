@@ -53,11 +53,16 @@ pub enum Effect {
 /// Take one use of the first fault matching `path`, sleep its latency, and say what to do.
 pub async fn apply(app: &App, path: &str) -> Effect {
     let fault = {
-        let mut faults = app.faults.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut faults = app
+            .faults
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let index = faults.iter().position(|f| {
             f.path_prefix.as_deref().is_none_or(|p| path.starts_with(p)) && f.count != Some(0)
         });
-        let Some(index) = index else { return Effect::Serve };
+        let Some(index) = index else {
+            return Effect::Serve;
+        };
         let fault = faults[index].clone();
         if let Some(n) = faults[index].count.as_mut() {
             *n -= 1;
@@ -103,9 +108,12 @@ fn effect(fault: &Fault) -> Effect {
         );
     }
     match fault.status.and_then(|s| StatusCode::from_u16(s).ok()) {
-        Some(status) => Effect::Answer(Reply::json(status, json!({
-            "message": status.canonical_reason().unwrap_or("Server Error")
-        }))),
+        Some(status) => Effect::Answer(Reply::json(
+            status,
+            json!({
+                "message": status.canonical_reason().unwrap_or("Server Error")
+            }),
+        )),
         None => Effect::Serve,
     }
 }

@@ -27,12 +27,20 @@ pub struct GitCall<'a> {
 }
 
 fn plain(status: StatusCode, text: &str) -> Response {
-    (status, [("content-type", "text/plain; charset=utf-8")], format!("{text}\n")).into_response()
+    (
+        status,
+        [("content-type", "text/plain; charset=utf-8")],
+        format!("{text}\n"),
+    )
+        .into_response()
 }
 
 fn challenge() -> Response {
     let mut r = plain(StatusCode::UNAUTHORIZED, "Authentication required");
-    r.headers_mut().insert("www-authenticate", HeaderValue::from_static("Basic realm=\"forge-emulator\""));
+    r.headers_mut().insert(
+        "www-authenticate",
+        HeaderValue::from_static("Basic realm=\"forge-emulator\""),
+    );
     r
 }
 
@@ -55,11 +63,15 @@ pub async fn handle(app: &Arc<App>, call: GitCall<'_>) -> Response {
     let Some((owner, name, rest)) = split(call.path) else {
         return plain(StatusCode::NOT_FOUND, "Repository not found.");
     };
-    let push = rest.ends_with("git-receive-pack") || call.query.contains("service=git-receive-pack");
+    let push =
+        rest.ends_with("git-receive-pack") || call.query.contains("service=git-receive-pack");
     let token = http::token(call.headers);
     let (repo, login) = {
         let world = app.world();
-        let login = token.as_deref().and_then(|t| world.user_by_token(t)).map(|u| u.login.clone());
+        let login = token
+            .as_deref()
+            .and_then(|t| world.user_by_token(t))
+            .map(|u| u.login.clone());
         (world.find(owner, name).cloned(), login)
     };
     if token.is_some() && login.is_none() {
@@ -68,7 +80,9 @@ pub async fn handle(app: &Arc<App>, call: GitCall<'_>) -> Response {
     let Some(repo) = repo else {
         return plain(StatusCode::NOT_FOUND, "Repository not found.");
     };
-    let may_admin = login.as_deref().is_some_and(|l| app.world().administers(l, &repo.owner));
+    let may_admin = login
+        .as_deref()
+        .is_some_and(|l| app.world().administers(l, &repo.owner));
     if (push || repo.private) && login.is_none() {
         return challenge();
     }
@@ -76,7 +90,10 @@ pub async fn handle(app: &Arc<App>, call: GitCall<'_>) -> Response {
         return plain(StatusCode::FORBIDDEN, "Permission denied.");
     }
     if push && repo.archived {
-        return plain(StatusCode::FORBIDDEN, "This repository was archived so it is read-only.");
+        return plain(
+            StatusCode::FORBIDDEN,
+            "This repository was archived so it is read-only.",
+        );
     }
     let path_info = format!("/{}/{}.git{rest}", repo.owner, repo.name);
     match cgi(app, &call, &path_info, login.as_deref()).await {
@@ -88,8 +105,19 @@ pub async fn handle(app: &Arc<App>, call: GitCall<'_>) -> Response {
     }
 }
 
-async fn cgi(app: &App, call: &GitCall<'_>, path_info: &str, user: Option<&str>) -> std::io::Result<Response> {
-    let header = |name: &str| call.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+async fn cgi(
+    app: &App,
+    call: &GitCall<'_>,
+    path_info: &str,
+    user: Option<&str>,
+) -> std::io::Result<Response> {
+    let header = |name: &str| {
+        call.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
     let mut command = tokio::process::Command::new("git");
     command
         .arg("http-backend")
@@ -123,7 +151,10 @@ async fn cgi(app: &App, call: &GitCall<'_>, path_info: &str, user: Option<&str>)
     let out = child.wait_with_output().await?;
     let _ = writer.await;
     if !out.stderr.is_empty() {
-        log(&format!("git http-backend: {}", String::from_utf8_lossy(&out.stderr).trim()));
+        log(&format!(
+            "git http-backend: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
     }
     Ok(parse_cgi(&out.stdout))
 }
@@ -140,12 +171,19 @@ fn parse_cgi(out: &[u8]) -> Response {
     let mut status = StatusCode::OK;
     let mut headers = HeaderMap::new();
     for line in String::from_utf8_lossy(head).lines() {
-        let Some((name, value)) = line.split_once(':') else { continue };
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
         let value = value.trim();
         if name.eq_ignore_ascii_case("status") {
             let code = value.split_whitespace().next().and_then(|c| c.parse().ok());
-            status = code.and_then(|c| StatusCode::from_u16(c).ok()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        } else if let (Ok(n), Ok(v)) = (axum::http::HeaderName::from_bytes(name.trim().as_bytes()), HeaderValue::from_str(value)) {
+            status = code
+                .and_then(|c| StatusCode::from_u16(c).ok())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        } else if let (Ok(n), Ok(v)) = (
+            axum::http::HeaderName::from_bytes(name.trim().as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
             headers.append(n, v);
         }
     }

@@ -97,24 +97,36 @@ pub struct Reply {
 impl Reply {
     #[must_use]
     pub fn json(status: StatusCode, body: Value) -> Self {
-        Self { status, headers: Vec::new(), body: Some(body) }
+        Self {
+            status,
+            headers: Vec::new(),
+            body: Some(body),
+        }
     }
 
     #[must_use]
     pub fn empty(status: StatusCode) -> Self {
-        Self { status, headers: Vec::new(), body: None }
+        Self {
+            status,
+            headers: Vec::new(),
+            body: None,
+        }
     }
 
     #[must_use]
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.headers.push((HeaderName::from_static(name), value.into()));
+        self.headers
+            .push((HeaderName::from_static(name), value.into()));
         self
     }
 
     /// The response; a 200 GET gets an ETag, and a matching `If-None-Match` makes it a 304.
     #[must_use]
     pub fn finish(self, request: &HeaderMap, get: bool) -> Response {
-        let bytes = self.body.as_ref().map(|b| serde_json::to_vec_pretty(b).unwrap_or_default());
+        let bytes = self
+            .body
+            .as_ref()
+            .map(|b| serde_json::to_vec_pretty(b).unwrap_or_default());
         let mut headers = HeaderMap::new();
         for (name, value) in self.headers {
             if let Ok(v) = HeaderValue::from_str(&value) {
@@ -128,7 +140,12 @@ impl Reply {
             let matched = request
                 .get("if-none-match")
                 .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == tag.trim_start_matches("W/") || t.trim() == "*"));
+                .is_some_and(|v| {
+                    v.split(',').any(|t| {
+                        t.trim().trim_start_matches("W/") == tag.trim_start_matches("W/")
+                            || t.trim() == "*"
+                    })
+                });
             if let Ok(v) = HeaderValue::from_str(&tag) {
                 headers.insert("etag", v);
             }
@@ -138,7 +155,10 @@ impl Reply {
             }
         }
         if self.body.is_some() && status != StatusCode::NOT_MODIFIED {
-            headers.insert("content-type", HeaderValue::from_static("application/json; charset=utf-8"));
+            headers.insert(
+                "content-type",
+                HeaderValue::from_static("application/json; charset=utf-8"),
+            );
         }
         (status, headers, Body::from(body)).into_response()
     }
@@ -146,7 +166,9 @@ impl Reply {
 
 /// FNV-1a: stable across runs, so an ETag survives a restart with the same content.
 fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// One page of `items` and the `Link` header for it.
@@ -154,7 +176,13 @@ fn fnv(bytes: &[u8]) -> u64 {
 /// `url` is the absolute URL of the path; `query` the request's pairs (page replaced);
 /// `page` 1-based; `size` the page size.
 #[must_use]
-pub fn paginate<T: Clone>(items: &[T], url: &str, query: &[(String, String)], page: usize, size: usize) -> (Vec<T>, Option<String>) {
+pub fn paginate<T: Clone>(
+    items: &[T],
+    url: &str,
+    query: &[(String, String)],
+    page: usize,
+    size: usize,
+) -> (Vec<T>, Option<String>) {
     let size = size.max(1);
     let page = page.max(1);
     let last = items.len().div_ceil(size).max(1);
@@ -199,7 +227,11 @@ fn encode(s: &str) -> String {
 /// A number from the query, or `default` when absent or malformed.
 #[must_use]
 pub fn number(query: &[(String, String)], key: &str, default: usize) -> usize {
-    query.iter().find(|(k, _)| k == key).and_then(|(_, v)| v.parse().ok()).unwrap_or(default)
+    query
+        .iter()
+        .find(|(k, _)| k == key)
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(default)
 }
 
 #[cfg(test)]
@@ -213,7 +245,10 @@ mod tests {
         assert_eq!(token(&h).as_deref(), Some("abc"));
         h.insert("authorization", HeaderValue::from_static("Bearer abc"));
         assert_eq!(token(&h).as_deref(), Some("abc"));
-        h.insert("authorization", HeaderValue::from_static("Basic dTpzZWNyZXQ="));
+        h.insert(
+            "authorization",
+            HeaderValue::from_static("Basic dTpzZWNyZXQ="),
+        );
         assert_eq!(token(&h).as_deref(), Some("secret"));
     }
 
@@ -224,7 +259,10 @@ mod tests {
         let (p, link) = paginate(&items, "http://h/x", &q, 2, 100);
         assert_eq!(p.len(), 100);
         let link = link.unwrap();
-        assert!(link.contains("<http://h/x?per_page=100&page=3>; rel=\"next\""), "{link}");
+        assert!(
+            link.contains("<http://h/x?per_page=100&page=3>; rel=\"next\""),
+            "{link}"
+        );
         assert!(link.contains("rel=\"prev\"") && link.contains("rel=\"first\""));
         let (p, _) = paginate(&items, "http://h/x", &q, 3, 100);
         assert_eq!(p.len(), 50);

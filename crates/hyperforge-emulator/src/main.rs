@@ -11,9 +11,17 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(&e, 2),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
-        Err(e) => return fail(&EmulatorError::Usage(format!("cannot start the runtime: {e}")), 1),
+        Err(e) => {
+            return fail(
+                &EmulatorError::Usage(format!("cannot start the runtime: {e}")),
+                1,
+            );
+        }
     };
     let announce = |line: &str| {
         let mut out = std::io::stdout().lock();

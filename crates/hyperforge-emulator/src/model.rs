@@ -113,7 +113,10 @@ impl World {
         Self {
             users: users.collect(),
             orgs: orgs.collect(),
-            next_id: kept.next_id.max(kept.repos.iter().map(|r| r.id).max().unwrap_or(0) + 1).max(1000),
+            next_id: kept
+                .next_id
+                .max(kept.repos.iter().map(|r| r.id).max().unwrap_or(0) + 1)
+                .max(1000),
             repos: kept.repos.into_iter().map(|r| (r.id, r)).collect(),
             redirects: kept.redirects,
         }
@@ -137,7 +140,9 @@ impl World {
 
     #[must_use]
     pub fn user(&self, login: &str) -> Option<&User> {
-        self.users.iter().find(|u| u.login.eq_ignore_ascii_case(login))
+        self.users
+            .iter()
+            .find(|u| u.login.eq_ignore_ascii_case(login))
     }
 
     #[must_use]
@@ -170,9 +175,9 @@ impl World {
 
     #[must_use]
     pub fn find(&self, owner: &str, name: &str) -> Option<&Repo> {
-        self.repos.values().find(|r| {
-            r.owner.eq_ignore_ascii_case(owner) && r.name.eq_ignore_ascii_case(name)
-        })
+        self.repos
+            .values()
+            .find(|r| r.owner.eq_ignore_ascii_case(owner) && r.name.eq_ignore_ascii_case(name))
     }
 
     /// Where a renamed repository went.
@@ -196,11 +201,15 @@ impl World {
     ) -> Result<Repo, Refusal> {
         let (_, owner, is_org) = self.account(owner).ok_or(Refusal::NotFound)?;
         if !self.administers(login, &owner) {
-            return Err(Refusal::Forbidden("You need admin access to the organization before adding a repository to it."));
+            return Err(Refusal::Forbidden(
+                "You need admin access to the organization before adding a repository to it.",
+            ));
         }
         valid_name(name)?;
         if visibility == "internal" && !is_org {
-            return Err(Refusal::Invalid("visibility `internal` is only for organization repositories".into()));
+            return Err(Refusal::Invalid(
+                "visibility `internal` is only for organization repositories".into(),
+            ));
         }
         if self.find(&owner, name).is_some() {
             return Err(Refusal::Duplicate);
@@ -228,7 +237,12 @@ impl World {
     ///
     /// # Errors
     /// The [`Refusal`] a forge would answer.
-    pub fn patch(&mut self, login: &str, id: u64, change: &Change) -> Result<(Repo, Repo), Refusal> {
+    pub fn patch(
+        &mut self,
+        login: &str,
+        id: u64,
+        change: &Change,
+    ) -> Result<(Repo, Repo), Refusal> {
         let before = self.repos.get(&id).cloned().ok_or(Refusal::NotFound)?;
         if !self.administers(login, &before.owner) {
             return Err(Refusal::Forbidden("Must have admin rights to Repository."));
@@ -245,7 +259,8 @@ impl World {
         let mut after = before.clone();
         if let Some(name) = &change.name {
             valid_name(name)?;
-            if !name.eq_ignore_ascii_case(&before.name) && self.find(&before.owner, name).is_some() {
+            if !name.eq_ignore_ascii_case(&before.name) && self.find(&before.owner, name).is_some()
+            {
                 return Err(Refusal::Duplicate);
             }
             after.name.clone_from(name);
@@ -255,7 +270,9 @@ impl World {
         }
         if let Some(v) = &change.visibility {
             if !matches!(v.as_str(), "public" | "private" | "internal") {
-                return Err(Refusal::Invalid(format!("visibility `{v}` is not public, private or internal")));
+                return Err(Refusal::Invalid(format!(
+                    "visibility `{v}` is not public, private or internal"
+                )));
             }
             after.visibility.clone_from(v);
             after.private = v != "public";
@@ -286,7 +303,9 @@ impl World {
     /// The [`Refusal`] a forge would answer.
     pub fn delete(&mut self, login: &str, id: u64) -> Result<Repo, Refusal> {
         let repo = self.repos.get(&id).cloned().ok_or(Refusal::NotFound)?;
-        let scoped = self.user(login).is_some_and(|u| u.scopes.iter().any(|s| s == "delete_repo"));
+        let scoped = self
+            .user(login)
+            .is_some_and(|u| u.scopes.iter().any(|s| s == "delete_repo"));
         if !self.administers(login, &repo.owner) || !scoped {
             return Err(Refusal::Forbidden("Must have admin rights to Repository."));
         }
@@ -303,18 +322,26 @@ fn valid_name(name: &str) -> Result<(), Refusal> {
         && name != "."
         && name != ".."
         && !name.ends_with(".git")
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
     if ok {
         Ok(())
     } else {
-        Err(Refusal::Invalid(format!("name `{}` is not a valid repository name", name.escape_default())))
+        Err(Refusal::Invalid(format!(
+            "name `{}` is not a valid repository name",
+            name.escape_default()
+        )))
     }
 }
 
 /// Now as `YYYY-MM-DDTHH:MM:SSZ`, as both forges write timestamps.
 #[must_use]
 pub fn now_rfc3339() -> String {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     rfc3339(secs)
 }
 
@@ -332,7 +359,12 @@ pub fn rfc3339(secs: u64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 #[cfg(test)]

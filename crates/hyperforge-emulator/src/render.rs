@@ -14,12 +14,18 @@ const DOCS: &str = "https://docs.github.com/rest";
 /// A repository as `login` sees it.
 #[must_use]
 pub fn repo(app: &App, world: &World, login: &str, r: &Repo) -> Value {
-    let (owner_id, _, is_org) = world.account(&r.owner).unwrap_or((0, r.owner.clone(), false));
+    let (owner_id, _, is_org) = world
+        .account(&r.owner)
+        .unwrap_or((0, r.owner.clone(), false));
     let admin = world.administers(login, &r.owner);
     let html_url = format!("{}/{}", app.base, r.full_name());
     let clone_url = format!("{html_url}.git");
     let host = app.base.trim_start_matches("http://");
-    let ssh_url = format!("git@{}:{}.git", host.split(':').next().unwrap_or(host), r.full_name());
+    let ssh_url = format!(
+        "git@{}:{}.git",
+        host.split(':').next().unwrap_or(host),
+        r.full_name()
+    );
     match app.kind {
         Kind::GitHub => json!({
             "id": r.id,
@@ -104,11 +110,14 @@ pub fn account(app: &App, login: &str, id: u64, is_org: bool) -> Value {
 #[must_use]
 pub fn error(kind: Kind, status: StatusCode, message: &str) -> Reply {
     match kind {
-        Kind::GitHub => Reply::json(status, json!({
-            "message": message,
-            "documentation_url": DOCS,
-            "status": status.as_str(),
-        })),
+        Kind::GitHub => Reply::json(
+            status,
+            json!({
+                "message": message,
+                "documentation_url": DOCS,
+                "status": status.as_str(),
+            }),
+        ),
         Kind::Gitea => Reply::json(status, json!({"message": message, "url": "/api/swagger"})),
     }
 }
@@ -118,22 +127,38 @@ pub fn error(kind: Kind, status: StatusCode, message: &str) -> Reply {
 pub fn refusal(kind: Kind, refusal: &Refusal) -> Reply {
     match (refusal, kind) {
         (Refusal::NotFound, Kind::GitHub) => error(kind, StatusCode::NOT_FOUND, "Not Found"),
-        (Refusal::NotFound, Kind::Gitea) => error(kind, StatusCode::NOT_FOUND, "The target couldn't be found."),
-        (Refusal::Duplicate, Kind::GitHub) => Reply::json(StatusCode::UNPROCESSABLE_ENTITY, json!({
-            "message": "Repository creation failed.",
-            "errors": [{"resource": "Repository", "code": "custom", "field": "name", "message": "name already exists on this account"}],
-            "documentation_url": "https://docs.github.com/rest/repos/repos#create-a-repository-for-the-authenticated-user",
-            "status": "422",
-        })),
-        (Refusal::Duplicate, Kind::Gitea) => error(kind, StatusCode::CONFLICT, "The repository with the same name already exists."),
+        (Refusal::NotFound, Kind::Gitea) => {
+            error(kind, StatusCode::NOT_FOUND, "The target couldn't be found.")
+        }
+        (Refusal::Duplicate, Kind::GitHub) => Reply::json(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({
+                "message": "Repository creation failed.",
+                "errors": [{"resource": "Repository", "code": "custom", "field": "name", "message": "name already exists on this account"}],
+                "documentation_url": "https://docs.github.com/rest/repos/repos#create-a-repository-for-the-authenticated-user",
+                "status": "422",
+            }),
+        ),
+        (Refusal::Duplicate, Kind::Gitea) => error(
+            kind,
+            StatusCode::CONFLICT,
+            "The repository with the same name already exists.",
+        ),
         (Refusal::Forbidden(m), _) => error(kind, StatusCode::FORBIDDEN, m),
-        (Refusal::Archived, _) => error(kind, StatusCode::FORBIDDEN, "Repository was archived so is read-only."),
-        (Refusal::Invalid(m), Kind::GitHub) => Reply::json(StatusCode::UNPROCESSABLE_ENTITY, json!({
-            "message": "Validation Failed",
-            "errors": [{"resource": "Repository", "code": "custom", "field": "name", "message": m}],
-            "documentation_url": DOCS,
-            "status": "422",
-        })),
+        (Refusal::Archived, _) => error(
+            kind,
+            StatusCode::FORBIDDEN,
+            "Repository was archived so is read-only.",
+        ),
+        (Refusal::Invalid(m), Kind::GitHub) => Reply::json(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({
+                "message": "Validation Failed",
+                "errors": [{"resource": "Repository", "code": "custom", "field": "name", "message": m}],
+                "documentation_url": DOCS,
+                "status": "422",
+            }),
+        ),
         (Refusal::Invalid(m), Kind::Gitea) => error(kind, StatusCode::UNPROCESSABLE_ENTITY, m),
     }
 }

@@ -28,10 +28,16 @@ const MAX_BODY: usize = 1 << 30;
 pub async fn run(config: &Config, announce: impl FnOnce(&str)) -> Result<(), EmulatorError> {
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
-        .map_err(|source| EmulatorError::Listen { addr: config.listen.clone(), source })?;
+        .map_err(|source| EmulatorError::Listen {
+            addr: config.listen.clone(),
+            source,
+        })?;
     let addr = listener
         .local_addr()
-        .map_err(|source| EmulatorError::Listen { addr: config.listen.clone(), source })?;
+        .map_err(|source| EmulatorError::Listen {
+            addr: config.listen.clone(),
+            source,
+        })?;
     let base = format!("http://{addr}");
     let temp;
     let dir = match &config.state {
@@ -40,7 +46,10 @@ pub async fn run(config: &Config, announce: impl FnOnce(&str)) -> Result<(), Emu
             temp = tempfile::Builder::new()
                 .prefix("forge-emulator-")
                 .tempdir()
-                .map_err(|source| EmulatorError::State { path: std::env::temp_dir(), source })?;
+                .map_err(|source| EmulatorError::State {
+                    path: std::env::temp_dir(),
+                    source,
+                })?;
             temp.path().to_path_buf()
         }
     };
@@ -50,12 +59,18 @@ pub async fn run(config: &Config, announce: impl FnOnce(&str)) -> Result<(), Emu
     axum::serve(listener, router)
         .with_graceful_shutdown(stopped())
         .await
-        .map_err(|source| EmulatorError::Listen { addr: addr.to_string(), source })
+        .map_err(|source| EmulatorError::Listen {
+            addr: addr.to_string(),
+            source,
+        })
 }
 
 async fn stopped() {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
         return std::future::pending().await;
     };
     tokio::select! {
@@ -82,7 +97,10 @@ async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
         Effect::Reset => std::panic::resume_unwind(Box::new("connection reset by fault injection")),
     }
     let prefix = api::prefix(&app);
-    if let Some(rest) = path.strip_prefix(prefix).filter(|r| r.is_empty() || r.starts_with('/')) {
+    if let Some(rest) = path
+        .strip_prefix(prefix)
+        .filter(|r| r.is_empty() || r.starts_with('/'))
+    {
         let call = Call {
             method: &parts.method,
             segments: rest.split('/').filter(|s| !s.is_empty()).collect(),
@@ -95,7 +113,13 @@ async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
         return reply.finish(&parts.headers, parts.method == Method::GET);
     }
     if git::is_git(&path) {
-        let call = GitCall { method: &parts.method, path: &path, query: &raw_query, headers: &parts.headers, body: body.to_vec() };
+        let call = GitCall {
+            method: &parts.method,
+            path: &path,
+            query: &raw_query,
+            headers: &parts.headers,
+            body: body.to_vec(),
+        };
         return git::handle(&app, call).await;
     }
     render::error(app.kind, StatusCode::NOT_FOUND, "Not Found").finish(&parts.headers, false)
@@ -103,18 +127,32 @@ async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
 
 /// `/_emulator/faults`: GET lists the armed faults, POST arms one (JSON [`Fault`]), DELETE
 /// disarms all. Guarded by the admin token (`--admin-token`, else the first `--user`'s).
-fn admin(app: &App, method: &Method, rest: &str, headers: &axum::http::HeaderMap, body: &[u8]) -> Response {
+fn admin(
+    app: &App,
+    method: &Method,
+    rest: &str,
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> Response {
     let allowed = match &app.admin_token {
         Some(expected) => http::token(headers).is_some_and(|t| &t == expected),
         None => true,
     };
     if !allowed {
-        return Reply::json(StatusCode::UNAUTHORIZED, json!({"message": "the admin token is required"})).finish(headers, false);
+        return Reply::json(
+            StatusCode::UNAUTHORIZED,
+            json!({"message": "the admin token is required"}),
+        )
+        .finish(headers, false);
     }
     if rest != "faults" {
-        return Reply::json(StatusCode::NOT_FOUND, json!({"message": "Not Found"})).finish(headers, false);
+        return Reply::json(StatusCode::NOT_FOUND, json!({"message": "Not Found"}))
+            .finish(headers, false);
     }
-    let mut faults = app.faults.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut faults = app
+        .faults
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let reply = match *method {
         Method::GET => Reply::json(StatusCode::OK, json!(*faults)),
         Method::DELETE => {
@@ -126,7 +164,10 @@ fn admin(app: &App, method: &Method, rest: &str, headers: &axum::http::HeaderMap
                 faults.push(fault);
                 Reply::json(StatusCode::CREATED, json!(*faults))
             }
-            Err(e) => Reply::json(StatusCode::BAD_REQUEST, json!({"message": format!("not a fault: {e}")})),
+            Err(e) => Reply::json(
+                StatusCode::BAD_REQUEST,
+                json!({"message": format!("not a fault: {e}")}),
+            ),
         },
         _ => Reply::empty(StatusCode::METHOD_NOT_ALLOWED),
     };

@@ -27,39 +27,86 @@ impl Emu {
             .spawn()
             .unwrap();
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
         let first_line = line.trim_end().to_string();
-        let base = first_line.strip_prefix("listening on ").expect(&first_line).to_string();
-        Self { child, base, first_line }
+        let base = first_line
+            .strip_prefix("listening on ")
+            .expect(&first_line)
+            .to_string();
+        Self {
+            child,
+            base,
+            first_line,
+        }
     }
 
     fn github() -> Self {
-        Self::start(&["--kind", "github", "--listen", "127.0.0.1:0", "--user", "alice:t-alice", "--user", "bob:t-bob:repo", "--org", "acme"])
+        Self::start(&[
+            "--kind",
+            "github",
+            "--listen",
+            "127.0.0.1:0",
+            "--user",
+            "alice:t-alice",
+            "--user",
+            "bob:t-bob:repo",
+            "--org",
+            "acme",
+        ])
     }
 
     fn gitea() -> Self {
-        Self::start(&["--kind", "gitea", "--listen", "127.0.0.1:0", "--user", "alice:t-alice", "--org", "acme:alice"])
+        Self::start(&[
+            "--kind",
+            "gitea",
+            "--listen",
+            "127.0.0.1:0",
+            "--user",
+            "alice:t-alice",
+            "--org",
+            "acme:alice",
+        ])
     }
 
     fn api(&self) -> String {
-        if self.base.is_empty() { String::new() } else { format!("{}/api/v3", self.base) }
+        if self.base.is_empty() {
+            String::new()
+        } else {
+            format!("{}/api/v3", self.base)
+        }
     }
 
     fn req(&self, method: reqwest::Method, url: &str, token: &str) -> RequestBuilder {
-        let url = if url.starts_with("http") { url.to_string() } else { format!("{}{url}", self.base) };
-        client().request(method, url).header("authorization", format!("token {token}"))
+        let url = if url.starts_with("http") {
+            url.to_string()
+        } else {
+            format!("{}{url}", self.base)
+        };
+        client()
+            .request(method, url)
+            .header("authorization", format!("token {token}"))
     }
 
     fn get(&self, url: &str) -> Response {
-        self.req(reqwest::Method::GET, url, "t-alice").send().unwrap()
+        self.req(reqwest::Method::GET, url, "t-alice")
+            .send()
+            .unwrap()
     }
 
     fn post(&self, url: &str, body: Value) -> Response {
-        self.req(reqwest::Method::POST, url, "t-alice").json(&body).send().unwrap()
+        self.req(reqwest::Method::POST, url, "t-alice")
+            .json(&body)
+            .send()
+            .unwrap()
     }
 
     fn patch(&self, url: &str, body: Value) -> Response {
-        self.req(reqwest::Method::PATCH, url, "t-alice").json(&body).send().unwrap()
+        self.req(reqwest::Method::PATCH, url, "t-alice")
+            .json(&body)
+            .send()
+            .unwrap()
     }
 
     fn fault(&self, fault: Value) {
@@ -69,14 +116,20 @@ impl Emu {
 
     /// SIGTERM and the exit status.
     fn stop(mut self) -> std::process::ExitStatus {
-        let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
         assert!(status.success());
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if let Some(s) = self.child.try_wait().unwrap() {
                 return s;
             }
-            assert!(Instant::now() < deadline, "the emulator did not stop on SIGTERM");
+            assert!(
+                Instant::now() < deadline,
+                "the emulator did not stop on SIGTERM"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -91,7 +144,11 @@ impl Drop for Emu {
 
 fn client() -> Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(Duration::from_secs(30)).build().unwrap()
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
 }
 
 fn json(r: Response) -> Value {
@@ -100,16 +157,23 @@ fn json(r: Response) -> Value {
 
 fn link(r: &Response, rel: &str) -> Option<String> {
     let header = r.headers().get("link")?.to_str().unwrap().to_string();
-    header.split(',').find(|p| p.contains(&format!("rel=\"{rel}\""))).map(|p| {
-        let p = p.trim();
-        p[p.find('<').unwrap() + 1..p.find('>').unwrap()].to_string()
-    })
+    header
+        .split(',')
+        .find(|p| p.contains(&format!("rel=\"{rel}\"")))
+        .map(|p| {
+            let p = p.trim();
+            p[p.find('<').unwrap() + 1..p.find('>').unwrap()].to_string()
+        })
 }
 
 #[test]
 fn start_up_line_port_zero_and_sigterm() {
     let emu = Emu::github();
-    assert!(emu.first_line.starts_with("listening on http://127.0.0.1:"), "{}", emu.first_line);
+    assert!(
+        emu.first_line.starts_with("listening on http://127.0.0.1:"),
+        "{}",
+        emu.first_line
+    );
     let port: u16 = emu.first_line.rsplit(':').next().unwrap().parse().unwrap();
     assert_ne!(port, 0);
     assert_eq!(emu.get("/api/v3/user").status(), 200);
@@ -119,7 +183,10 @@ fn start_up_line_port_zero_and_sigterm() {
 
 #[test]
 fn bad_flags_exit_2() {
-    let out = Command::new(env!("CARGO_BIN_EXE_forge-emulator")).args(["--listen", "127.0.0.1:0"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_forge-emulator"))
+        .args(["--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
 }
@@ -131,21 +198,39 @@ fn auth_with_token_and_bearer() {
     let none = client().get(&url).send().unwrap();
     assert_eq!(none.status(), 401);
     for scheme in ["token", "Bearer"] {
-        let bad = client().get(&url).header("authorization", format!("{scheme} nope")).send().unwrap();
+        let bad = client()
+            .get(&url)
+            .header("authorization", format!("{scheme} nope"))
+            .send()
+            .unwrap();
         assert_eq!(bad.status(), 401);
         assert_eq!(json(bad)["message"], "Bad credentials");
-        let ok = client().get(&url).header("authorization", format!("{scheme} t-alice")).send().unwrap();
+        let ok = client()
+            .get(&url)
+            .header("authorization", format!("{scheme} t-alice"))
+            .send()
+            .unwrap();
         assert_eq!(ok.status(), 200);
-        assert_eq!(ok.headers()["x-oauth-scopes"], "repo, delete_repo, read:org, user");
+        assert_eq!(
+            ok.headers()["x-oauth-scopes"],
+            "repo, delete_repo, read:org, user"
+        );
         assert_eq!(ok.headers()["x-ratelimit-resource"], "core");
         assert_eq!(json(ok)["login"], "alice");
     }
-    let bob = emu.req(reqwest::Method::GET, "/api/v3/user", "t-bob").send().unwrap();
+    let bob = emu
+        .req(reqwest::Method::GET, "/api/v3/user", "t-bob")
+        .send()
+        .unwrap();
     assert_eq!(bob.headers()["x-oauth-scopes"], "repo");
     let gitea = Emu::gitea();
     let url = format!("{}/api/v1/user", gitea.base);
     assert_eq!(client().get(&url).send().unwrap().status(), 401);
-    let ok = client().get(&url).header("authorization", "token t-alice").send().unwrap();
+    let ok = client()
+        .get(&url)
+        .header("authorization", "token t-alice")
+        .send()
+        .unwrap();
     assert_eq!(json(ok)["username"], "alice");
 }
 
@@ -153,7 +238,10 @@ fn auth_with_token_and_bearer() {
 fn github_pagination_over_250_repos() {
     let emu = Emu::github();
     for i in 0..250 {
-        let r = emu.post("/api/v3/orgs/acme/repos", json!({"name": format!("repo-{i:03}"), "private": i % 2 == 0}));
+        let r = emu.post(
+            "/api/v3/orgs/acme/repos",
+            json!({"name": format!("repo-{i:03}"), "private": i % 2 == 0}),
+        );
         assert_eq!(r.status(), 201);
     }
     let mut url = format!("{}/orgs/acme/repos?per_page=100", emu.api());
@@ -171,7 +259,12 @@ fn github_pagination_over_250_repos() {
         }
         let next = link(&r, "next");
         let body = json(r);
-        seen.extend(body.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_string()));
+        seen.extend(
+            body.as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["name"].as_str().unwrap().to_string()),
+        );
         match next {
             Some(n) => url = n,
             None => break,
@@ -183,11 +276,23 @@ fn github_pagination_over_250_repos() {
     unique.dedup();
     assert_eq!((seen.len(), unique.len()), (250, 250));
     let small = emu.get("/api/v3/orgs/acme/repos");
-    assert_eq!(json(small).as_array().unwrap().len(), 30, "the default page is 30");
+    assert_eq!(
+        json(small).as_array().unwrap().len(),
+        30,
+        "the default page is 30"
+    );
     let huge = emu.get("/api/v3/orgs/acme/repos?per_page=500");
-    assert_eq!(json(huge).as_array().unwrap().len(), 100, "per_page is capped at 100");
+    assert_eq!(
+        json(huge).as_array().unwrap().len(),
+        100,
+        "per_page is capped at 100"
+    );
     let public = emu.get("/api/v3/users/acme/repos?per_page=100&page=2");
-    assert_eq!(json(public).as_array().unwrap().len(), 25, "only public repos, 125 in all");
+    assert_eq!(
+        json(public).as_array().unwrap().len(),
+        25,
+        "only public repos, 125 in all"
+    );
 }
 
 #[test]
@@ -210,27 +315,57 @@ fn gitea_pagination_and_total_count() {
 #[test]
 fn duplicates_are_422_on_github_and_409_on_gitea() {
     let emu = Emu::github();
-    assert_eq!(emu.post("/api/v3/user/repos", json!({"name": "dup"})).status(), 201);
+    assert_eq!(
+        emu.post("/api/v3/user/repos", json!({"name": "dup"}))
+            .status(),
+        201
+    );
     let r = emu.post("/api/v3/user/repos", json!({"name": "dup"}));
     assert_eq!(r.status(), 422);
     let body = json(r);
     assert_eq!(body["message"], "Repository creation failed.");
-    assert_eq!(body["errors"], json!([{"resource":"Repository","code":"custom","field":"name","message":"name already exists on this account"}]));
-    assert_eq!(emu.post("/api/v3/orgs/nope/repos", json!({"name": "x"})).status(), 404);
+    assert_eq!(
+        body["errors"],
+        json!([{"resource":"Repository","code":"custom","field":"name","message":"name already exists on this account"}])
+    );
+    assert_eq!(
+        emu.post("/api/v3/orgs/nope/repos", json!({"name": "x"}))
+            .status(),
+        404
+    );
     let gitea = Emu::gitea();
-    assert_eq!(gitea.post("/api/v1/user/repos", json!({"name": "dup"})).status(), 201);
-    assert_eq!(gitea.post("/api/v1/user/repos", json!({"name": "dup"})).status(), 409);
+    assert_eq!(
+        gitea
+            .post("/api/v1/user/repos", json!({"name": "dup"}))
+            .status(),
+        201
+    );
+    assert_eq!(
+        gitea
+            .post("/api/v1/user/repos", json!({"name": "dup"}))
+            .status(),
+        409
+    );
 }
 
 #[test]
 fn rename_redirects_the_old_name() {
     let emu = Emu::github();
-    let created = json(emu.post("/api/v3/orgs/acme/repos", json!({"name": "old", "description": "d"})));
+    let created = json(emu.post(
+        "/api/v3/orgs/acme/repos",
+        json!({"name": "old", "description": "d"}),
+    ));
     let id = created["id"].as_u64().unwrap();
-    let r = emu.patch("/api/v3/repos/acme/old", json!({"name": "new", "private": true}));
+    let r = emu.patch(
+        "/api/v3/repos/acme/old",
+        json!({"name": "new", "private": true}),
+    );
     assert_eq!(r.status(), 200);
     let body = json(r);
-    assert_eq!((body["name"].as_str(), body["visibility"].as_str()), (Some("new"), Some("private")));
+    assert_eq!(
+        (body["name"].as_str(), body["visibility"].as_str()),
+        (Some("new"), Some("private"))
+    );
     let old = emu.get("/api/v3/repos/acme/old");
     assert_eq!(old.status(), 301);
     let location = old.headers()["location"].to_str().unwrap().to_string();
@@ -246,10 +381,18 @@ fn etag_gives_304() {
     emu.post("/api/v3/user/repos", json!({"name": "e"}));
     let r = emu.get("/api/v3/repos/alice/e");
     let tag = r.headers()["etag"].to_str().unwrap().to_string();
-    let again = emu.req(reqwest::Method::GET, "/api/v3/repos/alice/e", "t-alice").header("if-none-match", &tag).send().unwrap();
+    let again = emu
+        .req(reqwest::Method::GET, "/api/v3/repos/alice/e", "t-alice")
+        .header("if-none-match", &tag)
+        .send()
+        .unwrap();
     assert_eq!(again.status(), 304);
     emu.patch("/api/v3/repos/alice/e", json!({"description": "changed"}));
-    let changed = emu.req(reqwest::Method::GET, "/api/v3/repos/alice/e", "t-alice").header("if-none-match", &tag).send().unwrap();
+    let changed = emu
+        .req(reqwest::Method::GET, "/api/v3/repos/alice/e", "t-alice")
+        .header("if-none-match", &tag)
+        .send()
+        .unwrap();
     assert_eq!(changed.status(), 200);
 }
 
@@ -257,9 +400,23 @@ fn etag_gives_304() {
 fn delete_needs_the_scope_and_removes_the_repo() {
     let emu = Emu::github();
     emu.post("/api/v3/orgs/acme/repos", json!({"name": "gone"}));
-    let bob = emu.req(reqwest::Method::DELETE, "/api/v3/repos/acme/gone", "t-bob").send().unwrap();
-    assert_eq!(bob.status(), 403, "bob sees the public repo but may not delete it");
-    let r = emu.req(reqwest::Method::DELETE, "/api/v3/repos/acme/gone", "t-alice").send().unwrap();
+    let bob = emu
+        .req(reqwest::Method::DELETE, "/api/v3/repos/acme/gone", "t-bob")
+        .send()
+        .unwrap();
+    assert_eq!(
+        bob.status(),
+        403,
+        "bob sees the public repo but may not delete it"
+    );
+    let r = emu
+        .req(
+            reqwest::Method::DELETE,
+            "/api/v3/repos/acme/gone",
+            "t-alice",
+        )
+        .send()
+        .unwrap();
     assert_eq!(r.status(), 204);
     assert_eq!(emu.get("/api/v3/repos/acme/gone").status(), 404);
     let listed = json(emu.get("/api/v3/orgs/acme/repos"));
@@ -269,12 +426,21 @@ fn delete_needs_the_scope_and_removes_the_repo() {
 #[test]
 fn each_fault_kind() {
     let emu = Emu::github();
-    let unauthorised = client().post(format!("{}/_emulator/faults", emu.base)).header("authorization", "token t-bob").json(&json!({"status": 500})).send().unwrap();
+    let unauthorised = client()
+        .post(format!("{}/_emulator/faults", emu.base))
+        .header("authorization", "token t-bob")
+        .json(&json!({"status": 500}))
+        .send()
+        .unwrap();
     assert_eq!(unauthorised.status(), 401);
     emu.fault(json!({"status": 502, "count": 2, "path_prefix": "/api/v3/user"}));
     assert_eq!(emu.get("/api/v3/user").status(), 502);
     assert_eq!(emu.get("/api/v3/user").status(), 502);
-    assert_eq!(emu.get("/api/v3/user").status(), 200, "the count is used up");
+    assert_eq!(
+        emu.get("/api/v3/user").status(),
+        200,
+        "the count is used up"
+    );
     emu.fault(json!({"rate_limit": true, "count": 1, "retry_after": 2}));
     let r = emu.get("/api/v3/user");
     assert_eq!(r.status(), 429);
@@ -284,24 +450,44 @@ fn each_fault_kind() {
     let r = emu.get("/api/v3/user");
     assert_eq!(r.status(), 403);
     assert!(r.headers().contains_key("retry-after"));
-    assert!(json(r)["message"].as_str().unwrap().contains("secondary rate limit"));
+    assert!(
+        json(r)["message"]
+            .as_str()
+            .unwrap()
+            .contains("secondary rate limit")
+    );
     emu.fault(json!({"latency_ms": 300, "count": 1}));
     let start = Instant::now();
     assert_eq!(emu.get("/api/v3/user").status(), 200);
     assert!(start.elapsed() >= Duration::from_millis(300));
     emu.fault(json!({"reset": true, "count": 1}));
-    let err = emu.req(reqwest::Method::GET, "/api/v3/user", "t-alice").send();
+    let err = emu
+        .req(reqwest::Method::GET, "/api/v3/user", "t-alice")
+        .send();
     assert!(err.is_err(), "the connection is dropped");
     assert_eq!(emu.get("/api/v3/user").status(), 200);
     emu.fault(json!({"status": 503}));
-    let list = json(emu.req(reqwest::Method::GET, "/_emulator/faults", "t-alice").send().unwrap());
+    let list = json(
+        emu.req(reqwest::Method::GET, "/_emulator/faults", "t-alice")
+            .send()
+            .unwrap(),
+    );
     assert_eq!(list.as_array().unwrap().len(), 1);
-    assert_eq!(emu.req(reqwest::Method::DELETE, "/_emulator/faults", "t-alice").send().unwrap().status(), 204);
+    assert_eq!(
+        emu.req(reqwest::Method::DELETE, "/_emulator/faults", "t-alice")
+            .send()
+            .unwrap()
+            .status(),
+        204
+    );
     assert_eq!(emu.get("/api/v3/user").status(), 200);
 }
 
 fn git_available() -> bool {
-    Command::new("git").arg("--version").output().is_ok_and(|o| o.status.success())
+    Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn git(dir: &Path, args: &[&str]) -> std::process::Output {
@@ -341,34 +527,104 @@ fn git_push_clone_round_trip_and_archive() {
     let denied = push_commit(&emu, dir.path(), "acme/code", "t-bob");
     assert!(!denied.status.success(), "bob does not own acme");
     let pushed = push_commit(&emu, dir.path(), "acme/code", "t-alice");
-    assert!(pushed.status.success(), "{}", String::from_utf8_lossy(&pushed.stderr));
-    let clone = git(dir.path(), &["clone", "-q", &format!("{}/acme/code.git", emu.base), "back"]);
-    assert!(clone.status.success(), "{}", String::from_utf8_lossy(&clone.stderr));
-    assert_eq!(std::fs::read_to_string(dir.path().join("back/README")).unwrap(), "hello\n");
-    assert_eq!(emu.patch("/api/v3/repos/acme/code", json!({"archived": true})).status(), 200);
-    assert_eq!(emu.patch("/api/v3/repos/acme/code", json!({"description": "x"})).status(), 403);
+    assert!(
+        pushed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&pushed.stderr)
+    );
+    let clone = git(
+        dir.path(),
+        &[
+            "clone",
+            "-q",
+            &format!("{}/acme/code.git", emu.base),
+            "back",
+        ],
+    );
+    assert!(
+        clone.status.success(),
+        "{}",
+        String::from_utf8_lossy(&clone.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("back/README")).unwrap(),
+        "hello\n"
+    );
+    assert_eq!(
+        emu.patch("/api/v3/repos/acme/code", json!({"archived": true}))
+            .status(),
+        200
+    );
+    assert_eq!(
+        emu.patch("/api/v3/repos/acme/code", json!({"description": "x"}))
+            .status(),
+        403
+    );
     let back = dir.path().join("back");
     std::fs::write(back.join("more"), "more\n").unwrap();
     git(&back, &["add", "more"]);
     git(&back, &["commit", "-qm", "second"]);
     let url = emu.base.replace("http://", "http://x:t-alice@");
-    let refused = git(&back, &["push", "-q", &format!("{url}/acme/code.git"), "main"]);
-    assert!(!refused.status.success(), "an archived repository refuses pushes");
-    assert_eq!(emu.patch("/api/v3/repos/acme/code", json!({"archived": false})).status(), 200);
-    let ok = git(&back, &["push", "-q", &format!("{url}/acme/code.git"), "main"]);
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let refused = git(
+        &back,
+        &["push", "-q", &format!("{url}/acme/code.git"), "main"],
+    );
+    assert!(
+        !refused.status.success(),
+        "an archived repository refuses pushes"
+    );
+    assert_eq!(
+        emu.patch("/api/v3/repos/acme/code", json!({"archived": false}))
+            .status(),
+        200
+    );
+    let ok = git(
+        &back,
+        &["push", "-q", &format!("{url}/acme/code.git"), "main"],
+    );
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
 }
 
 #[test]
 fn state_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state");
-    let args = ["--kind", "gitea", "--listen", "127.0.0.1:0", "--user", "alice:t-alice", "--org", "acme", "--state", state.to_str().unwrap()];
+    let args = [
+        "--kind",
+        "gitea",
+        "--listen",
+        "127.0.0.1:0",
+        "--user",
+        "alice:t-alice",
+        "--org",
+        "acme",
+        "--state",
+        state.to_str().unwrap(),
+    ];
     let emu = Emu::start(&args);
-    assert_eq!(emu.post("/api/v1/orgs/acme/repos", json!({"name": "kept", "private": true})).status(), 201);
-    assert_eq!(emu.patch("/api/v1/repos/acme/kept", json!({"name": "kept2"})).status(), 200);
+    assert_eq!(
+        emu.post(
+            "/api/v1/orgs/acme/repos",
+            json!({"name": "kept", "private": true})
+        )
+        .status(),
+        201
+    );
+    assert_eq!(
+        emu.patch("/api/v1/repos/acme/kept", json!({"name": "kept2"}))
+            .status(),
+        200
+    );
     if git_available() {
-        assert!(push_commit(&emu, dir.path(), "acme/kept2", "t-alice").status.success());
+        assert!(
+            push_commit(&emu, dir.path(), "acme/kept2", "t-alice")
+                .status
+                .success()
+        );
     }
     assert_eq!(emu.stop().code(), Some(0));
     let emu = Emu::start(&args);
@@ -379,7 +635,10 @@ fn state_survives_a_restart() {
     assert!(body["clone_url"].as_str().unwrap().starts_with(&emu.base));
     assert_eq!(emu.get("/api/v1/repos/acme/kept").status(), 301);
     if git_available() {
-        let url = format!("{}/acme/kept2.git", emu.base.replace("http://", "http://x:t-alice@"));
+        let url = format!(
+            "{}/acme/kept2.git",
+            emu.base.replace("http://", "http://x:t-alice@")
+        );
         let c = git(dir.path(), &["clone", "-q", &url, "again"]);
         assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
     }

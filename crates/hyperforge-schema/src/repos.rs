@@ -28,6 +28,27 @@ pub struct ReposFile {
     pub repos: BTreeMap<RepoName, Repo>,
 }
 
+impl ReposFile {
+    /// Problems serde cannot see, as (key path, message): repos whose names differ only in
+    /// case, which every forge treats as one repo.
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let mut seen: BTreeMap<String, &RepoName> = BTreeMap::new();
+        for name in self.repos.keys() {
+            let folded = name.as_str().to_ascii_lowercase();
+            if let Some(first) = seen.get(&folded) {
+                out.push((
+                    format!("repos.{name}"),
+                    format!("repo `{name}` differs from `{first}` only in case; forges treat them as one repo"),
+                ));
+            } else {
+                seen.insert(folded, name);
+            }
+        }
+        out
+    }
+}
+
 /// One repo: desired fields, then hyperforge's records.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -282,6 +303,18 @@ repos:
         );
         let text = serde_saphyr::to_string(&file).unwrap();
         assert_eq!(load(&text).unwrap(), file);
+    }
+
+    #[test]
+    fn names_differing_in_case_are_a_problem() {
+        let text = SEED.replace("repos:\n", "repos:\n  Substrate: {}\n");
+        let problems = load(&text).unwrap().problems();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, "repos.substrate");
+        assert_eq!(
+            problems[0].1,
+            "repo `substrate` differs from `Substrate` only in case; forges treat them as one repo"
+        );
     }
 
     #[test]

@@ -45,6 +45,12 @@ pub enum StateError {
         /// The closest defined org.
         suggestion: Option<String>,
     },
+    /// Another writer held the lock and the wait callback gave up.
+    #[error("{} is held by another hyperforge; gave up waiting", lock.display())]
+    LockAbandoned {
+        /// The lock file.
+        lock: PathBuf,
+    },
     /// A value could not be written as YAML (a bug, not a user error).
     #[error("{}: cannot write as YAML: {message}", file.display())]
     Render {

@@ -23,4 +23,4 @@ mod store;
 
 pub use error::StateError;
 pub use files::{FileKind, HEADER, Migration, migration};
-pub use store::{OrgTx, Store};
+pub use store::{LockWait, OrgTx, Store};

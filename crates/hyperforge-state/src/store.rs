@@ -7,13 +7,16 @@
 //! serialises threads holding separate `Store`s as well as processes — but it is not
 //! re-entrant: do not call a locking method from inside `with_org_lock` for the same org.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use hyperforge_schema::{
     Config, OrgConfig, OrgName, RepoName, ReposFile, SCHEMA_VERSION, StagedChange, StagedFile,
 };
 use infra_fs::{FileLock, Transaction};
+use infra_yaml::{Diagnostic, PathIndex};
 
 use crate::StateError;
 use crate::files::{FileKind, load, render};
@@ -21,11 +24,25 @@ use crate::files::{FileKind, load, render};
 /// How often a waiting writer retries a held lock.
 const LOCK_POLL: Duration = Duration::from_millis(10);
 
+/// Asked while a lock is held by someone else: first right after the first failed
+/// attempt (a caller can say "waiting for …" then), then every poll; `false` gives up.
+pub type LockWait = Arc<dyn Fn(&Path) -> bool + Send + Sync>;
+
 /// A hyperforge config directory.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Store {
     dir: PathBuf,
     config: Config,
+    wait: Option<LockWait>,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("dir", &self.dir)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Store {
@@ -34,7 +51,19 @@ impl Store {
     pub fn open(dir: impl Into<PathBuf>) -> Result<Self, StateError> {
         let dir = dir.into();
         let config = load(FileKind::Config, &dir.join("config.yaml"))?.unwrap_or_default();
-        Ok(Self { dir, config })
+        Ok(Self {
+            dir,
+            config,
+            wait: None,
+        })
+    }
+
+    /// Calls `wait` while a lock is held elsewhere (without it, writers wait for as long
+    /// as it takes); when it returns `false` the write gives up with
+    /// [`StateError::LockAbandoned`].
+    pub fn on_lock_wait(mut self, wait: LockWait) -> Self {
+        self.wait = Some(wait);
+        self
     }
 
     /// The directory.
@@ -72,7 +101,7 @@ impl Store {
         &mut self,
         change: impl FnOnce(&mut Config) -> Result<T, E>,
     ) -> Result<T, E> {
-        let _lock = lock(&self.dir.join(".lock"))?;
+        let _lock = self.lock(&self.dir.join(".lock"))?;
         let path = self.config_path();
         let mut config: Config = load(FileKind::Config, &path)?.unwrap_or_default();
         let out = change(&mut config)?;
@@ -81,6 +110,28 @@ impl Store {
             .map_err(StateError::from)?;
         self.config = config;
         Ok(out)
+    }
+
+    /// Cross-reference problems of `config.yaml` (see [`Config::problems`]) as located
+    /// diagnostics, read from the file as it is on disk.
+    pub fn config_problems(&self) -> Result<Vec<Diagnostic>, StateError> {
+        let path = self.config_path();
+        let text = match infra_fs::read_optional(&path)? {
+            Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            None => String::new(),
+        };
+        Ok(locate(&path, &text, self.config.problems()))
+    }
+
+    /// Problems of an org's `repos.yaml` serde cannot see (see [`ReposFile::problems`]),
+    /// located.
+    pub fn repos_problems(&self, org: &OrgName) -> Result<Vec<Diagnostic>, StateError> {
+        let repos = self.load_repos(org)?;
+        let path = self.repos_path(org);
+        let text = infra_fs::read_optional(&path)?
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        Ok(locate(&path, &text, repos.problems()))
     }
 
     /// The org named `name`, or an error suggesting the closest defined one.
@@ -156,7 +207,7 @@ impl Store {
         f: impl FnOnce(&mut OrgTx) -> Result<T, E>,
     ) -> Result<T, E> {
         self.known(org)?;
-        let _lock = lock(&self.org_dir(org).join(".lock"))?;
+        let _lock = self.lock(&self.org_dir(org).join(".lock"))?;
         let mut tx = OrgTx {
             repos: self.load_repos(org)?,
             staged: self.staged(org)?,
@@ -166,6 +217,21 @@ impl Store {
         let out = f(&mut tx)?;
         self.write_tx(org, tx)?;
         Ok(out)
+    }
+
+    /// Takes the exclusive lock at `path`, waiting for other holders (creating its
+    /// directory).
+    fn lock(&self, path: &Path) -> Result<FileLock, StateError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| infra_fs::FsError::new("create directory", dir, e))?;
+        }
+        let keep_waiting = || self.wait.as_ref().is_none_or(|wait| wait(path));
+        FileLock::exclusive_wait(path, LOCK_POLL, &keep_waiting)?.ok_or_else(|| {
+            StateError::LockAbandoned {
+                lock: path.to_owned(),
+            }
+        })
     }
 
     fn write_tx(&self, org: &OrgName, mut tx: OrgTx) -> Result<(), StateError> {
@@ -189,22 +255,17 @@ impl Store {
     }
 }
 
-/// Takes the exclusive lock at `path`, waiting for other holders (creating its directory).
-fn lock(path: &Path) -> Result<FileLock, StateError> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| infra_fs::FsError::new("create directory", dir, e))?;
-    }
-    match FileLock::exclusive_wait(path, LOCK_POLL, &|| true)? {
-        Some(held) => Ok(held),
-        // Only reachable if waiting were cancellable; it is not.
-        None => Err(infra_fs::FsError::new(
-            "lock",
-            path,
-            std::io::Error::other("waiting for the lock was cancelled"),
-        )
-        .into()),
-    }
+/// Turns (key path, message) pairs into diagnostics at the keys' lines in `text`.
+fn locate(path: &Path, text: &str, problems: Vec<(String, String)>) -> Vec<Diagnostic> {
+    let index = PathIndex::build(text);
+    problems
+        .into_iter()
+        .map(|(key, message)| {
+            Diagnostic::new(path, message)
+                .at(index.locate(&key))
+                .key(key)
+        })
+        .collect()
 }
 
 /// An org's files while its lock is held; changes are written when

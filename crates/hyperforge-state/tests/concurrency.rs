@@ -118,3 +118,35 @@ fn child_writer() {
         bump(&store, &format!("p{id}"), step);
     }
 }
+
+#[test]
+fn a_waiting_writer_is_told_and_can_give_up() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let dir = tempfile::tempdir().unwrap();
+    let holder = common::store_with_org(dir.path());
+    let asked = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&asked);
+    let waiter = Store::open(dir.path())
+        .unwrap()
+        .on_lock_wait(Arc::new(move |_: &Path| {
+            counted.fetch_add(1, Ordering::SeqCst) < 3
+        }));
+    let org = common::org_name();
+    let err = holder
+        .with_org_lock(&org, |_| {
+            Ok::<_, StateError>(waiter.save_repos(&org, &Default::default()))
+        })
+        .unwrap()
+        .unwrap_err();
+    assert!(matches!(err, StateError::LockAbandoned { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .ends_with("orgs/hm/.lock is held by another hyperforge; gave up waiting"),
+        "{err}"
+    );
+    assert_eq!(asked.load(Ordering::SeqCst), 4);
+    // Once the holder is done, the waiter gets through.
+    waiter.save_repos(&org, &Default::default()).unwrap();
+}

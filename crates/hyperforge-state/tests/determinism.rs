@@ -125,3 +125,59 @@ fn merge_staged_applies_and_clears_in_one_locked_step() {
     assert_eq!(kept.synced.len(), 1, "a staged update keeps _synced");
     assert!(!store.staged_path(&org).exists());
 }
+
+#[test]
+fn awkward_strings_and_names_survive_a_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::store_with_org(dir.path());
+    let org = common::org_name();
+    let mut file = hyperforge_schema::ReposFile::default();
+    let texts = [
+        "yes",
+        "no",
+        "true",
+        "null",
+        "~",
+        "123",
+        "0x1F",
+        "1e3",
+        "",
+        " padded ",
+        "# not a comment",
+        "a: b",
+        "- item",
+        "line one\nline two\n",
+        "tab\there",
+        "ünïcödé ✓",
+        "'single' \"double\"",
+        "{flow}",
+        "[seq]",
+        "&anchor",
+        "*alias",
+        "!tag",
+        "%directive",
+        "@at",
+        "`tick`",
+    ];
+    for (i, text) in texts.iter().enumerate() {
+        let repo = hyperforge_schema::Repo {
+            description: Some((*text).to_owned()),
+            default_branch: Some((*text).to_owned()),
+            topics: [(*text).to_owned()].into(),
+            ..Default::default()
+        };
+        file.repos
+            .insert(RepoName::new(format!("r{i}")).unwrap(), repo);
+    }
+    for name in [
+        "true", "null", "123", "1.0", "yes", ".github", "-dash", "_u",
+    ] {
+        file.repos.insert(
+            RepoName::new(name).unwrap(),
+            hyperforge_schema::Repo::default(),
+        );
+    }
+    store.save_repos(&org, &file).unwrap();
+    let back = store.load_repos(&org).unwrap();
+    assert_eq!(back.repos, file.repos);
+}

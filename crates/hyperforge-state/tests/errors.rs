@@ -95,3 +95,35 @@ fn unknown_org_suggests_the_closest() {
     assert!(store.save_repos(&stray, &Default::default()).is_err());
     assert!(!dir.path().join("orgs/nowhere").exists());
 }
+
+#[test]
+fn config_cross_references_are_located() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.yaml"),
+        "version: 1\norgs:\n  hm:\n    owner: me\n    forges: [github]\n    origin: github\n",
+    )
+    .unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let problems = store.config_problems().unwrap();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].line, Some(5));
+    assert_eq!(problems[0].key.as_deref(), Some("orgs.hm.forges"));
+    assert_eq!(
+        problems[0].message,
+        "forge `github` is not defined under `forges:`"
+    );
+}
+
+#[test]
+fn repos_differing_in_case_are_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::store_with_org(dir.path());
+    let org = common::org_name();
+    let path = store.repos_path(&org);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "version: 1\nrepos:\n  Foo: {}\n  foo: {}\n").unwrap();
+    let problems = store.repos_problems(&org).unwrap();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].line, Some(4));
+}
