@@ -215,3 +215,67 @@ fn a_plan_applied_on_two_forges_then_planned_again_is_empty_and_a_stale_plan_is_
     let stale = apply(&engine, &p, &observe(&forges), &mut log);
     assert!(matches!(stale, Err(ApplyError::Stale { .. })), "{stale:?}");
 }
+
+/// Arms a fault on the emulator at `e` (its admin token is the first user's).
+fn arm(e: &Emulator, fault: serde_json::Value) {
+    let root = e
+        .base
+        .trim_end_matches("/api/v3")
+        .trim_end_matches("/api/v1")
+        .to_string();
+    let http = hyperforge_forge::Http::new(
+        &root,
+        "token secret-token".into(),
+        Duration::from_secs(5),
+        RetryPolicy {
+            attempts: 1,
+            ..RetryPolicy::default()
+        },
+    )
+    .unwrap();
+    let answer = http
+        .send(reqwest::Method::POST, "/_emulator/faults", Some(&fault))
+        .unwrap();
+    assert!(answer.status < 300, "arming {fault}: {}", answer.status);
+}
+
+#[test]
+fn every_injected_fault_is_retried_or_reported() {
+    let e = start("github");
+    let f = client(&e, Dialect::GitHub, "secret-token");
+    f.create_repo(
+        "acme",
+        &NewRepo {
+            name: "one".into(),
+            description: None,
+            private: false,
+        },
+    )
+    .unwrap();
+    let transient = [
+        serde_json::json!({"status": 503, "count": 2, "path_prefix": "/api/v3/orgs"}),
+        serde_json::json!({"rate_limit": true, "count": 1, "retry_after": 1, "path_prefix": "/api/v3/orgs"}),
+        serde_json::json!({"secondary_rate_limit": true, "count": 1, "retry_after": 1, "path_prefix": "/api/v3/orgs"}),
+        serde_json::json!({"reset": true, "count": 1, "path_prefix": "/api/v3/orgs"}),
+        serde_json::json!({"latency_ms": 300, "count": 1, "path_prefix": "/api/v3/orgs"}),
+    ];
+    for fault in transient {
+        arm(&e, fault.clone());
+        let before = f.requests();
+        let repos = f
+            .list_repos("acme")
+            .unwrap_or_else(|err| panic!("{fault}: {err}"));
+        assert_eq!(repos.len(), 1, "{fault}");
+        assert!(f.requests() - before >= 1, "{fault}");
+    }
+    arm(
+        &e,
+        serde_json::json!({"status": 500, "path_prefix": "/api/v3/orgs"}),
+    );
+    let err = f.list_repos("acme").unwrap_err();
+    assert!(
+        matches!(err, ForgeError::Network { .. }),
+        "a forge that keeps failing is reported: {err}"
+    );
+    assert!(!err.is_auth());
+}
