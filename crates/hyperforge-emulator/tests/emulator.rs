@@ -137,8 +137,7 @@ impl Emu {
 
 impl Drop for Emu {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        terminate(&mut self.child);
     }
 }
 
@@ -642,4 +641,19 @@ fn state_survives_a_restart() {
         let c = git(dir.path(), &["clone", "-q", &url, "again"]);
         assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
     }
+}
+
+/// SIGTERM (so the emulator removes its temporary state), then SIGKILL if it lingers.
+fn terminate(child: &mut Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    for _ in 0..250 {
+        if matches!(child.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
