@@ -633,6 +633,10 @@ fn state_survives_a_restart() {
     assert_eq!(body["private"], true);
     assert!(body["clone_url"].as_str().unwrap().starts_with(&emu.base));
     assert_eq!(emu.get("/api/v1/repos/acme/kept").status(), 301);
+    let refs = emu.get("/acme/kept.git/info/refs?service=git-upload-pack");
+    assert_eq!(refs.status(), 301, "git URLs of the old name redirect too");
+    let location = refs.headers()["location"].to_str().unwrap();
+    assert!(location.ends_with("/acme/kept2.git/info/refs?service=git-upload-pack"));
     if git_available() {
         let url = format!(
             "{}/acme/kept2.git",
