@@ -44,6 +44,20 @@ fn challenge() -> Response {
     r
 }
 
+/// A renamed repository's old URL, as GitHub answers it: 301 to the new one (git follows).
+fn redirect(app: &App, full_name: &str, rest: &str, query: &str) -> Response {
+    let mut location = format!("{}/{full_name}.git{rest}", app.base);
+    if !query.is_empty() {
+        location.push('?');
+        location.push_str(query);
+    }
+    let mut r = plain(StatusCode::MOVED_PERMANENTLY, "Moved Permanently");
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        r.headers_mut().insert("location", v);
+    }
+    r
+}
+
 /// `/<owner>/<name>.git/<rest>` → (owner, name, rest).
 fn split(path: &str) -> Option<(&str, &str, &str)> {
     let path = path.strip_prefix('/')?;
@@ -66,14 +80,20 @@ pub async fn handle(app: &Arc<App>, call: GitCall<'_>) -> Response {
     let push =
         rest.ends_with("git-receive-pack") || call.query.contains("service=git-receive-pack");
     let token = http::token(call.headers);
-    let (repo, login) = {
+    let (repo, login, moved) = {
         let world = app.world();
         let login = token
             .as_deref()
             .and_then(|t| world.user_by_token(t))
             .map(|u| u.login.clone());
-        (world.find(owner, name).cloned(), login)
+        let moved = world
+            .redirect(owner, name)
+            .map(crate::model::Repo::full_name);
+        (world.find(owner, name).cloned(), login, moved)
     };
+    if let (None, Some(full_name)) = (&repo, moved) {
+        return redirect(app, &full_name, rest, call.query);
+    }
     if token.is_some() && login.is_none() {
         return challenge();
     }

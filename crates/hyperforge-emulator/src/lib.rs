@@ -8,7 +8,21 @@
 //! Start-up contract (see [`Config`]): `forge-emulator --kind github|gitea --listen
 //! 127.0.0.1:PORT [--user LOGIN:TOKEN[:SCOPES]]… [--org NAME[:OWNER]]… [--state DIR]
 //! [--admin-token TOKEN]` prints `listening on http://127.0.0.1:PORT` as its first stdout
-//! line and exits 0 on SIGTERM.
+//! line and exits 0 on SIGTERM. `--user` scopes default to [`DEFAULT_SCOPES`]; an `--org`
+//! without owners is owned by the first `--user`. Without `--state` the state lives in a
+//! temporary directory removed at exit; with it, `state.json` (written atomically) and the
+//! bare repositories under `git/` survive a restart.
+//!
+//! Auth: every API call needs `Authorization: token T` or `Bearer T` (401 otherwise, also
+//! for a wrong token); git smart HTTP takes the token as the basic-auth password, reads of
+//! public repositories need none, pushes need an owner's (or org owner's) token.
+//!
+//! Fault injection, `/_emulator/faults`, guarded by the admin token — `--admin-token`, else
+//! the first `--user`'s token (so a test that starts the emulator already holds it; with no
+//! user and no `--admin-token` the endpoint is open): `POST` a JSON [`Fault`]
+//! (`latency_ms`, `status`, `rate_limit`, `secondary_rate_limit`, `reset`, `count`,
+//! `path_prefix`, `retry_after`) to arm it, `GET` to list, `DELETE` to disarm all. The first
+//! armed fault whose prefix matches a request applies, `count` times (for ever without).
 
 mod api;
 mod app;

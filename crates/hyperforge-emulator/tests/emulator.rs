@@ -137,8 +137,7 @@ impl Emu {
 
 impl Drop for Emu {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        terminate(&mut self.child);
     }
 }
 
@@ -634,6 +633,10 @@ fn state_survives_a_restart() {
     assert_eq!(body["private"], true);
     assert!(body["clone_url"].as_str().unwrap().starts_with(&emu.base));
     assert_eq!(emu.get("/api/v1/repos/acme/kept").status(), 301);
+    let refs = emu.get("/acme/kept.git/info/refs?service=git-upload-pack");
+    assert_eq!(refs.status(), 301, "git URLs of the old name redirect too");
+    let location = refs.headers()["location"].to_str().unwrap();
+    assert!(location.ends_with("/acme/kept2.git/info/refs?service=git-upload-pack"));
     if git_available() {
         let url = format!(
             "{}/acme/kept2.git",
@@ -642,4 +645,19 @@ fn state_survives_a_restart() {
         let c = git(dir.path(), &["clone", "-q", &url, "again"]);
         assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
     }
+}
+
+/// SIGTERM (so the emulator removes its temporary state), then SIGKILL if it lingers.
+fn terminate(child: &mut Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    for _ in 0..250 {
+        if matches!(child.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }

@@ -17,8 +17,7 @@ struct Emu(Child, String);
 
 impl Drop for Emu {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        terminate(&mut self.0);
     }
 }
 
@@ -126,4 +125,19 @@ fn github_client_against_the_emulator() {
 #[test]
 fn gitea_client_against_the_emulator() {
     exercise("gitea", Dialect::Gitea, "/api/v1");
+}
+
+/// SIGTERM (so the emulator removes its temporary state), then SIGKILL if it lingers.
+fn terminate(child: &mut Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    for _ in 0..250 {
+        if matches!(child.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
