@@ -32,7 +32,10 @@ fn main() -> ExitCode {
     let e = CliError::failure(if verb.is_empty() {
         "hyperforge has no commands in this build yet".to_string()
     } else {
-        format!("`hyperforge {}` is not in this build yet", verb.escape_default())
+        format!(
+            "`hyperforge {}` is not in this build yet",
+            verb.escape_default()
+        )
     })
     .hint("the hub is being built; see docs/hyperforge/design.md");
     Printer::new(PrinterOptions::default()).error(&e);
