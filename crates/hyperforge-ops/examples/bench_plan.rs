@@ -1,0 +1,142 @@
+//! A plan over N repositories on two forges against the emulator (run by
+//! `scripts/hyperforge/bench`): the time and requests of refresh + plan when nothing changed,
+//! against a serial client that GETs every repository, and the peak RSS.
+//!
+//!     cargo run --release -p hyperforge-ops --example bench_plan -- EMULATOR_BIN [N]
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use hyperforge_forge::{Dialect, Forge, NewRepo, RestForge, RetryPolicy};
+use hyperforge_ops::{OrgForges, refresh};
+use hyperforge_plan::{DesiredRepo, plan};
+
+fn start(bin: &str, kind: &str) -> (Child, String) {
+    let mut child = Command::new(bin)
+        .args([
+            "--kind",
+            kind,
+            "--listen",
+            "127.0.0.1:0",
+            "--user",
+            "alice:tok",
+            "--org",
+            "acme:alice",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_string();
+    let api = if kind == "github" {
+        "/api/v3"
+    } else {
+        "/api/v1"
+    };
+    (child, format!("{url}{api}"))
+}
+
+fn rss_kb() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .unwrap_or("?")
+        .trim()
+        .to_string()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let n: usize = args.get(2).map_or(1000, |s| s.parse().unwrap());
+    let (mut a, gh) = start(&args[1], "github");
+    let (mut b, cb) = start(&args[1], "gitea");
+    let retry = RetryPolicy::default();
+    let ghc = RestForge::new(Dialect::GitHub, &gh, "tok", Duration::from_secs(30), retry).unwrap();
+    let cbc = RestForge::new(Dialect::Gitea, &cb, "tok", Duration::from_secs(30), retry).unwrap();
+    for i in 0..n {
+        for f in [&ghc as &dyn Forge, &cbc] {
+            f.create_repo(
+                "acme",
+                &NewRepo {
+                    name: format!("repo-{i:04}"),
+                    description: Some(format!("repo {i}")),
+                    private: i % 3 == 0,
+                },
+            )
+            .unwrap();
+        }
+    }
+    let desired: Vec<DesiredRepo> = (0..n)
+        .map(|i| DesiredRepo {
+            name: format!("repo-{i:04}"),
+            description: Some(format!("repo {i}")),
+            private: i % 3 == 0,
+            archived: false,
+            protected: false,
+            forges: ["github".to_string(), "codeberg".to_string()].into(),
+        })
+        .collect();
+    let of = OrgForges {
+        forges: [
+            ("github".to_string(), &ghc as &dyn Forge),
+            ("codeberg".to_string(), &cbc as &dyn Forge),
+        ]
+        .into(),
+        owners: [
+            ("github".to_string(), "acme".to_string()),
+            ("codeberg".to_string(), "acme".to_string()),
+        ]
+        .into(),
+    };
+    let before = ghc.requests() + cbc.requests();
+    let t = Instant::now();
+    let observed = refresh(&of).unwrap();
+    let p = plan("acme", &desired, &BTreeSet::new(), &observed);
+    let took = t.elapsed();
+    let requests = ghc.requests() + cbc.requests() - before;
+    assert!(p.is_empty(), "a no-op plan: {:?}", p.steps.first());
+    // The per-repository way: one request per repository and forge, one after another (an
+    // empty PATCH, which answers the repository as a GET would).
+    let serial = Instant::now();
+    let mut seen = BTreeMap::new();
+    for d in &desired {
+        for (name, f) in [("github", &ghc), ("codeberg", &cbc)] {
+            let answer = f
+                .update_repo("acme", &d.name, &hyperforge_forge::RepoPatch::default())
+                .unwrap();
+            seen.insert((name, d.name.clone()), answer);
+        }
+    }
+    let serial_took = serial.elapsed();
+    println!("repos={n} forges=2");
+    println!(
+        "refresh + plan (no-op): {:.0} ms, {requests} requests (list pages only)",
+        took.as_secs_f64() * 1000.0
+    );
+    println!(
+        "serial per-repo client: {:.0} ms, {} requests",
+        serial_took.as_secs_f64() * 1000.0,
+        seen.len()
+    );
+    println!(
+        "ratio: {:.1}x faster",
+        serial_took.as_secs_f64() / took.as_secs_f64()
+    );
+    println!("peak RSS of this process: {}", rss_kb());
+    let _ = a.kill();
+    let _ = b.kill();
+    let _ = (a.wait(), b.wait());
+}
