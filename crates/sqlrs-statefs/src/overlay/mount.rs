@@ -99,10 +99,21 @@ fn checked<'a>(
     Ok(part)
 }
 
-/// Unmounts the overlay at `target`; busy (a server still running in it) is an error.
+/// Unmounts the overlay at `target`; busy for longer than a second (a server still running
+/// in it) is an error. A mount whose files were just closed can be busy for a moment (the
+/// kernel releases them lazily, and another process scanning mounts may hold it), so EBUSY
+/// is tried again for up to a second; found by a CI run where a fresh flatten was busy.
 pub(super) fn unmount(target: &Path) -> Result<(), StateFsError> {
-    rustix::mount::unmount(target, rustix::mount::UnmountFlags::empty())
-        .map_err(|e| StateFsError::new("unmount", target, e.into()))
+    let mut tries = 0;
+    loop {
+        match rustix::mount::unmount(target, rustix::mount::UnmountFlags::empty()) {
+            Err(rustix::io::Errno::BUSY) if tries < 20 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            other => return other.map_err(|e| StateFsError::new("unmount", target, e.into())),
+        }
+    }
 }
 
 /// Whether an overlay is mounted at `path` (not merely `path` inside one, as everything
