@@ -55,8 +55,18 @@ pub struct Applied {
 pub trait Engine {
     /// Applies `plan` (whose steps the log has not seen) against `now`, the forges' state
     /// refreshed just before.
-    fn apply(&self, plan: &Plan, now: &Observed, log: &mut StepLog) -> Result<Applied, ApplyError>;
+    fn apply(
+        &self,
+        plan: &Plan,
+        now: &Observed,
+        log: &mut StepLog,
+        on_step: OnStep<'_>,
+    ) -> Result<Applied, ApplyError>;
 }
+
+/// Told each step as it finishes: its index, the step, and whether an earlier apply had
+/// done it (resumed from the log).
+pub type OnStep<'a> = &'a dyn Fn(usize, &Step, bool);
 
 /// The built-in engine: direct REST calls through the forge clients.
 pub struct RestEngine<'a> {
@@ -67,8 +77,14 @@ pub struct RestEngine<'a> {
 }
 
 impl Engine for RestEngine<'_> {
-    fn apply(&self, plan: &Plan, now: &Observed, log: &mut StepLog) -> Result<Applied, ApplyError> {
-        apply(self, plan, now, log)
+    fn apply(
+        &self,
+        plan: &Plan,
+        now: &Observed,
+        log: &mut StepLog,
+        on_step: OnStep<'_>,
+    ) -> Result<Applied, ApplyError> {
+        apply(self, plan, now, log, on_step)
     }
 }
 
@@ -137,6 +153,7 @@ pub fn apply(
     plan: &Plan,
     now: &Observed,
     log: &mut StepLog,
+    on_step: OnStep<'_>,
 ) -> Result<Applied, ApplyError> {
     let resuming = (0..plan.steps.len()).any(|i| log.is_done(i));
     if !resuming && now.hash() != plan.observed_hash {
@@ -150,6 +167,7 @@ pub fn apply(
         let key = (step.forge().to_string(), step.name().to_string());
         if log.is_done(i) {
             applied.resumed += 1;
+            on_step(i, step, true);
             match log.result(i) {
                 Some(r) => {
                     applied.synced.insert(key, r.clone());
@@ -181,6 +199,7 @@ pub fn apply(
             source,
         })?;
         log.record(i, result.clone()).map_err(ApplyError::Log)?;
+        on_step(i, step, false);
         match result {
             Some(r) => {
                 applied.synced.insert(key, r);

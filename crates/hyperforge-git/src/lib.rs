@@ -12,4 +12,4 @@
 mod remotes;
 pub mod ssh_config;
 
-pub use remotes::{GitError, RemoteChange, ensure_remotes, push_all};
+pub use remotes::{GitError, RemoteChange, clone, ensure_remotes, has_commits, mirror, push_all};

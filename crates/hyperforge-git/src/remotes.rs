@@ -16,6 +16,9 @@ pub enum GitError {
         #[source]
         source: ProcessError,
     },
+    /// A temporary directory could not be made.
+    #[error("cannot make a temporary directory: {0}")]
+    Io(String),
     /// The directory is not a git work tree.
     #[error("{} is not a git repository", .0.display())]
     NotARepo(std::path::PathBuf),
@@ -33,7 +36,39 @@ pub enum RemoteChange {
 }
 
 fn git(dir: &Path, args: &[&str], interrupt: &Interrupt) -> Result<String, GitError> {
-    let cmd = Cmd::new("git").arg("-C").arg(dir).args(args).stdin_null();
+    git_with(
+        Cmd::new("git").arg("-C").arg(dir),
+        dir,
+        args,
+        None,
+        interrupt,
+    )
+}
+
+/// Runs git with `args`; with `token`, git's credential prompt is answered with it
+/// through a helper reading an environment variable, so the token is never in an
+/// argument (visible in `ps`), a remote URL or `.git/config`, and is redacted from any
+/// output shown.
+fn git_with(
+    cmd: Cmd,
+    dir: &Path,
+    args: &[&str],
+    token: Option<&str>,
+    interrupt: &Interrupt,
+) -> Result<String, GitError> {
+    let mut cmd = cmd.args(args).stdin_null().env("GIT_TERMINAL_PROMPT", "0");
+    if let Some(token) = token {
+        cmd = cmd
+            .env("GIT_CONFIG_COUNT", "2")
+            .env("GIT_CONFIG_KEY_0", "credential.helper")
+            .env("GIT_CONFIG_VALUE_0", "")
+            .env("GIT_CONFIG_KEY_1", "credential.helper")
+            .env(
+                "GIT_CONFIG_VALUE_1",
+                "!f() { test \"$1\" = get && echo username=hyperforge && echo \"password=$HYPERFORGE_GIT_TOKEN\"; }; f",
+            )
+            .secret_env("HYPERFORGE_GIT_TOKEN", token);
+    }
     infra_process::run(&cmd, Output::Capture, interrupt)
         .map(|f| f.stdout)
         .map_err(|source| GitError::Git {
@@ -78,9 +113,83 @@ pub fn ensure_remotes(
     Ok(changes)
 }
 
-/// Pushes every branch and tag of the clone at `dir` to `remote`.
-pub fn push_all(dir: &Path, remote: &str, interrupt: &Interrupt) -> Result<(), GitError> {
-    git(dir, &["push", "--quiet", remote, "--all"], interrupt)?;
-    git(dir, &["push", "--quiet", remote, "--tags"], interrupt)?;
+/// Pushes every branch and tag of the clone at `dir` to `remote` (with `token` for an
+/// HTTPS remote).
+pub fn push_all(
+    dir: &Path,
+    remote: &str,
+    token: Option<&str>,
+    interrupt: &Interrupt,
+) -> Result<(), GitError> {
+    let git = || Cmd::new("git").arg("-C").arg(dir);
+    git_with(
+        git(),
+        dir,
+        &["push", "--quiet", remote, "--all"],
+        token,
+        interrupt,
+    )?;
+    git_with(
+        git(),
+        dir,
+        &["push", "--quiet", remote, "--tags"],
+        token,
+        interrupt,
+    )?;
     Ok(())
+}
+
+/// Whether the clone at `dir` has at least one commit.
+pub fn has_commits(dir: &Path, interrupt: &Interrupt) -> bool {
+    git(
+        dir,
+        &["rev-parse", "--verify", "--quiet", "HEAD"],
+        interrupt,
+    )
+    .is_ok()
+}
+
+/// Clones `url` into `dest` (which must not exist), with `token` for HTTPS.
+pub fn clone(
+    url: &str,
+    dest: &Path,
+    token: Option<&str>,
+    interrupt: &Interrupt,
+) -> Result<(), GitError> {
+    let parent = dest.parent().unwrap_or(Path::new("."));
+    git_with(
+        Cmd::new("git").arg("-C").arg(parent),
+        parent,
+        &["clone", "--quiet", "--", url, &dest.to_string_lossy()],
+        token,
+        interrupt,
+    )
+    .map(drop)
+}
+
+/// Mirrors every ref of `from` to `to` through a temporary bare clone (the mirror
+/// set-up of a repository that has no clone in a workspace).
+pub fn mirror(
+    from: (&str, Option<&str>),
+    to: (&str, Option<&str>),
+    interrupt: &Interrupt,
+) -> Result<(), GitError> {
+    let tmp = tempfile::tempdir().map_err(|e| GitError::Io(e.to_string()))?;
+    let bare = tmp.path().join("mirror.git");
+    let bare_s = bare.to_string_lossy().to_string();
+    git_with(
+        Cmd::new("git").arg("-C").arg(tmp.path()),
+        tmp.path(),
+        &["clone", "--quiet", "--mirror", "--", from.0, &bare_s],
+        from.1,
+        interrupt,
+    )?;
+    git_with(
+        Cmd::new("git").arg("-C").arg(&bare),
+        &bare,
+        &["push", "--quiet", "--mirror", "--", to.0],
+        to.1,
+        interrupt,
+    )
+    .map(drop)
 }

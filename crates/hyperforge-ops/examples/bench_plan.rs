@@ -103,7 +103,7 @@ fn main() {
     };
     let before = ghc.requests() + cbc.requests();
     let t = Instant::now();
-    let observed = refresh(&of).unwrap();
+    let observed = refresh(&of, &|_| {}).unwrap();
     let p = plan("acme", &desired, &BTreeSet::new(), &observed);
     let took = t.elapsed();
     let requests = ghc.requests() + cbc.requests() - before;

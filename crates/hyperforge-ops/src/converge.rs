@@ -1,17 +1,17 @@
-//! Refresh, diff, apply, capture, verify.
+//! Refresh, diff, apply, capture, verify — the seed's convergence algorithm over one org.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use hyperforge_apply::{Applied, RestEngine, StepLog, apply};
 use hyperforge_forge::Forge;
-use hyperforge_plan::{DesiredRepo, Observed, Plan, Safety, check, plan};
+use hyperforge_plan::{DesiredRepo, Observed, Plan, Safety, Step, check, plan};
 use hyperforge_schema::{
     ForgeName, OrgConfig, OrgName, Repo, RepoName, ReposFile, StagedChange, Synced, Visibility,
 };
 use hyperforge_state::Store;
 
-use crate::OpsError;
+use crate::{Emit, Event, OpsError};
 
 /// The forges of one org: the client per forge name and the org's owner login on each.
 pub struct OrgForges<'a> {
@@ -22,14 +22,35 @@ pub struct OrgForges<'a> {
 }
 
 /// The time to record (RFC 3339, UTC), given by the caller so tests are deterministic.
-pub type Clock<'a> = &'a dyn Fn() -> String;
+pub type Clock<'a> = &'a (dyn Fn() -> String + Sync);
+
+/// What an operation on one org works with.
+pub struct Ctx<'a> {
+    /// The config directory.
+    pub store: &'a Store,
+    /// The org.
+    pub org: &'a OrgName,
+    /// Its forges.
+    pub of: &'a OrgForges<'a>,
+    /// Where apply step logs are kept (an interrupted apply resumes from its log).
+    pub log_dir: &'a Path,
+    /// The time to record.
+    pub clock: Clock<'a>,
+    /// Where events go.
+    pub emit: Emit<'a>,
+}
 
 /// What the forges hold now: every repository of the org's owner on each forge.
-pub fn refresh(of: &OrgForges<'_>) -> Result<Observed, OpsError> {
+pub fn refresh(of: &OrgForges<'_>, emit: Emit<'_>) -> Result<Observed, OpsError> {
     let mut out = BTreeMap::new();
     for (name, forge) in &of.forges {
         let owner = of.owners.get(name).map_or("", String::as_str);
         let repos = forge.list_repos(owner)?;
+        emit(Event::Refreshed {
+            forge: name.clone(),
+            owner: owner.to_string(),
+            repos: repos.len(),
+        });
         out.insert(
             name.clone(),
             repos.into_iter().map(|r| (r.name.clone(), r)).collect(),
@@ -60,8 +81,16 @@ pub fn desired(org: &OrgConfig, repos: &ReposFile) -> Vec<DesiredRepo> {
         .collect()
 }
 
+fn visibility(private: bool) -> Visibility {
+    if private {
+        Visibility::Private
+    } else {
+        Visibility::Public
+    }
+}
+
 /// Writes what was observed into `_discovered` and, for existing copies, `_synced`.
-fn capture(repos: &mut ReposFile, observed: &Observed, now: &str) {
+pub(crate) fn capture(repos: &mut ReposFile, observed: &Observed, now: &str) {
     for (name, repo) in &mut repos.repos {
         repo.discovered.forges.clear();
         for (forge, seen) in &observed.0 {
@@ -74,13 +103,7 @@ fn capture(repos: &mut ReposFile, observed: &Observed, now: &str) {
                 url: found.map(|r| r.html_url.clone()),
                 id: found.map(|r| r.id.clone()),
                 description: found.and_then(|r| r.description.clone()),
-                visibility: found.map(|r| {
-                    if r.private {
-                        Visibility::Private
-                    } else {
-                        Visibility::Public
-                    }
-                }),
+                visibility: found.map(|r| visibility(r.private)),
                 archived: found.map(|r| r.archived),
                 ..hyperforge_schema::Observed::default()
             };
@@ -108,14 +131,9 @@ fn capture(repos: &mut ReposFile, observed: &Observed, now: &str) {
 
 /// `org import`: the forges' repositories become the desired state (a repository's
 /// settings from the first forge that has it, in name order), so the next diff is empty.
-pub fn import(
-    store: &Store,
-    org: &OrgName,
-    of: &OrgForges<'_>,
-    clock: Clock<'_>,
-) -> Result<ReposFile, OpsError> {
-    let observed = refresh(of)?;
-    store.with_org_lock(org, |tx| {
+pub fn import(ctx: &Ctx<'_>) -> Result<ReposFile, OpsError> {
+    let observed = refresh(ctx.of, ctx.emit)?;
+    let out = ctx.store.with_org_lock(ctx.org, |tx| {
         let repos = tx.repos_mut();
         for (forge, seen) in &observed.0 {
             for r in seen.values() {
@@ -125,31 +143,27 @@ pub fn import(
                     ForgeName::new(forge.clone()).map_err(|_| OpsError::BadName(forge.clone()))?;
                 let entry = repos.repos.entry(name).or_insert_with(|| Repo {
                     description: r.description.clone(),
-                    visibility: Some(if r.private {
-                        Visibility::Private
-                    } else {
-                        Visibility::Public
-                    }),
+                    visibility: Some(visibility(r.private)),
                     archived: r.archived,
                     forges: Some(BTreeSet::new()),
                     ..Repo::default()
                 });
                 let same = entry.description == r.description
                     && entry.archived == r.archived
-                    && entry.visibility
-                        == Some(if r.private {
-                            Visibility::Private
-                        } else {
-                            Visibility::Public
-                        });
+                    && entry.visibility == Some(visibility(r.private));
                 if same && let Some(f) = entry.forges.as_mut() {
                     f.insert(forge_name);
                 }
             }
         }
-        capture(repos, &observed, &clock());
+        capture(repos, &observed, &(ctx.clock)());
         Ok::<_, OpsError>(repos.clone())
-    })
+    })?;
+    (ctx.emit)(Event::Captured {
+        org: ctx.org.to_string(),
+        repos: out.repos.len(),
+    });
+    Ok(out)
 }
 
 /// What a sync did.
@@ -159,26 +173,27 @@ pub struct SyncReport {
     pub plan: Plan,
     /// What was applied (`None` for a dry run or an empty plan).
     pub applied: Option<Applied>,
+    /// What the forges hold at the end.
+    pub observed: Observed,
 }
 
-/// `repos sync` / `repos converge` of `org`: refresh, plan (desired = `repos.yaml` with the
-/// staged changes; only `only` when given), and — unless `dry_run` — check the safety rules,
-/// apply with a step log in `log_dir`, capture, merge the staged changes, verify.
-pub fn sync(
-    store: &Store,
-    org: &OrgName,
-    of: &OrgForges<'_>,
-    (dry_run, safety, only): (bool, Safety, Option<&str>),
-    log_dir: &Path,
-    clock: Clock<'_>,
-) -> Result<SyncReport, OpsError> {
-    let (_, org_config) = store.org(org.as_str())?;
-    let org_config = org_config.clone();
-    let staged = store.staged(org)?;
-    let current = store.load_repos(org)?;
+/// The declared state a plan is computed against, limited to the repositories `keep`
+/// selects: desired repositories (staged changes merged), staged removals, the names that
+/// are protected (as declared now or before a staged change: a staged removal does not
+/// lift it), and the org's repository count (for the blast radius).
+struct Scope {
+    wanted: Vec<DesiredRepo>,
+    removals: BTreeSet<String>,
+    protected: BTreeSet<String>,
+    total: usize,
+}
+
+fn scope(ctx: &Ctx<'_>, keep: &dyn Fn(&str) -> bool) -> Result<Scope, OpsError> {
+    let (_, org_config) = ctx.store.org(ctx.org.as_str())?;
+    let staged = ctx.store.staged(ctx.org)?;
+    let current = ctx.store.load_repos(ctx.org)?;
     let merged = staged.merged_into(&current);
-    let keep = |name: &str| only.is_none_or(|o| o == name);
-    let wanted: Vec<DesiredRepo> = desired(&org_config, &merged)
+    let wanted: Vec<DesiredRepo> = desired(org_config, &merged)
         .into_iter()
         .filter(|d| keep(&d.name))
         .collect();
@@ -188,66 +203,170 @@ pub fn sync(
         .filter(|(n, c)| matches!(c, StagedChange::Remove) && keep(n.as_str()))
         .map(|(n, _)| n.to_string())
         .collect();
-    let observed = refresh(of)?;
-    let mut p = plan(org.as_str(), &wanted, &removals, &observed);
-    if only.is_some() {
-        p.untracked_remote.clear();
-    }
-    if dry_run || p.is_empty() {
-        if !dry_run {
-            store.with_org_lock(org, |tx| {
-                tx.merge_staged();
-                capture(tx.repos_mut(), &observed, &clock());
-                Ok::<_, OpsError>(())
-            })?;
-        }
-        return Ok(SyncReport {
-            plan: p,
-            applied: None,
-        });
-    }
-    // Protected as declared now or before this change: a staged removal does not lift it.
-    let protected: BTreeSet<String> = desired(&org_config, &current)
+    let protected = desired(org_config, &current)
         .into_iter()
         .chain(wanted.iter().cloned())
         .filter(|d| d.protected)
         .map(|d| d.name)
         .collect();
-    let total = merged.repos.len();
-    check(&p, total, &|n| protected.contains(n), safety)?;
-    let engine = RestEngine {
-        forges: of.forges.clone(),
-        owners: of.owners.clone(),
+    Ok(Scope {
+        wanted,
+        removals,
+        protected,
+        total: current.repos.len().max(merged.repos.len()),
+    })
+}
+
+fn planned(ctx: &Ctx<'_>, p: &Plan) {
+    let count = |f: fn(&Step) -> bool| p.steps.iter().filter(|s| f(s)).count();
+    (ctx.emit)(Event::Planned {
+        org: p.org.clone(),
+        create: count(|s| matches!(s, Step::Create { .. })),
+        update: count(|s| matches!(s, Step::Update { .. })),
+        delete: count(|s| matches!(s, Step::Delete { .. })),
+        in_sync: p.in_sync.len(),
+        observed_hash: p.observed_hash.clone(),
+    });
+}
+
+/// The plan for `org` against freshly refreshed forges (only repository `only` when
+/// given), with what was observed.
+pub fn diff(ctx: &Ctx<'_>, only: Option<&str>) -> Result<(Plan, Observed), OpsError> {
+    let keep = |name: &str| only.is_none_or(|o| o == name);
+    let s = scope(ctx, &keep)?;
+    let observed = refresh(ctx.of, ctx.emit)?;
+    let mut p = plan(ctx.org.as_str(), &s.wanted, &s.removals, &observed);
+    if only.is_some() {
+        p.untracked_remote.clear();
+    }
+    planned(ctx, &p);
+    Ok((p, observed))
+}
+
+/// Names a plan is about (its steps and the repositories it found in sync).
+fn plan_names(p: &Plan) -> BTreeSet<String> {
+    p.steps
+        .iter()
+        .map(|s| s.name().to_string())
+        .chain(p.in_sync.iter().cloned())
+        .collect()
+}
+
+/// Applies `p` (computed by [`diff`], perhaps in another process and read back from a
+/// file): checks the safety rules, refuses if the forges changed since (unless `observed`
+/// is what was refreshed just now for it), applies with a step log, captures what the
+/// forges now hold, merges the staged changes of the plan's repositories, and verifies that
+/// nothing is left to do for them.
+pub fn execute(
+    ctx: &Ctx<'_>,
+    p: &Plan,
+    observed: Option<Observed>,
+    safety: Safety,
+) -> Result<SyncReport, OpsError> {
+    if p.org != ctx.org.as_str() {
+        return Err(OpsError::PlanOrg {
+            plan: p.org.clone(),
+            org: ctx.org.to_string(),
+        });
+    }
+    let observed = match observed {
+        Some(o) => o,
+        None => refresh(ctx.of, ctx.emit)?,
     };
-    std::fs::create_dir_all(log_dir).map_err(|e| {
-        OpsError::State(hyperforge_state::StateError::from(infra_fs_error(
-            log_dir, e,
-        )))
-    })?;
-    let mut log = StepLog::open(&log_dir.join(format!("{org}.apply.log")), &p.observed_hash);
-    let applied = apply(&engine, &p, &observed, &mut log)?;
-    let after = refresh(of)?;
-    store.with_org_lock(org, |tx| {
-        tx.merge_staged();
-        for name in &removals {
+    // The plan's repositories, and staged removals of repositories no forge holds (done
+    // already: nothing to delete).
+    let mut names = plan_names(p);
+    for (name, change) in &ctx.store.staged(ctx.org)?.changes {
+        let held = observed.0.values().any(|r| r.contains_key(name.as_str()));
+        if matches!(change, StagedChange::Remove) && !held {
+            names.insert(name.to_string());
+        }
+    }
+    let keep = |n: &str| names.contains(n);
+    let s = scope(ctx, &keep)?;
+    if !p.is_empty() {
+        check(p, s.total, &|n| s.protected.contains(n), safety)?;
+    }
+    let applied = if p.is_empty() {
+        None
+    } else {
+        Some(run_apply(ctx, p, &observed)?)
+    };
+    let after = if applied.is_some() {
+        refresh(ctx.of, ctx.emit)?
+    } else {
+        observed
+    };
+    let recorded = ctx.store.with_org_lock(ctx.org, |tx| {
+        tx.merge_staged_where(&keep);
+        for name in &s.removals {
             if let Ok(n) = RepoName::new(name.clone()) {
                 tx.repos_mut().repos.remove(&n);
             }
         }
-        capture(tx.repos_mut(), &after, &clock());
-        Ok::<_, OpsError>(())
+        capture(tx.repos_mut(), &after, &(ctx.clock)());
+        Ok::<_, OpsError>(tx.repos().repos.len())
     })?;
-    let _ = log.finish();
-    let verify = plan(org.as_str(), &wanted, &removals, &after);
+    (ctx.emit)(Event::Captured {
+        org: ctx.org.to_string(),
+        repos: recorded,
+    });
+    let verify = plan(ctx.org.as_str(), &s.wanted, &s.removals, &after);
     if !verify.is_empty() {
         return Err(OpsError::Drift(verify.steps.len()));
     }
     Ok(SyncReport {
-        plan: p,
-        applied: Some(applied),
+        plan: p.clone(),
+        applied,
+        observed: after,
     })
 }
 
-fn infra_fs_error(path: &Path, e: std::io::Error) -> infra_fs::FsError {
-    infra_fs::FsError::new("create", path, e)
+fn run_apply(ctx: &Ctx<'_>, p: &Plan, observed: &Observed) -> Result<Applied, OpsError> {
+    let engine = RestEngine {
+        forges: ctx.of.forges.clone(),
+        owners: ctx.of.owners.clone(),
+    };
+    std::fs::create_dir_all(ctx.log_dir)
+        .map_err(|e| OpsError::Fs(infra_fs::FsError::new("create", ctx.log_dir, e)))?;
+    let mut log = StepLog::open(
+        &ctx.log_dir.join(format!("{}.apply.log", ctx.org)),
+        &p.observed_hash,
+    );
+    let on_step = |index: usize, step: &Step, resumed: bool| {
+        (ctx.emit)(Event::Step {
+            index,
+            op: match step {
+                Step::Create { .. } => "create",
+                Step::Update { .. } => "update",
+                Step::Delete { .. } => "delete",
+            }
+            .to_string(),
+            forge: step.forge().to_string(),
+            repo: step.name().to_string(),
+            resumed,
+        });
+    };
+    let applied = apply(&engine, p, observed, &mut log, &on_step)?;
+    let _ = log.finish();
+    Ok(applied)
+}
+
+/// `repos sync` / `repos converge` of the org: [`diff`], then — unless `dry_run` —
+/// [`execute`] with the state just observed.
+pub fn sync(
+    ctx: &Ctx<'_>,
+    dry_run: bool,
+    safety: Safety,
+    only: Option<&str>,
+) -> Result<SyncReport, OpsError> {
+    let (p, observed) = diff(ctx, only)?;
+    if dry_run {
+        return Ok(SyncReport {
+            plan: p,
+            applied: None,
+            observed,
+        });
+    }
+    execute(ctx, &p, Some(observed), safety)
 }

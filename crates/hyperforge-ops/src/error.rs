@@ -1,5 +1,7 @@
 //! Why an operation failed.
 
+use std::path::PathBuf;
+
 /// An operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum OpsError {
@@ -15,10 +17,120 @@ pub enum OpsError {
     /// The safety rules refused the plan.
     #[error(transparent)]
     Safety(#[from] hyperforge_plan::SafetyError),
+    /// git.
+    #[error(transparent)]
+    Git(#[from] hyperforge_git::GitError),
+    /// A file.
+    #[error(transparent)]
+    Fs(infra_fs::FsError),
     /// After applying, the forges still differ from the desired state.
     #[error("drift detected: {0} change(s) remain after the apply")]
     Drift(usize),
     /// A name read from a forge is not one hyperforge accepts.
     #[error("the forge reports a repository named `{0}`, which is not a valid name")]
     BadName(String),
+    /// A value the user gave.
+    #[error("{what} `{value}` is not valid: expected {expected}")]
+    Invalid {
+        /// What it is.
+        what: String,
+        /// The value (never a secret).
+        value: String,
+        /// What was expected.
+        expected: String,
+    },
+    /// Something to add exists already.
+    #[error("{what} `{name}` exists already with other settings")]
+    Exists {
+        /// `forge`, `org`.
+        what: &'static str,
+        /// Its name.
+        name: String,
+        /// What to do.
+        hint: &'static str,
+    },
+    /// A forge name that is not configured.
+    #[error("forge `{0}` is not defined in config.yaml")]
+    UnknownForge(String),
+    /// An org without an owner login on one of its forges.
+    #[error("org `{org}` has no owner login for forge `{forge}`")]
+    NoOwner {
+        /// The org.
+        org: String,
+        /// The forge.
+        forge: String,
+    },
+    /// A token reference that resolves to nothing.
+    #[error("cannot read the token `{reference}`: {why}")]
+    Token {
+        /// The reference (`env:GITHUB_TOKEN`).
+        reference: String,
+        /// Why.
+        why: String,
+    },
+    /// `secrets.yaml` could not be read.
+    #[error(transparent)]
+    SecretsFile(Box<infra_yaml::YamlError>),
+    /// The OS keyring failed.
+    #[error("the keyring failed: {0}")]
+    Keyring(String),
+    /// A forge kind this build has no client for.
+    #[error("forges of kind `{0}` are not supported by this build")]
+    Unsupported(&'static str),
+    /// `repos create` of a declared repository.
+    #[error("repository `{0}` is declared already")]
+    RepoExists(String),
+    /// `repos update|remove` of an undeclared repository.
+    #[error("repository `{0}` is not declared")]
+    UnknownRepo(String),
+    /// `repos remove` of a protected repository.
+    #[error("repository `{0}` is protected")]
+    ProtectedRemove(String),
+    /// `org remove` with changes pending.
+    #[error("org `{org}` has {changes} staged change(s) ({creates} create(s)) not yet synced")]
+    Pending {
+        /// The org.
+        org: String,
+        /// Pending changes.
+        changes: usize,
+        /// Of which creates.
+        creates: usize,
+    },
+    /// A plan for another org.
+    #[error("the plan is for org `{plan}`, not `{org}`")]
+    PlanOrg {
+        /// The plan's org.
+        plan: String,
+        /// The org asked for.
+        org: String,
+    },
+    /// A plan file could not be read or written.
+    #[error("plan file {}: {message}", path.display())]
+    PlanFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+    /// `workspace show <dir>` of an unbound directory.
+    #[error("{0} is not a bound workspace")]
+    NotBound(String),
+    /// `workspace clone-all` of an org without a workspace.
+    #[error("org `{0}` has no workspace bound")]
+    NoWorkspace(String),
+}
+
+/// `e` and its causes on one line (`a: b: c`), for warnings.
+pub fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        cur = s.source();
+    }
+    out
 }

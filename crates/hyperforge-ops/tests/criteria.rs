@@ -16,7 +16,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use hyperforge_forge::{Dialect, Forge, NewRepo, RepoPatch, RestForge, RetryPolicy};
-use hyperforge_ops::{OrgForges, import, sync};
+use hyperforge_ops::{Ctx, OrgForges, import, sync};
 use hyperforge_plan::{Safety, SafetyError, Step};
 use hyperforge_schema::{OrgName, RepoName, RepoSpec, StagedChange};
 use hyperforge_state::Store;
@@ -150,15 +150,26 @@ impl Fixture {
         dry_run: bool,
         safety: Safety,
     ) -> Result<hyperforge_ops::SyncReport, hyperforge_ops::OpsError> {
-        let clock = || "2026-11-28T12:00:00Z".to_string();
-        sync(
-            &self.store,
-            &self.org,
-            &self.forges(),
-            (dry_run, safety, None),
-            &self.dir.path().join("logs"),
-            &clock,
-        )
+        let of = self.forges();
+        let logs = self.dir.path().join("logs");
+        sync(&self.ctx(&of, &logs), dry_run, safety, None)
+    }
+
+    fn ctx<'a>(&'a self, of: &'a OrgForges<'a>, logs: &'a std::path::Path) -> Ctx<'a> {
+        Ctx {
+            store: &self.store,
+            org: &self.org,
+            of,
+            log_dir: logs,
+            clock: &|| "2026-11-28T12:00:00Z".to_string(),
+            emit: &|_| {},
+        }
+    }
+
+    fn import(&self) -> hyperforge_schema::ReposFile {
+        let of = self.forges();
+        let logs = self.dir.path().join("logs");
+        import(&self.ctx(&of, &logs)).unwrap()
     }
 }
 
@@ -193,14 +204,7 @@ fn success_criteria_one_to_seven() {
         )
         .unwrap();
     // 1. Initialise: import writes the forges' state.
-    let clock = || "2026-11-28T12:00:00Z".to_string();
-    assert_eq!(
-        import(&fx.store, &fx.org, &fx.forges(), &clock)
-            .unwrap()
-            .repos
-            .len(),
-        2
-    );
+    assert_eq!(fx.import().repos.len(), 2);
     // 2. Verify: a dry run has nothing to do.
     let dry = fx.sync(true, SAFE).unwrap();
     assert!(
@@ -308,8 +312,7 @@ fn a_protected_repository_is_not_deleted_without_force() {
             },
         )
         .unwrap();
-    let clock = || "2026-11-28T12:00:00Z".to_string();
-    import(&fx.store, &fx.org, &fx.forges(), &clock).unwrap();
+    fx.import();
     let keep = RepoName::new("keep").unwrap();
     fx.store
         .with_org_lock(&fx.org, |tx| {

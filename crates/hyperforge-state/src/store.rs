@@ -303,8 +303,21 @@ impl OrgTx {
 
     /// Merges the pending changes into `repos.yaml` and clears them.
     pub fn merge_staged(&mut self) {
-        self.repos = self.staged.merged_into(&self.repos);
-        self.staged = StagedFile::default();
+        self.merge_staged_where(&|_| true);
+    }
+
+    /// Merges the pending changes of the repositories `keep` selects into `repos.yaml`
+    /// and clears those; the others stay pending (a single-repo sync applied only one).
+    pub fn merge_staged_where(&mut self, keep: &dyn Fn(&str) -> bool) {
+        let (now, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.staged.changes)
+            .into_iter()
+            .partition(|(name, _)| keep(name.as_str()));
+        let applied = StagedFile {
+            changes: now.into_iter().collect(),
+            ..StagedFile::default()
+        };
+        self.repos = applied.merged_into(&self.repos);
+        self.staged.changes = later.into_iter().collect();
         self.repos_changed = true;
         self.staged_changed = true;
     }

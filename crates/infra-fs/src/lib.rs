@@ -19,6 +19,7 @@ mod error;
 mod lock;
 mod paths;
 mod read;
+pub mod time;
 mod transaction;
 
 pub use atomic::{read_optional, write_atomic};

@@ -15,7 +15,7 @@ mod ids;
 mod job;
 mod prepare;
 mod run;
-pub mod time;
+pub use infra_fs::time;
 
 pub use delete::{BlockReason, DeleteNode, DeleteOutcome, DeleteResult, NodeKind};
 pub use discovery::{CacheStatus, EngineJson, Health};

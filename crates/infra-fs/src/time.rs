@@ -1,6 +1,6 @@
-//! Timestamps on the wire: RFC 3339 in UTC with nanoseconds (`2026-11-28T10:57:32.123456789Z`).
+//! Timestamps on records and the wire: RFC 3339 in UTC with nanoseconds (`2026-11-28T10:57:32.123456789Z`).
 //!
-//! Written by hand (civil-from-days) so the wire types need no date crate; the format is
+//! Written by hand (civil-from-days) so no crate needs a date library; the format is
 //! fixed-width, so timestamps sort as text.
 
 use std::time::{SystemTime, UNIX_EPOCH};

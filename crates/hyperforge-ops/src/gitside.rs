@@ -1,0 +1,247 @@
+//! The git side of a sync: one remote per forge in every clone of a bound workspace (and
+//! the org's `~/.ssh/config` Host blocks when its forges are reached over SSH), and the
+//! content pushed to mirror forges after an apply.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use hyperforge_git::ssh_config::HostBlock;
+use hyperforge_git::{RemoteChange, ensure_remotes};
+use hyperforge_plan::{Observed, Plan, Step};
+use hyperforge_schema::OrgName;
+
+use crate::{Connected, Emit, Event, Hub, OpsError};
+
+/// `url` when it is one git may fetch from here (a hostile forge could answer with an
+/// `ext::` command or an option-like string).
+pub(crate) fn checked_url(url: &str) -> Result<String, OpsError> {
+    let ok = ["https://", "http://", "ssh://", "git@"]
+        .iter()
+        .any(|p| url.starts_with(p))
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control());
+    if ok {
+        Ok(url.to_string())
+    } else {
+        Err(OpsError::Invalid {
+            what: "clone URL from the forge".into(),
+            value: url.chars().take(200).collect(),
+            expected: "an https://, http://, ssh:// or git@ URL".into(),
+        })
+    }
+}
+
+/// The SSH alias for `forge` of `org` (`github-acme`).
+fn alias(forge: &str, org: &OrgName) -> String {
+    format!("{forge}-{org}")
+}
+
+/// The URL a clone's remote for `forge` should have: an SSH alias when the forge has an
+/// `ssh_host` and the org an `ssh_key`, else the forge's HTTPS clone URL.
+fn remote_url(
+    hub: &Hub,
+    org: &OrgName,
+    forge: &str,
+    owner: &str,
+    repo: &str,
+    clone_url: &str,
+) -> Option<String> {
+    let config = hub.store.config();
+    let oc = config.orgs.get(org)?;
+    let fc = config.forges.iter().find(|(n, _)| n.as_str() == forge)?.1;
+    match (&fc.ssh_host, &oc.ssh_key) {
+        (Some(_), Some(_)) => Some(format!("git@{}:{owner}/{repo}.git", alias(forge, org))),
+        _ => checked_url(clone_url).ok(),
+    }
+}
+
+/// Writes the org's Host blocks (forges with an `ssh_host`, when the org has an
+/// `ssh_key`) into `~/.ssh/config`; whether the file changed.
+pub fn ssh_blocks(hub: &Hub, org: &OrgName, dry_run: bool) -> Result<bool, OpsError> {
+    let (Some(path), config) = (&hub.ssh_config, hub.store.config()) else {
+        return Ok(false);
+    };
+    let Some(oc) = config.orgs.get(org) else {
+        return Ok(false);
+    };
+    let Some(key) = &oc.ssh_key else {
+        return Ok(false);
+    };
+    let blocks: Vec<HostBlock> = oc
+        .forges
+        .iter()
+        .filter_map(|f| {
+            let host = config.forges.get(f)?.ssh_host.clone()?;
+            Some(HostBlock {
+                alias: alias(f.as_str(), org),
+                hostname: host,
+                user: "git".into(),
+                identity_file: Some(key.clone()),
+                port: None,
+            })
+        })
+        .collect();
+    if blocks.is_empty() || dry_run {
+        return Ok(false);
+    }
+    hyperforge_git::ssh_config::write(path, &blocks).map_err(OpsError::Fs)
+}
+
+/// Checks the remotes of the clone at `dir` of repository `repo`: one per forge that
+/// holds it, named after the forge.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site per command; a struct would only rename them"
+)]
+pub(crate) fn remotes_of(
+    hub: &Hub,
+    org: &OrgName,
+    connected: &Connected,
+    observed: &Observed,
+    dir: &Path,
+    repo: &str,
+    dry_run: bool,
+    emit: Emit<'_>,
+) -> Result<(), OpsError> {
+    let wanted: Vec<(String, String)> = observed
+        .0
+        .iter()
+        .filter_map(|(forge, repos)| {
+            let r = repos.get(repo)?;
+            let owner = connected.owners.get(forge)?;
+            Some((
+                forge.clone(),
+                remote_url(hub, org, forge, owner, repo, &r.clone_url)?,
+            ))
+        })
+        .collect();
+    for change in ensure_remotes(dir, &wanted, dry_run, &hub.interrupt)? {
+        let (remote, change, url) = match change {
+            RemoteChange::Added(n, u) => (n, "added", u),
+            RemoteChange::Corrected(n, _, u) => (n, "corrected", u),
+            RemoteChange::Kept(n) => {
+                let u = wanted
+                    .iter()
+                    .find(|(w, _)| *w == n)
+                    .map(|(_, u)| u.clone())
+                    .unwrap_or_default();
+                (n, "kept", u)
+            }
+        };
+        emit(Event::Remote {
+            repo: repo.to_string(),
+            remote,
+            change: change.to_string(),
+            url,
+        });
+    }
+    Ok(())
+}
+
+/// After a sync of `org`: remotes of every clone in its workspaces checked, and content
+/// pushed — a clone's branches to the mirror forges (and to forges where this plan just
+/// created the repository); a repository created on a mirror but with no clone here is
+/// mirrored from the origin. A failed push is a warning: the forges' records are kept.
+pub fn after_sync(
+    hub: &Hub,
+    org: &OrgName,
+    connected: &Connected,
+    plan: &Plan,
+    observed: &Observed,
+    dry_run: bool,
+    emit: Emit<'_>,
+) -> Result<(), OpsError> {
+    ssh_blocks(hub, org, dry_run)?;
+    let created: BTreeSet<(String, String)> = plan
+        .steps
+        .iter()
+        .filter(|s| matches!(s, Step::Create { .. }))
+        .map(|s| (s.name().to_string(), s.forge().to_string()))
+        .collect();
+    let origin = connected.origin.as_str();
+    let mut with_clone = BTreeSet::new();
+    for ws in crate::workspace::of_org(&hub.store, org, hub.home.as_deref()) {
+        for (name, dir) in crate::workspace::clones(&ws) {
+            if !observed.0.values().any(|r| r.contains_key(&name)) {
+                continue;
+            }
+            with_clone.insert(name.clone());
+            remotes_of(hub, org, connected, observed, &dir, &name, dry_run, emit)?;
+            if dry_run || !hyperforge_git::has_commits(&dir, &hub.interrupt) {
+                continue;
+            }
+            for (forge, repos) in &observed.0 {
+                let fresh = created.contains(&(name.clone(), forge.clone()));
+                if repos.contains_key(&name) && (forge != origin || fresh) {
+                    push(hub, connected, &dir, &name, forge, emit);
+                }
+            }
+        }
+    }
+    if !dry_run {
+        mirror_without_clone(hub, connected, &created, &with_clone, observed, emit);
+    }
+    Ok(())
+}
+
+fn push(hub: &Hub, connected: &Connected, dir: &Path, repo: &str, forge: &str, emit: Emit<'_>) {
+    let token = connected.tokens.get(forge).map(crate::Secret::expose);
+    match hyperforge_git::push_all(dir, forge, token, &hub.interrupt) {
+        Ok(()) => emit(Event::Pushed {
+            repo: repo.to_string(),
+            forge: forge.to_string(),
+        }),
+        Err(e) => emit(Event::Warning {
+            message: format!(
+                "pushing {repo} to {forge} failed: {}",
+                crate::error::chain(&e)
+            ),
+        }),
+    }
+}
+
+fn mirror_without_clone(
+    hub: &Hub,
+    connected: &Connected,
+    created: &BTreeSet<(String, String)>,
+    with_clone: &BTreeSet<String>,
+    observed: &Observed,
+    emit: Emit<'_>,
+) {
+    let origin = connected.origin.as_str();
+    for (name, forge) in created {
+        if forge == origin || with_clone.contains(name) {
+            continue;
+        }
+        let (Some(from), Some(to)) = (
+            observed.0.get(origin).and_then(|r| r.get(name)),
+            observed.0.get(forge).and_then(|r| r.get(name)),
+        ) else {
+            continue;
+        };
+        // A repository created on the origin in the same plan is empty: nothing to mirror.
+        if created.contains(&(name.clone(), origin.to_string())) {
+            continue;
+        }
+        let (Ok(from_url), Ok(to_url)) = (checked_url(&from.clone_url), checked_url(&to.clone_url))
+        else {
+            continue;
+        };
+        let tok = |f: &str| connected.tokens.get(f).map(crate::Secret::expose);
+        match hyperforge_git::mirror(
+            (&from_url, tok(origin)),
+            (&to_url, tok(forge)),
+            &hub.interrupt,
+        ) {
+            Ok(()) => emit(Event::Pushed {
+                repo: name.clone(),
+                forge: forge.clone(),
+            }),
+            Err(e) => emit(Event::Warning {
+                message: format!(
+                    "mirroring {name} from {origin} to {forge} failed: {}",
+                    crate::error::chain(&e)
+                ),
+            }),
+        }
+    }
+}

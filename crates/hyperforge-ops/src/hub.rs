@@ -1,0 +1,146 @@
+//! The context every operation runs in: the config directory, how to read token
+//! references, the HTTP settings, the clock — and the forge clients built from them.
+//!
+//! The CLI builds one `Hub` per command and the daemon one per request, so both run the
+//! same operations the same way.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyperforge_forge::{Dialect, Forge, RestForge, RetryPolicy};
+use hyperforge_schema::{ForgeConfig, ForgeKind, ForgeName, OrgName};
+use hyperforge_state::Store;
+use infra_process::Interrupt;
+
+use crate::{EnvLookup, OpsError, OrgForges, Secret, Secrets, token};
+
+/// How forge clients behave.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpSettings {
+    /// Per request.
+    pub timeout: Duration,
+    /// Retries on rate limits and server errors.
+    pub retry: RetryPolicy,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// What operations run with.
+#[derive(Clone)]
+pub struct Hub {
+    /// The config directory.
+    pub store: Store,
+    /// Reads environment variables (for `env:` token references).
+    pub env: EnvLookup,
+    /// Where `keyring:` references are looked up.
+    pub secrets: Secrets,
+    /// Client behaviour.
+    pub http: HttpSettings,
+    /// The largest fraction of an org's repositories one apply may delete or change
+    /// without `--yes`.
+    pub max_fraction: f64,
+    /// The time to record.
+    pub clock: Arc<dyn Fn() -> String + Send + Sync>,
+    /// The home directory (`~/` in workspace paths).
+    pub home: Option<PathBuf>,
+    /// `~/.ssh/config`, for the org's Host blocks (`None`: left alone).
+    pub ssh_config: Option<PathBuf>,
+    /// Stops git children on Ctrl-C.
+    pub interrupt: Interrupt,
+}
+
+/// Live clients of an org's forges, with the tokens git needs to push.
+pub struct Connected {
+    /// Client per forge name.
+    pub clients: BTreeMap<String, Box<dyn Forge>>,
+    /// Owner login per forge name.
+    pub owners: BTreeMap<String, String>,
+    /// Token per forge name (for git over HTTPS).
+    pub tokens: BTreeMap<String, Secret>,
+    /// The org's origin forge.
+    pub origin: String,
+}
+
+impl Connected {
+    /// The borrowed view the convergence functions take.
+    pub fn org_forges(&self) -> OrgForges<'_> {
+        OrgForges {
+            forges: self
+                .clients
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_ref()))
+                .collect(),
+            owners: self.owners.clone(),
+        }
+    }
+}
+
+impl Hub {
+    /// A client of forge `name` as configured, with its token.
+    pub fn client(&self, name: &ForgeName) -> Result<(Box<dyn Forge>, Secret), OpsError> {
+        let fc = self
+            .store
+            .config()
+            .forges
+            .get(name)
+            .ok_or_else(|| OpsError::UnknownForge(name.to_string()))?;
+        let token = token::resolve(&fc.token, &self.env, &self.secrets, self.store.dir())?;
+        Ok((connect(fc, &token, self.http)?, token))
+    }
+
+    /// Clients of every forge of `org`.
+    pub fn connect(&self, org: &OrgName) -> Result<Connected, OpsError> {
+        let (_, oc) = self.store.org(org.as_str())?;
+        let mut out = Connected {
+            clients: BTreeMap::new(),
+            owners: BTreeMap::new(),
+            tokens: BTreeMap::new(),
+            origin: oc.origin.to_string(),
+        };
+        for forge in &oc.forges {
+            let (client, token) = self.client(forge)?;
+            let owner = oc.owner.login_on(forge).ok_or_else(|| OpsError::NoOwner {
+                org: org.to_string(),
+                forge: forge.to_string(),
+            })?;
+            out.clients.insert(forge.to_string(), client);
+            out.owners.insert(forge.to_string(), owner.to_string());
+            out.tokens.insert(forge.to_string(), token);
+        }
+        Ok(out)
+    }
+
+    /// Where apply step logs live.
+    pub fn log_dir(&self) -> PathBuf {
+        self.store.dir().join("logs")
+    }
+}
+
+/// The client for a forge of `fc.kind` at `fc.api_url`.
+pub fn connect(
+    fc: &ForgeConfig,
+    token: &Secret,
+    http: HttpSettings,
+) -> Result<Box<dyn Forge>, OpsError> {
+    let dialect = match fc.kind {
+        ForgeKind::Github => Dialect::GitHub,
+        ForgeKind::Gitea => Dialect::Gitea,
+        ForgeKind::Gitlab => return Err(OpsError::Unsupported("gitlab")),
+    };
+    Ok(Box::new(RestForge::new(
+        dialect,
+        &fc.api_url,
+        token.expose(),
+        http.timeout,
+        http.retry,
+    )?))
+}

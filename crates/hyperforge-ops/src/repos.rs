@@ -1,0 +1,267 @@
+//! `hyperforge repos list|create|update|remove|refresh` and plan files: what is declared,
+//! what is pending, staging changes, and recording what the forges hold.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use hyperforge_plan::Plan;
+use hyperforge_schema::{
+    OrgName, RepoName, RepoPatch, RepoSpec, StagedChange, StagedFile, Visibility,
+};
+use hyperforge_state::Store;
+use serde::Serialize;
+
+use crate::converge::{Ctx, capture, desired, refresh};
+use crate::{Event, OpsError};
+
+/// One repository, as listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct RepoRow {
+    /// Its name.
+    pub name: String,
+    /// `public` or `private` (the org's default when not declared).
+    pub visibility: Visibility,
+    /// Its description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Protected from deletion and from being made private.
+    pub protected: bool,
+    /// Archived.
+    pub archived: bool,
+    /// The forges it should be on.
+    pub forges: Vec<String>,
+    /// The forges it was last seen on (from `_synced`).
+    pub synced: Vec<String>,
+    /// A pending change: `create`, `update`, `remove`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staged: Option<String>,
+}
+
+fn change_name(c: &StagedChange) -> &'static str {
+    match c {
+        StagedChange::Create(_) => "create",
+        StagedChange::Update(_) => "update",
+        StagedChange::Remove => "remove",
+    }
+}
+
+/// `repos list <org>`: declared repositories with pending changes folded in (a staged
+/// removal is listed, marked).
+pub fn list(store: &Store, org: &OrgName) -> Result<Vec<RepoRow>, OpsError> {
+    let (_, oc) = store.org(org.as_str())?;
+    let current = store.load_repos(org)?;
+    let staged = store.staged(org)?;
+    let mut merged = staged.merged_into(&current);
+    for (name, c) in &staged.changes {
+        if matches!(c, StagedChange::Remove)
+            && let Some(r) = current.repos.get(name)
+        {
+            merged.repos.insert(name.clone(), r.clone());
+        }
+    }
+    let wanted = desired(oc, &merged);
+    Ok(wanted
+        .into_iter()
+        .map(|d| {
+            let name = RepoName::new(d.name.clone()).ok();
+            let repo = name.as_ref().and_then(|n| merged.repos.get(n));
+            RepoRow {
+                visibility: if d.private {
+                    Visibility::Private
+                } else {
+                    Visibility::Public
+                },
+                description: d.description,
+                protected: d.protected,
+                archived: d.archived,
+                forges: d.forges.into_iter().collect(),
+                synced: repo
+                    .map(|r| r.synced.keys().map(ToString::to_string).collect())
+                    .unwrap_or_default(),
+                staged: name
+                    .as_ref()
+                    .and_then(|n| staged.changes.get(n))
+                    .map(|c| change_name(c).to_string()),
+                name: d.name,
+            }
+        })
+        .collect())
+}
+
+fn declared(staged: &StagedFile, repos: &hyperforge_schema::ReposFile, name: &RepoName) -> bool {
+    match staged.changes.get(name) {
+        Some(StagedChange::Create(_) | StagedChange::Update(_)) => true,
+        Some(StagedChange::Remove) => false,
+        None => repos.repos.contains_key(name),
+    }
+}
+
+/// What a `repos create|update|remove` stages.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// A new repository.
+    Create(RepoSpec),
+    /// New values for some fields.
+    Update(RepoPatch),
+    /// Remove it from every forge (`force`: even if protected).
+    Remove {
+        /// Even a protected one.
+        force: bool,
+    },
+}
+
+/// Stages `change` for `name` in `org`, after checking it makes sense: a create of a
+/// declared repository, or an update or removal of an undeclared one, is refused; so is
+/// staging the removal of a protected repository without `force`.
+pub fn stage(
+    store: &Store,
+    org: &OrgName,
+    name: &RepoName,
+    change: Change,
+    emit: crate::Emit<'_>,
+) -> Result<(), OpsError> {
+    let (_, oc) = store.org(org.as_str())?;
+    let defaults = oc.defaults.clone();
+    let forges = oc.forges.clone();
+    let label = match &change {
+        Change::Create(_) => "create",
+        Change::Update(_) => "update",
+        Change::Remove { .. } => "remove",
+    };
+    store.with_org_lock(org, |tx| {
+        let exists = declared(tx.staged(), tx.repos(), name);
+        let check_forges = |f: &Option<std::collections::BTreeSet<_>>| -> Result<(), OpsError> {
+            for forge in f.iter().flatten() {
+                if !forges.contains(forge) {
+                    return Err(OpsError::Invalid {
+                        what: "--forges".into(),
+                        value: forge.to_string(),
+                        expected: format!(
+                            "forges of org `{org}`: {}",
+                            forges
+                                .iter()
+                                .map(ToString::to_string)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    });
+                }
+            }
+            Ok(())
+        };
+        let staged = match change {
+            Change::Create(spec) => {
+                if exists {
+                    return Err(OpsError::RepoExists(name.to_string()));
+                }
+                check_forges(&spec.forges)?;
+                StagedChange::Create(spec)
+            }
+            Change::Update(patch) => {
+                if !exists {
+                    return Err(OpsError::UnknownRepo(name.to_string()));
+                }
+                check_forges(&patch.forges)?;
+                StagedChange::Update(patch)
+            }
+            Change::Remove { force } => {
+                if !exists {
+                    return Err(OpsError::UnknownRepo(name.to_string()));
+                }
+                let protected = tx
+                    .staged()
+                    .merged_into(tx.repos())
+                    .repos
+                    .get(name)
+                    .and_then(|r| r.protected)
+                    .unwrap_or(defaults.protected);
+                if protected && !force {
+                    return Err(OpsError::ProtectedRemove(name.to_string()));
+                }
+                StagedChange::Remove
+            }
+        };
+        tx.staged_mut().stage(name.clone(), staged);
+        Ok(())
+    })?;
+    emit(Event::Staged {
+        org: org.to_string(),
+        repo: name.to_string(),
+        change: label.into(),
+    });
+    Ok(())
+}
+
+/// What a refresh found: per declared repository and forge, how the forge differs from
+/// what is declared (committed state, staged changes left out), and what nobody declared.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RefreshReport {
+    /// `repo → forge → [fields that differ, or "missing"]`.
+    pub drift: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    /// `forge/name` of undeclared repositories.
+    pub untracked_remote: Vec<String>,
+}
+
+/// `repos refresh <org>`: lists the forges, records what they hold in `_discovered` and
+/// `_synced`, and reports drift from the committed desired state.
+pub fn refresh_org(ctx: &Ctx<'_>) -> Result<RefreshReport, OpsError> {
+    let observed = refresh(ctx.of, ctx.emit)?;
+    let (_, oc) = ctx.store.org(ctx.org.as_str())?;
+    let oc = oc.clone();
+    let repos = ctx.store.with_org_lock(ctx.org, |tx| {
+        capture(tx.repos_mut(), &observed, &(ctx.clock)());
+        Ok::<_, OpsError>(tx.repos().clone())
+    })?;
+    (ctx.emit)(Event::Captured {
+        org: ctx.org.to_string(),
+        repos: repos.repos.len(),
+    });
+    let wanted = desired(&oc, &repos);
+    let p = hyperforge_plan::plan(
+        ctx.org.as_str(),
+        &wanted,
+        &std::collections::BTreeSet::new(),
+        &observed,
+    );
+    let mut report = RefreshReport {
+        untracked_remote: p.untracked_remote.clone(),
+        ..RefreshReport::default()
+    };
+    for step in &p.steps {
+        let fields = match step {
+            hyperforge_plan::Step::Create { .. } => vec!["missing".to_string()],
+            hyperforge_plan::Step::Update { changes, .. } => {
+                changes.iter().map(|c| c.field.clone()).collect()
+            }
+            hyperforge_plan::Step::Delete { .. } => continue,
+        };
+        report
+            .drift
+            .entry(step.name().to_string())
+            .or_default()
+            .insert(step.forge().to_string(), fields);
+    }
+    Ok(report)
+}
+
+/// Writes `plan` to `path` as JSON (atomically).
+pub fn write_plan(path: &Path, plan: &Plan) -> Result<(), OpsError> {
+    let mut text = serde_json::to_string_pretty(plan).map_err(|e| OpsError::PlanFile {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    text.push('\n');
+    infra_fs::write_atomic(path, text.as_bytes(), None).map_err(OpsError::Fs)
+}
+
+/// Reads a plan written by `repos plan --out`.
+pub fn read_plan(path: &Path) -> Result<Plan, OpsError> {
+    let bytes = infra_fs::read_text_file(path).map_err(|e| OpsError::PlanFile {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| OpsError::PlanFile {
+        path: path.to_path_buf(),
+        message: format!("line {}, column {}: {e}", e.line(), e.column()),
+    })
+}
