@@ -265,3 +265,60 @@ pub fn read_plan(path: &Path) -> Result<Plan, OpsError> {
         message: format!("line {}, column {}: {e}", e.line(), e.column()),
     })
 }
+
+/// A plan as `repos diff --json` reports it: what would be created, updated and deleted
+/// (each `{repo, forge, …}`), what is in sync, and what the forges hold that nobody
+/// declared.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffReport {
+    /// The org.
+    pub org: String,
+    /// Repositories to create, per forge.
+    pub to_create: Vec<serde_json::Value>,
+    /// Field changes, per repository and forge.
+    pub to_update: Vec<serde_json::Value>,
+    /// Repositories to delete, per forge.
+    pub to_delete: Vec<serde_json::Value>,
+    /// Declared repositories needing nothing.
+    pub in_sync: Vec<String>,
+    /// `forge/name` of undeclared repositories (never deleted).
+    pub untracked_remote: Vec<String>,
+    /// The hash of the observed state the plan was computed from.
+    pub observed_hash: String,
+}
+
+impl DiffReport {
+    /// The report of `plan`.
+    pub fn of(plan: &Plan) -> Self {
+        use hyperforge_plan::Step;
+        let mut out = Self {
+            org: plan.org.clone(),
+            to_create: Vec::new(),
+            to_update: Vec::new(),
+            to_delete: Vec::new(),
+            in_sync: plan.in_sync.clone(),
+            untracked_remote: plan.untracked_remote.clone(),
+            observed_hash: plan.observed_hash.clone(),
+        };
+        for step in &plan.steps {
+            let mut v = serde_json::to_value(step).unwrap_or_default();
+            if let Some(m) = v.as_object_mut() {
+                m.remove("op");
+                if let Some(name) = m.remove("name") {
+                    m.insert("repo".into(), name);
+                }
+            }
+            match step {
+                Step::Create { .. } => out.to_create.push(v),
+                Step::Update { .. } => out.to_update.push(v),
+                Step::Delete { .. } => out.to_delete.push(v),
+            }
+        }
+        out
+    }
+
+    /// Changes in all.
+    pub fn changes(&self) -> usize {
+        self.to_create.len() + self.to_update.len() + self.to_delete.len()
+    }
+}

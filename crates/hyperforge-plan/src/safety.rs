@@ -8,7 +8,7 @@ use crate::{Plan, Step};
 pub struct Safety {
     /// `--force`: protected repositories may be deleted or made private.
     pub force: bool,
-    /// `--yes` given for a large change.
+    /// `--allow-large`: a change beyond the blast radius is intended.
     pub confirmed: bool,
     /// The largest fraction of the org's repositories one apply may delete or change
     /// without confirmation (0.25 by default).
@@ -30,7 +30,7 @@ pub enum SafetyError {
     },
     /// Too much at once.
     #[error(
-        "the plan deletes or changes {touched} of {total} repositories, more than the limit of {limit:.0} %; confirm with --yes"
+        "the plan deletes or changes {touched} of {total} repositories, more than the limit of {limit:.0} %; pass --allow-large to apply it anyway"
     )]
     BlastRadius {
         /// Repositories deleted or changed.

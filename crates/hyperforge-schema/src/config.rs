@@ -116,6 +116,10 @@ pub struct OrgDefaults {
     /// Whether repos that do not say are protected from deletion.
     #[serde(default)]
     pub protected: bool,
+    /// The largest share of the org's repositories, in percent, one apply may delete or
+    /// change without `--allow-large` (25 when not set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_change_percent: Option<u8>,
 }
 
 /// One org.
