@@ -6,9 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use hyperforge_apply::{ApplyError, RestEngine, StepLog, apply};
@@ -35,54 +34,16 @@ fn emulator_bin() -> PathBuf {
         .join("forge-emulator")
 }
 
-struct Emulator {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
-    }
-}
+type Emulator = hyperforge_emulator::Running;
 
 fn start(kind: &str) -> Emulator {
-    let mut child = Command::new(emulator_bin())
-        .args([
-            "--kind",
-            kind,
-            "--listen",
-            "127.0.0.1:0",
-            "--user",
-            "alice:secret-token",
-            "--org",
-            "acme:alice",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("the start-up line")
-        .to_string();
-    let api = if kind == "github" {
-        "/api/v3"
-    } else {
-        "/api/v1"
-    };
-    Emulator {
-        child,
-        base: format!("{url}{api}"),
-    }
+    Emulator::start(
+        &emulator_bin(),
+        kind,
+        &["alice:secret-token"],
+        &["acme:alice"],
+    )
+    .unwrap()
 }
 
 fn client(e: &Emulator, dialect: Dialect, token: &str) -> RestForge {
@@ -91,7 +52,7 @@ fn client(e: &Emulator, dialect: Dialect, token: &str) -> RestForge {
         base: Duration::from_millis(20),
         max_wait: Duration::from_secs(2),
     };
-    RestForge::new(dialect, &e.base, token, Duration::from_secs(10), retry).unwrap()
+    RestForge::new(dialect, &e.api, token, Duration::from_secs(10), retry).unwrap()
 }
 
 #[test]
@@ -219,7 +180,7 @@ fn a_plan_applied_on_two_forges_then_planned_again_is_empty_and_a_stale_plan_is_
 /// Arms a fault on the emulator at `e` (its admin token is the first user's).
 fn arm(e: &Emulator, fault: serde_json::Value) {
     let root = e
-        .base
+        .api
         .trim_end_matches("/api/v3")
         .trim_end_matches("/api/v1")
         .to_string();

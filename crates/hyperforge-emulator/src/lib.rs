@@ -35,9 +35,11 @@ mod http;
 mod model;
 mod render;
 mod server;
+mod spawn;
 
 pub use config::{Config, DEFAULT_SCOPES, Kind, OrgFlag, USAGE, UserFlag};
 pub use error::EmulatorError;
 pub use faults::Fault;
 pub use model::{Persisted, Repo};
 pub use server::run;
+pub use spawn::Running;

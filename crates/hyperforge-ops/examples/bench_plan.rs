@@ -7,45 +7,20 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use hyperforge_forge::{Dialect, Forge, NewRepo, RestForge, RetryPolicy};
 use hyperforge_ops::{OrgForges, refresh};
 use hyperforge_plan::{DesiredRepo, plan};
 
-fn start(bin: &str, kind: &str) -> (Child, String) {
-    let mut child = Command::new(bin)
-        .args([
-            "--kind",
-            kind,
-            "--listen",
-            "127.0.0.1:0",
-            "--user",
-            "alice:tok",
-            "--org",
-            "acme:alice",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_string();
-    let api = if kind == "github" {
-        "/api/v3"
-    } else {
-        "/api/v1"
-    };
-    (child, format!("{url}{api}"))
+fn start(bin: &str, kind: &str) -> hyperforge_emulator::Running {
+    hyperforge_emulator::Running::start(
+        std::path::Path::new(bin),
+        kind,
+        &["alice:tok"],
+        &["acme:alice"],
+    )
+    .unwrap()
 }
 
 fn rss_kb() -> String {
@@ -61,8 +36,8 @@ fn rss_kb() -> String {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let n: usize = args.get(2).map_or(1000, |s| s.parse().unwrap());
-    let (mut a, gh) = start(&args[1], "github");
-    let (mut b, cb) = start(&args[1], "gitea");
+    let (a, b) = (start(&args[1], "github"), start(&args[1], "gitea"));
+    let (gh, cb) = (a.api.clone(), b.api.clone());
     let retry = RetryPolicy::default();
     let ghc = RestForge::new(Dialect::GitHub, &gh, "tok", Duration::from_secs(30), retry).unwrap();
     let cbc = RestForge::new(Dialect::Gitea, &cb, "tok", Duration::from_secs(30), retry).unwrap();
@@ -136,7 +111,5 @@ fn main() {
         serial_took.as_secs_f64() / took.as_secs_f64()
     );
     println!("peak RSS of this process: {}", rss_kb());
-    let _ = a.kill();
-    let _ = b.kill();
-    let _ = (a.wait(), b.wait());
+    drop((a, b));
 }

@@ -11,8 +11,7 @@
     reason = "each test is one scenario, told in order"
 )]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use hyperforge_forge::{Dialect, Forge, NewRepo, RepoPatch, RestForge, RetryPolicy};
@@ -21,19 +20,7 @@ use hyperforge_plan::{Safety, SafetyError, Step};
 use hyperforge_schema::{OrgName, RepoName, RepoSpec, StagedChange};
 use hyperforge_state::Store;
 
-struct Emulator {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
-    }
-}
+type Emulator = hyperforge_emulator::Running;
 
 fn start(kind: &str) -> Emulator {
     static BUILT: std::sync::Once = std::sync::Once::new();
@@ -52,39 +39,7 @@ fn start(kind: &str) -> Emulator {
         .parent()
         .unwrap()
         .join("forge-emulator");
-    let mut child = Command::new(exe)
-        .args([
-            "--kind",
-            kind,
-            "--listen",
-            "127.0.0.1:0",
-            "--user",
-            "alice:tok",
-            "--org",
-            "acme:alice",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_string();
-    let api = if kind == "github" {
-        "/api/v3"
-    } else {
-        "/api/v1"
-    };
-    Emulator {
-        child,
-        base: format!("{url}{api}"),
-    }
+    Emulator::start(&exe, kind, &["alice:tok"], &["acme:alice"]).unwrap()
 }
 
 fn client(e: &Emulator, dialect: Dialect) -> RestForge {
@@ -93,13 +48,13 @@ fn client(e: &Emulator, dialect: Dialect) -> RestForge {
         base: Duration::from_millis(10),
         max_wait: Duration::from_secs(1),
     };
-    RestForge::new(dialect, &e.base, "tok", Duration::from_secs(10), retry).unwrap()
+    RestForge::new(dialect, &e.api, "tok", Duration::from_secs(10), retry).unwrap()
 }
 
 fn config(gh: &Emulator, cb: &Emulator) -> String {
     format!(
         "version: 1\nforges:\n  github:\n    kind: github\n    api_url: {}\n    token: env:GH_TOKEN\n  codeberg:\n    kind: gitea\n    api_url: {}\n    token: env:CB_TOKEN\norgs:\n  acme:\n    owner: alice\n    forges: [codeberg, github]\n    origin: github\n",
-        gh.base, cb.base
+        gh.api, cb.api
     )
 }
 

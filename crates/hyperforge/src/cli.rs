@@ -9,7 +9,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// desired state: declare them in repos.yaml (or stage changes), then plan, apply,
 /// refresh and converge.
 #[derive(Debug, Parser)]
-#[command(name = "hyperforge", version, max_term_width = 100, propagate_version = true)]
+#[command(
+    name = "hyperforge",
+    version,
+    max_term_width = 100,
+    propagate_version = true
+)]
 pub struct Cli {
     /// Print NDJSON events on stdout (one JSON object per line, tagged by `type`)
     #[arg(long, global = true)]

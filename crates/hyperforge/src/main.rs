@@ -1,43 +1,105 @@
-//! `hyperforge`, the declarative forge hub. The libraries come first (the emulator, the
-//! state model; the plan is in `docs/hyperforge/design.md`); until its commands exist the
-//! binary only describes itself, and says so.
+//! `hyperforge`, the declarative forge hub: parse arguments, resolve settings, call one
+//! `hyperforge-ops` operation, print its events and result.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod cli;
+mod commands;
+mod errors;
+mod print;
+mod repos_cmd;
+mod serve;
+mod settings;
+
 use std::process::ExitCode;
 
-use clap::Parser;
-use infra_cli::{CliError, Printer, PrinterOptions};
+use clap::Parser as _;
+use infra_cli::{CliError, ColorMode, Environment, ErrorEnvelope, Printer, PrinterOptions};
 
-/// hyperforge — repositories across GitHub, Gitea/Forgejo/Codeberg and GitLab as desired
-/// state: stage, plan, apply, refresh, converge. The commands are being built
-/// (docs/hyperforge/design.md).
-#[derive(Debug, Parser)]
-#[command(name = "hyperforge", version, max_term_width = 100)]
-struct Cli {
-    /// The command and its arguments
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    words: Vec<String>,
+/// The arguments as text; a word that is not UTF-8 is a usage error, not a panic.
+fn words() -> Result<Vec<String>, CliError> {
+    std::env::args_os()
+        .enumerate()
+        .map(|(i, w)| {
+            w.into_string().map_err(|w| {
+                CliError::usage(format!(
+                    "argument {i} is not valid UTF-8: {}",
+                    w.to_string_lossy()
+                ))
+            })
+        })
+        .collect()
+}
+
+/// An error: on stderr, or with `--json` one NDJSON line `{"type": "error", …}`.
+fn report(printer: &Printer, e: &CliError) {
+    if printer.is_json() {
+        let mut v = serde_json::to_value(ErrorEnvelope::of(e)).unwrap_or_default();
+        if let Some(m) = v.as_object_mut() {
+            m.insert("type".into(), "error".into());
+        }
+        printer.json_line(&v);
+    } else {
+        printer.error(e);
+    }
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(c) => c,
+    let plain = Printer::new(PrinterOptions::default());
+    let words = match words() {
+        Ok(w) => w,
         Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            plain.error(&e);
+            return ExitCode::from(e.code());
         }
     };
-    let verb = cli.words.first().cloned().unwrap_or_default();
-    let e = CliError::failure(if verb.is_empty() {
-        "hyperforge has no commands in this build yet".to_string()
-    } else {
-        format!(
-            "`hyperforge {}` is not in this build yet",
-            verb.escape_default()
-        )
-    })
-    .hint("the hub is being built; see docs/hyperforge/design.md");
-    Printer::new(PrinterOptions::default()).error(&e);
-    ExitCode::from(e.code())
+    let json = words
+        .iter()
+        .take_while(|w| *w != "--")
+        .any(|w| w == "--json");
+    let cli = match cli::Cli::try_parse_from(&words) {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind as K;
+            if matches!(e.kind(), K::DisplayHelp | K::DisplayVersion) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            if json {
+                let p = Printer::new(PrinterOptions {
+                    json: true,
+                    ..PrinterOptions::default()
+                });
+                report(
+                    &p,
+                    &infra_cli::usage_from_rendered(
+                        &e.render().to_string(),
+                        "run `hyperforge --help` for usage",
+                    ),
+                );
+            } else {
+                let _ = e.print();
+            }
+            return ExitCode::from(infra_cli::code::USAGE);
+        }
+    };
+    let printer = Printer::new(PrinterOptions {
+        json: cli.json,
+        quiet: cli.quiet,
+        verbose: cli.verbose > 0,
+        color: cli.color.parse().unwrap_or(ColorMode::Auto),
+    });
+    let result = settings::Settings::resolve(&cli, Environment::from_process())
+        .and_then(|s| commands::run(cli, &s, &printer));
+    if let Some(e) = infra_cli::stdout_failure() {
+        plain.error(&e);
+        return ExitCode::from(e.code());
+    }
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            report(&printer, &e);
+            ExitCode::from(e.code())
+        }
+    }
 }
