@@ -1,1 +1,327 @@
-//! (being written)
+//! The set-up commands and what they refuse: token values never written or shown, located
+//! errors for damaged files, the secrets store, exit codes and the JSON error line.
+
+use std::os::unix::fs::PermissionsExt as _;
+
+use crate::common::{CB_TOKEN, GH_TOKEN, World, last};
+
+#[test]
+fn forge_add_keeps_tokens_out_of_the_config() {
+    let w = World::new();
+    let t = w.run(&[
+        "forge",
+        "add",
+        "gh",
+        "--kind",
+        "github",
+        "--api-url",
+        &w.gh.api,
+        "--token-ref",
+        "ghp_0123456789abcdefghij",
+    ]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    assert!(
+        t.stderr.contains("looks like a token value"),
+        "{}",
+        t.render()
+    );
+    assert!(
+        !t.stderr.contains("ghp_0123456789abcdefghij"),
+        "{}",
+        t.render()
+    );
+    let t = w.run(&[
+        "forge",
+        "add",
+        "gh",
+        "--kind",
+        "github",
+        "--api-url",
+        "https://me:ghp_leak@example.com/api/v3",
+        "--token-ref",
+        "env:GH_TOKEN",
+    ]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    assert!(
+        !t.stderr.contains("ghp_leak") && t.stderr.contains("without credentials"),
+        "{}",
+        t.render()
+    );
+    let t = w.run(&[
+        "forge",
+        "add",
+        "gh",
+        "--kind",
+        "forgejo",
+        "--api-url",
+        &w.gh.api,
+        "--token-ref",
+        "env:GH_TOKEN",
+    ]);
+    assert_eq!(t.code, Some(2), "{}", t.render());
+    assert!(
+        !w.config_dir().join("config.yaml").exists(),
+        "nothing written by refused commands"
+    );
+
+    w.ok(&[
+        "forge",
+        "add",
+        "gh",
+        "--kind",
+        "github",
+        "--api-url",
+        &w.gh.api,
+        "--token-ref",
+        "env:GH_TOKEN",
+    ]);
+    w.ok(&[
+        "forge",
+        "add",
+        "gh",
+        "--kind",
+        "github",
+        "--api-url",
+        &w.gh.api,
+        "--token-ref",
+        "env:GH_TOKEN",
+    ]);
+    let t = w.run(&[
+        "forge",
+        "add",
+        "gh",
+        "--kind",
+        "gitea",
+        "--api-url",
+        &w.cb.api,
+        "--token-ref",
+        "env:CB_TOKEN",
+    ]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    assert!(t.stderr.contains("--replace"), "{}", t.render());
+    let config = std::fs::read_to_string(w.config_dir().join("config.yaml")).unwrap();
+    assert!(
+        config.contains("token: env:GH_TOKEN") && !config.contains(GH_TOKEN),
+        "{config}"
+    );
+}
+
+#[test]
+fn token_references_resolve_from_env_file_and_the_secrets_store() {
+    let w = World::with_org();
+    let file = w.scratch.path().join("cb.token");
+    std::fs::write(&file, format!("{CB_TOKEN}\n")).unwrap();
+    w.ok(&[
+        "forge",
+        "add",
+        "codeberg",
+        "--kind",
+        "gitea",
+        "--api-url",
+        &w.cb.api,
+        "--token-ref",
+        &format!("file:{}", file.display()),
+        "--replace",
+    ]);
+    w.ok(&[
+        "forge",
+        "add",
+        "github",
+        "--kind",
+        "github",
+        "--api-url",
+        &w.gh.api,
+        "--token-ref",
+        "keyring:gh",
+        "--replace",
+    ]);
+    let t = w.run(&["repos", "diff", "hm"]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    assert!(
+        t.stderr.contains("keyring:gh") && t.stderr.contains("hyperforge secrets set gh"),
+        "{}",
+        t.render()
+    );
+
+    let t = w
+        .cmd()
+        .args(["secrets", "set", "gh"])
+        .stdin(GH_TOKEN.as_bytes().to_vec())
+        .output();
+    t.success();
+    let secrets = w.config_dir().join("secrets.yaml");
+    assert_eq!(
+        std::fs::metadata(&secrets).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let t = w.ok(&["secrets", "list"]);
+    assert!(t.stdout.contains("gh   file"), "{}", t.render());
+    w.ok(&["repos", "diff", "hm"]);
+    let t = w.ok(&["forge", "auth"]);
+    assert!(!t.stdout.contains("refused"), "{}", t.render());
+    w.ok(&["secrets", "remove", "gh"]);
+    let t = w.run(&["secrets", "remove", "gh"]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    let t = w
+        .cmd()
+        .args(["forge", "auth", "github"])
+        .env("GH_TOKEN", "x")
+        .output();
+    assert!(t.stdout.contains("no_token"), "{}", t.render());
+}
+
+#[test]
+fn damaged_files_and_unknown_names_are_named() {
+    let w = World::with_org();
+    let t = w.run(&["repos", "diff", "hn"]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    assert!(
+        t.stderr.contains("org `hn` is not defined") && t.stderr.contains("did you mean `hm`"),
+        "{}",
+        t.render()
+    );
+    let t = w.run(&["repos", "create", "hm", "bad name"]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    let t = w.run(&["repos", "create", "hm", "x", "--forges", "gitlab"]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    assert!(
+        t.stderr.contains("forges of org `hm`: codeberg, github"),
+        "{}",
+        t.render()
+    );
+    let t = w.run(&["repos", "update", "hm", "ghost", "--description", "x"]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+
+    let repos = w.config_dir().join("orgs/hm/repos.yaml");
+    std::fs::create_dir_all(repos.parent().unwrap()).unwrap();
+    std::fs::write(
+        &repos,
+        "version: 1\nrepos:\n  api:\n    visibility: secret\n",
+    )
+    .unwrap();
+    let t = w.run(&["repos", "list", "hm"]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    assert!(
+        t.stderr.contains("repos.yaml:4"),
+        "file and line: {}",
+        t.render()
+    );
+    let t = w.run(&["--json", "repos", "list", "hm"]);
+    let e = last(&t, "error");
+    assert_eq!(e["error"]["kind"], "validation", "{e}");
+    assert_eq!(
+        std::fs::read_to_string(&repos).unwrap(),
+        "version: 1\nrepos:\n  api:\n    visibility: secret\n",
+        "left as it was"
+    );
+
+    let t = w.run(&["--json", "repos", "frobnicate"]);
+    assert_eq!(t.code, Some(2), "{}", t.render());
+    assert_eq!(last(&t, "error")["error"]["kind"], "usage");
+}
+
+#[test]
+fn orgs_list_show_and_remove() {
+    let w = World::with_org();
+    let t = w.ok(&["org", "list"]);
+    assert!(
+        t.stdout.contains("hm (default)  codeberg,github  github"),
+        "{}",
+        t.render()
+    );
+    let t = w.ok(&["--json", "org", "show", "hm"]);
+    let org = last(&t, "org");
+    assert_eq!(org["owners"]["codeberg"], "acme-mirror");
+    w.ok(&["repos", "create", "hm", "x"]);
+    let t = w.run(&["org", "remove", "hm"]);
+    assert_eq!(t.code, Some(4), "staged changes: {}", t.render());
+    w.ok(&["org", "remove", "hm", "--force"]);
+    assert!(
+        w.config_dir().join("orgs/hm/staged-repos.yaml").exists(),
+        "files kept without --purge"
+    );
+    let t = w.ok(&["org", "list"]);
+    assert!(!t.stdout.contains("hm"), "{}", t.render());
+}
+
+#[test]
+fn export_pulumi_writes_the_desired_state() {
+    let w = World::with_org();
+    w.ok(&[
+        "repos",
+        "create",
+        "hm",
+        "x",
+        "--description",
+        "d",
+        "--visibility",
+        "private",
+    ]);
+    let t = w.ok(&["export", "pulumi", "hm"]);
+    assert!(
+        t.stdout
+            .starts_with("# Generated by `hyperforge export pulumi hm`"),
+        "{}",
+        t.render()
+    );
+    assert!(
+        t.stdout.contains("github:Repository") && t.stdout.contains("gitea:Repository"),
+        "{}",
+        t.render()
+    );
+    assert!(!t.stdout.contains(GH_TOKEN));
+}
+
+#[test]
+fn workspaces_bind_discover_and_clone() {
+    let w = World::with_org();
+    w.create_on("github", "api", None, false);
+    w.ok(&["org", "import", "hm"]);
+    crate::common::repo_with_commit(&w.ws.join("tool"), "a", "a\n");
+    std::fs::create_dir_all(w.ws.join("not a repo name/.git")).unwrap();
+    let t = w.ok(&[
+        "workspace",
+        "bind",
+        w.ws.to_str().unwrap(),
+        "hm",
+        "--auto-create",
+    ]);
+    assert!(
+        t.stderr.contains("staged: create hm/tool"),
+        "{}",
+        t.render()
+    );
+    assert!(
+        t.stderr.contains("not a valid repository name"),
+        "{}",
+        t.render()
+    );
+    let t = w.ok(&["--json", "workspace", "show"]);
+    let row = last(&t, "workspaces")["workspaces"][0].clone();
+    assert_eq!(row["org"], "hm");
+    assert_eq!(row["cloned"], serde_json::json!(["tool"]), "{row}");
+    assert_eq!(row["missing"], serde_json::json!(["api"]), "{row}");
+    assert_eq!(
+        row["undeclared"],
+        serde_json::json!(["not a repo name"]),
+        "{row}"
+    );
+    w.ok(&["repos", "sync", "hm", "--yes"]);
+    assert!(w.remote_repo("github", "tool").is_some());
+    assert!(
+        crate::common::git(
+            &w.ws.join("tool"),
+            &["ls-remote", &format!("{}/acme/tool.git", w.gh.url)]
+        )
+        .contains("refs/heads/main"),
+        "content pushed to the new repository"
+    );
+    let t = w.ok(&["workspace", "clone-all", "hm"]);
+    assert!(t.stderr.contains("cloned api"), "{}", t.render());
+    assert!(w.ws.join("api/.git").exists());
+    let remotes = crate::common::git(&w.ws.join("api"), &["remote"]);
+    assert!(remotes.contains("github"), "{remotes}");
+    w.ok(&["workspace", "unbind", w.ws.to_str().unwrap()]);
+    let t = w.run(&["workspace", "unbind", w.ws.to_str().unwrap()]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+}

@@ -1,1 +1,178 @@
-//! (being written)
+//! The safety rules through the binary: protected repositories, the blast radius, a sync
+//! of one repository, and a dry run that changes nothing anywhere.
+
+use hyperforge_forge::RepoPatch;
+use infra_testkit::TreeSnapshot;
+
+use crate::common::{World, git, repo_with_commit};
+
+#[test]
+fn a_protected_repository_is_not_removed_or_made_private_without_force() {
+    let w = World::with_org();
+    w.create_on("github", "keep", None, false);
+    w.create_on("codeberg", "keep", None, false);
+    w.ok(&["org", "import", "hm"]);
+    w.ok(&["repos", "update", "hm", "keep", "--protected", "true"]);
+    w.ok(&["repos", "sync", "hm", "--yes"]);
+
+    let t = w.run(&["repos", "remove", "hm", "keep"]);
+    assert_eq!(t.code, Some(4), "{}", t.render());
+    assert!(
+        t.stderr.contains("repository `keep` is protected") && t.stderr.contains("--force"),
+        "{}",
+        t.render()
+    );
+    assert!(w.staged_yaml().is_empty(), "nothing staged");
+
+    w.ok(&["repos", "update", "hm", "keep", "--visibility", "private"]);
+    let t = w.run(&["repos", "sync", "hm", "--yes"]);
+    assert_eq!(t.code, Some(4), "{}", t.render());
+    assert!(
+        t.stderr.contains("is protected: it would be made private"),
+        "{}",
+        t.render()
+    );
+    assert!(
+        !w.remote_repo("github", "keep").unwrap().private,
+        "still public"
+    );
+    assert!(
+        w.staged_yaml().contains("keep"),
+        "the staged change is kept"
+    );
+
+    w.ok(&["repos", "sync", "hm", "--yes", "--force"]);
+    assert!(w.remote_repo("github", "keep").unwrap().private);
+    assert!(w.remote_repo("codeberg", "keep").unwrap().private);
+
+    w.ok(&["repos", "remove", "hm", "keep", "--force"]);
+    let t = w.run(&["repos", "sync", "hm", "--yes"]);
+    assert_eq!(
+        t.code,
+        Some(4),
+        "a staged removal does not lift the protection: {}",
+        t.render()
+    );
+    assert!(w.remote_repo("github", "keep").is_some());
+    w.ok(&["repos", "sync", "hm", "--yes", "--force"]);
+    assert!(
+        w.remote_repo("github", "keep").is_none() && w.remote_repo("codeberg", "keep").is_none()
+    );
+    assert!(!w.repos_yaml().contains("keep:"), "{}", w.repos_yaml());
+}
+
+#[test]
+fn a_change_to_more_than_the_limit_needs_allow_large() {
+    let w = World::with_org();
+    for i in 0..8 {
+        w.create_on("github", &format!("r{i}"), None, false);
+        w.create_on("codeberg", &format!("r{i}"), None, false);
+    }
+    w.ok(&["org", "import", "hm"]);
+    for i in 0..3 {
+        w.ok(&[
+            "repos",
+            "update",
+            "hm",
+            &format!("r{i}"),
+            "--description",
+            "bulk edit",
+        ]);
+    }
+    let t = w.run(&["repos", "sync", "hm", "--yes"]);
+    assert_eq!(t.code, Some(4), "3 of 8 is more than 25 %: {}", t.render());
+    assert!(
+        t.stderr.contains("changes 3 of 8 repositories") && t.stderr.contains("--allow-large"),
+        "{}",
+        t.render()
+    );
+    assert!(
+        w.remote("github").iter().all(|r| r.description.is_none()),
+        "nothing applied"
+    );
+    w.ok(&["repos", "sync", "hm", "--yes", "--allow-large"]);
+    assert_eq!(
+        w.remote("github")
+            .iter()
+            .filter(|r| r.description.is_some())
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn a_sync_of_one_repository_leaves_the_others_staged() {
+    let w = World::with_org();
+    w.ok(&["repos", "create", "hm", "one"]);
+    w.ok(&["repos", "create", "hm", "two", "--visibility", "private"]);
+    let t = w.ok(&["repos", "sync", "hm", "one", "--yes"]);
+    assert!(
+        t.stdout.contains("+ one on github") && !t.stdout.contains("two"),
+        "{}",
+        t.render()
+    );
+    assert!(w.remote_repo("github", "one").is_some() && w.remote_repo("codeberg", "one").is_some());
+    assert!(w.remote_repo("github", "two").is_none());
+    let staged = w.staged_yaml();
+    assert!(
+        staged.contains("two:") && !staged.contains("one:"),
+        "{staged}"
+    );
+    assert!(w.repos_yaml().contains("one:"));
+    w.ok(&["repos", "sync", "hm", "--yes"]);
+    assert!(w.remote_repo("codeberg", "two").unwrap().private);
+}
+
+#[test]
+fn a_dry_run_writes_nothing_anywhere() {
+    let w = World::with_org();
+    w.create_on("github", "api", Some("the API"), false);
+    w.ok(&["org", "import", "hm"]);
+    w.ok(&["repos", "create", "hm", "new-repo"]);
+    w.ok(&["repos", "update", "hm", "api", "--description", "changed"]);
+    w.ok(&["workspace", "bind", w.ws.to_str().unwrap(), "hm"]);
+    repo_with_commit(&w.ws.join("api"), "a.txt", "a\n");
+    let remotes_before = git(&w.ws.join("api"), &["remote", "-v"]);
+    let config_before = TreeSnapshot::capture(w.config_dir());
+    let ws_before = TreeSnapshot::capture(&w.ws);
+    let forges_before = (w.remote("github"), w.remote("codeberg"));
+
+    for args in [
+        &["repos", "sync", "hm", "--dry-run"][..],
+        &["repos", "sync", "hm", "--dry-run", "--yes"],
+        &["repos", "converge", "hm", "--dry-run"],
+        &["--json", "repos", "sync", "--all", "--dry-run"],
+    ] {
+        let t = w.ok(args);
+        assert!(t.stdout.contains("new-repo"), "{}", t.render());
+    }
+    let t = w.ok(&["repos", "sync", "hm", "--dry-run"]);
+    assert!(
+        t.stderr.contains("remote github of api: added"),
+        "would-be remotes are shown: {}",
+        t.render()
+    );
+
+    assert_eq!(git(&w.ws.join("api"), &["remote", "-v"]), remotes_before);
+    infra_testkit::assert_unchanged(&config_before, &TreeSnapshot::capture(w.config_dir()));
+    infra_testkit::assert_unchanged(&ws_before, &TreeSnapshot::capture(&w.ws));
+    assert_eq!((w.remote("github"), w.remote("codeberg")), forges_before);
+    assert!(!w.config_dir().join("logs").exists(), "no step log");
+    // And the drift detector agrees with the dry run's plan.
+    w.patch_on(
+        "github",
+        "api",
+        &RepoPatch {
+            archived: Some(true),
+            ..RepoPatch::default()
+        },
+    );
+    let t = w.ok(&["repos", "diff", "hm"]);
+    assert!(
+        t.stdout.contains(
+            "~ api on github: description \"the API\" → \"changed\"; archived true → false"
+        ),
+        "{}",
+        t.render()
+    );
+}
