@@ -111,5 +111,41 @@ fn main() {
         serial_took.as_secs_f64() / took.as_secs_f64()
     );
     println!("peak RSS of this process: {}", rss_kb());
+    if let Some(cli) = args.get(3) {
+        cli_figures(cli, &gh, &cb);
+    }
     drop((a, b));
+}
+
+/// The same no-op plan through the real binary: `org import`, then `repos diff` three
+/// times, each timed with its peak RSS (python's `getrusage` of the child: no unsafe code
+/// and no `/usr/bin/time` needed).
+fn cli_figures(cli: &str, gh: &str, cb: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.yaml"),
+        format!(
+            "version: 1\nforges:\n  github:\n    kind: github\n    api_url: {gh}\n    token: env:BENCH_TOKEN\n  codeberg:\n    kind: gitea\n    api_url: {cb}\n    token: env:BENCH_TOKEN\norgs:\n  acme:\n    owner: acme\n    forges: [codeberg, github]\n    origin: github\n"
+        ),
+    )
+    .unwrap();
+    let measure = "import resource, subprocess, sys, time\n\
+t = time.time()\n\
+r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n\
+print(f'{(time.time() - t) * 1000:.0f} ms, peak RSS {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss} kB, exit {r.returncode}')\n";
+    for (label, args) in [
+        ("hyperforge org import", &["org", "import", "acme"][..]),
+        ("hyperforge repos diff (no-op)", &["repos", "diff", "acme"]),
+        ("hyperforge repos diff (no-op)", &["repos", "diff", "acme"]),
+        ("hyperforge repos diff (no-op)", &["repos", "diff", "acme"]),
+    ] {
+        let out = std::process::Command::new("python3")
+            .args(["-c", measure, cli, "--config-dir"])
+            .arg(dir.path())
+            .args(args)
+            .env("BENCH_TOKEN", "tok")
+            .output()
+            .unwrap();
+        println!("{label}: {}", String::from_utf8_lossy(&out.stdout).trim());
+    }
 }

@@ -51,13 +51,34 @@ struct VersionProbe {
     version: u32,
 }
 
+/// The schema version from a plain top-level `version: N` line, without parsing the whole
+/// document a second time (a file of 1,000 repositories parses in tens of milliseconds;
+/// the probe would double that). `None` when there is no such line or it is not a plain
+/// number, so the full parse decides (and locates any error).
+fn scan_version(text: &str) -> Option<u32> {
+    let mut found = None;
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("version:") {
+            if found.is_some() {
+                return None;
+            }
+            let value = rest.split('#').next().unwrap_or_default().trim();
+            found = Some(value.parse().ok()?);
+        }
+    }
+    found
+}
+
 /// Parses `text` (the contents of `path`) into `T`, migrating older versions.
 pub(crate) fn parse<T: DeserializeOwned>(
     kind: FileKind,
     path: &Path,
     text: &str,
 ) -> Result<T, StateError> {
-    let probe: VersionProbe = infra_yaml::from_str(path, text)?;
+    let probe = match scan_version(text) {
+        Some(version) => VersionProbe { version },
+        None => infra_yaml::from_str(path, text)?,
+    };
     if probe.version > SCHEMA_VERSION {
         return Err(StateError::TooNew {
             file: path.to_owned(),
@@ -102,4 +123,20 @@ pub(crate) fn render<T: Serialize>(path: &Path, value: &T) -> Result<String, Sta
         message: e.to_string(),
     })?;
     Ok(format!("{HEADER}{body}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scan_version;
+
+    #[test]
+    fn the_version_line_is_read_without_a_second_parse() {
+        assert_eq!(scan_version("# header\nversion: 1\nrepos: {}\n"), Some(1));
+        assert_eq!(scan_version("version: 7 # newer\n"), Some(7));
+        // Anything unusual goes to the full parse, which locates errors.
+        assert_eq!(scan_version("version: one\n"), None);
+        assert_eq!(scan_version("version: 1\nversion: 2\n"), None);
+        assert_eq!(scan_version("{version: 1}\n"), None);
+        assert_eq!(scan_version("repos: {}\n"), None);
+    }
 }
