@@ -138,6 +138,19 @@ fn run_step(forge: &dyn Forge, owner: &str, step: &Step) -> Result<Option<Remote
             }
             forge.update_repo(owner, name, &patch).map(Some)
         }
+        Step::Rename { from, name, .. } => {
+            let patch = RepoPatch {
+                name: Some(name.clone()),
+                ..RepoPatch::default()
+            };
+            match forge.update_repo(owner, from, &patch) {
+                // Renamed by an earlier, interrupted attempt whose log line was lost.
+                Err(ForgeError::NotFound { .. }) => forge
+                    .update_repo(owner, name, &RepoPatch::default())
+                    .map(Some),
+                other => other.map(Some),
+            }
+        }
         Step::Delete { name, .. } => match forge.delete_repo(owner, name) {
             Ok(()) | Err(ForgeError::NotFound { .. }) => Ok(None),
             Err(e) => Err(e),
@@ -186,16 +199,7 @@ pub fn apply(
             .map_or(plan.org.as_str(), String::as_str);
         let result = run_step(forge, owner, step).map_err(|source| ApplyError::Step {
             step: i,
-            what: format!(
-                "{} {}/{owner}/{}",
-                match step {
-                    Step::Create { .. } => "create",
-                    Step::Update { .. } => "update",
-                    Step::Delete { .. } => "delete",
-                },
-                step.forge(),
-                step.name()
-            ),
+            what: format!("{} {}/{owner}/{}", step.op(), step.forge(), step.name()),
             source,
         })?;
         log.record(i, result.clone()).map_err(ApplyError::Log)?;

@@ -108,6 +108,7 @@ fn want(name: &str, description: &str) -> DesiredRepo {
         archived: false,
         protected: false,
         forges: ["github".to_string(), "gitea".to_string()].into(),
+        renamed_from: None,
     }
 }
 

@@ -62,6 +62,7 @@ fn main() {
             archived: false,
             protected: false,
             forges: ["github".to_string(), "codeberg".to_string()].into(),
+            renamed_from: None,
         })
         .collect();
     let of = OrgForges {

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use hyperforge_apply::{Applied, RestEngine, StepLog, apply};
 use hyperforge_forge::Forge;
-use hyperforge_plan::{DesiredRepo, Observed, Plan, Safety, Step, check, plan};
+use hyperforge_plan::{DesiredRepo, Mirror, Observed, Plan, Safety, Step, check, plan};
 use hyperforge_schema::{
     ForgeName, OrgConfig, OrgName, Repo, RepoName, ReposFile, StagedChange, Synced, Visibility,
 };
@@ -77,6 +77,7 @@ pub fn desired(org: &OrgConfig, repos: &ReposFile) -> Vec<DesiredRepo> {
                 .iter()
                 .map(ToString::to_string)
                 .collect(),
+            renamed_from: None,
         })
         .collect()
 }
@@ -182,6 +183,7 @@ pub struct SyncReport {
 /// are protected (as declared now or before a staged change: a staged removal does not
 /// lift it), and the org's repository count (for the blast radius).
 struct Scope {
+    origin: String,
     wanted: Vec<DesiredRepo>,
     removals: BTreeSet<String>,
     protected: BTreeSet<String>,
@@ -193,9 +195,22 @@ fn scope(ctx: &Ctx<'_>, keep: &dyn Fn(&str) -> bool) -> Result<Scope, OpsError> 
     let staged = ctx.store.staged(ctx.org)?;
     let current = ctx.store.load_repos(ctx.org)?;
     let merged = staged.merged_into(&current);
+    // Staged renames: new name → old name.
+    let renames: BTreeMap<String, String> = staged
+        .changes
+        .iter()
+        .filter_map(|(old, c)| match c {
+            StagedChange::Rename(new) => Some((new.to_string(), old.to_string())),
+            _ => None,
+        })
+        .collect();
     let wanted: Vec<DesiredRepo> = desired(org_config, &merged)
         .into_iter()
-        .filter(|d| keep(&d.name))
+        .map(|mut d| {
+            d.renamed_from = renames.get(&d.name).cloned();
+            d
+        })
+        .filter(|d| keep(&d.name) || d.renamed_from.as_deref().is_some_and(keep))
         .collect();
     let removals: BTreeSet<String> = staged
         .changes
@@ -210,11 +225,31 @@ fn scope(ctx: &Ctx<'_>, keep: &dyn Fn(&str) -> bool) -> Result<Scope, OpsError> 
         .map(|d| d.name)
         .collect();
     Ok(Scope {
+        origin: org_config.origin.to_string(),
         wanted,
         removals,
         protected,
         total: current.repos.len().max(merged.repos.len()),
     })
+}
+
+/// The mirror set-up of a plan: every repository it creates on a forge other than the
+/// origin, when the origin is one of its forges, gets the origin's content.
+fn mirrors(p: &Plan, wanted: &[DesiredRepo], origin: &str) -> Vec<Mirror> {
+    p.steps
+        .iter()
+        .filter(|s| matches!(s, Step::Create { .. }) && s.forge() != origin)
+        .filter(|s| {
+            wanted
+                .iter()
+                .any(|d| d.name == s.name() && d.forges.contains(origin))
+        })
+        .map(|s| Mirror {
+            repo: s.name().to_string(),
+            from: origin.to_string(),
+            to: s.forge().to_string(),
+        })
+        .collect()
 }
 
 fn planned(ctx: &Ctx<'_>, p: &Plan) {
@@ -224,6 +259,7 @@ fn planned(ctx: &Ctx<'_>, p: &Plan) {
         create: count(|s| matches!(s, Step::Create { .. })),
         update: count(|s| matches!(s, Step::Update { .. })),
         delete: count(|s| matches!(s, Step::Delete { .. })),
+        rename: count(|s| matches!(s, Step::Rename { .. })),
         in_sync: p.in_sync.len(),
         observed_hash: p.observed_hash.clone(),
     });
@@ -239,15 +275,23 @@ pub fn diff(ctx: &Ctx<'_>, only: Option<&str>) -> Result<(Plan, Observed), OpsEr
     if only.is_some() {
         p.untracked_remote.clear();
     }
+    p.mirrors = mirrors(&p, &s.wanted, &s.origin);
     planned(ctx, &p);
     Ok((p, observed))
 }
 
-/// Names a plan is about (its steps and the repositories it found in sync).
+/// Names a plan is about (its steps — a rename's old name too — and the repositories it
+/// found in sync).
 fn plan_names(p: &Plan) -> BTreeSet<String> {
     p.steps
         .iter()
-        .map(|s| s.name().to_string())
+        .flat_map(|s| {
+            let from = match s {
+                Step::Rename { from, .. } => Some(from.clone()),
+                _ => None,
+            };
+            std::iter::once(s.name().to_string()).chain(from)
+        })
         .chain(p.in_sync.iter().cloned())
         .collect()
 }
@@ -336,12 +380,7 @@ fn run_apply(ctx: &Ctx<'_>, p: &Plan, observed: &Observed) -> Result<Applied, Op
     let on_step = |index: usize, step: &Step, resumed: bool| {
         (ctx.emit)(Event::Step {
             index,
-            op: match step {
-                Step::Create { .. } => "create",
-                Step::Update { .. } => "update",
-                Step::Delete { .. } => "delete",
-            }
-            .to_string(),
+            op: step.op().to_string(),
             forge: step.forge().to_string(),
             repo: step.name().to_string(),
             resumed,

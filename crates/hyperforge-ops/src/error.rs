@@ -83,6 +83,9 @@ pub enum OpsError {
     /// `repos update|remove` of an undeclared repository.
     #[error("repository `{0}` is not declared")]
     UnknownRepo(String),
+    /// A rename of a repository with another change pending.
+    #[error("repository `{0}` has a change staged; sync it before renaming")]
+    PendingChange(String),
     /// `repos remove` of a protected repository.
     #[error("repository `{0}` is protected")]
     ProtectedRemove(String),

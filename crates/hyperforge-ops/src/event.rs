@@ -27,6 +27,8 @@ pub enum Event {
         update: usize,
         /// Repositories to delete.
         delete: usize,
+        /// Repositories to rename.
+        rename: usize,
         /// Declared repositories needing nothing.
         in_sync: usize,
         /// The hash of the observed state it was computed from.
@@ -36,7 +38,7 @@ pub enum Event {
     Step {
         /// Its index in the plan.
         index: usize,
-        /// `create`, `update`, `delete`.
+        /// `create`, `update`, `rename`, `delete`.
         op: String,
         /// The forge.
         forge: String,

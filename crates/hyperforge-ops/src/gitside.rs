@@ -178,7 +178,7 @@ pub fn after_sync(
         }
     }
     if !dry_run {
-        mirror_without_clone(hub, connected, &created, &with_clone, observed, emit);
+        mirror_without_clone(hub, connected, plan, &created, &with_clone, observed, emit);
     }
     Ok(())
 }
@@ -202,43 +202,44 @@ fn push(hub: &Hub, connected: &Connected, dir: &Path, repo: &str, forge: &str, e
 fn mirror_without_clone(
     hub: &Hub,
     connected: &Connected,
+    plan: &Plan,
     created: &BTreeSet<(String, String)>,
     with_clone: &BTreeSet<String>,
     observed: &Observed,
     emit: Emit<'_>,
 ) {
-    let origin = connected.origin.as_str();
-    for (name, forge) in created {
-        if forge == origin || with_clone.contains(name) {
+    for m in &plan.mirrors {
+        // A clone pushed already; a repository created on the origin in the same plan is
+        // empty: nothing to mirror.
+        if with_clone.contains(&m.repo) || created.contains(&(m.repo.clone(), m.from.clone())) {
             continue;
         }
         let (Some(from), Some(to)) = (
-            observed.0.get(origin).and_then(|r| r.get(name)),
-            observed.0.get(forge).and_then(|r| r.get(name)),
+            observed.0.get(&m.from).and_then(|r| r.get(&m.repo)),
+            observed.0.get(&m.to).and_then(|r| r.get(&m.repo)),
         ) else {
             continue;
         };
-        // A repository created on the origin in the same plan is empty: nothing to mirror.
-        if created.contains(&(name.clone(), origin.to_string())) {
-            continue;
-        }
         let (Ok(from_url), Ok(to_url)) = (checked_url(&from.clone_url), checked_url(&to.clone_url))
         else {
             continue;
         };
         let tok = |f: &str| connected.tokens.get(f).map(crate::Secret::expose);
         match hyperforge_git::mirror(
-            (&from_url, tok(origin)),
-            (&to_url, tok(forge)),
+            (&from_url, tok(&m.from)),
+            (&to_url, tok(&m.to)),
             &hub.interrupt,
         ) {
             Ok(()) => emit(Event::Pushed {
-                repo: name.clone(),
-                forge: forge.clone(),
+                repo: m.repo.clone(),
+                forge: m.to.clone(),
             }),
             Err(e) => emit(Event::Warning {
                 message: format!(
-                    "mirroring {name} from {origin} to {forge} failed: {}",
+                    "mirroring {} from {} to {} failed: {}",
+                    m.repo,
+                    m.from,
+                    m.to,
                     crate::error::chain(&e)
                 ),
             }),

@@ -42,6 +42,7 @@ fn change_name(c: &StagedChange) -> &'static str {
         StagedChange::Create(_) => "create",
         StagedChange::Update(_) => "update",
         StagedChange::Remove => "remove",
+        StagedChange::Rename(_) => "rename",
     }
 }
 
@@ -91,7 +92,7 @@ pub fn list(store: &Store, org: &OrgName) -> Result<Vec<RepoRow>, OpsError> {
 fn declared(staged: &StagedFile, repos: &hyperforge_schema::ReposFile, name: &RepoName) -> bool {
     match staged.changes.get(name) {
         Some(StagedChange::Create(_) | StagedChange::Update(_)) => true,
-        Some(StagedChange::Remove) => false,
+        Some(StagedChange::Remove | StagedChange::Rename(_)) => false,
         None => repos.repos.contains_key(name),
     }
 }
@@ -103,6 +104,8 @@ pub enum Change {
     Create(RepoSpec),
     /// New values for some fields.
     Update(RepoPatch),
+    /// Give it a new name on every forge.
+    Rename(RepoName),
     /// Remove it from every forge (`force`: even if protected).
     Remove {
         /// Even a protected one.
@@ -110,9 +113,71 @@ pub enum Change {
     },
 }
 
+/// Checks that `change` makes sense for `name` given the org's files under its lock, and
+/// returns what to stage.
+fn validated(
+    tx: &hyperforge_state::OrgTx,
+    (org, oc): (&OrgName, &hyperforge_schema::OrgConfig),
+    name: &RepoName,
+    change: Change,
+) -> Result<StagedChange, OpsError> {
+    let exists = declared(tx.staged(), tx.repos(), name);
+    let check_forges = |f: &Option<std::collections::BTreeSet<_>>| -> Result<(), OpsError> {
+        match f.iter().flatten().find(|forge| !oc.forges.contains(*forge)) {
+            None => Ok(()),
+            Some(forge) => Err(OpsError::Invalid {
+                what: "--forges".into(),
+                value: forge.to_string(),
+                expected: format!(
+                    "forges of org `{org}`: {}",
+                    oc.forges
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }),
+        }
+    };
+    match change {
+        Change::Create(_) if exists => Err(OpsError::RepoExists(name.to_string())),
+        Change::Create(spec) => {
+            check_forges(&spec.forges)?;
+            Ok(StagedChange::Create(spec))
+        }
+        _ if !exists => Err(OpsError::UnknownRepo(name.to_string())),
+        Change::Update(patch) => {
+            check_forges(&patch.forges)?;
+            Ok(StagedChange::Update(patch))
+        }
+        Change::Rename(to) => {
+            if declared(tx.staged(), tx.repos(), &to) || tx.staged().changes.contains_key(&to) {
+                return Err(OpsError::RepoExists(to.to_string()));
+            }
+            if matches!(tx.staged().changes.get(name), Some(StagedChange::Update(_))) {
+                return Err(OpsError::PendingChange(name.to_string()));
+            }
+            Ok(StagedChange::Rename(to))
+        }
+        Change::Remove { force } => {
+            let protected = tx
+                .staged()
+                .merged_into(tx.repos())
+                .repos
+                .get(name)
+                .and_then(|r| r.protected)
+                .unwrap_or(oc.defaults.protected);
+            if protected && !force {
+                return Err(OpsError::ProtectedRemove(name.to_string()));
+            }
+            Ok(StagedChange::Remove)
+        }
+    }
+}
+
 /// Stages `change` for `name` in `org`, after checking it makes sense: a create of a
-/// declared repository, or an update or removal of an undeclared one, is refused; so is
-/// staging the removal of a protected repository without `force`.
+/// declared repository, or an update, rename or removal of an undeclared one, is refused;
+/// so is staging the removal of a protected repository without `force`.
 pub fn stage(
     store: &Store,
     org: &OrgName,
@@ -121,68 +186,17 @@ pub fn stage(
     emit: crate::Emit<'_>,
 ) -> Result<(), OpsError> {
     let (_, oc) = store.org(org.as_str())?;
-    let defaults = oc.defaults.clone();
-    let forges = oc.forges.clone();
+    let oc = oc.clone();
     let label = match &change {
         Change::Create(_) => "create",
         Change::Update(_) => "update",
+        Change::Rename(_) => "rename",
         Change::Remove { .. } => "remove",
     };
     store.with_org_lock(org, |tx| {
-        let exists = declared(tx.staged(), tx.repos(), name);
-        let check_forges = |f: &Option<std::collections::BTreeSet<_>>| -> Result<(), OpsError> {
-            for forge in f.iter().flatten() {
-                if !forges.contains(forge) {
-                    return Err(OpsError::Invalid {
-                        what: "--forges".into(),
-                        value: forge.to_string(),
-                        expected: format!(
-                            "forges of org `{org}`: {}",
-                            forges
-                                .iter()
-                                .map(ToString::to_string)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    });
-                }
-            }
-            Ok(())
-        };
-        let staged = match change {
-            Change::Create(spec) => {
-                if exists {
-                    return Err(OpsError::RepoExists(name.to_string()));
-                }
-                check_forges(&spec.forges)?;
-                StagedChange::Create(spec)
-            }
-            Change::Update(patch) => {
-                if !exists {
-                    return Err(OpsError::UnknownRepo(name.to_string()));
-                }
-                check_forges(&patch.forges)?;
-                StagedChange::Update(patch)
-            }
-            Change::Remove { force } => {
-                if !exists {
-                    return Err(OpsError::UnknownRepo(name.to_string()));
-                }
-                let protected = tx
-                    .staged()
-                    .merged_into(tx.repos())
-                    .repos
-                    .get(name)
-                    .and_then(|r| r.protected)
-                    .unwrap_or(defaults.protected);
-                if protected && !force {
-                    return Err(OpsError::ProtectedRemove(name.to_string()));
-                }
-                StagedChange::Remove
-            }
-        };
+        let staged = validated(tx, (org, &oc), name, change)?;
         tx.staged_mut().stage(name.clone(), staged);
-        Ok(())
+        Ok::<_, OpsError>(())
     })?;
     emit(Event::Staged {
         org: org.to_string(),
@@ -233,7 +247,7 @@ pub fn refresh_org(ctx: &Ctx<'_>) -> Result<RefreshReport, OpsError> {
             hyperforge_plan::Step::Update { changes, .. } => {
                 changes.iter().map(|c| c.field.clone()).collect()
             }
-            hyperforge_plan::Step::Delete { .. } => continue,
+            hyperforge_plan::Step::Delete { .. } | hyperforge_plan::Step::Rename { .. } => continue,
         };
         report
             .drift
@@ -279,6 +293,10 @@ pub struct DiffReport {
     pub to_update: Vec<serde_json::Value>,
     /// Repositories to delete, per forge.
     pub to_delete: Vec<serde_json::Value>,
+    /// Repositories to rename, per forge (`from`, `repo`).
+    pub to_rename: Vec<serde_json::Value>,
+    /// Content carried to mirror forges after the steps.
+    pub mirrors: Vec<hyperforge_plan::Mirror>,
     /// Declared repositories needing nothing.
     pub in_sync: Vec<String>,
     /// `forge/name` of undeclared repositories (never deleted).
@@ -296,21 +314,31 @@ impl DiffReport {
             to_create: Vec::new(),
             to_update: Vec::new(),
             to_delete: Vec::new(),
+            to_rename: Vec::new(),
+            mirrors: plan.mirrors.clone(),
             in_sync: plan.in_sync.clone(),
             untracked_remote: plan.untracked_remote.clone(),
             observed_hash: plan.observed_hash.clone(),
         };
         for step in &plan.steps {
-            let mut v = serde_json::to_value(step).unwrap_or_default();
-            if let Some(m) = v.as_object_mut() {
-                m.remove("op");
-                if let Some(name) = m.remove("name") {
-                    m.insert("repo".into(), name);
+            // `{repo, forge, …the step's own fields}`, in that order.
+            let mut v = serde_json::Map::new();
+            v.insert("repo".into(), step.name().into());
+            v.insert("forge".into(), step.forge().into());
+            if let serde_json::Value::Object(fields) =
+                serde_json::to_value(step).unwrap_or_default()
+            {
+                for (k, f) in fields {
+                    if !matches!(k.as_str(), "op" | "name" | "forge") {
+                        v.insert(k, f);
+                    }
                 }
             }
+            let v = serde_json::Value::Object(v);
             match step {
                 Step::Create { .. } => out.to_create.push(v),
                 Step::Update { .. } => out.to_update.push(v),
+                Step::Rename { .. } => out.to_rename.push(v),
                 Step::Delete { .. } => out.to_delete.push(v),
             }
         }
@@ -319,6 +347,6 @@ impl DiffReport {
 
     /// Changes in all.
     pub fn changes(&self) -> usize {
-        self.to_create.len() + self.to_update.len() + self.to_delete.len()
+        self.to_create.len() + self.to_update.len() + self.to_delete.len() + self.to_rename.len()
     }
 }

@@ -36,6 +36,54 @@ fn changes(want: &DesiredRepo, actual: &RemoteRepo) -> Vec<FieldChange> {
     out
 }
 
+/// The steps bringing `want` about on each of its forges (a rename where only the old
+/// name is held, a create where neither is); whether it is in sync already.
+fn steps_for(want: &DesiredRepo, observed: &Observed, steps: &mut Vec<Step>) -> bool {
+    let mut same = true;
+    for forge in &want.forges {
+        let held = observed.0.get(forge);
+        let current = held.and_then(|repos| repos.get(&want.name));
+        let before = want
+            .renamed_from
+            .as_ref()
+            .and_then(|old| Some((old, held?.get(old)?)));
+        match (current, before) {
+            (None, None) => {
+                same = false;
+                steps.push(Step::Create {
+                    forge: forge.clone(),
+                    name: want.name.clone(),
+                    description: want.description.clone(),
+                    private: want.private,
+                    archived: want.archived,
+                });
+            }
+            (Some(actual), _) | (None, Some((_, actual))) => {
+                if current.is_none()
+                    && let Some((old, _)) = before
+                {
+                    same = false;
+                    steps.push(Step::Rename {
+                        forge: forge.clone(),
+                        from: old.clone(),
+                        name: want.name.clone(),
+                    });
+                }
+                let c = changes(want, actual);
+                if !c.is_empty() {
+                    same = false;
+                    steps.push(Step::Update {
+                        forge: forge.clone(),
+                        name: want.name.clone(),
+                        changes: c,
+                    });
+                }
+            }
+        }
+    }
+    same
+}
+
 /// The plan for `org`: `desired` repositories on their forges, `removals` (staged
 /// deletions, by name) gone from every forge that has them, against `observed`.
 pub fn plan(
@@ -46,39 +94,12 @@ pub fn plan(
 ) -> Plan {
     let mut steps = Vec::new();
     let mut in_sync = Vec::new();
-    let declared: BTreeSet<&str> = desired.iter().map(|d| d.name.as_str()).collect();
+    let declared: BTreeSet<&str> = desired
+        .iter()
+        .flat_map(|d| std::iter::once(d.name.as_str()).chain(d.renamed_from.as_deref()))
+        .collect();
     for want in desired {
-        let mut same = true;
-        for forge in &want.forges {
-            match observed
-                .0
-                .get(forge)
-                .and_then(|repos| repos.get(&want.name))
-            {
-                None => {
-                    same = false;
-                    steps.push(Step::Create {
-                        forge: forge.clone(),
-                        name: want.name.clone(),
-                        description: want.description.clone(),
-                        private: want.private,
-                        archived: want.archived,
-                    });
-                }
-                Some(actual) => {
-                    let c = changes(want, actual);
-                    if !c.is_empty() {
-                        same = false;
-                        steps.push(Step::Update {
-                            forge: forge.clone(),
-                            name: want.name.clone(),
-                            changes: c,
-                        });
-                    }
-                }
-            }
-        }
-        if same {
+        if steps_for(want, observed, &mut steps) {
             in_sync.push(want.name.clone());
         }
     }
@@ -109,6 +130,7 @@ pub fn plan(
         steps,
         in_sync,
         untracked_remote: untracked,
+        mirrors: Vec::new(),
     }
 }
 
@@ -151,6 +173,14 @@ pub fn apply_to(observed: &Observed, steps: &[Step], owner: &str) -> Observed {
                             _ => {}
                         }
                     }
+                }
+            }
+            Step::Rename { from, name, forge } => {
+                if let Some(mut r) = repos.remove(from) {
+                    r.name = name.clone();
+                    r.html_url = format!("https://{forge}/{owner}/{name}");
+                    r.clone_url = format!("https://{forge}/{owner}/{name}.git");
+                    repos.insert(name.clone(), r);
                 }
             }
             Step::Delete { name, .. } => {

@@ -14,5 +14,5 @@ mod model;
 mod safety;
 
 pub use compute::{apply_to, plan};
-pub use model::{DesiredRepo, FieldChange, Observed, Plan, Step};
+pub use model::{DesiredRepo, FieldChange, Mirror, Observed, Plan, Step};
 pub use safety::{Safety, SafetyError, check};

@@ -21,6 +21,9 @@ pub struct DesiredRepo {
     pub protected: bool,
     /// The forges it lives on.
     pub forges: BTreeSet<String>,
+    /// Its name before a staged rename: a forge holding it under this name renames it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
 }
 
 /// What the forges hold: forge → repository name → repository.
@@ -76,6 +79,15 @@ pub enum Step {
         /// The fields, in a fixed order.
         changes: Vec<FieldChange>,
     },
+    /// Rename it (a rename was staged); its `_synced` record follows it.
+    Rename {
+        /// The forge.
+        forge: String,
+        /// The name it has.
+        from: String,
+        /// The name it gets.
+        name: String,
+    },
     /// Delete it (a removal was staged).
     Delete {
         /// The forge.
@@ -93,16 +105,28 @@ impl Step {
         match self {
             Self::Create { forge, .. }
             | Self::Update { forge, .. }
+            | Self::Rename { forge, .. }
             | Self::Delete { forge, .. } => forge,
         }
     }
 
-    /// The repository it acts on.
+    /// The repository it acts on (its new name, for a rename).
     pub fn name(&self) -> &str {
         match self {
-            Self::Create { name, .. } | Self::Update { name, .. } | Self::Delete { name, .. } => {
-                name
-            }
+            Self::Create { name, .. }
+            | Self::Update { name, .. }
+            | Self::Rename { name, .. }
+            | Self::Delete { name, .. } => name,
+        }
+    }
+
+    /// `create`, `update`, `rename`, `delete`.
+    pub fn op(&self) -> &'static str {
+        match self {
+            Self::Create { .. } => "create",
+            Self::Update { .. } => "update",
+            Self::Rename { .. } => "rename",
+            Self::Delete { .. } => "delete",
         }
     }
 }
@@ -120,6 +144,21 @@ pub struct Plan {
     pub in_sync: Vec<String>,
     /// `forge/name` of repositories the forges hold that nobody declared (never deleted).
     pub untracked_remote: Vec<String>,
+    /// Content to carry to mirror forges after the steps: a repository created on a forge
+    /// other than its origin gets the origin's branches and tags (or a workspace clone's).
+    #[serde(default)]
+    pub mirrors: Vec<Mirror>,
+}
+
+/// Content carried from the origin forge to a mirror.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mirror {
+    /// The repository.
+    pub repo: String,
+    /// The origin forge.
+    pub from: String,
+    /// The mirror forge.
+    pub to: String,
 }
 
 impl Plan {

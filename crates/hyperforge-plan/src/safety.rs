@@ -75,7 +75,12 @@ pub fn check(
     let mut touched: Vec<&str> = plan
         .steps
         .iter()
-        .filter(|s| matches!(s, Step::Delete { .. } | Step::Update { .. }))
+        .filter(|s| {
+            matches!(
+                s,
+                Step::Delete { .. } | Step::Update { .. } | Step::Rename { .. }
+            )
+        })
         .map(Step::name)
         .collect();
     touched.sort_unstable();

@@ -30,6 +30,7 @@ fn want(name: &str, forges: &[&str], private: bool) -> DesiredRepo {
         archived: false,
         protected: false,
         forges: forges.iter().map(|f| f.to_string()).collect(),
+        renamed_from: None,
     }
 }
 
@@ -60,18 +61,7 @@ fn creates_updates_deletes_and_untracked_are_told_apart() {
     let kinds: Vec<String> = p
         .steps
         .iter()
-        .map(|s| {
-            format!(
-                "{}:{}:{}",
-                match s {
-                    Step::Create { .. } => "create",
-                    Step::Update { .. } => "update",
-                    Step::Delete { .. } => "delete",
-                },
-                s.forge(),
-                s.name()
-            )
-        })
+        .map(|s| format!("{}:{}:{}", s.op(), s.forge(), s.name()))
         .collect();
     assert_eq!(
         kinds,
@@ -98,6 +88,29 @@ fn creates_updates_deletes_and_untracked_are_told_apart() {
         serde_json::from_str::<hyperforge_plan::Plan>(&json).unwrap(),
         p,
         "serialisable"
+    );
+}
+
+#[test]
+fn a_staged_rename_renames_where_the_old_name_is_and_creates_elsewhere() {
+    let seen = observed(&[("github", remote("old", false, Some("x")))]);
+    let mut w = want("new", &["github", "gitea"], true);
+    w.description = Some("x".into());
+    w.renamed_from = Some("old".into());
+    let p = plan("acme", &[w], &BTreeSet::new(), &seen);
+    let kinds: Vec<String> = p
+        .steps
+        .iter()
+        .map(|s| format!("{}:{}:{}", s.op(), s.forge(), s.name()))
+        .collect();
+    assert_eq!(
+        kinds,
+        ["create:gitea:new", "rename:github:new", "update:github:new"],
+        "the rename comes before the update of the same copy"
+    );
+    assert!(
+        p.untracked_remote.is_empty(),
+        "the old name is not untracked"
     );
 }
 
@@ -215,7 +228,17 @@ fn random_world(rng: &mut Rng) -> (Vec<DesiredRepo>, BTreeSet<String>, Observed)
             }
         }
     }
-    let declared: BTreeSet<String> = desired.iter().map(|d| d.name.clone()).collect();
+    // Some undeclared repositories are renamed: declared under a new name, from the old.
+    let mut declared: BTreeSet<String> = desired.iter().map(|d| d.name.clone()).collect();
+    for i in 0..12 {
+        let old = format!("r{i}");
+        if !declared.contains(&old) && rng.pick(3) == 0 {
+            let mut w = want(&format!("n{i}"), &["github", "gitea"], rng.pick(2) == 0);
+            w.renamed_from = Some(old.clone());
+            desired.push(w);
+            declared.insert(old);
+        }
+    }
     let removals = (0..12)
         .map(|i| format!("r{i}"))
         .filter(|n| !declared.contains(n) && rng.pick(2) == 0)
@@ -258,6 +281,7 @@ fn planning_what_was_imported_is_empty() {
                         archived: r.archived,
                         protected: false,
                         forges: BTreeSet::new(),
+                        renamed_from: None,
                     });
                 if d.description == r.description
                     && d.private == r.private

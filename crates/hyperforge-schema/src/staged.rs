@@ -85,6 +85,8 @@ pub enum StagedChange {
     Update(RepoPatch),
     /// Remove the repo (deleted on the forges by the next sync, unless protected).
     Remove,
+    /// Rename the repo (on every forge holding it; its records follow it).
+    Rename(RepoName),
 }
 
 impl RepoSpec {
@@ -169,6 +171,11 @@ impl StagedFile {
                 Some(Create(spec))
             }
             (Some(Create(_)), Remove) => None,
+            // A repository not yet created is renamed by creating it under the new name.
+            (Some(Create(spec)), StagedChange::Rename(to)) => {
+                self.changes.insert(to, Create(spec));
+                None
+            }
             (Some(Update(earlier)), Update(later)) => Some(Update(earlier.then(later))),
             (Some(_), change) => Some(change),
         };
@@ -205,6 +212,11 @@ impl StagedFile {
                 }
                 StagedChange::Remove => {
                     out.repos.remove(name);
+                }
+                StagedChange::Rename(to) => {
+                    if let Some(repo) = out.repos.remove(name) {
+                        out.repos.insert(to, repo);
+                    }
                 }
             }
         }

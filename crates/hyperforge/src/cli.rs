@@ -224,6 +224,9 @@ pub enum ReposCmd {
         /// Archive it (read-only) or not
         #[arg(long, value_name = "true|false")]
         archived: Option<bool>,
+        /// Rename it on every forge (staged alone: no other field with it)
+        #[arg(long, value_name = "NEW_NAME", conflicts_with_all = ["description", "visibility", "forges", "protected", "archived"])]
+        rename: Option<String>,
     },
     /// Stage the removal of a repository from its forges
     Remove {

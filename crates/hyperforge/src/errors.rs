@@ -74,6 +74,8 @@ impl From<Wrapped> for CliError {
                 .hint("`hyperforge forge list` lists them; `hyperforge forge add` adds one"),
             OpsError::RepoExists(_) => CliError::new(ErrorKind::Validation, e)
                 .hint("change it with `hyperforge repos update`"),
+            OpsError::PendingChange(_) => CliError::new(ErrorKind::Validation, e)
+                .hint("`hyperforge repos sync ORG NAME --yes` applies it first"),
             OpsError::UnknownRepo(_) => CliError::new(ErrorKind::Validation, e)
                 .hint("`hyperforge repos list ORG` lists the declared ones"),
             OpsError::Pending { .. } => CliError::new(ErrorKind::Exit(REFUSED), e)

@@ -38,6 +38,7 @@ pub fn event(p: &Printer, e: &Event) {
             let done = match op.as_str() {
                 "create" => "created",
                 "update" => "updated",
+                "rename" => "renamed",
                 "delete" => "deleted",
                 other => other,
             };
@@ -110,7 +111,7 @@ pub fn plan_text(plan: &Plan) -> String {
         "{}: {} to create, {} to update, {} to delete, {} in sync\n",
         plan.org,
         d.to_create.len(),
-        d.to_update.len(),
+        d.to_update.len() + d.to_rename.len(),
         d.to_delete.len(),
         d.in_sync.len()
     );
@@ -143,6 +144,7 @@ pub fn plan_text(plan: &Plan) -> String {
                     .collect();
                 writeln!(out, "  ~ {name} on {forge}: {}", fields.join("; "))
             }
+            Step::Rename { forge, from, name } => writeln!(out, "  > {from} → {name} on {forge}"),
             Step::Delete {
                 forge,
                 name,
@@ -157,6 +159,12 @@ pub fn plan_text(plan: &Plan) -> String {
                 }
             ),
         };
+    }
+    for m in &plan.mirrors {
+        let _ = writeln!(out, "  ⇉ {}: content from {} to {}", m.repo, m.from, m.to);
+    }
+    for m in &plan.mirrors {
+        let _ = writeln!(out, "  ⇉ {}: content from {} to {}", m.repo, m.from, m.to);
     }
     if !plan.untracked_remote.is_empty() {
         let _ = writeln!(

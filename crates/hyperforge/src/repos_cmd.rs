@@ -107,8 +107,15 @@ pub fn run(c: ReposCmd, settings: &Settings, p: &Printer) -> Result<u8, CliError
         ReposCmd::Update {
             org,
             name,
+            rename: Some(to),
+            ..
+        } => stage(settings, p, &org, &name, Change::Rename(repo_name(&to)?)),
+        ReposCmd::Update {
+            org,
+            name,
             fields,
             archived,
+            rename: None,
         } => {
             let s = spec(fields)?;
             let patch = RepoPatch {

@@ -108,3 +108,96 @@ fn apply_needs_confirmation_and_names_a_damaged_plan() {
         t.render()
     );
 }
+
+#[test]
+fn a_rename_follows_the_repository_on_every_forge() {
+    let w = World::with_org();
+    w.create_on("github", "old", Some("d"), false);
+    w.create_on("codeberg", "old", Some("d"), false);
+    w.ok(&["org", "import", "hm"]);
+    w.ok(&["repos", "update", "hm", "old", "--rename", "new"]);
+    let t = w.ok(&["repos", "diff", "hm"]);
+    assert!(
+        t.stdout
+            .contains("  > old → new on codeberg\n  > old → new on github\n"),
+        "{}",
+        t.render()
+    );
+    let d = last(&w.ok(&["--json", "repos", "diff", "hm"]), "diff");
+    assert_eq!(
+        d["to_rename"][0],
+        serde_json::json!({"repo": "new", "forge": "codeberg", "from": "old"})
+    );
+    let t = w.run(&["repos", "update", "hm", "new", "--description", "x"]);
+    assert_eq!(
+        t.code,
+        Some(3),
+        "the new name exists only after the sync: {}",
+        t.render()
+    );
+    w.ok(&["repos", "sync", "hm", "--yes"]);
+    for forge in ["github", "codeberg"] {
+        assert!(
+            w.remote_repo(forge, "old").is_none() && w.remote_repo(forge, "new").is_some(),
+            "{forge}"
+        );
+    }
+    let yaml = w.repos_yaml();
+    assert!(
+        !yaml.contains("old:") && yaml.contains(&format!("url: {}/acme/new", w.gh.url)),
+        "{yaml}"
+    );
+    assert!(w.staged_yaml().is_empty());
+    let d = last(&w.ok(&["--json", "repos", "diff", "hm"]), "diff");
+    assert_eq!(d["in_sync"], serde_json::json!(["new"]));
+}
+
+#[test]
+fn a_repository_added_to_a_mirror_gets_the_origin_content() {
+    let w = World::with_org();
+    w.create_on("github", "api", None, false);
+    let src = w.scratch.path().join("src");
+    crate::common::repo_with_commit(&src, "f", "content\n");
+    let url = format!("{}/acme/api.git", w.gh.url);
+    let push = std::process::Command::new("git")
+        .current_dir(&src)
+        .args(["-c", "credential.helper=", "-c"])
+        .arg(format!(
+            "credential.helper=!f() {{ echo username=alice; echo password={}; }}; f",
+            crate::common::GH_TOKEN
+        ))
+        .args(["push", "--quiet", &url, "main"])
+        .output()
+        .unwrap();
+    assert!(
+        push.status.success(),
+        "{}",
+        String::from_utf8_lossy(&push.stderr)
+    );
+    w.ok(&["org", "import", "hm"]);
+    w.ok(&[
+        "repos",
+        "update",
+        "hm",
+        "api",
+        "--forges",
+        "github,codeberg",
+    ]);
+    let t = w.ok(&["repos", "diff", "hm"]);
+    assert!(
+        t.stdout.contains("+ api on codeberg")
+            && t.stdout.contains("⇉ api: content from github to codeberg"),
+        "{}",
+        t.render()
+    );
+    let t = w.ok(&["--json", "repos", "sync", "hm", "--yes"]);
+    assert_eq!(last(&t, "pushed")["forge"], "codeberg", "{}", t.render());
+    let head = |url: &str| crate::common::git(&src, &["ls-remote", url, "refs/heads/main"]);
+    assert_eq!(
+        head(&url).split('\t').next(),
+        head(&format!("{}/acme-mirror/api.git", w.cb.url))
+            .split('\t')
+            .next()
+    );
+    assert!(!head(&url).is_empty());
+}
