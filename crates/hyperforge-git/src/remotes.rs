@@ -114,29 +114,29 @@ pub fn ensure_remotes(
 }
 
 /// Pushes every branch and tag of the clone at `dir` to `remote` (with `token` for an
-/// HTTPS remote).
+/// HTTPS remote); whether any ref changed there (`false`: it was up to date).
 pub fn push_all(
     dir: &Path,
     remote: &str,
     token: Option<&str>,
     interrupt: &Interrupt,
-) -> Result<(), GitError> {
+) -> Result<bool, GitError> {
     let git = || Cmd::new("git").arg("-C").arg(dir);
-    git_with(
-        git(),
-        dir,
-        &["push", "--quiet", remote, "--all"],
-        token,
-        interrupt,
-    )?;
-    git_with(
-        git(),
-        dir,
-        &["push", "--quiet", remote, "--tags"],
-        token,
-        interrupt,
-    )?;
-    Ok(())
+    let mut changed = false;
+    for what in ["--all", "--tags"] {
+        let out = git_with(
+            git(),
+            dir,
+            &["push", "--porcelain", remote, what],
+            token,
+            interrupt,
+        )?;
+        // Porcelain lines: a flag, a tab, the refs; `=` is up to date.
+        changed |= out
+            .lines()
+            .any(|l| l.contains('\t') && !l.starts_with('=') && !l.starts_with("To "));
+    }
+    Ok(changed)
 }
 
 /// Whether the clone at `dir` has at least one commit.

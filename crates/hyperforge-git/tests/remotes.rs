@@ -87,7 +87,14 @@ fn remotes_are_made_right_and_pushes_reach_the_mirror() {
         again.iter().all(|c| matches!(c, RemoteChange::Kept(_))),
         "idempotent: {again:?}"
     );
-    push_all(&work, "github", None, &none).unwrap();
+    assert!(
+        push_all(&work, "github", None, &none).unwrap(),
+        "the first push changes refs"
+    );
+    assert!(
+        !push_all(&work, "github", None, &none).unwrap(),
+        "the second is up to date"
+    );
     assert_eq!(
         git(&mirror, &["rev-parse", "main"]),
         git(&work, &["rev-parse", "main"])

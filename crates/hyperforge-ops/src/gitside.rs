@@ -186,10 +186,11 @@ pub fn after_sync(
 fn push(hub: &Hub, connected: &Connected, dir: &Path, repo: &str, forge: &str, emit: Emit<'_>) {
     let token = connected.tokens.get(forge).map(crate::Secret::expose);
     match hyperforge_git::push_all(dir, forge, token, &hub.interrupt) {
-        Ok(()) => emit(Event::Pushed {
+        Ok(true) => emit(Event::Pushed {
             repo: repo.to_string(),
             forge: forge.to_string(),
         }),
+        Ok(false) => {}
         Err(e) => emit(Event::Warning {
             message: format!(
                 "pushing {repo} to {forge} failed: {}",

@@ -163,9 +163,6 @@ pub fn plan_text(plan: &Plan) -> String {
     for m in &plan.mirrors {
         let _ = writeln!(out, "  ⇉ {}: content from {} to {}", m.repo, m.from, m.to);
     }
-    for m in &plan.mirrors {
-        let _ = writeln!(out, "  ⇉ {}: content from {} to {}", m.repo, m.from, m.to);
-    }
     if !plan.untracked_remote.is_empty() {
         let _ = writeln!(
             out,

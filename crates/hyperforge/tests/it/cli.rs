@@ -325,3 +325,50 @@ fn workspaces_bind_discover_and_clone() {
     let t = w.run(&["workspace", "unbind", w.ws.to_str().unwrap()]);
     assert_eq!(t.code, Some(3), "{}", t.render());
 }
+
+#[test]
+fn watch_reports_each_round_and_converges_with_apply() {
+    let w = World::with_org();
+    w.ok(&["repos", "create", "hm", "x"]);
+    let t = w.ok(&[
+        "--json",
+        "watch",
+        "--all",
+        "--rounds",
+        "2",
+        "--interval",
+        "1",
+    ]);
+    let diffs: Vec<_> = crate::common::events(&t)
+        .into_iter()
+        .filter(|e| e["type"] == "diff")
+        .collect();
+    assert_eq!(diffs.len(), 2, "one diff per round: {}", t.render());
+    assert_eq!(diffs[1]["to_create"].as_array().unwrap().len(), 2);
+    assert!(
+        w.remote_repo("github", "x").is_none(),
+        "without --apply nothing changes"
+    );
+    w.arm(
+        "codeberg",
+        &serde_json::json!({"status": 500, "count": 100}),
+    );
+    let t = w.ok(&[
+        "--json",
+        "watch",
+        "hm",
+        "--apply",
+        "--rounds",
+        "1",
+        "--interval",
+        "1",
+    ]);
+    assert!(
+        t.stdout.contains("\"type\":\"warning\""),
+        "a failed round is reported, not fatal: {}",
+        t.render()
+    );
+    w.disarm("codeberg");
+    w.ok(&["watch", "hm", "--apply", "--rounds", "1", "--interval", "1"]);
+    assert!(w.remote_repo("github", "x").is_some() && w.remote_repo("codeberg", "x").is_some());
+}
