@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use hyperforge_apply::{Applied, RestEngine, StepLog, apply};
-use hyperforge_forge::Forge;
+use hyperforge_forge::{Forge, ForgeError, RemoteRepo};
 use hyperforge_plan::{DesiredRepo, Mirror, Observed, Plan, Safety, Step, check, plan};
 use hyperforge_schema::{
     ForgeName, OrgConfig, OrgName, Repo, RepoName, ReposFile, StagedChange, Synced, Visibility,
@@ -40,19 +40,44 @@ pub struct Ctx<'a> {
     pub emit: Emit<'a>,
 }
 
-/// What the forges hold now: every repository of the org's owner on each forge.
+/// What the forges hold now: every repository of the org's owner on each forge. The forges
+/// are listed at the same time (one thread each: an org has a handful of forges, and a
+/// list is all waiting on the network); each forge's pages stay sequential, as its `Link`
+/// headers require.
 pub fn refresh(of: &OrgForges<'_>, emit: Emit<'_>) -> Result<Observed, OpsError> {
+    let listed: Vec<(String, Result<Vec<RemoteRepo>, ForgeError>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = of
+            .forges
+            .iter()
+            .map(|(name, forge)| {
+                let owner = of.owners.get(name).map_or("", String::as_str);
+                (name, s.spawn(move || forge.list_repos(owner)))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|(name, h)| {
+                let result = h.join().unwrap_or_else(|_| {
+                    Err(ForgeError::Protocol {
+                        forge: name.clone(),
+                        status: 0,
+                        message: "the listing thread panicked".into(),
+                    })
+                });
+                (name.clone(), result)
+            })
+            .collect()
+    });
     let mut out = BTreeMap::new();
-    for (name, forge) in &of.forges {
-        let owner = of.owners.get(name).map_or("", String::as_str);
-        let repos = forge.list_repos(owner)?;
+    for (name, result) in listed {
+        let repos = result?;
         emit(Event::Refreshed {
             forge: name.clone(),
-            owner: owner.to_string(),
+            owner: of.owners.get(&name).cloned().unwrap_or_default(),
             repos: repos.len(),
         });
         out.insert(
-            name.clone(),
+            name,
             repos.into_iter().map(|r| (r.name.clone(), r)).collect(),
         );
     }

@@ -88,6 +88,14 @@ pub enum Event {
         /// Where.
         path: String,
     },
+    /// The HTTP requests an operation sent, per forge (retries included): the run's
+    /// request budget, reported at its end.
+    Requests {
+        /// Requests per forge.
+        forges: std::collections::BTreeMap<String, u64>,
+        /// All of them.
+        total: u64,
+    },
     /// Something worth knowing that did not stop the operation.
     Warning {
         /// What.

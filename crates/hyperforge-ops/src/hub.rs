@@ -71,6 +71,19 @@ pub struct Connected {
 }
 
 impl Connected {
+    /// The requests sent so far, as an event.
+    pub fn requests(&self) -> crate::Event {
+        let forges: BTreeMap<String, u64> = self
+            .clients
+            .iter()
+            .map(|(name, c)| (name.clone(), c.requests()))
+            .collect();
+        crate::Event::Requests {
+            total: forges.values().sum(),
+            forges,
+        }
+    }
+
     /// The borrowed view the convergence functions take.
     pub fn org_forges(&self) -> OrgForges<'_> {
         OrgForges {

@@ -62,7 +62,8 @@ pub enum Command {
     Export(ExportCmd),
     /// Run the hub daemon: the same operations over HTTP on loopback, with a token
     Serve(ServeArgs),
-    /// Keep orgs converged: refresh and sync every interval
+    /// Keep orgs converged: a round every interval, and at once when the desired state's
+    /// files change
     Watch(WatchArgs),
 }
 
@@ -285,6 +286,9 @@ pub enum ReposCmd {
         /// Show what would be done; change nothing anywhere
         #[arg(long, short = 'n')]
         dry_run: bool,
+        /// Declare the repositories the forges hold that nobody declared (as `org import`)
+        #[arg(long, conflicts_with = "dry_run")]
+        auto_import: bool,
         #[command(flatten)]
         flags: ApplyFlags,
     },
@@ -366,7 +370,8 @@ pub struct ServeArgs {
 pub struct WatchArgs {
     #[command(flatten)]
     pub orgs: Orgs,
-    /// Seconds between rounds
+    /// Seconds between rounds (a change to config.yaml, repos.yaml or staged changes starts
+    /// one sooner)
     #[arg(long, default_value_t = 300, value_name = "SECONDS")]
     pub interval: u64,
     /// Apply what each round finds (without it, only report drift)

@@ -73,6 +73,18 @@ pub fn event(p: &Printer, e: &Event) {
         }
         Event::Pushed { repo, forge } => p.success(&format!("pushed {repo} to {forge}")),
         Event::Cloned { repo, path } => p.success(&format!("cloned {repo} into {path}")),
+        Event::Requests { forges, total } => {
+            let each: Vec<String> = forges.iter().map(|(f, n)| format!("{f} {n}")).collect();
+            p.debug(&format!(
+                "{} ({})",
+                infra_cli::count(
+                    usize::try_from(*total).unwrap_or(usize::MAX),
+                    "request",
+                    "requests"
+                ),
+                each.join(", ")
+            ));
+        }
         Event::Warning { message } => p.warn(message),
     }
 }

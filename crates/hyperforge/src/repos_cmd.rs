@@ -65,7 +65,9 @@ fn with_ctx<T>(
         clock: &now,
         emit: &emit,
     };
-    op(&ctx, &connected)
+    let out = op(&ctx, &connected);
+    emit(connected.requests());
+    out
 }
 
 /// `org import <org>`.
@@ -146,23 +148,31 @@ pub fn run(c: ReposCmd, settings: &Settings, p: &Printer) -> Result<u8, CliError
             dry_run,
             flags,
         } => {
-            let orgs = Orgs { org, all };
-            sync_cmd(
-                &orgs,
-                repo.as_deref(),
+            let how = How {
+                repo: repo.as_deref(),
                 dry_run,
                 flags,
-                settings,
-                p,
-                "synced",
-            )
+                verb: "synced",
+                auto_import: false,
+            };
+            sync_cmd(&Orgs { org, all }, &how, settings, p)
         }
         ReposCmd::Refresh(o) => refresh_cmd(&o, settings, p),
         ReposCmd::Converge {
             orgs,
             dry_run,
+            auto_import,
             flags,
-        } => sync_cmd(&orgs, None, dry_run, flags, settings, p, "converged"),
+        } => {
+            let how = How {
+                repo: None,
+                dry_run,
+                flags,
+                verb: "converged",
+                auto_import,
+            };
+            sync_cmd(&orgs, &how, settings, p)
+        }
     }
 }
 
@@ -358,15 +368,23 @@ fn summary(p: &Printer, org: &OrgName, report: &hyperforge_ops::SyncReport, verb
     );
 }
 
-fn sync_cmd(
-    o: &Orgs,
-    repo: Option<&str>,
+/// How `repos sync` / `repos converge` runs.
+struct How<'a> {
+    repo: Option<&'a str>,
     dry_run: bool,
     flags: ApplyFlags,
-    settings: &Settings,
-    p: &Printer,
-    verb: &str,
-) -> Result<u8, CliError> {
+    verb: &'a str,
+    auto_import: bool,
+}
+
+fn sync_cmd(o: &Orgs, how: &How<'_>, settings: &Settings, p: &Printer) -> Result<u8, CliError> {
+    let How {
+        repo,
+        dry_run,
+        flags,
+        verb,
+        auto_import,
+    } = *how;
     let hub = settings.hub()?;
     if let Some(r) = repo {
         repo_name(r)?;
@@ -374,6 +392,9 @@ fn sync_cmd(
     for org in orgs_of(&hub.store, o)? {
         let s = safety(&hub.store, &org, flags);
         with_ctx(&hub, &org, p, |ctx, connected| {
+            if auto_import {
+                hyperforge_ops::import(ctx).cli()?;
+            }
             let (plan, observed) = diff(ctx, repo).cli()?;
             print::result(p, "diff", &DiffReport::of(&plan), &print::plan_text(&plan));
             if dry_run {
@@ -459,6 +480,39 @@ pub fn watch(a: &WatchArgs, settings: &Settings, p: &Printer) -> Result<u8, CliE
         if a.rounds.is_some_and(|n| round >= n) {
             return Ok(0);
         }
-        std::thread::sleep(std::time::Duration::from_secs(a.interval));
+        wait_for_round(settings, a.interval, p);
+    }
+}
+
+/// Modification times of the files that declare the desired state.
+fn stamps(dir: &Path) -> Vec<(std::path::PathBuf, Option<std::time::SystemTime>)> {
+    let mut files = vec![dir.join("config.yaml")];
+    if let Ok(orgs) = std::fs::read_dir(dir.join("orgs")) {
+        for org in orgs.flatten() {
+            files.push(org.path().join("repos.yaml"));
+            files.push(org.path().join("staged-repos.yaml"));
+        }
+    }
+    files.sort();
+    files
+        .into_iter()
+        .map(|f| {
+            let t = std::fs::metadata(&f).and_then(|m| m.modified()).ok();
+            (f, t)
+        })
+        .collect()
+}
+
+/// Sleeps until the next round: `interval` seconds, or sooner when a file of the desired
+/// state changes (checked every second — an edit or a `repos create` elsewhere starts a
+/// round at once).
+fn wait_for_round(settings: &Settings, interval: u64, p: &Printer) {
+    let before = stamps(&settings.config_dir);
+    for _ in 0..interval {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        if stamps(&settings.config_dir) != before {
+            p.status("  the desired state changed: next round now");
+            return;
+        }
     }
 }

@@ -372,3 +372,66 @@ fn watch_reports_each_round_and_converges_with_apply() {
     w.ok(&["watch", "hm", "--apply", "--rounds", "1", "--interval", "1"]);
     assert!(w.remote_repo("github", "x").is_some() && w.remote_repo("codeberg", "x").is_some());
 }
+
+#[test]
+fn watch_starts_a_round_when_the_desired_state_changes() {
+    use std::io::BufRead as _;
+    let w = World::with_org();
+    let started = std::time::Instant::now();
+    let mut child = w
+        .cmd()
+        .args([
+            "--json",
+            "watch",
+            "hm",
+            "--apply",
+            "--interval",
+            "60",
+            "--rounds",
+            "2",
+        ])
+        .spawn();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    // The first round: nothing declared, nothing to do.
+    loop {
+        let line = lines.next().expect("a diff line").unwrap();
+        if line.contains("\"type\":\"diff\"") {
+            break;
+        }
+    }
+    w.ok(&["repos", "create", "hm", "y"]);
+    let rest: Vec<String> = lines.map(Result::unwrap).collect();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{rest:?}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "the change started the round, not the 60 s interval"
+    );
+    assert!(
+        rest.iter().any(|l| l.contains("\"type\":\"applied\"")),
+        "{rest:?}"
+    );
+    assert!(w.remote_repo("github", "y").is_some());
+}
+
+#[test]
+fn converge_with_auto_import_adopts_untracked_repositories() {
+    let w = World::with_org();
+    w.create_on("github", "stray", Some("made on the forge"), false);
+    let d = last(&w.ok(&["--json", "repos", "diff", "hm"]), "diff");
+    assert_eq!(d["untracked_remote"], serde_json::json!(["github/stray"]));
+    let t = w.ok(&[
+        "--json",
+        "repos",
+        "converge",
+        "hm",
+        "--yes",
+        "--auto-import",
+    ]);
+    let d = last(&t, "diff");
+    assert_eq!(d["in_sync"], serde_json::json!(["stray"]), "{}", t.render());
+    assert_eq!(d["untracked_remote"], serde_json::json!([]));
+    assert!(w.repos_yaml().contains("stray:"));
+    let r = last(&t, "requests");
+    assert!(r["total"].as_u64().unwrap() >= 4, "{r}");
+}
