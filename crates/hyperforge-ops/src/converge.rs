@@ -92,8 +92,9 @@ pub fn desired(org: &OrgConfig, repos: &ReposFile) -> Vec<DesiredRepo> {
         .map(|(name, r)| DesiredRepo {
             name: name.to_string(),
             description: r.description.clone().filter(|d| !d.is_empty()),
-            private: r.visibility.unwrap_or(org.defaults.visibility) == Visibility::Private,
-            archived: r.archived,
+            private: r.retired_at.is_some()
+                || r.visibility.unwrap_or(org.defaults.visibility) == Visibility::Private,
+            archived: r.archived || r.retired_at.is_some(),
             protected: r.protected.unwrap_or(org.defaults.protected),
             forges: r
                 .forges
@@ -208,6 +209,8 @@ pub struct SyncReport {
 /// are protected (as declared now or before a staged change: a staged removal does not
 /// lift it), and the org's repository count (for the blast radius).
 struct Scope {
+    /// Retired repositories and when (new retirements included).
+    retiring: BTreeMap<String, String>,
     origin: String,
     wanted: Vec<DesiredRepo>,
     removals: BTreeSet<String>,
@@ -215,11 +218,64 @@ struct Scope {
     total: usize,
 }
 
-fn scope(ctx: &Ctx<'_>, keep: &dyn Fn(&str) -> bool) -> Result<Scope, OpsError> {
+/// Which retired or removed repositories a plan deletes.
+pub enum Purge<'a> {
+    /// Those retired longer than the grace period; with `true`, every one (`--purge`).
+    Due(bool),
+    /// Exactly those a saved plan deletes.
+    AsPlanned(&'a BTreeSet<String>),
+}
+
+/// Whether `retired_at` is longer ago than `days`.
+fn grace_over(retired_at: &str, days: u32) -> bool {
+    let cutoff = std::time::SystemTime::now()
+        .checked_sub(std::time::Duration::from_secs(u64::from(days) * 86_400))
+        .unwrap_or(std::time::UNIX_EPOCH);
+    // Fixed-width RFC 3339 in UTC sorts as text.
+    retired_at <= infra_fs::time::rfc3339(cutoff).as_str()
+}
+
+fn scope(
+    ctx: &Ctx<'_>,
+    keep: &dyn Fn(&str) -> bool,
+    purge: &Purge<'_>,
+    observed: &Observed,
+) -> Result<Scope, OpsError> {
+    let held = |name: &str| observed.0.values().any(|r| r.contains_key(name));
     let (_, org_config) = ctx.store.org(ctx.org.as_str())?;
     let staged = ctx.store.staged(ctx.org)?;
     let current = ctx.store.load_repos(ctx.org)?;
-    let merged = staged.merged_into(&current);
+    let grace = org_config.defaults.delete_grace_days.unwrap_or(7);
+    let deletes = |name: &str, retired_at: Option<&str>| match purge {
+        Purge::Due(all) => *all || grace == 0 || retired_at.is_some_and(|t| grace_over(t, grace)),
+        Purge::AsPlanned(names) => names.contains(name),
+    };
+    let mut merged = staged.merged_into(&current);
+    let mut removals = BTreeSet::new();
+    // A staged removal retires the repository first (kept, archived and private), unless
+    // it is deleted now; a retired one is deleted once its grace period is over.
+    for (name, c) in &staged.changes {
+        if matches!(c, StagedChange::Remove) && keep(name.as_str()) {
+            if deletes(name.as_str(), None) || !held(name.as_str()) {
+                removals.insert(name.to_string());
+            } else if let Some(repo) = current.repos.get(name) {
+                let mut retiring = repo.clone();
+                retiring.retired_at = Some(retiring.retired_at.unwrap_or_else(|| (ctx.clock)()));
+                merged.repos.insert(name.clone(), retiring);
+            }
+        }
+    }
+    // A retired repository no forge holds any more is gone: nothing to retire or create.
+    for (name, repo) in &current.repos {
+        let retired = repo.retired_at.as_deref();
+        if keep(name.as_str())
+            && retired.is_some()
+            && (deletes(name.as_str(), retired) || !held(name.as_str()))
+        {
+            removals.insert(name.to_string());
+            merged.repos.remove(name);
+        }
+    }
     // Staged renames: new name → old name.
     let renames: BTreeMap<String, String> = staged
         .changes
@@ -233,15 +289,18 @@ fn scope(ctx: &Ctx<'_>, keep: &dyn Fn(&str) -> bool) -> Result<Scope, OpsError> 
         .into_iter()
         .map(|mut d| {
             d.renamed_from = renames.get(&d.name).cloned();
+            // Retiring never creates a copy where there is none.
+            if merged
+                .repos
+                .iter()
+                .any(|(n, r)| n.as_str() == d.name && r.retired_at.is_some())
+            {
+                d.forges
+                    .retain(|f| observed.0.get(f).is_some_and(|r| r.contains_key(&d.name)));
+            }
             d
         })
         .filter(|d| keep(&d.name) || d.renamed_from.as_deref().is_some_and(keep))
-        .collect();
-    let removals: BTreeSet<String> = staged
-        .changes
-        .iter()
-        .filter(|(n, c)| matches!(c, StagedChange::Remove) && keep(n.as_str()))
-        .map(|(n, _)| n.to_string())
         .collect();
     let protected = desired(org_config, &current)
         .into_iter()
@@ -254,6 +313,12 @@ fn scope(ctx: &Ctx<'_>, keep: &dyn Fn(&str) -> bool) -> Result<Scope, OpsError> 
         wanted,
         removals,
         protected,
+        retiring: merged
+            .repos
+            .iter()
+            .filter(|(_, r)| r.retired_at.is_some())
+            .map(|(n, r)| (n.to_string(), r.retired_at.clone().unwrap_or_default()))
+            .collect(),
         total: current.repos.len().max(merged.repos.len()),
     })
 }
@@ -291,16 +356,26 @@ fn planned(ctx: &Ctx<'_>, p: &Plan) {
 }
 
 /// The plan for `org` against freshly refreshed forges (only repository `only` when
-/// given), with what was observed.
-pub fn diff(ctx: &Ctx<'_>, only: Option<&str>) -> Result<(Plan, Observed), OpsError> {
+/// given; with `purge`, retired and removed repositories are deleted now, not after their
+/// grace period), with what was observed.
+pub fn diff(ctx: &Ctx<'_>, only: Option<&str>, purge: bool) -> Result<(Plan, Observed), OpsError> {
     let keep = |name: &str| only.is_none_or(|o| o == name);
-    let s = scope(ctx, &keep)?;
     let observed = refresh(ctx.of, ctx.emit)?;
+    let s = scope(ctx, &keep, &Purge::Due(purge), &observed)?;
     let mut p = plan(ctx.org.as_str(), &s.wanted, &s.removals, &observed);
     if only.is_some() {
         p.untracked_remote.clear();
     }
     p.mirrors = mirrors(&p, &s.wanted, &s.origin);
+    // A removed repository is no longer declared; whether it was protected is known here.
+    for step in &mut p.steps {
+        if let Step::Delete {
+            name, protected, ..
+        } = step
+        {
+            *protected |= s.protected.contains(name.as_str());
+        }
+    }
     planned(ctx, &p);
     Ok((p, observed))
 }
@@ -319,6 +394,42 @@ fn plan_names(p: &Plan) -> BTreeSet<String> {
         })
         .chain(p.in_sync.iter().cloned())
         .collect()
+}
+
+/// The repositories an apply of `p` records: the plan's, and removed or retired ones no
+/// forge holds any more (done already: nothing to delete).
+fn names_of(ctx: &Ctx<'_>, p: &Plan, observed: &Observed) -> Result<BTreeSet<String>, OpsError> {
+    let mut names = plan_names(p);
+    let held = |name: &str| observed.0.values().any(|r| r.contains_key(name));
+    for (name, change) in &ctx.store.staged(ctx.org)?.changes {
+        if matches!(change, StagedChange::Remove) && !held(name.as_str()) {
+            names.insert(name.to_string());
+        }
+    }
+    for (name, repo) in &ctx.store.load_repos(ctx.org)?.repos {
+        if repo.retired_at.is_some() && !held(name.as_str()) {
+            names.insert(name.to_string());
+        }
+    }
+    Ok(names)
+}
+
+/// Retiring is the first half of a deletion: a protected repository needs `--force`.
+fn check_retiring(p: &Plan, s: &Scope, safety: Safety) -> Result<(), OpsError> {
+    let step = p
+        .steps
+        .iter()
+        .find(|st| s.retiring.contains_key(st.name()) && s.protected.contains(st.name()));
+    match step {
+        Some(step) if !safety.force => {
+            Err(OpsError::Safety(hyperforge_plan::SafetyError::Protected {
+                forge: step.forge().to_string(),
+                name: step.name().to_string(),
+                what: "retired (archived and made private) for deletion",
+            }))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Applies `p` (computed by [`diff`], perhaps in another process and read back from a
@@ -342,20 +453,19 @@ pub fn execute(
         Some(o) => o,
         None => refresh(ctx.of, ctx.emit)?,
     };
-    // The plan's repositories, and staged removals of repositories no forge holds (done
-    // already: nothing to delete).
-    let mut names = plan_names(p);
-    for (name, change) in &ctx.store.staged(ctx.org)?.changes {
-        let held = observed.0.values().any(|r| r.contains_key(name.as_str()));
-        if matches!(change, StagedChange::Remove) && !held {
-            names.insert(name.to_string());
-        }
-    }
+    let names = names_of(ctx, p, &observed)?;
     let keep = |n: &str| names.contains(n);
-    let s = scope(ctx, &keep)?;
+    let deleted: BTreeSet<String> = p
+        .steps
+        .iter()
+        .filter(|s| matches!(s, Step::Delete { .. }))
+        .map(|s| s.name().to_string())
+        .collect();
+    let s = scope(ctx, &keep, &Purge::AsPlanned(&deleted), &observed)?;
     if !p.is_empty() {
         check(p, s.total, &|n| s.protected.contains(n), safety)?;
     }
+    check_retiring(p, &s, safety)?;
     let applied = if p.is_empty() {
         None
     } else {
@@ -367,7 +477,23 @@ pub fn execute(
         observed
     };
     let recorded = ctx.store.with_org_lock(ctx.org, |tx| {
+        let before = tx.repos().clone();
         tx.merge_staged_where(&keep);
+        for (name, at) in &s.retiring {
+            let Ok(n) = RepoName::new(name.clone()) else {
+                continue;
+            };
+            let entry = tx
+                .repos()
+                .repos
+                .get(&n)
+                .or_else(|| before.repos.get(&n))
+                .cloned();
+            if let Some(mut repo) = entry {
+                repo.retired_at = Some(at.clone());
+                tx.repos_mut().repos.insert(n, repo);
+            }
+        }
         for name in &s.removals {
             if let Ok(n) = RepoName::new(name.clone()) {
                 tx.repos_mut().repos.remove(&n);
@@ -420,11 +546,11 @@ fn run_apply(ctx: &Ctx<'_>, p: &Plan, observed: &Observed) -> Result<Applied, Op
 /// [`execute`] with the state just observed.
 pub fn sync(
     ctx: &Ctx<'_>,
-    dry_run: bool,
+    (dry_run, purge): (bool, bool),
     safety: Safety,
     only: Option<&str>,
 ) -> Result<SyncReport, OpsError> {
-    let (p, observed) = diff(ctx, only)?;
+    let (p, observed) = diff(ctx, only, purge)?;
     if dry_run {
         return Ok(SyncReport {
             plan: p,

@@ -32,9 +32,12 @@ pub struct RepoRow {
     pub forges: Vec<String>,
     /// The forges it was last seen on (from `_synced`).
     pub synced: Vec<String>,
-    /// A pending change: `create`, `update`, `remove`.
+    /// A pending change: `create`, `update`, `rename`, `remove`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub staged: Option<String>,
+    /// Retired since (deleted once the org's grace period is over).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retired_at: Option<String>,
 }
 
 fn change_name(c: &StagedChange) -> &'static str {
@@ -83,6 +86,7 @@ pub fn list(store: &Store, org: &OrgName) -> Result<Vec<RepoRow>, OpsError> {
                     .as_ref()
                     .and_then(|n| staged.changes.get(n))
                     .map(|c| change_name(c).to_string()),
+                retired_at: repo.and_then(|r| r.retired_at.clone()),
                 name: d.name,
             }
         })

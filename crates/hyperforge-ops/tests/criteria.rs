@@ -107,7 +107,16 @@ impl Fixture {
     ) -> Result<hyperforge_ops::SyncReport, hyperforge_ops::OpsError> {
         let of = self.forges();
         let logs = self.dir.path().join("logs");
-        sync(&self.ctx(&of, &logs), dry_run, safety, None)
+        sync(&self.ctx(&of, &logs), (dry_run, false), safety, None)
+    }
+
+    fn purge(
+        &self,
+        safety: Safety,
+    ) -> Result<hyperforge_ops::SyncReport, hyperforge_ops::OpsError> {
+        let of = self.forges();
+        let logs = self.dir.path().join("logs");
+        sync(&self.ctx(&of, &logs), (false, true), safety, None)
     }
 
     fn ctx<'a>(&'a self, of: &'a OrgForges<'a>, logs: &'a std::path::Path) -> Ctx<'a> {
@@ -296,14 +305,21 @@ fn a_protected_repository_is_not_deleted_without_force() {
             .any(|r| r.name == "keep"),
         "still there"
     );
-    fx.sync(
-        false,
-        Safety {
-            force: true,
-            ..SAFE
-        },
-    )
-    .unwrap();
+    let forced = Safety {
+        force: true,
+        ..SAFE
+    };
+    // Two-phase: retired (archived, private) first, deleted with purge (or after the grace).
+    fx.sync(false, forced).unwrap();
+    let kept = fx
+        .gh
+        .list_repos("alice")
+        .unwrap()
+        .into_iter()
+        .find(|r| r.name == "keep")
+        .unwrap();
+    assert!(kept.archived && kept.private, "{kept:?}");
+    fx.purge(forced).unwrap();
     assert!(
         fx.gh
             .list_repos("alice")

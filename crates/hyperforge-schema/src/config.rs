@@ -120,6 +120,10 @@ pub struct OrgDefaults {
     /// change without `--allow-large` (25 when not set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_change_percent: Option<u8>,
+    /// Days a removed repository stays retired (archived, private) before a sync deletes
+    /// it (7 when not set; 0 deletes at the first sync).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_grace_days: Option<u32>,
 }
 
 /// One org.

@@ -68,6 +68,11 @@ pub struct Repo {
     /// Archived (read-only) on the forges.
     #[serde(default, skip_serializing_if = "is_false")]
     pub archived: bool,
+    /// When its removal was applied: a removed repository is first retired (archived and
+    /// made private on every forge) and deleted only once the org's grace period has
+    /// passed (or with `--purge`), so a mistaken removal can be undone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retired_at: Option<String>,
     /// Default branch, when hyperforge should set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,

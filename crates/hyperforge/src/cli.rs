@@ -198,6 +198,10 @@ pub struct ApplyFlags {
     /// Allow a change to more of the org's repositories than its blast-radius limit
     #[arg(long)]
     pub allow_large: bool,
+    /// Delete removed repositories now instead of retiring them (archived, private) for
+    /// the org's grace period
+    #[arg(long)]
+    pub purge: bool,
 }
 
 /// `repos …`.
@@ -229,7 +233,8 @@ pub enum ReposCmd {
         #[arg(long, value_name = "NEW_NAME", conflicts_with_all = ["description", "visibility", "forges", "protected", "archived"])]
         rename: Option<String>,
     },
-    /// Stage the removal of a repository from its forges
+    /// Stage the removal of a repository: the next sync retires it (archived, private),
+    /// a sync after the org's grace period (7 days) or with --purge deletes it
     Remove {
         /// The org
         org: String,
@@ -246,11 +251,17 @@ pub enum ReposCmd {
         /// Only this repository
         #[arg(long)]
         repo: Option<String>,
+        /// As a sync with --purge would
+        #[arg(long)]
+        purge: bool,
     },
     /// Compute a plan against the forges as they are; --out saves it for `repos apply`
     Plan {
         /// The org (the default org when not given)
         org: Option<String>,
+        /// Delete removed repositories now instead of retiring them
+        #[arg(long)]
+        purge: bool,
         /// Write the plan here (JSON)
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,

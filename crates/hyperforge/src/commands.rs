@@ -259,6 +259,7 @@ fn org_create(
             visibility: visibility(v)?.unwrap_or_default(),
             protected: protected.unwrap_or(false),
             max_change_percent: None,
+            delete_grace_days: None,
         },
     };
     let mut store = settings.store()?;

@@ -138,8 +138,12 @@ pub fn run(c: ReposCmd, settings: &Settings, p: &Printer) -> Result<u8, CliError
         ReposCmd::Remove { org, name, force } => {
             stage(settings, p, &org, &name, Change::Remove { force })
         }
-        ReposCmd::Diff { orgs, repo } => diff_cmd(&orgs, repo.as_deref(), settings, p),
-        ReposCmd::Plan { org, out } => plan_cmd(org.as_deref(), out.as_deref(), settings, p),
+        ReposCmd::Diff { orgs, repo, purge } => {
+            diff_cmd(&orgs, repo.as_deref(), purge, settings, p)
+        }
+        ReposCmd::Plan { org, out, purge } => {
+            plan_cmd(org.as_deref(), out.as_deref(), purge, settings, p)
+        }
         ReposCmd::Apply { plan, flags } => apply_cmd(&plan, flags, settings, p),
         ReposCmd::Sync {
             org,
@@ -189,7 +193,9 @@ fn list(o: &Orgs, settings: &Settings, p: &Printer) -> Result<u8, CliError> {
                     if r.protected {
                         flags.push("protected");
                     }
-                    if r.archived {
+                    if r.retired_at.is_some() {
+                        flags.push("retired");
+                    } else if r.archived {
                         flags.push("archived");
                     }
                     vec![
@@ -244,6 +250,7 @@ fn stage(
 fn diff_cmd(
     o: &Orgs,
     repo: Option<&str>,
+    purge: bool,
     settings: &Settings,
     p: &Printer,
 ) -> Result<u8, CliError> {
@@ -252,7 +259,7 @@ fn diff_cmd(
         repo_name(r)?;
     }
     for org in orgs_of(&hub.store, o)? {
-        let (plan, _) = with_ctx(&hub, &org, p, |ctx, _| diff(ctx, repo).cli())?;
+        let (plan, _) = with_ctx(&hub, &org, p, |ctx, _| diff(ctx, repo, purge).cli())?;
         print::result(p, "diff", &DiffReport::of(&plan), &print::plan_text(&plan));
     }
     Ok(0)
@@ -261,12 +268,13 @@ fn diff_cmd(
 fn plan_cmd(
     org: Option<&str>,
     out: Option<&Path>,
+    purge: bool,
     settings: &Settings,
     p: &Printer,
 ) -> Result<u8, CliError> {
     let hub = settings.hub()?;
     let org = one_org(&hub.store, org)?;
-    let (plan, _) = with_ctx(&hub, &org, p, |ctx, _| diff(ctx, None).cli())?;
+    let (plan, _) = with_ctx(&hub, &org, p, |ctx, _| diff(ctx, None, purge).cli())?;
     if let Some(path) = out {
         repos::write_plan(path, &plan).cli()?;
         p.success(&format!(
@@ -395,7 +403,7 @@ fn sync_cmd(o: &Orgs, how: &How<'_>, settings: &Settings, p: &Printer) -> Result
             if auto_import {
                 hyperforge_ops::import(ctx).cli()?;
             }
-            let (plan, observed) = diff(ctx, repo).cli()?;
+            let (plan, observed) = diff(ctx, repo, flags.purge).cli()?;
             print::result(p, "diff", &DiffReport::of(&plan), &print::plan_text(&plan));
             if dry_run {
                 after_sync(&hub, &org, connected, &plan, &observed, true, ctx.emit).cli()?;
@@ -451,7 +459,7 @@ pub fn watch(a: &WatchArgs, settings: &Settings, p: &Printer) -> Result<u8, CliE
         for org in orgs_of(&hub.store, &a.orgs)? {
             let s = safety(&hub.store, &org, a.flags);
             let outcome = with_ctx(&hub, &org, p, |ctx, connected| {
-                let (plan, observed) = diff(ctx, None).cli()?;
+                let (plan, observed) = diff(ctx, None, a.flags.purge).cli()?;
                 print::result(p, "diff", &DiffReport::of(&plan), &print::plan_text(&plan));
                 if a.apply && !plan.is_empty() {
                     let report = execute(ctx, &plan, Some(observed), s).cli()?;

@@ -54,11 +54,85 @@ fn a_protected_repository_is_not_removed_or_made_private_without_force() {
         t.render()
     );
     assert!(w.remote_repo("github", "keep").is_some());
+    // The removal is two-phase: retired (archived, private) first, deleted after the grace
+    // period or with --purge.
     w.ok(&["repos", "sync", "hm", "--yes", "--force"]);
+    let kept = w.remote_repo("github", "keep").unwrap();
+    assert!(kept.archived && kept.private, "{kept:?}");
+    assert!(w.repos_yaml().contains("retired_at:"), "{}", w.repos_yaml());
+    assert!(
+        w.staged_yaml().is_empty(),
+        "the removal is recorded as the retirement"
+    );
+    let t = w.ok(&["repos", "sync", "hm", "--yes"]);
+    assert!(
+        t.stdout.contains("0 to create, 0 to update, 0 to delete"),
+        "retired stays retired: {}",
+        t.render()
+    );
+    let t = w.ok(&["repos", "diff", "hm", "--purge"]);
+    assert!(
+        t.stdout
+            .contains("- keep on github (protected: needs --force)"),
+        "{}",
+        t.render()
+    );
+    let t = w.run(&["repos", "sync", "hm", "--yes", "--purge"]);
+    assert_eq!(t.code, Some(4), "{}", t.render());
+    w.ok(&["repos", "sync", "hm", "--yes", "--force", "--purge"]);
     assert!(
         w.remote_repo("github", "keep").is_none() && w.remote_repo("codeberg", "keep").is_none()
     );
     assert!(!w.repos_yaml().contains("keep:"), "{}", w.repos_yaml());
+}
+
+#[test]
+fn a_removed_repository_is_deleted_once_its_grace_period_is_over() {
+    let w = World::with_org();
+    w.create_on("github", "old", None, false);
+    w.ok(&["org", "import", "hm"]);
+    w.ok(&["repos", "remove", "hm", "old"]);
+    let t = w.ok(&["repos", "sync", "hm", "--yes"]);
+    assert!(
+        t.stdout
+            .contains("~ old on github: private false → true; archived false → true"),
+        "{}",
+        t.render()
+    );
+    assert!(w.remote_repo("github", "old").unwrap().archived);
+    // Retired long ago: the next sync deletes it.
+    let config = w.config_dir().join("orgs/hm/repos.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let at = text
+        .lines()
+        .find(|l| l.contains("retired_at:"))
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        &config,
+        text.replace(&at, "    retired_at: \"2020-01-01T00:00:00.000000000Z\""),
+    )
+    .unwrap();
+    let t = w.ok(&["repos", "sync", "hm", "--yes"]);
+    assert!(t.stdout.contains("- old on github"), "{}", t.render());
+    assert!(w.remote_repo("github", "old").is_none());
+    assert!(!w.repos_yaml().contains("old:"));
+    // With a grace of 0 days a removal deletes at the first sync.
+    let cfg = w.config_dir().join("config.yaml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(
+        &cfg,
+        text.replace(
+            "    origin: github\n",
+            "    origin: github\n    defaults:\n      delete_grace_days: 0\n",
+        ),
+    )
+    .unwrap();
+    w.create_on("github", "tmp", None, false);
+    w.ok(&["repos", "converge", "hm", "--yes", "--auto-import"]);
+    w.ok(&["repos", "remove", "hm", "tmp"]);
+    w.ok(&["repos", "sync", "hm", "--yes"]);
+    assert!(w.remote_repo("github", "tmp").is_none());
 }
 
 #[test]
