@@ -34,11 +34,14 @@ fn words() -> Result<Vec<String>, CliError> {
 /// An error: on stderr, or with `--json` one NDJSON line `{"type": "error", …}`.
 fn report(printer: &Printer, e: &CliError) {
     if printer.is_json() {
-        let mut v = serde_json::to_value(ErrorEnvelope::of(e)).unwrap_or_default();
-        if let Some(m) = v.as_object_mut() {
-            m.insert("type".into(), "error".into());
+        let mut line = serde_json::Map::new();
+        line.insert("type".into(), "error".into());
+        if let serde_json::Value::Object(mut m) =
+            serde_json::to_value(ErrorEnvelope::of(e)).unwrap_or_default()
+        {
+            line.append(&mut m);
         }
-        printer.json_line(&v);
+        printer.json_line(&line);
     } else {
         printer.error(e);
     }
