@@ -14,12 +14,12 @@
 //! * **Blocking operations on the blocking pool**, their [`Event`](hyperforge_ops::Event)s
 //!   streamed as NDJSON when the client asks (`Accept: application/x-ndjson`), so a long
 //!   sync shows progress as the CLI does.
-//! * **One mutation per org at a time** ([`org_locks`]): two syncs of one org would plan
+//! * **One mutation per org at a time** (`org_locks`): two syncs of one org would plan
 //!   against the same forge state and race to apply it; the files are already safe
 //!   (hyperforge-state locks them), the forges need this.
 //! * **Nothing secret leaves**: operation errors name token references, never values, and
 //!   every outgoing line is scrubbed of the hub's and the forges' token values anyway
-//!   ([`redact`]).
+//!   (`redact`).
 
 #![warn(missing_docs)]
 

@@ -16,6 +16,7 @@ use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use hyperforge_forge::Forge as _;
 use hyperforge_hub::{HubError, Stop, serve, serve_until};
 use hyperforge_ops::Secret;
 use serde_json::{Value, json};
@@ -477,5 +478,75 @@ fn stopping_ends_serve_cleanly() {
     assert!(
         std::net::TcpStream::connect(addr).is_err(),
         "still listening"
+    );
+}
+
+#[test]
+fn refresh_plan_converge_and_single_repository_sync() {
+    let fx = Fixture::new();
+    Fixture::seed(&fx.gh, "api", Some("the API"));
+    Fixture::seed(&fx.cb, "api", Some("the API"));
+    fx.ok("org.import", json!({"org": "acme"}));
+    let patch = hyperforge_forge::RepoPatch {
+        description: Some("edited on the forge".into()),
+        ..hyperforge_forge::RepoPatch::default()
+    };
+    fx.cb.update_repo("alice", "api", &patch).unwrap();
+    let refreshed = fx.ok("repos.refresh", json!({"org": "acme"}));
+    assert_eq!(
+        refreshed["drift"],
+        json!({"api": {"codeberg": ["description"]}})
+    );
+    let plan = fx.ok("repos.plan", json!({"org": "acme"}));
+    assert_eq!(plan["org"], "acme");
+    assert_eq!(plan["steps"].as_array().unwrap().len(), 1, "{plan}");
+    assert!(
+        plan["observed_hash"]
+            .as_str()
+            .is_some_and(|h| !h.is_empty())
+    );
+    let refused = fx.err("repos.converge", json!({"org": "acme"}));
+    assert_eq!(refused["code"], -32001, "{refused}");
+    let bad = fx.err("repos.converge", json!({"org": "acme", "repo": "api"}));
+    assert_eq!(
+        bad["data"]["field"], "repo",
+        "converge takes no repo: {bad}"
+    );
+    let dry = fx.ok("repos.converge", json!({"org": "acme", "dry_run": true}));
+    assert_eq!(
+        dry["plan"]["to_update"].as_array().unwrap().len(),
+        1,
+        "{dry}"
+    );
+    let done = fx.ok("repos.converge", json!({"org": "acme", "yes": true}));
+    assert_eq!(done["applied"]["synced"], json!(["codeberg/api"]), "{done}");
+    let api = fx.cb.list_repos("alice").unwrap();
+    assert_eq!(api[0].description.as_deref(), Some("the API"));
+    // A sync of one repository applies only its staged change.
+    fx.ok("repos.create", json!({"org": "acme", "repo": "x"}));
+    fx.ok("repos.create", json!({"org": "acme", "repo": "y"}));
+    let one = fx.ok(
+        "repos.sync",
+        json!({"org": "acme", "repo": "x", "yes": true}),
+    );
+    assert_eq!(
+        one["applied"]["synced"],
+        json!(["codeberg/x", "github/x"]),
+        "{one}"
+    );
+    assert_eq!(Fixture::names(&fx.gh), ["api", "x"]);
+    let listed = fx.ok("repos.list", json!({"org": "acme"}));
+    let y = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "y")
+        .unwrap();
+    assert_eq!(y["staged"], "create", "{listed}");
+    let shown = fx.ok("org.show", json!({"org": "acme"}));
+    assert_eq!(
+        (shown["repos"].clone(), shown["staged"].clone()),
+        (json!(2), json!(1)),
+        "{shown}"
     );
 }
