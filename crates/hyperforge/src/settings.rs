@@ -13,6 +13,7 @@ use crate::cli::Cli;
 use crate::errors::OrCli as _;
 
 /// What a command needs from its environment.
+#[derive(Clone)]
 pub struct Settings {
     /// The config directory.
     pub config_dir: PathBuf,
@@ -83,7 +84,12 @@ impl Settings {
 
     /// The context operations run in.
     pub fn hub(&self) -> Result<Hub, CliError> {
-        let store = self.store()?;
+        self.hub_ops().cli()
+    }
+
+    /// [`Self::hub`] with the library's error (the daemon builds one per request).
+    pub fn hub_ops(&self) -> Result<Hub, hyperforge_ops::OpsError> {
+        let store = Store::open(&self.config_dir)?;
         let env = self.env.clone();
         Ok(Hub {
             secrets: Secrets::new(store.dir(), self.keyring.clone()),

@@ -435,3 +435,72 @@ fn converge_with_auto_import_adopts_untracked_repositories() {
     let r = last(&t, "requests");
     assert!(r["total"].as_u64().unwrap() >= 4, "{r}");
 }
+
+#[test]
+fn serve_answers_json_rpc_with_its_token_and_stops_on_sigterm() {
+    use std::io::BufRead as _;
+    let w = World::with_org();
+    w.ok(&["repos", "create", "hm", "from-rpc"]);
+    let mut child = w.cmd().args(["serve", "--listen", "127.0.0.1:0"]).spawn();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("the start-up line")
+        .to_string();
+    let token_file = w.config_dir().join("hub.token");
+    assert_eq!(
+        std::fs::metadata(&token_file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let token = std::fs::read_to_string(&token_file)
+        .unwrap()
+        .trim()
+        .to_string();
+    let call = |auth: &str, body: &str| -> (String, String) {
+        let o = std::process::Command::new("curl")
+            .args([
+                "-sS",
+                "-o",
+                "-",
+                "-w",
+                "\n%{http_code}",
+                "-H",
+                auth,
+                "-H",
+                "content-type: application/json",
+                "-d",
+                body,
+            ])
+            .arg(format!("{url}/rpc"))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&o.stdout).into_owned();
+        let (body, code) = text.rsplit_once('\n').unwrap();
+        (body.to_string(), code.to_string())
+    };
+    let diff = r#"{"jsonrpc":"2.0","id":1,"method":"repos.diff","params":{"org":"hm"}}"#;
+    let (body, code) = call("Authorization: Bearer wrong", diff);
+    assert_eq!((body.as_str(), code.as_str()), ("", "401"));
+    let (body, code) = call(&format!("Authorization: Bearer {token}"), diff);
+    assert_eq!(code, "200", "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["result"]["to_create"].as_array().unwrap().len(), 2, "{v}");
+    assert!(!body.contains(crate::common::GH_TOKEN) && !body.contains(&token));
+    let sync = r#"{"jsonrpc":"2.0","id":2,"method":"repos.sync","params":{"org":"hm","yes":true}}"#;
+    let (body, _) = call(&format!("Authorization: Bearer {token}"), sync);
+    assert!(body.contains("\"result\""), "{body}");
+    assert!(w.remote_repo("github", "from-rpc").is_some());
+    std::process::Command::new("kill")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "SIGTERM stops it cleanly: {status:?}");
+
+    let t = w.run(&["serve", "--listen", "0.0.0.0:0"]);
+    assert_eq!(t.code, Some(1), "{}", t.render());
+    assert!(t.stderr.contains("loopback"), "{}", t.render());
+}
