@@ -303,9 +303,15 @@ fn safety_flags_are_passed_through() {
         "{refused}"
     );
     assert_eq!(Fixture::names(&fx.gh), ["a", "b", "c", "d"]);
+    // A removal retires first (archived, private); `purge` deletes now.
     fx.ok(
         "repos.sync",
         json!({"org": "acme", "yes": true, "force": true}),
+    );
+    assert_eq!(Fixture::names(&fx.gh), ["a", "b", "c", "d"]);
+    fx.ok(
+        "repos.sync",
+        json!({"org": "acme", "yes": true, "force": true, "purge": true}),
     );
     assert_eq!(Fixture::names(&fx.gh), ["b", "c", "d"]);
     // The blast radius: two of three repositories at once is more than 25 %.
@@ -320,7 +326,7 @@ fn safety_flags_are_passed_through() {
     assert_eq!(Fixture::names(&fx.gh), ["b", "c", "d"]);
     fx.ok(
         "repos.sync",
-        json!({"org": "acme", "yes": true, "allow_large": true}),
+        json!({"org": "acme", "yes": true, "allow_large": true, "purge": true}),
     );
     assert_eq!(Fixture::names(&fx.gh), ["d"]);
 }
