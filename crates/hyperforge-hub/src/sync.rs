@@ -5,7 +5,6 @@
 
 use hyperforge_ops::repos::{DiffReport, refresh_org};
 use hyperforge_ops::{Connected, Ctx, Emit, Hub, OpsError, SyncReport, after_sync};
-use hyperforge_plan::Safety;
 use hyperforge_schema::{OrgName, RepoName};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -130,20 +129,6 @@ fn confirmed(method: &str, flags: Flags) -> Result<(), RpcError> {
     .with_data(json!({ "field": "yes" })))
 }
 
-/// The safety rules for `org`: its own blast-radius limit, else the hub's.
-fn safety(hub: &Hub, org: &OrgName, flags: Flags) -> Result<Safety, OpsError> {
-    let (_, oc) = hub.store.org(org.as_str())?;
-    let max_fraction = oc
-        .defaults
-        .max_change_percent
-        .map_or(hub.max_fraction, |p| f64::from(p) / 100.0);
-    Ok(Safety {
-        force: flags.force,
-        confirmed: flags.allow_large,
-        max_fraction,
-    })
-}
-
 /// Plans and (unless a dry run) applies, under the org's lock when applying; `git_side`
 /// also checks the workspaces' remotes and pushes to mirrors, as `repos sync` does.
 fn apply(
@@ -156,11 +141,15 @@ fn apply(
     emit: Emit<'_>,
 ) -> Result<Value, RpcError> {
     let run = || {
+        // One apply of an org at a time across processes too (the CLI, `watch`).
+        let _sync = (!flags.dry_run)
+            .then(|| hub.store.sync_lock(org))
+            .transpose()?;
         on_org(hub, org, emit, |ctx, connected| {
             let report = hyperforge_ops::sync(
                 ctx,
                 (flags.dry_run, flags.purge),
-                safety(hub, org, flags)?,
+                hub.safety(org, flags.force, flags.allow_large),
                 only,
             )?;
             if git_side {

@@ -157,3 +157,21 @@ pub fn connect(
         http.retry,
     )?))
 }
+
+impl Hub {
+    /// The safety rules for an apply to `org`: `force` and `allow_large` as given, the
+    /// blast-radius limit from the org's `defaults.max_change_percent`, else the hub's.
+    pub fn safety(&self, org: &OrgName, force: bool, allow_large: bool) -> hyperforge_plan::Safety {
+        let percent = self
+            .store
+            .config()
+            .orgs
+            .get(org)
+            .and_then(|o| o.defaults.max_change_percent);
+        hyperforge_plan::Safety {
+            force,
+            confirmed: allow_large,
+            max_fraction: percent.map_or(self.max_fraction, |p| f64::from(p) / 100.0),
+        }
+    }
+}

@@ -221,6 +221,14 @@ impl Store {
 
     /// Takes the exclusive lock at `path`, waiting for other holders (creating its
     /// directory).
+    /// Holds the org's sync lock: one apply of an org at a time, across processes (the CLI,
+    /// the hub, `watch`), held from the plan to the capture. It is not the files' lock, so
+    /// staging a change while a sync runs still works.
+    pub fn sync_lock(&self, org: &OrgName) -> Result<FileLock, StateError> {
+        self.known(org)?;
+        self.lock(&self.org_dir(org).join(".sync.lock"))
+    }
+
     fn lock(&self, path: &Path) -> Result<FileLock, StateError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)

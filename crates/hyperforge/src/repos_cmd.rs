@@ -287,20 +287,6 @@ fn plan_cmd(
     Ok(0)
 }
 
-fn safety(store: &Store, org: &OrgName, flags: ApplyFlags) -> Safety {
-    let percent = store
-        .config()
-        .orgs
-        .get(org)
-        .and_then(|o| o.defaults.max_change_percent)
-        .unwrap_or(25);
-    Safety {
-        force: flags.force,
-        confirmed: flags.allow_large,
-        max_fraction: f64::from(percent) / 100.0,
-    }
-}
-
 /// Asks before applying a non-empty plan, unless `--yes`.
 fn confirm(p: &Printer, plan: &Plan, yes: bool) -> Result<(), CliError> {
     if yes || plan.is_empty() {
@@ -338,7 +324,8 @@ fn apply_cmd(
         p.data(&print::plan_text(&plan));
     }
     confirm(p, &plan, flags.yes)?;
-    let s = safety(&hub.store, &org, flags);
+    let s = hub.safety(&org, flags.force, flags.allow_large);
+    let _sync = hub.store.sync_lock(&org).cli()?;
     let report = with_ctx(&hub, &org, p, |ctx, connected| {
         let report = execute(ctx, &plan, None, s).cli()?;
         after_sync(
@@ -398,7 +385,12 @@ fn sync_cmd(o: &Orgs, how: &How<'_>, settings: &Settings, p: &Printer) -> Result
         repo_name(r)?;
     }
     for org in orgs_of(&hub.store, o)? {
-        let s = safety(&hub.store, &org, flags);
+        let s = hub.safety(&org, flags.force, flags.allow_large);
+        // One apply of an org at a time (a dry run writes nothing, not even a lock file).
+        let _sync = (!dry_run)
+            .then(|| hub.store.sync_lock(&org))
+            .transpose()
+            .cli()?;
         with_ctx(&hub, &org, p, |ctx, connected| {
             if auto_import {
                 hyperforge_ops::import(ctx).cli()?;
@@ -457,7 +449,12 @@ pub fn watch(a: &WatchArgs, settings: &Settings, p: &Printer) -> Result<u8, CliE
         round += 1;
         let hub = settings.hub()?;
         for org in orgs_of(&hub.store, &a.orgs)? {
-            let s = safety(&hub.store, &org, a.flags);
+            let s = hub.safety(&org, a.flags.force, a.flags.allow_large);
+            let _sync = a
+                .apply
+                .then(|| hub.store.sync_lock(&org))
+                .transpose()
+                .cli()?;
             let outcome = with_ctx(&hub, &org, p, |ctx, connected| {
                 let (plan, observed) = diff(ctx, None, a.flags.purge).cli()?;
                 print::result(p, "diff", &DiffReport::of(&plan), &print::plan_text(&plan));

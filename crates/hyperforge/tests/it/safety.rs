@@ -250,3 +250,43 @@ fn a_dry_run_writes_nothing_anywhere() {
         t.render()
     );
 }
+
+#[test]
+fn a_sync_waits_for_another_apply_of_the_same_org() {
+    let w = World::with_org();
+    w.ok(&["repos", "create", "hm", "c0"]);
+    // Another hyperforge (the hub, `watch`, a second terminal) is applying to the org.
+    let lock_path = w.config_dir().join("orgs/hm/.sync.lock");
+    let held = infra_fs::FileLock::try_exclusive_create(&lock_path)
+        .unwrap()
+        .unwrap();
+    let mut child = w
+        .cmd()
+        .args(["--json", "repos", "sync", "hm", "--yes"])
+        .spawn();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the sync waits for the other apply"
+    );
+    assert!(
+        w.remote_repo("github", "c0").is_none(),
+        "and has changed nothing yet"
+    );
+    // Staging still works meanwhile: only applies are serialised.
+    w.ok(&["repos", "create", "hm", "c1"]);
+    drop(held);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(w.remote_repo("github", "c0").is_some() && w.remote_repo("github", "c1").is_some());
+    // A dry run neither waits nor leaves a lock file behind.
+    let held = infra_fs::FileLock::try_exclusive_create(&lock_path)
+        .unwrap()
+        .unwrap();
+    w.ok(&["repos", "sync", "hm", "--dry-run"]);
+    drop(held);
+}
