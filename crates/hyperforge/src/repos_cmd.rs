@@ -4,7 +4,7 @@ use std::path::Path;
 
 use hyperforge_ops::repos::{self, Change, DiffReport};
 use hyperforge_ops::{Ctx, Hub, after_sync, diff, execute};
-use hyperforge_plan::{Plan, Safety};
+use hyperforge_plan::Plan;
 use hyperforge_schema::{OrgName, RepoPatch, RepoSpec};
 use hyperforge_state::Store;
 use infra_cli::{CliError, ErrorKind, Printer};
