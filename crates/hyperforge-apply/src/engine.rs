@@ -103,18 +103,9 @@ fn run_step(forge: &dyn Forge, owner: &str, step: &Step) -> Result<Option<Remote
                 description: description.clone(),
                 private: *private,
             };
-            let created = match forge.create_repo(owner, &new) {
-                // Created by an earlier, interrupted attempt whose log line was lost.
-                Err(ForgeError::Conflict { .. }) => {
-                    let patch = RepoPatch {
-                        description: description.clone(),
-                        private: Some(*private),
-                        ..RepoPatch::default()
-                    };
-                    forge.update_repo(owner, name, &patch)?
-                }
-                other => other?,
-            };
+            // A name taken meanwhile (by someone else, or by an attempt whose log line was
+            // lost) is an error, never adopted: planning again sees what is there.
+            let created = forge.create_repo(owner, &new)?;
             if *archived {
                 let patch = RepoPatch {
                     archived: Some(true),
@@ -143,13 +134,9 @@ fn run_step(forge: &dyn Forge, owner: &str, step: &Step) -> Result<Option<Remote
                 name: Some(name.clone()),
                 ..RepoPatch::default()
             };
-            match forge.update_repo(owner, from, &patch) {
-                // Renamed by an earlier, interrupted attempt whose log line was lost.
-                Err(ForgeError::NotFound { .. }) => forge
-                    .update_repo(owner, name, &RepoPatch::default())
-                    .map(Some),
-                other => other.map(Some),
-            }
+            // A source gone meanwhile is an error, never a reason to adopt what has the
+            // new name: planning again sees what is there.
+            forge.update_repo(owner, from, &patch).map(Some)
         }
         Step::Delete { name, .. } => match forge.delete_repo(owner, name) {
             Ok(()) | Err(ForgeError::NotFound { .. }) => Ok(None),
@@ -168,6 +155,7 @@ pub fn apply(
     log: &mut StepLog,
     on_step: OnStep<'_>,
 ) -> Result<Applied, ApplyError> {
+    // The log is keyed by the whole plan's hash: only this very plan resumes.
     let resuming = (0..plan.steps.len()).any(|i| log.is_done(i));
     if !resuming && now.hash() != plan.observed_hash {
         return Err(ApplyError::Stale {

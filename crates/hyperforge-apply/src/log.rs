@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 /// One finished step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Done {
-    /// The plan's observed-state hash (a log of another plan is ignored).
+    /// The hash of the plan ([`hyperforge_plan::Plan::hash`]; a log of another plan is
+    /// ignored).
     pub plan: String,
     /// The step's index in the plan.
     pub step: usize,
@@ -47,6 +48,11 @@ impl StepLog {
             plan: plan.to_string(),
             done,
         }
+    }
+
+    /// Whether any step of this plan is done (an apply of it was interrupted).
+    pub fn any_done(&self) -> bool {
+        !self.done.is_empty()
     }
 
     /// Whether step `i` is done.

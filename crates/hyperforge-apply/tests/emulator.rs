@@ -150,7 +150,7 @@ fn a_plan_applied_on_two_forges_then_planned_again_is_empty_and_a_stale_plan_is_
     let desired = vec![want("api", "the API"), want("web", "the site")];
     let p = plan("acme", &desired, &BTreeSet::new(), &observe(&forges));
     assert_eq!(p.steps.len(), 4);
-    let mut log = StepLog::open(&dir.path().join("apply.log"), &p.observed_hash);
+    let mut log = StepLog::open(&dir.path().join("apply.log"), &p.hash());
     let applied = apply(&engine, &p, &observe(&forges), &mut log, &|_, _, _| {}).unwrap();
     assert_eq!(applied.synced.len(), 4);
     assert!(
@@ -173,7 +173,7 @@ fn a_plan_applied_on_two_forges_then_planned_again_is_empty_and_a_stale_plan_is_
         },
     )
     .unwrap();
-    let mut log = StepLog::open(&dir.path().join("apply2.log"), &p.observed_hash);
+    let mut log = StepLog::open(&dir.path().join("apply2.log"), &p.hash());
     let stale = apply(&engine, &p, &observe(&forges), &mut log, &|_, _, _| {});
     assert!(matches!(stale, Err(ApplyError::Stale { .. })), "{stale:?}");
 }

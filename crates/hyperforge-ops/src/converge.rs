@@ -362,19 +362,10 @@ pub fn diff(ctx: &Ctx<'_>, only: Option<&str>, purge: bool) -> Result<(Plan, Obs
     let keep = |name: &str| only.is_none_or(|o| o == name);
     let observed = refresh(ctx.of, ctx.emit)?;
     let s = scope(ctx, &keep, &Purge::Due(purge), &observed)?;
-    let mut p = plan(ctx.org.as_str(), &s.wanted, &s.removals, &observed);
+    conflicts(&s.wanted, &observed)?;
+    let mut p = plan_of(ctx, &s, &observed);
     if only.is_some() {
         p.untracked_remote.clear();
-    }
-    p.mirrors = mirrors(&p, &s.wanted, &s.origin);
-    // A removed repository is no longer declared; whether it was protected is known here.
-    for step in &mut p.steps {
-        if let Step::Delete {
-            name, protected, ..
-        } = step
-        {
-            *protected |= s.protected.contains(name.as_str());
-        }
     }
     planned(ctx, &p);
     Ok((p, observed))
@@ -462,6 +453,7 @@ pub fn execute(
         .map(|s| s.name().to_string())
         .collect();
     let s = scope(ctx, &keep, &Purge::AsPlanned(&deleted), &observed)?;
+    exactly(ctx, p, &s, &observed)?;
     if !p.is_empty() {
         check(p, s.total, &|n| s.protected.contains(n), safety)?;
     }
@@ -517,6 +509,81 @@ pub fn execute(
     })
 }
 
+/// Exactly this plan: unless its apply was interrupted (its log resumes it), the forges
+/// must be as it saw them and its steps must be what the desired state asks now — a stale
+/// or hand-edited plan is refused before anything is changed.
+fn exactly(ctx: &Ctx<'_>, p: &Plan, s: &Scope, observed: &Observed) -> Result<(), OpsError> {
+    if StepLog::open(&log_path(ctx), &p.hash()).any_done() {
+        return Ok(());
+    }
+    if observed.hash() != p.observed_hash {
+        return Err(OpsError::Apply(hyperforge_apply::ApplyError::Stale {
+            planned: p.observed_hash.clone(),
+            now: observed.hash(),
+        }));
+    }
+    conflicts(&s.wanted, observed)?;
+    if plan_of(ctx, s, observed).steps != p.steps {
+        return Err(OpsError::PlanMismatch);
+    }
+    Ok(())
+}
+
+fn log_path(ctx: &Ctx<'_>) -> std::path::PathBuf {
+    ctx.log_dir.join(format!("{}.apply.log", ctx.org))
+}
+
+/// Names the forges would treat as one (GitHub and Gitea compare names without case), and
+/// renames onto a name a forge already holds: refused before anything is planned, since
+/// applying either would change a repository nobody asked to change.
+fn conflicts(wanted: &[DesiredRepo], observed: &Observed) -> Result<(), OpsError> {
+    for d in wanted {
+        for forge in &d.forges {
+            let Some(held) = observed.0.get(forge) else {
+                continue;
+            };
+            if let Some(other) = held
+                .keys()
+                .find(|k| k.eq_ignore_ascii_case(&d.name) && **k != d.name)
+                && d.renamed_from.as_deref() != Some(other.as_str())
+            {
+                return Err(OpsError::CaseCollision {
+                    forge: forge.clone(),
+                    name: d.name.clone(),
+                    existing: other.clone(),
+                });
+            }
+            if let Some(from) = &d.renamed_from
+                && held.contains_key(from)
+                && held.contains_key(&d.name)
+            {
+                return Err(OpsError::RenameTargetTaken {
+                    forge: forge.clone(),
+                    from: from.clone(),
+                    name: d.name.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The plan of `s` against `observed`, completed: mirrors, and the protection of repositories
+/// being deleted (no longer declared, so the planner cannot know it).
+fn plan_of(ctx: &Ctx<'_>, s: &Scope, observed: &Observed) -> Plan {
+    let mut p = plan(ctx.org.as_str(), &s.wanted, &s.removals, observed);
+    p.mirrors = mirrors(&p, &s.wanted, &s.origin);
+    for step in &mut p.steps {
+        if let Step::Delete {
+            name, protected, ..
+        } = step
+        {
+            *protected |= s.protected.contains(name.as_str());
+        }
+    }
+    p
+}
+
 fn run_apply(ctx: &Ctx<'_>, p: &Plan, observed: &Observed) -> Result<Applied, OpsError> {
     let engine = RestEngine {
         forges: ctx.of.forges.clone(),
@@ -524,10 +591,7 @@ fn run_apply(ctx: &Ctx<'_>, p: &Plan, observed: &Observed) -> Result<Applied, Op
     };
     std::fs::create_dir_all(ctx.log_dir)
         .map_err(|e| OpsError::Fs(infra_fs::FsError::new("create", ctx.log_dir, e)))?;
-    let mut log = StepLog::open(
-        &ctx.log_dir.join(format!("{}.apply.log", ctx.org)),
-        &p.observed_hash,
-    );
+    let mut log = StepLog::open(&log_path(ctx), &p.hash());
     let on_step = |index: usize, step: &Step, resumed: bool| {
         (ctx.emit)(Event::Step {
             index,

@@ -99,6 +99,45 @@ pub enum OpsError {
         /// Of which creates.
         creates: usize,
     },
+    /// A name the forges would take for another repository's.
+    #[error(
+        "`{name}` differs from `{existing}` on {forge} only in case; forges treat them as one repository"
+    )]
+    CaseCollision {
+        /// The forge.
+        forge: String,
+        /// The declared name.
+        name: String,
+        /// The name the forge holds.
+        existing: String,
+    },
+    /// A new name equal, but for case, to a declared one.
+    #[error(
+        "`{name}` differs from the declared `{existing}` only in case; forges treat them as one repository"
+    )]
+    CaseTwin {
+        /// The new name.
+        name: String,
+        /// The declared one.
+        existing: String,
+    },
+    /// A rename onto a name a forge already holds.
+    #[error(
+        "cannot rename `{from}` to `{name}` on {forge}: a repository named `{name}` exists there"
+    )]
+    RenameTargetTaken {
+        /// The forge.
+        forge: String,
+        /// The old name.
+        from: String,
+        /// The new name.
+        name: String,
+    },
+    /// A saved plan whose steps are not what the desired state asks now.
+    #[error(
+        "the plan's steps are not what the desired state asks now (it was edited, or the desired state changed since)"
+    )]
+    PlanMismatch,
     /// A plan for another org.
     #[error("the plan is for org `{plan}`, not `{org}`")]
     PlanOrg {

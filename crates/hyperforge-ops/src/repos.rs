@@ -143,6 +143,24 @@ fn validated(
             }),
         }
     };
+    let new_name = match &change {
+        Change::Create(_) => Some(name),
+        Change::Rename(to) => Some(to),
+        _ => None,
+    };
+    if let Some(new_name) = new_name
+        && let Some(twin) = tx
+            .staged()
+            .merged_into(tx.repos())
+            .repos
+            .keys()
+            .find(|k| k.as_str().eq_ignore_ascii_case(new_name.as_str()) && *k != new_name)
+    {
+        return Err(OpsError::CaseTwin {
+            name: new_name.to_string(),
+            existing: twin.to_string(),
+        });
+    }
     match change {
         Change::Create(_) if exists => Err(OpsError::RepoExists(name.to_string())),
         Change::Create(spec) => {

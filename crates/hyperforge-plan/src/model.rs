@@ -162,6 +162,16 @@ pub struct Mirror {
 }
 
 impl Plan {
+    /// A hash of the whole plan (its steps, and the observed hash they were computed
+    /// from): the key of its apply's step log, so only this very plan resumes from it.
+    pub fn hash(&self) -> String {
+        let bytes = serde_json::to_vec(self).unwrap_or_default();
+        Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     /// Whether there is nothing to do.
     pub fn is_empty(&self) -> bool {
         self.steps.is_empty()

@@ -74,6 +74,14 @@ impl From<Wrapped> for CliError {
                 .hint("`hyperforge forge list` lists them; `hyperforge forge add` adds one"),
             OpsError::RepoExists(_) => CliError::new(ErrorKind::Validation, e)
                 .hint("change it with `hyperforge repos update`"),
+            OpsError::CaseCollision { .. }
+            | OpsError::CaseTwin { .. }
+            | OpsError::RenameTargetTaken { .. } => {
+                CliError::new(ErrorKind::Validation, e)
+                    .hint("choose another name, or `hyperforge org import` to declare the existing repository")
+            }
+            OpsError::PlanMismatch => CliError::new(ErrorKind::Validation, e)
+                .hint("make a new plan with `hyperforge repos plan --out` and apply that"),
             OpsError::PendingChange(_) => CliError::new(ErrorKind::Validation, e)
                 .hint("`hyperforge repos sync ORG NAME --yes` applies it first"),
             OpsError::UnknownRepo(_) => CliError::new(ErrorKind::Validation, e)
