@@ -1,6 +1,8 @@
-//! The REST routes both forges share (`/api/v3` for GitHub, `/api/v1` for Gitea): the user,
-//! listing with pagination, create, get, patch, delete. Differences in spelling come from
-//! `render.rs`; differences in behaviour (page sizes, who sees what) are branches here.
+//! The REST routes GitHub and Gitea share (`/api/v3` for GitHub, `/api/v1` for Gitea): the
+//! user, listing with pagination, create, get, patch, delete. Differences in spelling come
+//! from `render.rs`; differences in behaviour (page sizes, who sees what) are branches here.
+//! GitLab's API is shaped differently (projects by id or encoded path, archive as its own
+//! call) and has its own routes in `gitlab.rs`.
 
 use std::sync::Arc;
 
@@ -180,6 +182,7 @@ fn list(app: &App, call: &Call<'_>, login: &str, listing: Listing<'_>) -> Reply 
     let (size_key, default, max) = match app.kind {
         Kind::GitHub => ("per_page", 30, 100),
         Kind::Gitea => ("limit", 30, 50),
+        Kind::GitLab => ("per_page", 20, 100),
     };
     let size = http::number(&call.query, size_key, default).clamp(1, max);
     let page = http::number(&call.query, "page", 1).max(1);
@@ -212,6 +215,7 @@ fn moved(app: &App, call: &Call<'_>, login: &str, owner: &str, name: &str) -> Re
     let url = match app.kind {
         Kind::GitHub => format!("{}/api/v3/repositories/{}", app.base, repo.id),
         Kind::Gitea => format!("{}/api/v1/repos/{}", app.base, repo.full_name()),
+        Kind::GitLab => format!("{}/api/v4/projects/{}", app.base, repo.id),
     };
     let status = if call.method == Method::GET {
         StatusCode::MOVED_PERMANENTLY
@@ -238,7 +242,7 @@ async fn one(app: &Arc<App>, call: &Call<'_>, login: &str, repo: Repo) -> Reply 
         }
         Method::PATCH => patch(app, call, login, &repo).await,
         Method::DELETE => {
-            let result = app.world().delete(login, repo.id);
+            let result = app.world().delete(login, repo.id, "delete_repo");
             match result {
                 Ok(gone) => {
                     effects::deleted(app, &gone).await;
@@ -299,7 +303,7 @@ async fn create(app: &Arc<App>, call: &Call<'_>, login: &str, owner: &str) -> Re
     };
     let created = app
         .world()
-        .create(login, owner, name, description, visibility);
+        .create(login, owner, name, None, description, visibility);
     match created {
         Ok(repo) => {
             effects::created(app, &repo).await;
@@ -321,6 +325,7 @@ async fn patch(app: &Arc<App>, call: &Call<'_>, login: &str, repo: &Repo) -> Rep
     let text = |k: &str| map.get(k).and_then(Value::as_str).map(str::to_string);
     let change = Change {
         name: text("name").filter(|n| n != &repo.name),
+        title: None,
         description: map
             .get("description")
             .map(|v| v.as_str().map(str::to_string)),
@@ -340,11 +345,12 @@ async fn patch(app: &Arc<App>, call: &Call<'_>, login: &str, repo: &Repo) -> Rep
     }
 }
 
-/// `/api/v3` or `/api/v1`.
+/// `/api/v3`, `/api/v1` or `/api/v4`.
 #[must_use]
 pub fn prefix(app: &App) -> &'static str {
     match app.kind {
         Kind::GitHub => "/api/v3",
         Kind::Gitea => "/api/v1",
+        Kind::GitLab => "/api/v4",
     }
 }

@@ -12,6 +12,8 @@ pub enum Kind {
     GitHub,
     /// Gitea (Forgejo, Codeberg) API v1 under `/api/v1`.
     Gitea,
+    /// GitLab API v4 under `/api/v4` (orgs are groups, repositories are projects).
+    GitLab,
 }
 
 /// A user given by `--user LOGIN:TOKEN[:SCOPE,SCOPE…]`.
@@ -44,7 +46,10 @@ pub struct Config {
 /// Scopes a user gets when `--user` names none: what a classic PAT for hyperforge holds.
 pub const DEFAULT_SCOPES: &[&str] = &["repo", "delete_repo", "read:org", "user"];
 
-pub const USAGE: &str = "usage: forge-emulator --kind github|gitea --listen 127.0.0.1:PORT [--user LOGIN:TOKEN[:SCOPES]]… [--org NAME[:OWNER]]… [--state DIR] [--admin-token TOKEN]";
+/// The same for `--kind gitlab`, whose scope names differ: `api` grants reads and writes.
+pub const GITLAB_DEFAULT_SCOPES: &[&str] = &["api"];
+
+pub const USAGE: &str = "usage: forge-emulator --kind github|gitea|gitlab --listen 127.0.0.1:PORT [--user LOGIN:TOKEN[:SCOPES]]… [--org NAME[:OWNER]]… [--state DIR] [--admin-token TOKEN]";
 
 impl Config {
     /// Parse the arguments after the program name.
@@ -62,6 +67,8 @@ impl Config {
             state: None,
             admin_token: None,
         };
+        // Scopes are defaulted once the kind is known: GitLab names them differently.
+        let mut defaulted = Vec::new();
         let mut args = args.into_iter();
         while let Some(flag) = args.next() {
             let value = args
@@ -72,22 +79,39 @@ impl Config {
                     kind = Some(match value.as_str() {
                         "github" => Kind::GitHub,
                         "gitea" | "forgejo" | "codeberg" => Kind::Gitea,
+                        "gitlab" => Kind::GitLab,
                         _ => {
                             return Err(usage(format!(
-                                "`--kind {value}`: expected github or gitea"
+                                "`--kind {value}`: expected github, gitea or gitlab"
                             )));
                         }
                     });
                 }
                 "--listen" => config.listen = value,
-                "--user" => config.users.push(parse_user(&value).map_err(usage)?),
+                "--user" => {
+                    let (user, default) = parse_user(&value).map_err(usage)?;
+                    defaulted.push(default);
+                    config.users.push(user);
+                }
                 "--org" => config.orgs.push(parse_org(&value)),
                 "--state" => config.state = Some(PathBuf::from(value)),
                 "--admin-token" => config.admin_token = Some(value),
                 other => return Err(usage(format!("unknown flag `{}`", other.escape_default()))),
             }
         }
-        config.kind = kind.ok_or_else(|| usage("give `--kind github` or `--kind gitea`".into()))?;
+        config.kind = kind.ok_or_else(|| {
+            usage("give `--kind github`, `--kind gitea` or `--kind gitlab`".into())
+        })?;
+        let defaults = if config.kind == Kind::GitLab {
+            GITLAB_DEFAULT_SCOPES
+        } else {
+            DEFAULT_SCOPES
+        };
+        for (user, default) in config.users.iter_mut().zip(defaulted) {
+            if default {
+                user.scopes = defaults.iter().map(|s| (*s).to_string()).collect();
+            }
+        }
         let first = config.users.first().map(|u| u.login.clone());
         for org in &mut config.orgs {
             if org.owners.is_empty() {
@@ -106,26 +130,27 @@ impl Config {
     }
 }
 
-fn parse_user(value: &str) -> Result<UserFlag, String> {
+/// The user, and whether its scopes are to be defaulted (none were given).
+fn parse_user(value: &str) -> Result<(UserFlag, bool), String> {
     let mut parts = value.splitn(3, ':');
     let login = parts.next().unwrap_or_default();
     let token = parts.next().unwrap_or_default();
     if login.is_empty() || token.is_empty() {
         return Err("`--user` expects LOGIN:TOKEN[:SCOPE,SCOPE…]".to_string());
     }
-    let scopes = match parts.next() {
-        Some(s) => s
-            .split(',')
+    let scopes = parts.next().map(|s| {
+        s.split(',')
             .filter(|s| !s.is_empty())
             .map(str::to_string)
-            .collect(),
-        None => DEFAULT_SCOPES.iter().map(|s| (*s).to_string()).collect(),
-    };
-    Ok(UserFlag {
+            .collect()
+    });
+    let default = scopes.is_none();
+    let user = UserFlag {
         login: login.to_string(),
         token: token.to_string(),
-        scopes,
-    })
+        scopes: scopes.unwrap_or_default(),
+    };
+    Ok((user, default))
 }
 
 fn parse_org(value: &str) -> OrgFlag {
@@ -159,6 +184,16 @@ mod tests {
         assert_eq!(c.orgs[0].owners, vec!["a"]);
         assert_eq!(c.orgs[1].owners, vec!["b"]);
         assert_eq!(c.admin().as_deref(), Some("t1"));
+    }
+
+    #[test]
+    fn gitlab_users_default_to_the_api_scope() {
+        let c = Config::parse(args("--user a:t1 --user b:t2:read_api --kind gitlab")).unwrap();
+        assert_eq!(c.kind, Kind::GitLab);
+        assert_eq!(c.users[0].scopes, vec!["api"]);
+        assert_eq!(c.users[1].scopes, vec!["read_api"]);
+        let c = Config::parse(args("--kind github --user a:t1")).unwrap();
+        assert_eq!(c.users[0].scopes, DEFAULT_SCOPES);
     }
 
     #[test]

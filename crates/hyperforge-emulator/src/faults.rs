@@ -1,5 +1,6 @@
 //! Fault injection, armed per test at run time through `/_emulator/faults`: latency, 5xx,
-//! 429 and GitHub's secondary rate limit, and dropped connections — the failures a client's
+//! 429 and GitHub's secondary rate limit, and dropped connections (each in the emulated
+//! forge's dialect) — the failures a client's
 //! retry logic exists for, which a real forge cannot be made to produce on demand.
 
 use std::time::Duration;
@@ -8,7 +9,8 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::app::{App, epoch};
+use crate::app::{App, RATE_LIMIT, epoch};
+use crate::config::Kind;
 use crate::http::Reply;
 
 /// One armed fault. It applies to requests whose path starts with `path_prefix` (every
@@ -75,6 +77,9 @@ pub async fn apply(app: &App, path: &str) -> Effect {
     if let Some(ms) = fault.latency_ms {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
+    if app.kind == Kind::GitLab {
+        return gitlab_effect(&fault);
+    }
     effect(&fault)
 }
 
@@ -114,6 +119,34 @@ fn effect(fault: &Fault) -> Effect {
                 "message": status.canonical_reason().unwrap_or("Server Error")
             }),
         )),
+        None => Effect::Serve,
+    }
+}
+
+/// The same faults as GitLab answers them: a rate limit is a 429 with `Retry-After` and
+/// `RateLimit-*` headers (GitLab has no secondary rate limit: that arms a plain 429 too),
+/// errors carry `{"message": "503 Service Unavailable"}`.
+fn gitlab_effect(fault: &Fault) -> Effect {
+    let retry = fault.retry_after.unwrap_or(1);
+    if fault.reset {
+        return Effect::Reset;
+    }
+    if fault.rate_limit || fault.secondary_rate_limit {
+        return Effect::Answer(
+            Reply::json(
+                StatusCode::TOO_MANY_REQUESTS,
+                json!({"message": "429 Too Many Requests", "error": "Retry later"}),
+            )
+            .header("retry-after", retry.to_string())
+            .header("ratelimit-name", "throttle_authenticated_api")
+            .header("ratelimit-limit", RATE_LIMIT.to_string())
+            .header("ratelimit-observed", RATE_LIMIT.to_string())
+            .header("ratelimit-remaining", "0")
+            .header("ratelimit-reset", (epoch() + retry).to_string()),
+        );
+    }
+    match fault.status.and_then(|s| StatusCode::from_u16(s).ok()) {
+        Some(status) => Effect::Answer(crate::gitlab_render::error(status, "")),
         None => Effect::Serve,
     }
 }

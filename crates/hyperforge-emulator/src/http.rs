@@ -65,7 +65,9 @@ fn hex(b: u8) -> Option<u8> {
     (b as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
 }
 
-fn decode(s: &str) -> String {
+/// `s` percent-decoded (`+` as a space, as in a query string).
+#[must_use]
+pub fn decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -188,15 +190,7 @@ pub fn paginate<T: Clone>(
     let last = items.len().div_ceil(size).max(1);
     let start = (page - 1).saturating_mul(size).min(items.len());
     let end = start.saturating_add(size).min(items.len());
-    let link_to = |p: usize| {
-        let mut pairs: Vec<String> = query
-            .iter()
-            .filter(|(k, _)| k != "page")
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-            .collect();
-        pairs.push(format!("page={p}"));
-        format!("<{url}?{}>", pairs.join("&"))
-    };
+    let link_to = |p: usize| format!("<{}>", page_url(url, query, p));
     let mut links = Vec::new();
     if page > 1 {
         links.push(format!("{}; rel=\"prev\"", link_to((page - 1).min(last))));
@@ -210,6 +204,18 @@ pub fn paginate<T: Clone>(
     }
     let link = (!links.is_empty()).then(|| links.join(", "));
     (items[start..end].to_vec(), link)
+}
+
+/// `url` with the request's `query` and `page=p` (any other `page` dropped).
+#[must_use]
+pub fn page_url(url: &str, query: &[(String, String)], p: usize) -> String {
+    let mut pairs: Vec<String> = query
+        .iter()
+        .filter(|(k, _)| k != "page")
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect();
+    pairs.push(format!("page={p}"));
+    format!("{url}?{}", pairs.join("&"))
 }
 
 fn encode(s: &str) -> String {

@@ -1,6 +1,7 @@
 //! The forge's state: users with tokens and scopes, organisations with owners, repositories
-//! and the redirects renames leave. One model serves both APIs, so a scenario reads the same
-//! whichever forge a test emulates; rendering per API lives in `github.rs` and `gitea.rs`.
+//! and the redirects renames leave. One model serves every API, so a scenario reads the same
+//! whichever forge a test emulates; rendering per API lives in `render.rs` and
+//! `gitlab_render.rs`.
 
 use std::collections::BTreeMap;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -30,8 +31,13 @@ pub struct Org {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Repo {
     pub id: u64,
+    /// The name in URLs (GitLab's `path`).
     pub name: String,
     pub owner: String,
+    /// GitLab's display `name`, kept only when it differs from `name`; GitHub and Gitea
+    /// have no such thing and never set it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     pub description: Option<String>,
     pub private: bool,
     /// `public`, `private` or `internal` (GitHub organisations only).
@@ -87,6 +93,8 @@ pub struct World {
 #[derive(Debug, Clone, Default)]
 pub struct Change {
     pub name: Option<String>,
+    /// A new display name (GitLab only); `Some(None)` drops it.
+    pub title: Option<Option<String>>,
     pub description: Option<Option<String>>,
     pub private: Option<bool>,
     pub visibility: Option<String>,
@@ -187,7 +195,7 @@ impl World {
         self.redirects.get(&key).and_then(|id| self.repos.get(id))
     }
 
-    /// Create `owner/name` as `login`.
+    /// Create `owner/name` as `login` (`title`: GitLab's display name, if any).
     ///
     /// # Errors
     /// The [`Refusal`] a forge would answer.
@@ -196,6 +204,7 @@ impl World {
         login: &str,
         owner: &str,
         name: &str,
+        title: Option<String>,
         description: Option<String>,
         visibility: &str,
     ) -> Result<Repo, Refusal> {
@@ -219,6 +228,7 @@ impl World {
             id: self.next_id,
             name: name.to_string(),
             owner,
+            title: title.filter(|t| t != name),
             description: description.filter(|d| !d.is_empty()),
             private: visibility != "public",
             visibility: visibility.to_string(),
@@ -249,6 +259,7 @@ impl World {
         }
         let only_unarchive = change.archived == Some(false)
             && change.name.is_none()
+            && change.title.is_none()
             && change.description.is_none()
             && change.private.is_none()
             && change.visibility.is_none()
@@ -265,6 +276,10 @@ impl World {
             }
             after.name.clone_from(name);
         }
+        if let Some(t) = &change.title {
+            after.title = t.clone();
+        }
+        after.title = after.title.filter(|t| t != &after.name);
         if let Some(d) = &change.description {
             after.description = d.clone().filter(|d| !d.is_empty());
         }
@@ -297,15 +312,16 @@ impl World {
         Ok((before, after))
     }
 
-    /// Delete repository `id` as `login` (who needs the `delete_repo` scope).
+    /// Delete repository `id` as `login`, who needs `scope` (GitHub's `delete_repo`,
+    /// GitLab's `api`).
     ///
     /// # Errors
     /// The [`Refusal`] a forge would answer.
-    pub fn delete(&mut self, login: &str, id: u64) -> Result<Repo, Refusal> {
+    pub fn delete(&mut self, login: &str, id: u64, scope: &str) -> Result<Repo, Refusal> {
         let repo = self.repos.get(&id).cloned().ok_or(Refusal::NotFound)?;
         let scoped = self
             .user(login)
-            .is_some_and(|u| u.scopes.iter().any(|s| s == "delete_repo"));
+            .is_some_and(|u| u.scopes.iter().any(|s| s == scope));
         if !self.administers(login, &repo.owner) || !scoped {
             return Err(Refusal::Forbidden("Must have admin rights to Repository."));
         }

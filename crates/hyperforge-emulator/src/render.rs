@@ -1,11 +1,14 @@
 //! How each forge spells a repository, a user and an error: the JSON shapes client libraries
-//! deserialise, kept apart from the routing so the two APIs share every behaviour.
+//! deserialise, kept apart from the routing so the two APIs share every behaviour. GitLab's
+//! shapes are in `gitlab_render.rs`; the functions here hand a GitLab emulator over to it,
+//! so code shared by every kind (the fallback 404, faults) answers in the right dialect.
 
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::app::App;
 use crate::config::Kind;
+use crate::gitlab_render;
 use crate::http::Reply;
 use crate::model::{Refusal, Repo, World};
 
@@ -71,6 +74,7 @@ pub fn repo(app: &App, world: &World, login: &str, r: &Repo) -> Value {
             "updated_at": r.updated_at,
             "permissions": {"admin": admin, "push": admin, "pull": true},
         }),
+        Kind::GitLab => gitlab_render::project(app, world, login, r),
     }
 }
 
@@ -103,6 +107,8 @@ pub fn account(app: &App, login: &str, id: u64, is_org: bool) -> Value {
     match app.kind {
         Kind::GitHub => account_github(app, login, id, is_org),
         Kind::Gitea => account_gitea(app, login, id),
+        Kind::GitLab if is_org => gitlab_render::group(app, id, login),
+        Kind::GitLab => gitlab_render::user(app, id, login),
     }
 }
 
@@ -119,6 +125,7 @@ pub fn error(kind: Kind, status: StatusCode, message: &str) -> Reply {
             }),
         ),
         Kind::Gitea => Reply::json(status, json!({"message": message, "url": "/api/swagger"})),
+        Kind::GitLab => gitlab_render::error(status, ""),
     }
 }
 
@@ -126,6 +133,7 @@ pub fn error(kind: Kind, status: StatusCode, message: &str) -> Reply {
 #[must_use]
 pub fn refusal(kind: Kind, refusal: &Refusal) -> Reply {
     match (refusal, kind) {
+        (r, Kind::GitLab) => gitlab_render::refusal(r),
         (Refusal::NotFound, Kind::GitHub) => error(kind, StatusCode::NOT_FOUND, "Not Found"),
         (Refusal::NotFound, Kind::Gitea) => {
             error(kind, StatusCode::NOT_FOUND, "The target couldn't be found.")

@@ -1,5 +1,6 @@
 //! The listening side: one fallback handler that sends each request to the fault injector,
-//! the admin API, the forge API or git smart HTTP, and the serve loop that announces its
+//! the admin API, the forge API (GitHub's and Gitea's in `api.rs`, GitLab's in `gitlab.rs`)
+//! or git smart HTTP, and the serve loop that announces its
 //! address and stops cleanly on SIGTERM or SIGINT.
 
 use std::sync::Arc;
@@ -11,9 +12,10 @@ use serde_json::json;
 
 use crate::api::{self, Call};
 use crate::app::App;
-use crate::config::Config;
+use crate::config::{Config, Kind};
 use crate::faults::{self, Effect, Fault};
 use crate::git::{self, GitCall};
+use crate::gitlab;
 use crate::http::{self, Reply};
 use crate::{EmulatorError, render};
 
@@ -109,7 +111,10 @@ async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
             headers: &parts.headers,
             body: &body,
         };
-        let reply = api::handle(&app, &call).await;
+        let reply = match app.kind {
+            Kind::GitLab => gitlab::handle(&app, &call).await,
+            Kind::GitHub | Kind::Gitea => api::handle(&app, &call).await,
+        };
         return reply.finish(&parts.headers, parts.method == Method::GET);
     }
     if git::is_git(&path) {

@@ -54,6 +54,8 @@ pub struct Answer {
 #[derive(Debug)]
 pub struct Http {
     base: String,
+    /// The header the credential goes in (`Authorization`, GitLab's `PRIVATE-TOKEN`).
+    auth_header: &'static str,
     auth: String,
     client: Client,
     retry: RetryPolicy,
@@ -70,17 +72,22 @@ fn jitter() -> f64 {
     f64::from(nanos % 1000) / 1000.0
 }
 
-/// How long the forge asked us to wait: `retry-after` seconds, else until
-/// `x-ratelimit-reset` when nothing remains.
+/// How long the forge asked us to wait: `retry-after` seconds, else until the reset time
+/// when nothing remains (`x-ratelimit-*` on GitHub and Gitea, `ratelimit-*` on GitLab).
 pub fn requested_wait(headers: &HeaderMap) -> Option<Duration> {
     let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(secs) = get("retry-after").and_then(|v| v.trim().parse::<u64>().ok()) {
         return Some(Duration::from_secs(secs));
     }
-    if get("x-ratelimit-remaining").is_some_and(|v| v.trim() == "0") {
-        let reset = get("x-ratelimit-reset")?.trim().parse::<u64>().ok()?;
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
-        return Some(Duration::from_secs(reset.saturating_sub(now)));
+    for prefix in ["x-ratelimit", "ratelimit"] {
+        if get(&format!("{prefix}-remaining")).is_some_and(|v| v.trim() == "0") {
+            let reset = get(&format!("{prefix}-reset"))?
+                .trim()
+                .parse::<u64>()
+                .ok()?;
+            let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
+            return Some(Duration::from_secs(reset.saturating_sub(now)));
+        }
     }
     None
 }
@@ -107,6 +114,18 @@ impl Http {
         timeout: Duration,
         retry: RetryPolicy,
     ) -> Result<Self, ForgeError> {
+        Self::with_auth_header(base, "Authorization", auth, timeout, retry)
+    }
+
+    /// A client like [`Http::new`] that sends `auth` in the header `name` instead
+    /// (GitLab's `PRIVATE-TOKEN: T`).
+    pub fn with_auth_header(
+        base: &str,
+        name: &'static str,
+        auth: String,
+        timeout: Duration,
+        retry: RetryPolicy,
+    ) -> Result<Self, ForgeError> {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let client = Client::builder()
             .timeout(timeout)
@@ -119,6 +138,7 @@ impl Http {
             })?;
         Ok(Self {
             base: base.trim_end_matches('/').to_string(),
+            auth_header: name,
             auth,
             client,
             retry,
@@ -164,7 +184,7 @@ impl Http {
         let mut req = self
             .client
             .request(method.clone(), url)
-            .header("Authorization", &self.auth)
+            .header(self.auth_header, &self.auth)
             .header("Accept", "application/vnd.github+json, application/json");
         let cached = (*method == Method::GET)
             .then(|| self.etags.lock().ok().and_then(|m| m.get(url).cloned()))
@@ -267,6 +287,14 @@ mod tests {
             requested_wait(&h),
             Some(Duration::ZERO),
             "a reset in the past: no wait"
+        );
+        let mut h = HeaderMap::new();
+        h.insert("ratelimit-remaining", HeaderValue::from_static("0"));
+        h.insert("ratelimit-reset", HeaderValue::from_static("1"));
+        assert_eq!(
+            requested_wait(&h),
+            Some(Duration::ZERO),
+            "GitLab's spelling"
         );
         assert_eq!(requested_wait(&HeaderMap::new()), None);
     }

@@ -60,13 +60,17 @@ pub struct RepoPatch {
 pub struct Identity {
     /// The login.
     pub login: String,
-    /// The token's scopes, when the forge says (GitHub's `X-OAuth-Scopes`).
+    /// The token's scopes, when the forge says (GitHub's `X-OAuth-Scopes`, GitLab's
+    /// `/personal_access_tokens/self`).
     pub scopes: Option<Vec<String>>,
+    /// When the token expires, as the forge writes it, when it says (GitHub's
+    /// `github-authentication-token-expiration` header, GitLab's token `expires_at`).
+    pub expires_at: Option<String>,
 }
 
 /// A forge, as hyperforge uses it.
 pub trait Forge: Send + Sync {
-    /// `github`, `gitea`.
+    /// `github`, `gitea`, `gitlab`.
     fn kind(&self) -> &'static str;
     /// The token's owner and scopes.
     fn identity(&self) -> Result<Identity, ForgeError>;

@@ -85,6 +85,17 @@ impl From<Wire> for RemoteRepo {
     }
 }
 
+/// When the token expires, as GitHub says on every answer to a fine-grained or expiring
+/// classic token (`github-authentication-token-expiration: 2026-01-01 00:00:00 UTC`);
+/// Gitea says nothing.
+fn expiration(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get("github-authentication-token-expiration")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
 impl RestForge {
     /// A client of the `dialect` API at `base` with `token`.
     pub fn new(
@@ -211,10 +222,12 @@ impl Forge for RestForge {
                     .filter(|x| !x.is_empty())
                     .collect()
             });
+        let expires_at = expiration(&answer.headers);
         let user: Owner = self.decode(&answer)?;
         let me = Identity {
             login: user.login,
             scopes,
+            expires_at,
         };
         Ok(self.me.get_or_init(|| me).clone())
     }
@@ -276,5 +289,23 @@ impl Forge for RestForge {
 
     fn requests(&self) -> u64 {
         self.http.requests()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    use super::*;
+
+    #[test]
+    fn github_tells_when_the_token_expires() {
+        let mut h = HeaderMap::new();
+        assert_eq!(expiration(&h), None);
+        h.insert(
+            "github-authentication-token-expiration",
+            HeaderValue::from_static("2026-01-01 00:00:00 UTC"),
+        );
+        assert_eq!(expiration(&h).as_deref(), Some("2026-01-01 00:00:00 UTC"));
     }
 }
