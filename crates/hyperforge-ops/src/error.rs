@@ -74,9 +74,6 @@ pub enum OpsError {
     /// The OS keyring failed.
     #[error("the keyring failed: {0}")]
     Keyring(String),
-    /// A forge kind this build has no client for.
-    #[error("forges of kind `{0}` are not supported by this build")]
-    Unsupported(&'static str),
     /// `repos create` of a declared repository.
     #[error("repository `{0}` is declared already")]
     RepoExists(String),

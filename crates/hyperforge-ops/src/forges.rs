@@ -184,6 +184,7 @@ pub fn auth(hub: &Hub, names: &[ForgeName]) -> Result<Vec<AuthRow>, OpsError> {
                 Ok(id) => {
                     row.login = Some(id.login);
                     row.scopes = id.scopes;
+                    row.expires_at = id.expires_at;
                 }
                 Err(e) => {
                     row.status = match e {

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hyperforge_forge::{Dialect, Forge, RestForge, RetryPolicy};
+use hyperforge_forge::{Dialect, Forge, GitLabForge, RestForge, RetryPolicy};
 use hyperforge_schema::{ForgeConfig, ForgeKind, ForgeName, OrgName};
 use hyperforge_state::Store;
 use infra_process::Interrupt;
@@ -147,7 +147,14 @@ pub fn connect(
     let dialect = match fc.kind {
         ForgeKind::Github => Dialect::GitHub,
         ForgeKind::Gitea => Dialect::Gitea,
-        ForgeKind::Gitlab => return Err(OpsError::Unsupported("gitlab")),
+        ForgeKind::Gitlab => {
+            return Ok(Box::new(GitLabForge::new(
+                &fc.api_url,
+                token.expose(),
+                http.timeout,
+                http.retry,
+            )?));
+        }
     };
     Ok(Box::new(RestForge::new(
         dialect,

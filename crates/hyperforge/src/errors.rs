@@ -96,7 +96,6 @@ impl From<Wrapped> for CliError {
                 CliError::new(ErrorKind::Validation, e)
                     .hint("`hyperforge workspace bind DIR ORG` binds a directory")
             }
-            OpsError::Unsupported(_) => CliError::new(ErrorKind::Validation, e),
             OpsError::Invalid { .. }
             | OpsError::NoOwner { .. }
             | OpsError::PlanOrg { .. }

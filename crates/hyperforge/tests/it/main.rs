@@ -12,6 +12,7 @@ mod cli;
 mod common;
 mod criteria;
 mod faults;
+mod gitlab;
 mod plan_apply;
 mod safety;
 
