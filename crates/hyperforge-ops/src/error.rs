@@ -23,6 +23,15 @@ pub enum OpsError {
     /// A file.
     #[error(transparent)]
     Fs(infra_fs::FsError),
+    /// `config.yaml` has problems its parser cannot see (cross-references, values written
+    /// into `~/.ssh/config`).
+    #[error("{} has {} problem(s)", file.display(), problems.len())]
+    Problems {
+        /// The file.
+        file: PathBuf,
+        /// What is wrong, located.
+        problems: Vec<infra_yaml::Diagnostic>,
+    },
     /// After applying, the forges still differ from the desired state.
     #[error("drift detected: {0} change(s) remain after the apply")]
     Drift(usize),

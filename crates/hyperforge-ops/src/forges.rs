@@ -11,36 +11,32 @@ use crate::{Hub, OpsError};
 /// Checks an API URL: http(s), a host, no credentials or query in it (a token pasted into
 /// a URL would land in `config.yaml`).
 pub fn check_api_url(url: &str) -> Result<String, OpsError> {
-    let bad = |expected: &str| OpsError::Invalid {
-        what: "--api-url".into(),
-        value: redact_url(url),
-        expected: expected.into(),
-    };
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| bad("an http:// or https:// URL"))?;
-    let authority = rest.split('/').next().unwrap_or_default();
-    if authority.is_empty() {
-        return Err(bad("a URL with a host"));
+    match hyperforge_schema::api_url_problem(url) {
+        Some(expected) => Err(OpsError::Invalid {
+            what: "--api-url".into(),
+            value: redact_url(url),
+            expected: expected.trim_start_matches("expected ").to_string(),
+        }),
+        None => Ok(url.trim_end_matches('/').to_string()),
     }
-    if authority.contains('@') {
-        return Err(bad(
-            "a URL without credentials (keep the token out of the URL: use --token-ref)",
-        ));
-    }
-    if url.contains(['?', '#']) || url.chars().any(char::is_whitespace) {
-        return Err(bad("a URL without a query, fragment or spaces"));
-    }
-    Ok(url.trim_end_matches('/').to_string())
 }
 
-/// `url` with any userinfo replaced, for messages.
+/// `url` with any userinfo, query and fragment replaced, for messages.
 fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.find('@')) {
+    let url = match url.find(['?', '#']) {
+        Some(i) => format!("{}…", &url[..i]),
+        None => url.to_string(),
+    };
+    let shown = match (url.find("://"), url.find('@')) {
         (Some(s), Some(at)) if at > s => format!("{}<redacted>{}", &url[..s + 3], &url[at..]),
-        _ => url.chars().take(200).collect(),
-    }
+        _ => url,
+    };
+    shown
+        .chars()
+        .take(200)
+        .collect::<String>()
+        .escape_default()
+        .to_string()
 }
 
 /// What `forge add` did.
@@ -66,6 +62,15 @@ pub fn add(
         api_url: check_api_url(&forge.api_url)?,
         ..forge
     };
+    if let Some(host) = &forge.ssh_host
+        && !hyperforge_schema::is_host(host)
+    {
+        return Err(OpsError::Invalid {
+            what: "--ssh-host".into(),
+            value: host.escape_default().to_string(),
+            expected: "a host name (letters, digits, `.` and `-`)".into(),
+        });
+    }
     store.update_config(|c| match c.forges.get(name) {
         Some(existing) if *existing == forge => Ok(Added::Unchanged),
         Some(_) if !replace => Err(OpsError::Exists {
@@ -217,6 +222,10 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(!e.contains("ghp_secret"), "{e}");
+        let e = check_api_url("https://x/api?access_token=SECRETQ")
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("SECRETQ"), "{e}");
         assert!(check_api_url("ftp://x").is_err());
         assert!(check_api_url("https://x/api?token=1").is_err());
         assert!(check_api_url("https:///api").is_err());

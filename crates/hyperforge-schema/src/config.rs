@@ -144,6 +144,40 @@ pub struct OrgConfig {
     pub ssh_key: Option<String>,
 }
 
+/// Whether `s` is a plain host name: it is written into `~/.ssh/config`, where a space or
+/// a newline would add options of its own.
+pub fn is_host(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && !s.starts_with('-')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+}
+
+/// What is wrong with an API URL, if anything: not http(s), no host, credentials, a query
+/// or fragment, or spaces and control characters.
+pub fn api_url_problem(url: &str) -> Option<String> {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return Some("expected an http:// or https:// URL".to_owned());
+    };
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.is_empty() {
+        return Some("expected a URL with a host".to_owned());
+    }
+    if authority.contains('@') {
+        return Some("expected a URL without credentials (keep the token out of the URL: use a token reference)".to_owned());
+    }
+    if url.contains(['?', '#']) || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some(
+            "expected a URL without a query, fragment, spaces or control characters".to_owned(),
+        );
+    }
+    None
+}
+
 fn is_default(d: &OrgDefaults) -> bool {
     *d == OrgDefaults::default()
 }
@@ -154,6 +188,34 @@ impl Config {
     /// orgs. Each message names the key path it is about.
     pub fn problems(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
+        for (name, forge) in &self.forges {
+            let at = format!("forges.{name}");
+            if let Some(why) = api_url_problem(&forge.api_url) {
+                out.push((format!("{at}.api_url"), why));
+            }
+            if let Some(host) = &forge.ssh_host
+                && !is_host(host)
+            {
+                out.push((
+                    format!("{at}.ssh_host"),
+                    "expected a host name (letters, digits, `.` and `-`)".to_owned(),
+                ));
+            }
+        }
+        for (name, org) in &self.orgs {
+            if let Some(key) = &org.ssh_key
+                && (key.is_empty()
+                    || key
+                        .chars()
+                        .any(|c| c.is_whitespace() || c.is_control() || c == '"'))
+            {
+                out.push((
+                    format!("orgs.{name}.ssh_key"),
+                    "expected a key file path without spaces, quotes or control characters"
+                        .to_owned(),
+                ));
+            }
+        }
         for (name, org) in &self.orgs {
             let at = format!("orgs.{name}");
             for forge in &org.forges {

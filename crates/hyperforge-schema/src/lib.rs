@@ -20,7 +20,10 @@ mod repos;
 mod staged;
 mod token;
 
-pub use config::{Config, ForgeConfig, ForgeKind, OrgConfig, OrgDefaults, Owner, Visibility};
+pub use config::{
+    Config, ForgeConfig, ForgeKind, OrgConfig, OrgDefaults, Owner, Visibility, api_url_problem,
+    is_host,
+};
 pub use names::{ForgeName, NameError, OrgName, RepoName};
 pub use repos::{Discovered, Observed, Repo, ReposFile, Synced};
 pub use staged::{RepoPatch, RepoSpec, StagedChange, StagedFile};

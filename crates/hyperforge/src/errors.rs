@@ -88,6 +88,9 @@ impl From<Wrapped> for CliError {
                 .hint("`hyperforge repos list ORG` lists the declared ones"),
             OpsError::Pending { .. } => CliError::new(ErrorKind::Exit(REFUSED), e)
                 .hint("sync them first, or pass --force to drop them with the org"),
+            OpsError::Problems { file, problems } => {
+                CliError::diagnostics(format!("invalid {}", file.display()), problems)
+            }
             OpsError::SecretsFile(y) => CliError::diagnostics(
                 format!("invalid {}", y.file.display()),
                 vec![(*y).into()],

@@ -90,6 +90,13 @@ impl Settings {
     /// [`Self::hub`] with the library's error (the daemon builds one per request).
     pub fn hub_ops(&self) -> Result<Hub, hyperforge_ops::OpsError> {
         let store = Store::open(&self.config_dir)?;
+        let problems = store.config_problems()?;
+        if !problems.is_empty() {
+            return Err(hyperforge_ops::OpsError::Problems {
+                file: store.config_path(),
+                problems,
+            });
+        }
         let env = self.env.clone();
         Ok(Hub {
             secrets: Secrets::new(store.dir(), self.keyring.clone()),

@@ -14,6 +14,7 @@ mod criteria;
 mod faults;
 mod gitlab;
 mod plan_apply;
+mod review;
 mod safety;
 
 #[test]

@@ -1,0 +1,140 @@
+//! Regressions from the hostile review (docs/hyperforge/review.md): each test is one
+//! finding, reproduced through the binary, now refused or handled.
+
+use crate::common::{World, last};
+
+/// Finding 1: a name differing only in case never takes over another repository.
+#[test]
+fn a_name_differing_only_in_case_is_refused() {
+    let w = World::with_org();
+    w.create_on("github", "existing", Some("theirs"), false);
+    w.ok(&["org", "import", "hm"]);
+    let t = w.run(&["repos", "create", "hm", "Existing"]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    assert!(
+        t.stderr
+            .contains("differs from the declared `existing` only in case"),
+        "{}",
+        t.render()
+    );
+    // Undeclared on the forge: refused when planning, before anything is changed.
+    w.create_on("github", "Other", Some("theirs"), false);
+    w.ok(&[
+        "repos",
+        "create",
+        "hm",
+        "other",
+        "--forges",
+        "github",
+        "--visibility",
+        "private",
+    ]);
+    let t = w.run(&["repos", "sync", "hm", "--yes"]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    assert!(
+        t.stderr
+            .contains("`other` differs from `Other` on github only in case"),
+        "{}",
+        t.render()
+    );
+    let other = w.remote_repo("github", "Other").unwrap();
+    assert!(!other.private && other.description.as_deref() == Some("theirs"));
+}
+
+/// Finding 2: values written into ~/.ssh/config cannot carry options of their own.
+#[test]
+fn ssh_settings_cannot_inject_ssh_options() {
+    let w = World::with_org();
+    let t = w.run(&[
+        "forge",
+        "add",
+        "g",
+        "--kind",
+        "github",
+        "--api-url",
+        &w.gh.api,
+        "--token-ref",
+        "env:GH_TOKEN",
+        "--ssh-host",
+        "h\nProxyCommand touch /tmp/pwned",
+    ]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    let cfg = w.config_dir().join("config.yaml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    let evil = text.replace(
+        "  github:\n    kind: github\n",
+        "  github:\n    kind: github\n    ssh_host: \"h\\nProxyCommand touch /tmp/pwned\"\n",
+    );
+    assert_ne!(evil, text);
+    std::fs::write(&cfg, &evil).unwrap();
+    let t = w.run(&["repos", "sync", "hm", "--yes"]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    assert!(
+        t.stderr.contains("forges.github.ssh_host"),
+        "{}",
+        t.render()
+    );
+    assert!(!w.scratch.path().join("env/home/.ssh/config").exists());
+}
+
+/// Finding 3: a saved plan is applied only while it is what the desired state asks.
+#[test]
+fn a_saved_plan_that_no_longer_matches_the_desired_state_is_refused() {
+    let w = World::with_org();
+    w.create_on("github", "api", None, false);
+    w.create_on("codeberg", "api", None, false);
+    w.ok(&["org", "import", "hm"]);
+    w.ok(&["repos", "create", "hm", "a"]);
+    let plan = w.scratch.path().join("a.json");
+    w.ok(&["repos", "plan", "hm", "--out", plan.to_str().unwrap()]);
+    // The desired state changes after the plan was made.
+    w.ok(&["repos", "remove", "hm", "a"]);
+    w.ok(&["repos", "update", "hm", "api", "--description", "x"]);
+    let t = w.run(&["repos", "apply", plan.to_str().unwrap(), "--yes"]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    assert!(
+        t.stderr.contains("not what the desired state asks now"),
+        "{}",
+        t.render()
+    );
+    assert!(w.remote_repo("github", "a").is_none(), "nothing applied");
+    // A hand-edited step is refused the same way.
+    w.ok(&["repos", "plan", "hm", "--out", plan.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(
+        &plan,
+        text.replace("\"to\": \"x\"", "\"to\": \"hand-edited\""),
+    )
+    .unwrap();
+    let t = w.run(&["repos", "apply", plan.to_str().unwrap(), "--yes"]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    assert_eq!(w.remote_repo("github", "api").unwrap().description, None);
+}
+
+/// Finding 4: a rename onto a name a forge already holds is refused, not merged.
+#[test]
+fn a_rename_onto_an_existing_repository_is_refused() {
+    let w = World::with_org();
+    w.create_on("github", "foo", None, false);
+    w.ok(&["org", "import", "hm"]);
+    w.create_on("github", "victim", Some("theirs"), false);
+    w.ok(&["repos", "update", "hm", "foo", "--rename", "victim"]);
+    let t = w.run(&["--json", "repos", "sync", "hm", "--yes"]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    let e = last(&t, "error");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("a repository named `victim` exists there"),
+        "{e}"
+    );
+    assert_eq!(
+        w.remote_repo("github", "victim")
+            .unwrap()
+            .description
+            .as_deref(),
+        Some("theirs")
+    );
+    assert!(w.remote_repo("github", "foo").is_some());
+}
