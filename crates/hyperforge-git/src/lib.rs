@@ -12,4 +12,6 @@
 mod remotes;
 pub mod ssh_config;
 
-pub use remotes::{GitError, RemoteChange, clone, ensure_remotes, has_commits, mirror, push_all};
+pub use remotes::{
+    Auth, GitError, RemoteChange, clone, ensure_remotes, has_commits, mirror, push_all, url_origin,
+};

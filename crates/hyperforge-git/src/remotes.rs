@@ -45,29 +45,52 @@ fn git(dir: &Path, args: &[&str], interrupt: &Interrupt) -> Result<String, GitEr
     )
 }
 
-/// Runs git with `args`; with `token`, git's credential prompt is answered with it
-/// through a helper reading an environment variable, so the token is never in an
-/// argument (visible in `ps`), a remote URL or `.git/config`, and is redacted from any
-/// output shown.
+/// A token for git over HTTPS, and the only place it may go: `scheme://host[:port]` of
+/// the forge the remote belongs to.
+#[derive(Debug, Clone, Copy)]
+pub struct Auth<'a> {
+    /// `https://github.example.com` (no path).
+    pub url: &'a str,
+    /// The token.
+    pub token: &'a str,
+}
+
+/// `scheme://host[:port]` of `url`, when it is an http(s) URL.
+pub fn url_origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if scheme != "https" && scheme != "http" {
+        return None;
+    }
+    let authority = rest.split('/').next().filter(|a| !a.is_empty())?;
+    let host = authority.rsplit('@').next()?;
+    Some(format!("{scheme}://{host}"))
+}
+
+/// Runs git with `args`; with `auth`, git's credential prompt for that forge (and no other
+/// host: a rewritten remote or a redirect gets nothing) is answered with the token through
+/// a helper reading an environment variable, so the token is never in an argument
+/// (visible in `ps`), a remote URL or `.git/config`, and is redacted from any output shown.
 fn git_with(
     cmd: Cmd,
     dir: &Path,
     args: &[&str],
-    token: Option<&str>,
+    auth: Option<Auth<'_>>,
     interrupt: &Interrupt,
 ) -> Result<String, GitError> {
     let mut cmd = cmd.args(args).stdin_null().env("GIT_TERMINAL_PROMPT", "0");
-    if let Some(token) = token {
+    if let Some(auth) = auth {
         cmd = cmd
-            .env("GIT_CONFIG_COUNT", "2")
+            .env("GIT_CONFIG_COUNT", "3")
             .env("GIT_CONFIG_KEY_0", "credential.helper")
             .env("GIT_CONFIG_VALUE_0", "")
-            .env("GIT_CONFIG_KEY_1", "credential.helper")
+            .env("GIT_CONFIG_KEY_1", format!("credential.{}.helper", auth.url))
             .env(
                 "GIT_CONFIG_VALUE_1",
                 "!f() { test \"$1\" = get && echo username=hyperforge && echo \"password=$HYPERFORGE_GIT_TOKEN\"; }; f",
             )
-            .secret_env("HYPERFORGE_GIT_TOKEN", token);
+            .env("GIT_CONFIG_KEY_2", "http.followRedirects")
+            .env("GIT_CONFIG_VALUE_2", "false")
+            .secret_env("HYPERFORGE_GIT_TOKEN", auth.token);
     }
     infra_process::run(&cmd, Output::Capture, interrupt)
         .map(|f| f.stdout)
@@ -114,11 +137,11 @@ pub fn ensure_remotes(
 }
 
 /// Pushes every branch and tag of the clone at `dir` to `remote` (with `token` for an
-/// HTTPS remote); whether any ref changed there (`false`: it was up to date).
+/// HTTPS remote of that forge); whether any ref changed there (`false`: it was up to date).
 pub fn push_all(
     dir: &Path,
     remote: &str,
-    token: Option<&str>,
+    token: Option<Auth<'_>>,
     interrupt: &Interrupt,
 ) -> Result<bool, GitError> {
     let git = || Cmd::new("git").arg("-C").arg(dir);
@@ -153,7 +176,7 @@ pub fn has_commits(dir: &Path, interrupt: &Interrupt) -> bool {
 pub fn clone(
     url: &str,
     dest: &Path,
-    token: Option<&str>,
+    token: Option<Auth<'_>>,
     interrupt: &Interrupt,
 ) -> Result<(), GitError> {
     let parent = dest.parent().unwrap_or(Path::new("."));
@@ -170,8 +193,8 @@ pub fn clone(
 /// Mirrors every ref of `from` to `to` through a temporary bare clone (the mirror
 /// set-up of a repository that has no clone in a workspace).
 pub fn mirror(
-    from: (&str, Option<&str>),
-    to: (&str, Option<&str>),
+    from: (&str, Option<Auth<'_>>),
+    to: (&str, Option<Auth<'_>>),
     interrupt: &Interrupt,
 ) -> Result<(), GitError> {
     let tmp = tempfile::tempdir().map_err(|e| GitError::Io(e.to_string()))?;

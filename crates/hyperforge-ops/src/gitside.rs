@@ -12,22 +12,77 @@ use hyperforge_schema::OrgName;
 
 use crate::{Connected, Emit, Event, Hub, OpsError};
 
-/// `url` when it is one git may fetch from here (a hostile forge could answer with an
-/// `ext::` command or an option-like string).
-pub(crate) fn checked_url(url: &str) -> Result<String, OpsError> {
-    let ok = ["https://", "http://", "ssh://", "git@"]
+/// `url` (a clone URL a forge answered) when git may use it for `forge`: an http(s),
+/// ssh:// or scp-style URL without spaces or control characters (a hostile forge could
+/// answer with an `ext::` command or an option-like string), and for http(s) on the
+/// forge's own host — its API host, that host without `api.` (github.com's clone host),
+/// or its `web_url` host — never downgraded from https to http (the token goes there).
+pub(crate) fn checked_url(hub: &Hub, forge: &str, url: &str) -> Result<String, OpsError> {
+    let bad = |expected: String| OpsError::Invalid {
+        what: format!("clone URL from {forge}"),
+        value: url
+            .chars()
+            .take(200)
+            .collect::<String>()
+            .escape_default()
+            .to_string(),
+        expected,
+    };
+    let scheme_ok = ["https://", "http://", "ssh://", "git@"]
         .iter()
-        .any(|p| url.starts_with(p))
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control());
-    if ok {
-        Ok(url.to_string())
-    } else {
-        Err(OpsError::Invalid {
-            what: "clone URL from the forge".into(),
-            value: url.chars().take(200).collect(),
-            expected: "an https://, http://, ssh:// or git@ URL".into(),
-        })
+        .any(|p| url.starts_with(p));
+    if !scheme_ok || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("an https://, http://, ssh:// or git@ URL".into()));
     }
+    let Some(origin) = hyperforge_git::url_origin(url) else {
+        return Ok(url.to_string());
+    };
+    let config = hub.store.config();
+    let fc = config
+        .forges
+        .iter()
+        .find(|(n, _)| n.as_str() == forge)
+        .map(|(_, f)| f);
+    let api = fc
+        .and_then(|f| hyperforge_git::url_origin(&f.api_url))
+        .unwrap_or_default();
+    let host = |o: &str| {
+        o.split_once("://")
+            .map(|(_, h)| h.to_string())
+            .unwrap_or_default()
+    };
+    let mut allowed = vec![host(&api)];
+    if let Some(bare) = host(&api).strip_prefix("api.") {
+        allowed.push(bare.to_string());
+    }
+    if let Some(web) = fc
+        .and_then(|f| f.web_url.as_deref())
+        .and_then(hyperforge_git::url_origin)
+    {
+        allowed.push(host(&web));
+    }
+    if !allowed.contains(&host(&origin)) {
+        return Err(bad(format!(
+            "a URL on {forge}'s host ({})",
+            allowed.join(" or ")
+        )));
+    }
+    if api.starts_with("https://") && origin.starts_with("http://") {
+        return Err(bad(format!("an https URL ({forge}'s API is https)")));
+    }
+    Ok(url.to_string())
+}
+
+/// The token of `forge`, for `url` only.
+pub(crate) fn auth<'a>(
+    connected: &'a Connected,
+    forge: &str,
+    origin: &'a Option<String>,
+) -> Option<hyperforge_git::Auth<'a>> {
+    Some(hyperforge_git::Auth {
+        url: origin.as_deref()?,
+        token: connected.tokens.get(forge)?.expose(),
+    })
 }
 
 /// The SSH alias for `forge` of `org` (`github-acme`).
@@ -50,7 +105,7 @@ fn remote_url(
     let fc = config.forges.iter().find(|(n, _)| n.as_str() == forge)?.1;
     match (&fc.ssh_host, &oc.ssh_key) {
         (Some(_), Some(_)) => Some(format!("git@{}:{owner}/{repo}.git", alias(forge, org))),
-        _ => checked_url(clone_url).ok(),
+        _ => checked_url(hub, forge, clone_url).ok(),
     }
 }
 
@@ -171,8 +226,10 @@ pub fn after_sync(
             }
             for (forge, repos) in &observed.0 {
                 let fresh = created.contains(&(name.clone(), forge.clone()));
-                if repos.contains_key(&name) && (forge != origin || fresh) {
-                    push(hub, connected, &dir, &name, forge, emit);
+                if let Some(r) = repos.get(&name)
+                    && (forge != origin || fresh)
+                {
+                    push(hub, connected, (&dir, &r.clone_url), &name, forge, emit);
                 }
             }
         }
@@ -183,9 +240,16 @@ pub fn after_sync(
     Ok(())
 }
 
-fn push(hub: &Hub, connected: &Connected, dir: &Path, repo: &str, forge: &str, emit: Emit<'_>) {
-    let token = connected.tokens.get(forge).map(crate::Secret::expose);
-    match hyperforge_git::push_all(dir, forge, token, &hub.interrupt) {
+fn push(
+    hub: &Hub,
+    connected: &Connected,
+    (dir, url): (&Path, &str),
+    repo: &str,
+    forge: &str,
+    emit: Emit<'_>,
+) {
+    let origin = hyperforge_git::url_origin(url);
+    match hyperforge_git::push_all(dir, forge, auth(connected, forge, &origin), &hub.interrupt) {
         Ok(true) => emit(Event::Pushed {
             repo: repo.to_string(),
             forge: forge.to_string(),
@@ -221,14 +285,19 @@ fn mirror_without_clone(
         ) else {
             continue;
         };
-        let (Ok(from_url), Ok(to_url)) = (checked_url(&from.clone_url), checked_url(&to.clone_url))
-        else {
+        let (Ok(from_url), Ok(to_url)) = (
+            checked_url(hub, &m.from, &from.clone_url),
+            checked_url(hub, &m.to, &to.clone_url),
+        ) else {
             continue;
         };
-        let tok = |f: &str| connected.tokens.get(f).map(crate::Secret::expose);
+        let (fo, to_o) = (
+            hyperforge_git::url_origin(&from_url),
+            hyperforge_git::url_origin(&to_url),
+        );
         match hyperforge_git::mirror(
-            (&from_url, tok(&m.from)),
-            (&to_url, tok(&m.to)),
+            (&from_url, auth(connected, &m.from, &fo)),
+            (&to_url, auth(connected, &m.to, &to_o)),
             &hub.interrupt,
         ) {
             Ok(()) => emit(Event::Pushed {

@@ -201,14 +201,11 @@ pub fn clone_all(
             });
             continue;
         };
-        let url = crate::gitside::checked_url(&remote.clone_url)?;
+        let url = crate::gitside::checked_url(hub, origin, &remote.clone_url)?;
         let dest = first.join(name.as_str());
-        hyperforge_git::clone(
-            &url,
-            &dest,
-            connected.tokens.get(origin).map(crate::Secret::expose),
-            &hub.interrupt,
-        )?;
+        let scope = hyperforge_git::url_origin(&url);
+        let auth = crate::gitside::auth(connected, origin, &scope);
+        hyperforge_git::clone(&url, &dest, auth, &hub.interrupt)?;
         // The clone's `origin` remote is git's; hyperforge adds one per forge.
         crate::gitside::remotes_of(
             hub,

@@ -138,3 +138,50 @@ fn a_rename_onto_an_existing_repository_is_refused() {
     );
     assert!(w.remote_repo("github", "foo").is_some());
 }
+
+/// Finding 5: git gets a forge's token for that forge's host only — a remote rewritten to
+/// another host (or a redirect) gets nothing.
+#[test]
+fn tokens_go_only_to_their_forge() {
+    use std::io::{Read as _, Write as _};
+    let w = World::with_org();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().take(8) {
+            let Ok(mut c) = conn else { continue };
+            let mut buf = [0u8; 8192];
+            let n = c.read(&mut buf).unwrap_or(0);
+            log.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&buf[..n]).to_lowercase());
+            let _ = c.write_all(b"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"x\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    });
+    w.ok(&["repos", "create", "hm", "new-repo"]);
+    w.ok(&["workspace", "bind", w.ws.to_str().unwrap(), "hm"]);
+    let clone = w.ws.join("new-repo");
+    crate::common::repo_with_commit(&clone, "f", "x\n");
+    crate::common::git(
+        &clone,
+        &[
+            "config",
+            &format!("url.http://127.0.0.1:{port}/.insteadOf"),
+            &format!("{}/", w.cb.url),
+        ],
+    );
+    let t = w.ok(&["repos", "sync", "hm", "--yes"]);
+    assert!(
+        t.stderr.contains("pushing new-repo to codeberg failed"),
+        "{}",
+        t.render()
+    );
+    let requests = seen.lock().unwrap().clone();
+    assert!(!requests.is_empty(), "git went to the rewritten host");
+    assert!(
+        requests.iter().all(|r| !r.contains("authorization:")),
+        "{requests:?}"
+    );
+}
