@@ -235,22 +235,42 @@ fn grace_over(retired_at: &str, days: u32) -> bool {
     retired_at <= infra_fs::time::rfc3339(cutoff).as_str()
 }
 
+/// The org's files, read and checked before any forge is asked (a broken file costs no
+/// request).
+struct Files {
+    staged: hyperforge_schema::StagedFile,
+    current: ReposFile,
+}
+
+fn load(ctx: &Ctx<'_>) -> Result<Files, OpsError> {
+    let current = ctx.store.load_repos(ctx.org)?;
+    let problems = ctx.store.repos_problems_of(ctx.org, &current)?;
+    if !problems.is_empty() {
+        return Err(OpsError::Problems {
+            file: ctx.store.repos_path(ctx.org),
+            problems,
+        });
+    }
+    Ok(Files {
+        staged: ctx.store.staged(ctx.org)?,
+        current,
+    })
+}
+
 fn scope(
     ctx: &Ctx<'_>,
-    keep: &dyn Fn(&str) -> bool,
-    purge: &Purge<'_>,
+    Files { staged, current }: &Files,
+    (keep, purge): (&dyn Fn(&str) -> bool, &Purge<'_>),
     observed: &Observed,
 ) -> Result<Scope, OpsError> {
     let held = |name: &str| observed.0.values().any(|r| r.contains_key(name));
     let (_, org_config) = ctx.store.org(ctx.org.as_str())?;
-    let staged = ctx.store.staged(ctx.org)?;
-    let current = ctx.store.load_repos(ctx.org)?;
     let grace = org_config.defaults.delete_grace_days.unwrap_or(7);
     let deletes = |name: &str, retired_at: Option<&str>| match purge {
         Purge::Due(all) => *all || grace == 0 || retired_at.is_some_and(|t| grace_over(t, grace)),
         Purge::AsPlanned(names) => names.contains(name),
     };
-    let mut merged = staged.merged_into(&current);
+    let mut merged = staged.merged_into(current);
     let mut removals = BTreeSet::new();
     // A staged removal retires the repository first (kept, archived and private), unless
     // it is deleted now; a retired one is deleted once its grace period is over.
@@ -265,15 +285,20 @@ fn scope(
             }
         }
     }
-    // A retired repository no forge holds any more is gone: nothing to retire or create.
-    for (name, repo) in &current.repos {
-        let retired = repo.retired_at.as_deref();
-        if keep(name.as_str())
-            && retired.is_some()
-            && (deletes(name.as_str(), retired) || !held(name.as_str()))
-        {
+    // A retired repository (as it stands with the staged changes: unarchiving one takes
+    // its removal back) is deleted once due; one no forge holds any more is gone.
+    let retired: Vec<(RepoName, String)> = current
+        .repos
+        .keys()
+        .filter_map(|name| {
+            let at = merged.repos.get(name)?.retired_at.clone()?;
+            Some((name.clone(), at))
+        })
+        .collect();
+    for (name, at) in retired {
+        if keep(name.as_str()) && (deletes(name.as_str(), Some(&at)) || !held(name.as_str())) {
             removals.insert(name.to_string());
-            merged.repos.remove(name);
+            merged.repos.remove(&name);
         }
     }
     // Staged renames: new name → old name.
@@ -302,7 +327,7 @@ fn scope(
         })
         .filter(|d| keep(&d.name) || d.renamed_from.as_deref().is_some_and(keep))
         .collect();
-    let protected = desired(org_config, &current)
+    let protected = desired(org_config, current)
         .into_iter()
         .chain(wanted.iter().cloned())
         .filter(|d| d.protected)
@@ -360,8 +385,18 @@ fn planned(ctx: &Ctx<'_>, p: &Plan) {
 /// grace period), with what was observed.
 pub fn diff(ctx: &Ctx<'_>, only: Option<&str>, purge: bool) -> Result<(Plan, Observed), OpsError> {
     let keep = |name: &str| only.is_none_or(|o| o == name);
+    let files = load(ctx)?;
+    if let Some(o) = only {
+        let known = files.current.repos.keys().any(|n| n.as_str() == o)
+            || files.staged.changes.iter().any(|(n, c)| {
+                n.as_str() == o || matches!(c, StagedChange::Rename(to) if to.as_str() == o)
+            });
+        if !known {
+            return Err(OpsError::UnknownRepo(o.to_string()));
+        }
+    }
     let observed = refresh(ctx.of, ctx.emit)?;
-    let s = scope(ctx, &keep, &Purge::Due(purge), &observed)?;
+    let s = scope(ctx, &files, (&keep, &Purge::Due(purge)), &observed)?;
     conflicts(&s.wanted, &observed)?;
     let mut p = plan_of(ctx, &s, &observed);
     if only.is_some() {
@@ -389,20 +424,20 @@ fn plan_names(p: &Plan) -> BTreeSet<String> {
 
 /// The repositories an apply of `p` records: the plan's, and removed or retired ones no
 /// forge holds any more (done already: nothing to delete).
-fn names_of(ctx: &Ctx<'_>, p: &Plan, observed: &Observed) -> Result<BTreeSet<String>, OpsError> {
+fn names_of(files: &Files, p: &Plan, observed: &Observed) -> BTreeSet<String> {
     let mut names = plan_names(p);
     let held = |name: &str| observed.0.values().any(|r| r.contains_key(name));
-    for (name, change) in &ctx.store.staged(ctx.org)?.changes {
+    for (name, change) in &files.staged.changes {
         if matches!(change, StagedChange::Remove) && !held(name.as_str()) {
             names.insert(name.to_string());
         }
     }
-    for (name, repo) in &ctx.store.load_repos(ctx.org)?.repos {
+    for (name, repo) in &files.current.repos {
         if repo.retired_at.is_some() && !held(name.as_str()) {
             names.insert(name.to_string());
         }
     }
-    Ok(names)
+    names
 }
 
 /// Retiring is the first half of a deletion: a protected repository needs `--force`.
@@ -440,11 +475,12 @@ pub fn execute(
             org: ctx.org.to_string(),
         });
     }
+    let files = load(ctx)?;
     let observed = match observed {
         Some(o) => o,
         None => refresh(ctx.of, ctx.emit)?,
     };
-    let names = names_of(ctx, p, &observed)?;
+    let names = names_of(&files, p, &observed);
     let keep = |n: &str| names.contains(n);
     let deleted: BTreeSet<String> = p
         .steps
@@ -452,7 +488,7 @@ pub fn execute(
         .filter(|s| matches!(s, Step::Delete { .. }))
         .map(|s| s.name().to_string())
         .collect();
-    let s = scope(ctx, &keep, &Purge::AsPlanned(&deleted), &observed)?;
+    let s = scope(ctx, &files, (&keep, &Purge::AsPlanned(&deleted)), &observed)?;
     exactly(ctx, p, &s, &observed)?;
     if !p.is_empty() {
         check(p, s.total, &|n| s.protected.contains(n), safety)?;

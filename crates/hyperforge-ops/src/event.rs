@@ -69,7 +69,7 @@ pub enum Event {
         repo: String,
         /// The remote (named after the forge).
         remote: String,
-        /// `added`, `corrected`, `kept` (with `dry_run`: what would be done).
+        /// `added`, `corrected`, `kept` (a dry run: `to add`, `to correct`).
         change: String,
         /// Its URL.
         url: String,

@@ -170,9 +170,14 @@ pub(crate) fn remotes_of(
         })
         .collect();
     for change in ensure_remotes(dir, &wanted, dry_run, &hub.interrupt)? {
+        let (added, corrected) = if dry_run {
+            ("to add", "to correct")
+        } else {
+            ("added", "corrected")
+        };
         let (remote, change, url) = match change {
-            RemoteChange::Added(n, u) => (n, "added", u),
-            RemoteChange::Corrected(n, _, u) => (n, "corrected", u),
+            RemoteChange::Added(n, u) => (n, added, u),
+            RemoteChange::Corrected(n, _, u) => (n, corrected, u),
             RemoteChange::Kept(n) => {
                 let u = wanted
                     .iter()

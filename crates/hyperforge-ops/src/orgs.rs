@@ -164,8 +164,10 @@ pub fn remove(store: &mut Store, name: &str, purge: bool, force: bool) -> Result
     store.update_config(|c| {
         c.orgs.remove(&org);
         c.workspaces.retain(|_, o| *o != org);
+        // No other org silently becomes the default: a bare `repos sync --yes` would
+        // then act on an org nobody named.
         if c.default_org.as_ref() == Some(&org) {
-            c.default_org = c.orgs.keys().next().cloned();
+            c.default_org = None;
         }
         Ok::<_, OpsError>(())
     })?;

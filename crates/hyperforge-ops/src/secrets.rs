@@ -80,7 +80,7 @@ impl Secrets {
     }
 
     fn read_file(&self) -> Result<BTreeMap<String, String>, OpsError> {
-        let Some(bytes) = infra_fs::read_optional(&self.file).map_err(OpsError::Fs)? else {
+        let Some(bytes) = infra_fs::read_text_optional(&self.file).map_err(OpsError::Fs)? else {
             return Ok(BTreeMap::new());
         };
         let text = String::from_utf8_lossy(&bytes);
@@ -88,6 +88,15 @@ impl Secrets {
     }
 
     fn write_file(&self, map: &BTreeMap<String, String>) -> Result<(), OpsError> {
+        // Written in place of a link, never through it: the token values would land
+        // wherever the link points, and that file's mode would change.
+        if std::fs::symlink_metadata(&self.file).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(OpsError::Invalid {
+                what: "secrets file".into(),
+                value: self.file.display().to_string(),
+                expected: "a regular file, not a symbolic link (remove the link)".into(),
+            });
+        }
         let mut text = String::from(
             "# hyperforge secrets: token values, written by `hyperforge secrets set`; keep this file private (0600)\n",
         );

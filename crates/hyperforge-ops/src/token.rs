@@ -46,5 +46,10 @@ pub fn resolve(
     if value.is_empty() {
         return Err(missing("it is empty".into()));
     }
+    if value.expose().chars().any(char::is_control) {
+        return Err(missing(
+            "it contains control characters (a carriage return or a second line?)".into(),
+        ));
+    }
     Ok(value)
 }

@@ -12,8 +12,11 @@ use crate::{Connected, Emit, Event, Hub, OpsError};
 
 /// `dir` as recorded: absolute and canonical (it must exist).
 fn canonical(dir: &Path) -> Result<PathBuf, OpsError> {
-    let c = std::fs::canonicalize(dir)
-        .map_err(|e| OpsError::Fs(infra_fs::FsError::new("open", dir, e)))?;
+    let c = std::fs::canonicalize(dir).map_err(|e| OpsError::Invalid {
+        what: "workspace".into(),
+        value: dir.display().to_string(),
+        expected: format!("an existing directory ({e})"),
+    })?;
     if !c.is_dir() {
         return Err(OpsError::Invalid {
             what: "workspace".into(),
@@ -68,8 +71,29 @@ pub fn bind(
 ) -> Result<Bound, OpsError> {
     let org = store.org(org)?.0.clone();
     let path = canonical(dir)?;
+    if path.join(".git").exists() {
+        return Err(OpsError::Invalid {
+            what: "workspace".into(),
+            value: path.display().to_string(),
+            expected: "a directory holding clones, not a clone itself (bind its parent)".into(),
+        });
+    }
+    if path.parent().is_none() {
+        return Err(OpsError::Invalid {
+            what: "workspace".into(),
+            value: path.display().to_string(),
+            expected: "a directory of clones, not the root".into(),
+        });
+    }
     let key = path.to_string_lossy().to_string();
     store.update_config(|c| {
+        if let Some(other) = c.workspaces.get(&key).filter(|o| **o != org) {
+            return Err(OpsError::Exists {
+                what: "workspace binding",
+                name: format!("{key} (to org {other})"),
+                hint: "`hyperforge workspace unbind DIR` first: a binding moved silently would rewrite its clones' remotes",
+            });
+        }
         c.workspaces.insert(key.clone(), org.clone());
         Ok::<_, OpsError>(())
     })?;

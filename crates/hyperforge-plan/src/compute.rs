@@ -94,9 +94,14 @@ pub fn plan(
 ) -> Plan {
     let mut steps = Vec::new();
     let mut in_sync = Vec::new();
-    let declared: BTreeSet<&str> = desired
+    // (forge, name) of every declared copy: a copy on a forge its repository is not
+    // declared on (its `forges` changed) is untracked too — listed, never deleted.
+    let declared: BTreeSet<(&str, &str)> = desired
         .iter()
-        .flat_map(|d| std::iter::once(d.name.as_str()).chain(d.renamed_from.as_deref()))
+        .flat_map(|d| {
+            let names = std::iter::once(d.name.as_str()).chain(d.renamed_from.as_deref());
+            names.flat_map(move |n| d.forges.iter().map(move |f| (f.as_str(), n)))
+        })
         .collect();
     for want in desired {
         if steps_for(want, observed, &mut steps) {
@@ -117,7 +122,7 @@ pub fn plan(
                     name: name.clone(),
                     protected: protected.contains(name.as_str()),
                 });
-            } else if !declared.contains(name.as_str()) {
+            } else if !declared.contains(&(forge.as_str(), name.as_str())) {
                 untracked.push(format!("{forge}/{name}"));
             }
         }

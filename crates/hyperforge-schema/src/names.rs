@@ -23,9 +23,25 @@ pub struct NameError {
 
 fn check(what: &'static str, name: &str, max: usize, allow_dot: bool) -> Result<(), NameError> {
     let fail = |reason: String| {
+        // A name is echoed in messages: keep it short and printable.
+        let mut shown: String = name
+            .chars()
+            .take(64)
+            .flat_map(|c| {
+                let escaped: Vec<char> = if c.is_control() {
+                    c.escape_default().collect()
+                } else {
+                    vec![c]
+                };
+                escaped
+            })
+            .collect();
+        if name.chars().count() > 64 {
+            shown.push('…');
+        }
         Err(NameError {
             what,
-            name: name.to_owned(),
+            name: shown,
             reason,
         })
     };
@@ -40,6 +56,12 @@ fn check(what: &'static str, name: &str, max: usize, allow_dot: bool) -> Result<
     }
     if !allow_dot && name.starts_with('.') {
         return fail("must not start with `.`".to_owned());
+    }
+    if name.starts_with('-') {
+        return fail("must not start with `-` (git would read it as an option)".to_owned());
+    }
+    if allow_dot && name.to_ascii_lowercase().ends_with(".git") {
+        return fail("must not end with `.git` (forges reserve it)".to_owned());
     }
     let ok = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_' || (allow_dot && c == '.');
     if let Some(bad) = name.chars().find(|c| !ok(*c)) {

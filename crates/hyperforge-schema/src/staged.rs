@@ -133,6 +133,10 @@ impl RepoPatch {
         }
         if let Some(archived) = self.archived {
             repo.archived = archived;
+            // Unarchiving a retired repository takes its removal back.
+            if !archived {
+                repo.retired_at = None;
+            }
         }
         if self.default_branch.is_some() {
             repo.default_branch = self.default_branch;

@@ -109,7 +109,7 @@ pub(crate) fn load<T: DeserializeOwned>(
     kind: FileKind,
     path: &Path,
 ) -> Result<Option<T>, StateError> {
-    let Some(bytes) = infra_fs::read_optional(path)? else {
+    let Some(bytes) = infra_fs::read_text_optional(path)? else {
         return Ok(None);
     };
     let text = infra_yaml::utf8_text(path, bytes).map_err(infra_yaml::YamlError::from)?;

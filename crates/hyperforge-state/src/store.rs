@@ -116,7 +116,7 @@ impl Store {
     /// diagnostics, read from the file as it is on disk.
     pub fn config_problems(&self) -> Result<Vec<Diagnostic>, StateError> {
         let path = self.config_path();
-        let text = match infra_fs::read_optional(&path)? {
+        let text = match infra_fs::read_text_optional(&path)? {
             Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
             None => String::new(),
         };
@@ -127,11 +127,55 @@ impl Store {
     /// located.
     pub fn repos_problems(&self, org: &OrgName) -> Result<Vec<Diagnostic>, StateError> {
         let repos = self.load_repos(org)?;
+        self.repos_problems_of(org, &repos)
+    }
+
+    /// As [`Store::repos_problems`] for `repos` already loaded, plus forges the org does
+    /// not have (a repo's `forges:` must name the org's forges). The file is read again to
+    /// locate them only when there are any.
+    pub fn repos_problems_of(
+        &self,
+        org: &OrgName,
+        repos: &ReposFile,
+    ) -> Result<Vec<Diagnostic>, StateError> {
+        let mut problems = repos.problems();
+        if let Some(oc) = self.config.orgs.get(org) {
+            for (name, repo) in &repos.repos {
+                for forge in repo.forges.iter().flatten() {
+                    if !oc.forges.contains(forge) {
+                        problems.push((
+                            format!("repos.{name}.forges"),
+                            format!(
+                                "forge `{forge}` is not one of org `{org}`'s forges ({})",
+                                oc.forges
+                                    .iter()
+                                    .map(ToString::to_string)
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        ));
+                    }
+                }
+                if repo
+                    .forges
+                    .as_ref()
+                    .is_some_and(std::collections::BTreeSet::is_empty)
+                {
+                    problems.push((
+                        format!("repos.{name}.forges"),
+                        "the list is empty: name at least one forge, or leave `forges` out for the org's".to_owned(),
+                    ));
+                }
+            }
+        }
+        if problems.is_empty() {
+            return Ok(Vec::new());
+        }
         let path = self.repos_path(org);
-        let text = infra_fs::read_optional(&path)?
+        let text = infra_fs::read_text_optional(&path)?
             .map(|b| String::from_utf8_lossy(&b).into_owned())
             .unwrap_or_default();
-        Ok(locate(&path, &text, repos.problems()))
+        Ok(locate(&path, &text, problems))
     }
 
     /// The org named `name`, or an error suggesting the closest defined one.

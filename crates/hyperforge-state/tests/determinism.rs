@@ -170,7 +170,7 @@ fn awkward_strings_and_names_survive_a_round_trip() {
             .insert(RepoName::new(format!("r{i}")).unwrap(), repo);
     }
     for name in [
-        "true", "null", "123", "1.0", "yes", ".github", "-dash", "_u",
+        "true", "null", "123", "1.0", "yes", ".github", "dash-", "_u",
     ] {
         file.repos.insert(
             RepoName::new(name).unwrap(),

@@ -52,10 +52,16 @@ pub fn visibility(v: Option<&str>) -> Result<Option<Visibility>, CliError> {
 
 /// Forge names, checked.
 pub fn forge_names(list: &[String]) -> Result<BTreeSet<ForgeName>, CliError> {
-    list.iter()
+    let names: BTreeSet<ForgeName> = list
+        .iter()
         .filter(|s| !s.trim().is_empty())
         .map(|s| name(s.trim(), ForgeName::new))
-        .collect()
+        .collect::<Result<_, _>>()?;
+    if names.is_empty() {
+        return Err(CliError::validation("--forges names no forge")
+            .hint("name one or more, comma-separated: --forges github,codeberg"));
+    }
+    Ok(names)
 }
 
 /// The events of an operation, printed as they come.
@@ -97,6 +103,17 @@ fn forge_add(
         .map_err(|e: hyperforge_schema::TokenRefError| {
             CliError::validation(format!("--token-ref: {e}"))
         })?;
+    // A relative `file:` path means the file here, where the command runs: stored
+    // absolute, so it means the same from any directory.
+    let token = match token {
+        TokenRef::File(path) if path.is_relative() => {
+            let cwd = std::env::current_dir().map_err(|e| {
+                CliError::failure(format!("cannot read the current directory: {e}"))
+            })?;
+            TokenRef::File(cwd.join(path))
+        }
+        other => other,
+    };
     let fc = ForgeConfig {
         kind: match kind {
             Kind::Github => ForgeKind::Github,
@@ -203,7 +220,15 @@ fn owner(s: &str) -> Result<Owner, CliError> {
                 "--owner: no login for forge `{f}`"
             )));
         }
-        map.insert(name(f.trim(), ForgeName::new)?, login.trim().to_string());
+        let forge = name(f.trim(), ForgeName::new)?;
+        if map
+            .insert(forge.clone(), login.trim().to_string())
+            .is_some()
+        {
+            return Err(CliError::validation(format!(
+                "--owner names forge `{forge}` twice"
+            )));
+        }
     }
     Ok(Owner::PerForge(map))
 }
@@ -442,9 +467,21 @@ fn secrets(c: SecretsCmd, settings: &Settings, p: &Printer) -> Result<u8, CliErr
             }
             let mut value = String::new();
             std::io::stdin()
-                .take(64 * 1024)
+                .take(64 * 1024 + 1)
                 .read_to_string(&mut value)
                 .map_err(|e| CliError::failure(format!("cannot read the value from stdin: {e}")))?;
+            if value.len() > 64 * 1024 {
+                return Err(CliError::validation(
+                    "the value on stdin is longer than 64 KiB",
+                ));
+            }
+            if value.trim_end_matches(['\n', '\r']).contains(['\n', '\r']) {
+                return Err(
+                    CliError::validation("the value on stdin has more than one line").hint(
+                        "a token is one line: `printf %s \"$TOKEN\" | hyperforge secrets set KEY`",
+                    ),
+                );
+            }
             let backend = hub.secrets.set(&key, &Secret::new(value)).cli()?;
             p.success(&format!(
                 "secret {key} stored in the {}",

@@ -32,7 +32,7 @@ fn words() -> Result<Vec<String>, CliError> {
 }
 
 /// An error: on stderr, or with `--json` one NDJSON line `{"type": "error", …}`.
-fn report(printer: &Printer, e: &CliError) {
+pub(crate) fn report(printer: &Printer, e: &CliError) {
     if printer.is_json() {
         let mut line = serde_json::Map::new();
         line.insert("type".into(), "error".into());
@@ -86,11 +86,25 @@ fn main() -> ExitCode {
             return ExitCode::from(infra_cli::code::USAGE);
         }
     };
+    let color = match cli.color.parse::<ColorMode>() {
+        Ok(c) => c,
+        Err(e) => {
+            let e = CliError::usage(format!("--color: {e}"));
+            report(
+                &Printer::new(PrinterOptions {
+                    json: cli.json,
+                    ..PrinterOptions::default()
+                }),
+                &e,
+            );
+            return ExitCode::from(e.code());
+        }
+    };
     let printer = Printer::new(PrinterOptions {
         json: cli.json,
         quiet: cli.quiet,
         verbose: cli.verbose > 0,
-        color: cli.color.parse().unwrap_or(ColorMode::Auto),
+        color,
     });
     let result = settings::Settings::resolve(&cli, Environment::from_process())
         .and_then(|s| commands::run(cli, &s, &printer));

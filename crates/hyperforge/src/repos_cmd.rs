@@ -21,19 +21,36 @@ pub fn one_org(store: &Store, org: Option<&str>) -> Result<OrgName, CliError> {
         Some(o) => Ok(store.org(o).cli()?.0.clone()),
         None => {
             let c = store.config();
-            c.default_org
-                .clone()
-                .or_else(|| {
-                    (c.orgs.len() == 1)
-                        .then(|| c.orgs.keys().next().cloned())
-                        .flatten()
-                })
-                .ok_or_else(|| {
-                    CliError::usage("name an org (there is no default org)")
-                        .hint("`hyperforge org list` lists them; `--all` acts on every org")
-                })
+            c.default_org.clone().ok_or_else(|| {
+                CliError::usage("name an org (there is no default org)")
+                    .hint("`hyperforge org list` lists them; `--all` acts on every org")
+            })
         }
     }
+}
+
+/// Runs `f` for each org; with several (`--all`), one org's failure is reported (naming the
+/// org) and the others still run; the exit code is the worst.
+fn each_org(
+    orgs: Vec<OrgName>,
+    p: &Printer,
+    mut f: impl FnMut(&OrgName) -> Result<u8, CliError>,
+) -> Result<u8, CliError> {
+    if let [one] = orgs.as_slice() {
+        return f(one);
+    }
+    let mut worst = 0;
+    for org in &orgs {
+        match f(org) {
+            Ok(code) => worst = worst.max(code),
+            Err(e) => {
+                let e = e.details([format!("in org `{org}`")]);
+                crate::report(p, &e);
+                worst = worst.max(e.code());
+            }
+        }
+    }
+    Ok(worst)
 }
 
 fn orgs_of(store: &Store, o: &Orgs) -> Result<Vec<OrgName>, CliError> {
@@ -258,11 +275,11 @@ fn diff_cmd(
     if let Some(r) = repo {
         repo_name(r)?;
     }
-    for org in orgs_of(&hub.store, o)? {
-        let (plan, _) = with_ctx(&hub, &org, p, |ctx, _| diff(ctx, repo, purge).cli())?;
+    each_org(orgs_of(&hub.store, o)?, p, |org| {
+        let (plan, _) = with_ctx(&hub, org, p, |ctx, _| diff(ctx, repo, purge).cli())?;
         print::result(p, "diff", &DiffReport::of(&plan), &print::plan_text(&plan));
-    }
-    Ok(0)
+        Ok(0)
+    })
 }
 
 fn plan_cmd(
@@ -384,7 +401,8 @@ fn sync_cmd(o: &Orgs, how: &How<'_>, settings: &Settings, p: &Printer) -> Result
     if let Some(r) = repo {
         repo_name(r)?;
     }
-    for org in orgs_of(&hub.store, o)? {
+    each_org(orgs_of(&hub.store, o)?, p, |org| {
+        let org = org.clone();
         let s = hub.safety(&org, flags.force, flags.allow_large);
         // One apply of an org at a time (a dry run writes nothing, not even a lock file).
         let _sync = (!dry_run)
@@ -420,23 +438,21 @@ fn sync_cmd(o: &Orgs, how: &How<'_>, settings: &Settings, p: &Printer) -> Result
             summary(p, &org, &report, verb);
             Ok(())
         })?;
-    }
-    Ok(0)
+        Ok(0)
+    })
 }
 
 fn refresh_cmd(o: &Orgs, settings: &Settings, p: &Printer) -> Result<u8, CliError> {
     let hub = settings.hub()?;
-    let mut drift = false;
-    for org in orgs_of(&hub.store, o)? {
-        let r = with_ctx(&hub, &org, p, |ctx, _| repos::refresh_org(ctx).cli())?;
-        drift |= !r.drift.is_empty();
+    each_org(orgs_of(&hub.store, o)?, p, |org| {
+        let r = with_ctx(&hub, org, p, |ctx, _| repos::refresh_org(ctx).cli())?;
         let mut v = serde_json::to_value(&r).unwrap_or_default();
         if let Some(m) = v.as_object_mut() {
             m.insert("org".into(), org.to_string().into());
         }
         print::result(p, "refresh", &v, &print::refresh_text(org.as_str(), &r));
-    }
-    Ok(u8::from(drift))
+        Ok(u8::from(!r.drift.is_empty()))
+    })
 }
 
 /// `watch`: every interval, refresh each org and report drift; with `--apply`, converge.
@@ -444,7 +460,17 @@ pub fn watch(a: &WatchArgs, settings: &Settings, p: &Printer) -> Result<u8, CliE
     if a.interval == 0 {
         return Err(CliError::usage("--interval must be at least 1 second"));
     }
+    if a.rounds == Some(0) {
+        return Err(CliError::usage("--rounds must be at least 1"));
+    }
+    if a.apply && !a.flags.yes {
+        return Err(CliError::usage(
+            "`watch --apply` changes the forges every round without asking",
+        )
+        .hint("pass --yes as well to mean it"));
+    }
     let mut round = 0u64;
+    let mut failed = false;
     loop {
         round += 1;
         let hub = settings.hub()?;
@@ -476,6 +502,7 @@ pub fn watch(a: &WatchArgs, settings: &Settings, p: &Printer) -> Result<u8, CliE
             });
             // A round that fails (a forge down) is reported; the next round tries again.
             if let Err(e) = outcome {
+                failed = true;
                 p.warn(&format!("round {round}, org {org}: {}", e.headline()));
                 if p.is_json() {
                     p.json_line(&serde_json::json!({"type": "warning", "message": e.headline()}));
@@ -483,7 +510,8 @@ pub fn watch(a: &WatchArgs, settings: &Settings, p: &Printer) -> Result<u8, CliE
             }
         }
         if a.rounds.is_some_and(|n| round >= n) {
-            return Ok(0);
+            // A bounded watch (a CI job, a cron entry) says whether every round went well.
+            return Ok(u8::from(failed));
         }
         wait_for_round(settings, a.interval, p);
     }

@@ -50,6 +50,13 @@ impl Settings {
                 }
             },
         };
+        if config_dir.exists() && !config_dir.is_dir() {
+            return Err(CliError::validation(format!(
+                "the config directory {} is not a directory",
+                config_dir.display()
+            ))
+            .hint("pass --config-dir DIR or set HYPERFORGE_CONFIG_DIR to a directory"));
+        }
         let timeout = match (cli.timeout, non_empty(&env, "HYPERFORGE_TIMEOUT")) {
             (Some(t), _) => t,
             (None, Some(t)) => t.parse().map_err(|_| {

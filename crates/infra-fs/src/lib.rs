@@ -26,5 +26,5 @@ pub use atomic::{read_optional, write_atomic};
 pub use error::FsError;
 pub use lock::FileLock;
 pub use paths::{normalize, relative_to, resolve};
-pub use read::{MAX_TEXT_FILE, read_regular_file, read_text_file};
+pub use read::{MAX_TEXT_FILE, read_regular_file, read_text_file, read_text_optional};
 pub use transaction::Transaction;

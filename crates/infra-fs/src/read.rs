@@ -18,6 +18,16 @@ pub fn read_text_file(path: &Path) -> io::Result<Vec<u8>> {
     read_regular_file(path, MAX_TEXT_FILE, "a text file")
 }
 
+/// As [`read_text_file`], with a missing file as `Ok(None)` and errors naming the path: for
+/// state files that may not exist yet.
+pub fn read_text_optional(path: &Path) -> Result<Option<Vec<u8>>, crate::FsError> {
+    match read_text_file(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(crate::FsError::new("read", path, e)),
+    }
+}
+
 /// The bytes of the regular file at `path` (links followed), refusing directories, FIFOs,
 /// devices and files over `max` bytes (`what` names what was expected, for the message).
 /// A file that grows while it is read is cut off at `max + 1` bytes and refused too.

@@ -353,11 +353,14 @@ fn watch_reports_each_round_and_converges_with_apply() {
         "codeberg",
         &serde_json::json!({"status": 500, "count": 100}),
     );
-    let t = w.ok(&[
+    let t = w.run(&["watch", "hm", "--apply", "--rounds", "1", "--interval", "1"]);
+    assert_eq!(t.code, Some(2), "--apply needs --yes: {}", t.render());
+    let t = w.run(&[
         "--json",
         "watch",
         "hm",
         "--apply",
+        "--yes",
         "--rounds",
         "1",
         "--interval",
@@ -365,11 +368,26 @@ fn watch_reports_each_round_and_converges_with_apply() {
     ]);
     assert!(
         t.stdout.contains("\"type\":\"warning\""),
-        "a failed round is reported, not fatal: {}",
+        "a failed round is reported, and the watch goes on: {}",
+        t.render()
+    );
+    assert_eq!(
+        t.code,
+        Some(1),
+        "a bounded watch says a round failed: {}",
         t.render()
     );
     w.disarm("codeberg");
-    w.ok(&["watch", "hm", "--apply", "--rounds", "1", "--interval", "1"]);
+    w.ok(&[
+        "watch",
+        "hm",
+        "--apply",
+        "--yes",
+        "--rounds",
+        "1",
+        "--interval",
+        "1",
+    ]);
     assert!(w.remote_repo("github", "x").is_some() && w.remote_repo("codeberg", "x").is_some());
 }
 
@@ -385,6 +403,7 @@ fn watch_starts_a_round_when_the_desired_state_changes() {
             "watch",
             "hm",
             "--apply",
+            "--yes",
             "--interval",
             "60",
             "--rounds",

@@ -185,3 +185,171 @@ fn tokens_go_only_to_their_forge() {
         "{requests:?}"
     );
 }
+
+/// Findings 8, 11, 13, 16: damaged or odd inputs are refused up front, located, quickly.
+#[test]
+fn odd_files_and_values_are_refused_up_front() {
+    let w = World::with_org();
+    w.create_on("github", "k1", None, false);
+    w.ok(&["org", "import", "hm"]);
+    let repos = w.config_dir().join("orgs/hm/repos.yaml");
+    let text = std::fs::read_to_string(&repos).unwrap();
+    std::fs::write(&repos, "version: 1\nrepos:\n  k1:\n    forges: [gitlabz]\n").unwrap();
+    let t = w.run(&["--json", "repos", "sync", "hm", "--yes"]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    let e = last(&t, "error");
+    assert_eq!(
+        e["error"]["diagnostics"][0]["key"], "repos.k1.forges",
+        "{e}"
+    );
+    assert!(
+        !t.stdout.contains("\"type\":\"refreshed\""),
+        "no forge asked before the files are checked"
+    );
+    std::fs::write(&repos, &text).unwrap();
+    for (args, code) in [
+        (&["repos", "create", "hm", "x.git"][..], 3),
+        (&["repos", "create", "hm", "x", "--forges", ""], 3),
+        (&["repos", "diff", "hm", "--repo", "nope"], 3),
+        (&["--color", "sometimes", "org", "list"], 2),
+        (&["--config-dir", "/dev/null", "org", "list"], 3),
+        (
+            &[
+                "org",
+                "create",
+                "o2",
+                "--owner",
+                "github=a,github=b",
+                "--forges",
+                "github",
+            ],
+            3,
+        ),
+    ] {
+        let t = w.run(args);
+        assert_eq!(t.code, Some(code), "{args:?}: {}", t.render());
+    }
+    let t = w.run(&["repos", "create", "hm", "--", "-x"]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    let long = "a".repeat(5000);
+    let t = w.run(&["repos", "create", "hm", &long]);
+    assert_eq!(t.code, Some(3));
+    assert!(
+        t.stderr.len() < 600,
+        "the name is not echoed in full: {}",
+        t.stderr.len()
+    );
+    // A state file that is not a regular file is refused at once (no hang, no OOM).
+    std::fs::remove_file(&repos).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &repos).unwrap();
+    let t = w.run(&["repos", "list", "hm"]);
+    assert_eq!(t.code, Some(1), "{}", t.render());
+    assert!(t.stderr.contains("repos.yaml"), "{}", t.render());
+}
+
+/// Findings 11 and 12: a copy left on a forge the repository no longer lists is reported;
+/// unarchiving a retired repository takes its removal back.
+#[test]
+fn orphaned_copies_are_listed_and_a_retirement_can_be_undone() {
+    let w = World::with_org();
+    w.create_on("github", "r", None, false);
+    w.create_on("codeberg", "r", None, false);
+    w.ok(&["org", "import", "hm"]);
+    w.ok(&["repos", "update", "hm", "r", "--forges", "github"]);
+    let d = last(&w.ok(&["--json", "repos", "diff", "hm"]), "diff");
+    assert_eq!(
+        d["untracked_remote"],
+        serde_json::json!(["codeberg/r"]),
+        "{d}"
+    );
+    w.ok(&["repos", "sync", "hm", "--yes"]);
+    w.ok(&["repos", "remove", "hm", "r"]);
+    w.ok(&["repos", "sync", "hm", "--yes"]);
+    assert!(w.remote_repo("github", "r").unwrap().archived);
+    w.ok(&["repos", "update", "hm", "r", "--archived", "false"]);
+    let t = w.ok(&["repos", "sync", "hm", "--yes", "--purge"]);
+    assert!(
+        !t.stdout.contains("- r on github"),
+        "not deleted: {}",
+        t.render()
+    );
+    let r = w.remote_repo("github", "r").unwrap();
+    assert!(!r.archived, "{r:?}");
+    assert!(!w.repos_yaml().contains("retired_at"));
+}
+
+/// Findings 14 and 15: token and workspace edge cases.
+#[test]
+fn token_and_workspace_edge_cases() {
+    let w = World::with_org();
+    let file = w.scratch.path().join("tok");
+    std::fs::write(&file, format!("{}\r\nx\n", crate::common::CB_TOKEN)).unwrap();
+    w.ok(&[
+        "forge",
+        "add",
+        "codeberg",
+        "--kind",
+        "gitea",
+        "--api-url",
+        &w.cb.api,
+        "--token-ref",
+        &format!("file:{}", file.display()),
+        "--replace",
+    ]);
+    let t = w.run(&["repos", "diff", "hm"]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    assert!(t.stderr.contains("control characters"), "{}", t.render());
+    let t = w
+        .cmd()
+        .args(["secrets", "set", "k"])
+        .stdin(b"a\nb\n".to_vec())
+        .output();
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    let secrets = w.config_dir().join("secrets.yaml");
+    let elsewhere = w.scratch.path().join("elsewhere.yaml");
+    std::fs::write(&elsewhere, "x: y\n").unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &secrets).unwrap();
+    let t = w
+        .cmd()
+        .args(["secrets", "set", "k"])
+        .stdin(b"v".to_vec())
+        .output();
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "x: y\n");
+
+    let clone = w.ws.join("c");
+    crate::common::repo_with_commit(&clone, "f", "x\n");
+    let t = w.run(&["workspace", "bind", clone.to_str().unwrap(), "hm"]);
+    assert_eq!(
+        t.code,
+        Some(3),
+        "a clone is not a workspace: {}",
+        t.render()
+    );
+    let t = w.run(&[
+        "workspace",
+        "bind",
+        w.scratch.path().join("missing").to_str().unwrap(),
+        "hm",
+    ]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    w.ok(&[
+        "org", "create", "o2", "--owner", "alice", "--forges", "github",
+    ]);
+    w.ok(&["workspace", "bind", w.ws.to_str().unwrap(), "hm"]);
+    let t = w.run(&["workspace", "bind", w.ws.to_str().unwrap(), "o2"]);
+    assert_eq!(
+        t.code,
+        Some(3),
+        "a binding does not move silently: {}",
+        t.render()
+    );
+    w.ok(&["org", "remove", "hm", "--force"]);
+    let t = w.run(&["repos", "sync", "--yes"]);
+    assert_eq!(
+        t.code,
+        Some(2),
+        "no org silently becomes the default: {}",
+        t.render()
+    );
+}

@@ -222,7 +222,7 @@ fn a_dry_run_writes_nothing_anywhere() {
     }
     let t = w.ok(&["repos", "sync", "hm", "--dry-run"]);
     assert!(
-        t.stderr.contains("remote github of api: added"),
+        t.stderr.contains("remote github of api: to add"),
         "would-be remotes are shown: {}",
         t.render()
     );
