@@ -494,6 +494,8 @@ pub fn execute(
         check(p, s.total, &|n| s.protected.contains(n), safety)?;
     }
     check_retiring(p, &s, safety)?;
+    // Before any create: a mirror set-up survives an apply killed half-way.
+    crate::pending::add(ctx.store, ctx.org, &p.mirrors)?;
     let applied = if p.is_empty() {
         None
     } else {

@@ -218,33 +218,52 @@ pub fn after_sync(
         .map(|s| (s.name().to_string(), s.forge().to_string()))
         .collect();
     let origin = connected.origin.as_str();
+    // The plan's mirror set-ups and those an earlier sync left pending.
+    let mut todo = if dry_run {
+        Vec::new()
+    } else {
+        crate::pending::read(&hub.store, org)
+    };
+    for m in &plan.mirrors {
+        if !todo.contains(m) {
+            todo.push(m.clone());
+        }
+    }
     let mut with_clone = BTreeSet::new();
     for ws in crate::workspace::of_org(&hub.store, org, hub.home.as_deref()) {
         for (name, dir) in crate::workspace::clones(&ws) {
             if !observed.0.values().any(|r| r.contains_key(&name)) {
                 continue;
             }
-            with_clone.insert(name.clone());
             remotes_of(hub, org, connected, observed, &dir, &name, dry_run, emit)?;
             if dry_run || !hyperforge_git::has_commits(&dir, &hub.interrupt) {
                 continue;
             }
+            with_clone.insert(name.clone());
             for (forge, repos) in &observed.0 {
                 let fresh = created.contains(&(name.clone(), forge.clone()));
                 if let Some(r) = repos.get(&name)
                     && (forge != origin || fresh)
+                    && push(hub, connected, (&dir, &r.clone_url), &name, forge, emit)
                 {
-                    push(hub, connected, (&dir, &r.clone_url), &name, forge, emit);
+                    todo.retain(|m| !(m.repo == name && m.to == *forge));
                 }
             }
         }
     }
     if !dry_run {
-        mirror_without_clone(hub, connected, plan, &created, &with_clone, observed, emit);
+        // A clone's push took what it could (and removed what it did); the rest comes from
+        // the origin.
+        todo.retain(|m| {
+            with_clone.contains(&m.repo)
+                || !mirror_without_clone(hub, connected, m, &created, observed, emit)
+        });
+        crate::pending::write(&hub.store, org, &todo)?;
     }
     Ok(())
 }
 
+/// Pushes the clone at `dir` to `forge`; whether the forge now has its content.
 fn push(
     hub: &Hub,
     connected: &Connected,
@@ -252,72 +271,84 @@ fn push(
     repo: &str,
     forge: &str,
     emit: Emit<'_>,
-) {
+) -> bool {
     let origin = hyperforge_git::url_origin(url);
     match hyperforge_git::push_all(dir, forge, auth(connected, forge, &origin), &hub.interrupt) {
-        Ok(true) => emit(Event::Pushed {
-            repo: repo.to_string(),
-            forge: forge.to_string(),
-        }),
-        Ok(false) => {}
-        Err(e) => emit(Event::Warning {
-            message: format!(
-                "pushing {repo} to {forge} failed: {}",
-                crate::error::chain(&e)
-            ),
-        }),
+        Ok(changed) => {
+            if changed {
+                emit(Event::Pushed {
+                    repo: repo.to_string(),
+                    forge: forge.to_string(),
+                });
+            }
+            true
+        }
+        Err(e) => {
+            emit(Event::Warning {
+                message: format!(
+                    "pushing {repo} to {forge} failed (retried at the next sync): {}",
+                    crate::error::chain(&e)
+                ),
+            });
+            false
+        }
     }
 }
 
+/// Carries the origin's content to the mirror of `m` through a temporary bare clone;
+/// whether the set-up is done (pushed, or nothing to carry: the origin was created empty
+/// in the same plan). Not done — a forge lacks the repository, a push failed — stays
+/// pending.
 fn mirror_without_clone(
     hub: &Hub,
     connected: &Connected,
-    plan: &Plan,
+    m: &hyperforge_plan::Mirror,
     created: &BTreeSet<(String, String)>,
-    with_clone: &BTreeSet<String>,
     observed: &Observed,
     emit: Emit<'_>,
-) {
-    for m in &plan.mirrors {
-        // A clone pushed already; a repository created on the origin in the same plan is
-        // empty: nothing to mirror.
-        if with_clone.contains(&m.repo) || created.contains(&(m.repo.clone(), m.from.clone())) {
-            continue;
-        }
-        let (Some(from), Some(to)) = (
-            observed.0.get(&m.from).and_then(|r| r.get(&m.repo)),
-            observed.0.get(&m.to).and_then(|r| r.get(&m.repo)),
-        ) else {
-            continue;
-        };
-        let (Ok(from_url), Ok(to_url)) = (
-            checked_url(hub, &m.from, &from.clone_url),
-            checked_url(hub, &m.to, &to.clone_url),
-        ) else {
-            continue;
-        };
-        let (fo, to_o) = (
-            hyperforge_git::url_origin(&from_url),
-            hyperforge_git::url_origin(&to_url),
-        );
-        match hyperforge_git::mirror(
-            (&from_url, auth(connected, &m.from, &fo)),
-            (&to_url, auth(connected, &m.to, &to_o)),
-            &hub.interrupt,
-        ) {
-            Ok(()) => emit(Event::Pushed {
+) -> bool {
+    if created.contains(&(m.repo.clone(), m.from.clone())) {
+        return true;
+    }
+    let (Some(from), Some(to)) = (
+        observed.0.get(&m.from).and_then(|r| r.get(&m.repo)),
+        observed.0.get(&m.to).and_then(|r| r.get(&m.repo)),
+    ) else {
+        return false;
+    };
+    let (Ok(from_url), Ok(to_url)) = (
+        checked_url(hub, &m.from, &from.clone_url),
+        checked_url(hub, &m.to, &to.clone_url),
+    ) else {
+        return false;
+    };
+    let (fo, to_o) = (
+        hyperforge_git::url_origin(&from_url),
+        hyperforge_git::url_origin(&to_url),
+    );
+    match hyperforge_git::mirror(
+        (&from_url, auth(connected, &m.from, &fo)),
+        (&to_url, auth(connected, &m.to, &to_o)),
+        &hub.interrupt,
+    ) {
+        Ok(()) => {
+            emit(Event::Pushed {
                 repo: m.repo.clone(),
                 forge: m.to.clone(),
-            }),
-            Err(e) => emit(Event::Warning {
+            });
+            true
+        }
+        Err(e) => {
+            emit(Event::Warning {
                 message: format!(
-                    "mirroring {} from {} to {} failed: {}",
+                    "mirroring {} from {} to {} failed (retried at the next sync): {}",
                     m.repo,
                     m.from,
                     m.to,
                     crate::error::chain(&e)
                 ),
-            }),
+            });
+            false
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod forges;
 mod gitside;
 mod hub;
 pub mod orgs;
+mod pending;
 pub mod repos;
 mod secret;
 mod secrets;

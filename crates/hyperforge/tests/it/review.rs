@@ -353,3 +353,59 @@ fn token_and_workspace_edge_cases() {
         t.render()
     );
 }
+
+/// Finding 7: a mirror whose content did not arrive (a push failed, or the apply was killed
+/// after the create) is retried at the next sync, not called in sync.
+#[test]
+fn a_mirror_set_up_that_failed_is_retried() {
+    let w = World::with_org();
+    w.create_on("github", "content", None, false);
+    let src = w.scratch.path().join("src");
+    crate::common::repo_with_commit(&src, "f", "x\n");
+    let url = format!("{}/acme/content.git", w.gh.url);
+    let push = std::process::Command::new("git")
+        .current_dir(&src)
+        .args(["-c", "credential.helper=", "-c"])
+        .arg(format!(
+            "credential.helper=!f() {{ echo username=a; echo password={}; }}; f",
+            crate::common::GH_TOKEN
+        ))
+        .args(["push", "--quiet", &url, "main"])
+        .output()
+        .unwrap();
+    assert!(push.status.success());
+    w.ok(&["org", "import", "hm"]);
+    w.ok(&[
+        "repos",
+        "update",
+        "hm",
+        "content",
+        "--forges",
+        "github,codeberg",
+    ]);
+    // The mirror's git endpoint fails: the create succeeds, the content does not arrive.
+    w.arm(
+        "codeberg",
+        &serde_json::json!({"status": 500, "path_prefix": "/acme-mirror/content.git"}),
+    );
+    let t = w.ok(&["repos", "sync", "hm", "--yes"]);
+    assert!(
+        t.stderr.contains("retried at the next sync"),
+        "{}",
+        t.render()
+    );
+    assert!(w.config_dir().join("orgs/hm/pending-mirrors.json").exists());
+    w.disarm("codeberg");
+    let t = w.ok(&["--json", "repos", "sync", "hm", "--yes"]);
+    assert_eq!(last(&t, "pushed")["forge"], "codeberg", "{}", t.render());
+    assert!(!w.config_dir().join("orgs/hm/pending-mirrors.json").exists());
+    let head = crate::common::git(
+        &src,
+        &[
+            "ls-remote",
+            &format!("{}/acme-mirror/content.git", w.cb.url),
+            "refs/heads/main",
+        ],
+    );
+    assert!(!head.is_empty(), "the mirror has the content");
+}
