@@ -16,6 +16,7 @@ use sqlrs_schema::{
 
 use crate::reply::{bad_id, found, internal, invalid, list, ndjson_lines, not_found};
 use crate::{AppState, DeleteOptions, Engine, SubmitError};
+use sqlrs_store::StoreError;
 
 /// `POST /v1/prepare-jobs`: 201 with the job's URLs, or 400 naming the field at fault.
 pub(crate) async fn create(State(s): State<AppState>, body: Bytes) -> Response {
@@ -164,26 +165,13 @@ pub(crate) async fn delete_instance(
     Path(id): Path<String>,
     flags: Result<Query<DeleteFlags>, QueryRejection>,
 ) -> Response {
+    let usage = "malformed query; use force=true|false, dry_run=true|false";
     let Ok(Query(flags)) = flags else {
-        return invalid(
-            "malformed query; use force=true|false, dry_run=true|false",
-            None,
-        );
+        return invalid(usage, None);
     };
-    let id = match InstanceId::parse(&id) {
-        Ok(id) => id,
-        Err(e) => return bad_id(e),
-    };
-    let engine = Arc::clone(&s.engine);
-    let opts = flags.options();
-    let done =
-        tokio::task::spawn_blocking(move || engine.delete_instance(&id, opts).map(|r| (r, id)))
-            .await;
-    match done {
-        Ok(Ok((Some(result), _))) => delete_reply(&result),
-        Ok(Ok((None, id))) => not_found("instance", id.as_str()),
-        Ok(Err(e)) => internal(&e),
-        Err(e) => internal(&e),
+    match InstanceId::parse(&id) {
+        Ok(id) => delete_one(&s, "instance", id, flags, Engine::delete_instance).await,
+        Err(e) => bad_id(e),
     }
 }
 
@@ -199,17 +187,29 @@ pub(crate) async fn delete_state(
             None,
         );
     };
-    let id = match StateId::parse(&id) {
-        Ok(id) => id,
-        Err(e) => return bad_id(e),
-    };
+    match StateId::parse(&id) {
+        Ok(id) => delete_one(&s, "state", id, flags, Engine::delete_state).await,
+        Err(e) => bad_id(e),
+    }
+}
+
+/// One delete of an instance or a state: the engine's delete run off the async threads
+/// (it waits for the build lock and removes files), then its reply (404 when there is no
+/// such `what`).
+async fn delete_one<I: std::fmt::Display + Send + 'static>(
+    s: &AppState,
+    what: &'static str,
+    id: I,
+    flags: DeleteFlags,
+    delete: fn(&Engine, &I, DeleteOptions) -> Result<Option<DeleteResult>, StoreError>,
+) -> Response {
     let engine = Arc::clone(&s.engine);
     let opts = flags.options();
     let done =
-        tokio::task::spawn_blocking(move || engine.delete_state(&id, opts).map(|r| (r, id))).await;
+        tokio::task::spawn_blocking(move || delete(&engine, &id, opts).map(|r| (r, id))).await;
     match done {
         Ok(Ok((Some(result), _))) => delete_reply(&result),
-        Ok(Ok((None, id))) => not_found("state", id.as_str()),
+        Ok(Ok((None, id))) => not_found(what, &id.to_string()),
         Ok(Err(e)) => internal(&e),
         Err(e) => internal(&e),
     }
