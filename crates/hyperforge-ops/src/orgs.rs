@@ -20,6 +20,8 @@ pub struct NewOrg {
     pub origin: Option<ForgeName>,
     /// Defaults for its repositories.
     pub defaults: OrgDefaults,
+    /// The SSH key for its forges reached over SSH (their `ssh_host`).
+    pub ssh_key: Option<String>,
 }
 
 /// `org create`: adds `name`; an identical existing org is not an error.
@@ -51,8 +53,20 @@ pub fn create(store: &mut Store, name: &OrgName, new: NewOrg) -> Result<bool, Op
         forges: new.forges,
         origin,
         defaults: new.defaults,
-        ssh_key: None,
+        ssh_key: new.ssh_key,
     };
+    if let Some(key) = &org.ssh_key
+        && (key.is_empty()
+            || key
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '"'))
+    {
+        return Err(OpsError::Invalid {
+            what: "--ssh-key".into(),
+            value: key.escape_default().to_string(),
+            expected: "a key file path without spaces, quotes or control characters".into(),
+        });
+    }
     store.update_config(|c| {
         for f in &org.forges {
             if !c.forges.contains_key(f) {

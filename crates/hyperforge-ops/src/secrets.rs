@@ -203,6 +203,51 @@ mod tests {
 
     use super::*;
 
+    /// A stand-in for libsecret's `secret-tool` (no keyring daemon runs here): the same
+    /// command line, entries as files in a directory, the value on stdin.
+    fn fake_secret_tool(dir: &Path) -> PathBuf {
+        let store = dir.join("keyring");
+        std::fs::create_dir_all(&store).unwrap();
+        let tool = dir.join("secret-tool");
+        let script = format!(
+            "#!/bin/sh\nS={}\ncase \"$1\" in\n  store) shift 3; cat > \"$S/$4\" ;;\n  lookup) [ -f \"$S/$5\" ] && cat \"$S/$5\" ;;\n  clear) rm -f \"$S/$5\" ;;\n  search) for f in \"$S\"/*; do [ -f \"$f\" ] && echo \"attribute.key = ${{f##*/}}\"; done ;;\nesac\nexit 0\n",
+            store.display()
+        );
+        std::fs::write(&tool, script).unwrap();
+        std::fs::set_permissions(&tool, std::fs::Permissions::from_mode(0o755)).unwrap();
+        tool
+    }
+
+    #[test]
+    fn the_keyring_is_used_when_reachable_and_the_file_is_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Secrets::new(dir.path(), Some(fake_secret_tool(dir.path())));
+        assert_eq!(s.backend(), SecretBackend::Keyring);
+        assert_eq!(
+            s.set("gh", &Secret::new("v1")).unwrap(),
+            SecretBackend::Keyring
+        );
+        assert!(
+            !dir.path().join("secrets.yaml").exists(),
+            "nothing in the file"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("keyring/gh")).unwrap(),
+            "v1"
+        );
+        assert_eq!(s.get("gh").unwrap().unwrap().expose(), "v1");
+        let listed = s.list().unwrap();
+        assert_eq!(
+            listed,
+            vec![SecretEntry {
+                key: "gh".into(),
+                backend: SecretBackend::Keyring
+            }]
+        );
+        assert!(s.remove("gh").unwrap());
+        assert!(s.get("gh").unwrap().is_none());
+    }
+
     #[test]
     fn the_file_store_is_private_and_lists_keys_only() {
         let dir = tempfile::tempdir().unwrap();

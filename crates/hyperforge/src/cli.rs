@@ -133,6 +133,10 @@ pub enum OrgCmd {
         /// Protect repos that do not say otherwise
         #[arg(long, value_name = "true|false")]
         protected: Option<bool>,
+        /// The SSH key for its forges that have an --ssh-host (remotes then use
+        /// `git@<forge>-<org>:…` and a marked Host block in ~/.ssh/config)
+        #[arg(long, value_name = "PATH")]
+        ssh_key: Option<String>,
     },
     /// List orgs
     List,

@@ -242,7 +242,14 @@ fn org(c: OrgCmd, settings: &Settings, p: &Printer) -> Result<u8, CliError> {
             origin,
             visibility: v,
             protected,
-        } => org_create(settings, p, (o, ow, fs, origin), v.as_deref(), protected),
+            ssh_key,
+        } => org_create(
+            settings,
+            p,
+            (o, ow, fs, origin, ssh_key),
+            v.as_deref(),
+            protected,
+        ),
         OrgCmd::List => org_list(settings, p),
         OrgCmd::Show { org: o } => org_show(settings, p, &o),
         OrgCmd::Remove {
@@ -254,12 +261,12 @@ fn org(c: OrgCmd, settings: &Settings, p: &Printer) -> Result<u8, CliError> {
     }
 }
 
-type OrgArgs = (String, String, Vec<String>, Option<String>);
+type OrgArgs = (String, String, Vec<String>, Option<String>, Option<String>);
 
 fn org_create(
     settings: &Settings,
     p: &Printer,
-    (o, ow, fs, origin): OrgArgs,
+    (o, ow, fs, origin, ssh_key): OrgArgs,
     v: Option<&str>,
     protected: Option<bool>,
 ) -> Result<u8, CliError> {
@@ -286,6 +293,7 @@ fn org_create(
             max_change_percent: None,
             delete_grace_days: None,
         },
+        ssh_key,
     };
     let mut store = settings.store()?;
     let created = orgs::create(&mut store, &org_name, new).cli()?;

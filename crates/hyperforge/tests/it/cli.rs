@@ -523,3 +523,88 @@ fn serve_answers_json_rpc_with_its_token_and_stops_on_sigterm() {
     assert_eq!(t.code, Some(1), "{}", t.render());
     assert!(t.stderr.contains("loopback"), "{}", t.render());
 }
+
+#[test]
+fn forges_over_ssh_get_marked_host_blocks_and_alias_remotes() {
+    let w = World::new();
+    w.ok(&[
+        "forge",
+        "add",
+        "github",
+        "--kind",
+        "github",
+        "--api-url",
+        &w.gh.api,
+        "--token-ref",
+        "env:GH_TOKEN",
+        "--ssh-host",
+        "github.example.com",
+    ]);
+    w.ok(&[
+        "forge",
+        "add",
+        "codeberg",
+        "--kind",
+        "gitea",
+        "--api-url",
+        &w.cb.api,
+        "--token-ref",
+        "env:CB_TOKEN",
+    ]);
+    w.ok(&[
+        "org",
+        "create",
+        "hm",
+        "--owner",
+        "github=acme,codeberg=acme-mirror",
+        "--forges",
+        "github,codeberg",
+        "--ssh-key",
+        "~/.ssh/id_hm",
+    ]);
+    let t = w.run(&[
+        "org",
+        "create",
+        "bad",
+        "--owner",
+        "a",
+        "--forges",
+        "github",
+        "--ssh-key",
+        "k\nProxyCommand x",
+    ]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    let ssh_config = w.scratch.path().join("env/home/.ssh/config");
+    std::fs::create_dir_all(ssh_config.parent().unwrap()).unwrap();
+    std::fs::write(&ssh_config, "Host mine\n    User me\n").unwrap();
+    w.ok(&["repos", "create", "hm", "x"]);
+    w.ok(&["workspace", "bind", w.ws.to_str().unwrap(), "hm"]);
+    crate::common::repo_with_commit(&w.ws.join("x"), "f", "x\n");
+    w.ok(&["repos", "sync", "hm", "--yes"]);
+    let text = std::fs::read_to_string(&ssh_config).unwrap();
+    assert!(
+        text.starts_with("Host mine\n    User me\n"),
+        "other lines untouched: {text}"
+    );
+    assert!(text.contains("# >>> hyperforge github-hm"), "{text}");
+    assert!(text.contains("Host github-hm\n    HostName github.example.com\n    User git\n    IdentityFile ~/.ssh/id_hm"), "{text}");
+    assert!(
+        !text.contains("codeberg-hm"),
+        "codeberg has no ssh_host: {text}"
+    );
+    let remotes = crate::common::git(&w.ws.join("x"), &["remote", "-v"]);
+    assert!(
+        remotes.contains("github\tgit@github-hm:acme/x.git"),
+        "{remotes}"
+    );
+    assert!(
+        remotes.contains(&format!("codeberg\t{}/acme-mirror/x.git", w.cb.url)),
+        "{remotes}"
+    );
+    w.ok(&["repos", "sync", "hm", "--yes"]);
+    assert_eq!(
+        std::fs::read_to_string(&ssh_config).unwrap(),
+        text,
+        "idempotent"
+    );
+}
