@@ -197,6 +197,26 @@ pub(crate) fn remotes_of(
     Ok(())
 }
 
+/// Before an apply: the remotes of every clone in the org's workspaces whose repository
+/// the forges already hold are checked and added or corrected (those of repositories the
+/// apply creates follow in [`after_sync`]).
+pub fn remotes_before(
+    hub: &Hub,
+    org: &OrgName,
+    connected: &Connected,
+    observed: &Observed,
+    emit: Emit<'_>,
+) -> Result<(), OpsError> {
+    for ws in crate::workspace::of_org(&hub.store, org, hub.home.as_deref()) {
+        for (name, dir) in crate::workspace::clones(&ws) {
+            if observed.0.values().any(|r| r.contains_key(&name)) {
+                remotes_of(hub, org, connected, observed, &dir, &name, false, emit)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// After a sync of `org`: remotes of every clone in its workspaces checked, and content
 /// pushed — a clone's branches to the mirror forges (and to forges where this plan just
 /// created the repository); a repository created on a mirror but with no clone here is

@@ -27,7 +27,7 @@ pub use converge::{
 };
 pub use error::OpsError;
 pub use event::{Emit, Event};
-pub use gitside::{after_sync, ssh_blocks};
+pub use gitside::{after_sync, remotes_before, ssh_blocks};
 pub use hub::{Connected, HttpSettings, Hub, connect};
 pub use secret::Secret;
 pub use secrets::{SecretBackend, SecretEntry, Secrets};

@@ -424,6 +424,8 @@ fn sync_cmd(o: &Orgs, how: &How<'_>, settings: &Settings, p: &Printer) -> Result
                 return Ok(());
             }
             confirm(p, &plan, flags.yes)?;
+            hyperforge_ops::ssh_blocks(&hub, &org, false).cli()?;
+            hyperforge_ops::remotes_before(&hub, &org, connected, &observed, ctx.emit).cli()?;
             let report = execute(ctx, &plan, Some(observed), s).cli()?;
             after_sync(
                 &hub,

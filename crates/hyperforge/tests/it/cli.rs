@@ -608,3 +608,27 @@ fn forges_over_ssh_get_marked_host_blocks_and_alias_remotes() {
         "idempotent"
     );
 }
+
+#[test]
+fn remotes_of_existing_clones_are_set_before_the_apply() {
+    let w = World::with_org();
+    w.create_on("github", "api", None, false);
+    w.ok(&["org", "import", "hm"]);
+    w.ok(&["workspace", "bind", w.ws.to_str().unwrap(), "hm"]);
+    crate::common::repo_with_commit(&w.ws.join("api"), "f", "x\n");
+    w.ok(&["repos", "create", "hm", "new"]);
+    let t = w.ok(&["--json", "repos", "sync", "hm", "--yes"]);
+    let types: Vec<String> = crate::common::events(&t)
+        .iter()
+        .map(|e| e["type"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let remote = types
+        .iter()
+        .position(|t| t == "remote")
+        .expect("a remote event");
+    let step = types
+        .iter()
+        .position(|t| t == "step")
+        .expect("a step event");
+    assert!(remote < step, "{types:?}");
+}
