@@ -60,7 +60,15 @@ pub fn run(a: &ServeArgs, settings: &Settings, p: &Printer) -> Result<u8, CliErr
     let factory: hyperforge_hub::HubFactory = Arc::new(move || for_requests.hub_ops());
     let printer = *p;
     hyperforge_hub::serve(factory, listen, token, |addr| {
-        printer.data(&format!("listening on http://{addr}"));
+        if printer.is_json() {
+            printer.json_line(&serde_json::json!({
+                "type": "listening",
+                "url": format!("http://{addr}"),
+                "token_file": token_file,
+            }));
+        } else {
+            printer.data(&format!("listening on http://{addr}"));
+        }
         printer.status(&format!(
             "  token {}: {} (send `Authorization: Bearer <token>`; JSON-RPC 2.0 at POST /rpc)",
             if made { "made in" } else { "from" },
