@@ -122,6 +122,9 @@ pub enum Command {
     Group(GroupCmd),
     /// Set the deployment profile of a container group or a standalone container
     Profile(ProfileArgs),
+    /// Set a top-level setting of hsm.yaml: package-manager (uv|pip), mode (dev|prod),
+    /// registry (a directory)
+    Set(SetArgs),
     /// Inspect and edit the registry
     #[command(subcommand)]
     Registry(RegistryCmd),
@@ -196,6 +199,19 @@ pub struct ModeArgs {
     /// Set the project default and every explicit mode
     #[arg(long, value_name = "MODE", value_parser = mode_parser())]
     pub all: Option<Mode>,
+}
+
+/// `hsm set`.
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    /// The setting: package-manager, mode, registry
+    pub setting: String,
+    /// Its value (omit with --unset)
+    #[arg(required_unless_present = "unset", conflicts_with = "unset")]
+    pub value: Option<String>,
+    /// Remove the setting from hsm.yaml (back to its default)
+    #[arg(long)]
+    pub unset: bool,
 }
 
 /// `hsm package|container add|remove`.

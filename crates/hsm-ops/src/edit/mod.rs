@@ -1,5 +1,5 @@
 //! Commands that edit `hsm.yaml`: `mode`, `package|container add|remove`, `group
-//! select|unselect`, `profile`.
+//! select|unselect`, `profile`, `set`.
 //!
 //! An edit holds the project's lock from before it reads `hsm.yaml` until it has written
 //! it, keeps the user's comments and key order (`hsm-edit`), is checked against the registry
@@ -10,11 +10,13 @@ mod component;
 mod group;
 mod mode;
 mod profile;
+mod setting;
 
 pub use component::{add_component, remove_component};
 pub use group::{select, unselect};
 pub use mode::{ModeTarget, mode};
 pub use profile::profile;
+pub use setting::{SETTINGS, set};
 
 use hsm_edit::ManifestEditor;
 use hsm_registry::Registry;

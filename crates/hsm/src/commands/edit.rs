@@ -5,7 +5,7 @@ use hsm_schema::ComponentKind;
 use infra_cli::CliError;
 
 use super::Ctx;
-use crate::cli::{ComponentCmd, GroupCmd, ModeArgs, ProfileArgs};
+use crate::cli::{ComponentCmd, GroupCmd, ModeArgs, ProfileArgs, SetArgs};
 
 fn print(ctx: &Ctx<'_>, r: &EditReport) {
     let p = ctx.printer;
@@ -85,5 +85,16 @@ pub fn group(ctx: &Ctx<'_>, cmd: GroupCmd) -> Result<(), CliError> {
 pub fn profile(ctx: &Ctx<'_>, args: &ProfileArgs) -> Result<(), CliError> {
     let value = (args.profile != "none").then_some(args.profile.as_str());
     print(ctx, &edit::profile(&ctx.ops(), &args.target, value)?);
+    Ok(())
+}
+
+pub fn set(ctx: &Ctx<'_>, args: &SetArgs) -> Result<(), CliError> {
+    let value = if args.unset {
+        None
+    } else {
+        args.value.as_deref()
+    };
+    let r = edit::set(&ctx.ops(), &args.setting, value)?;
+    print(ctx, &r);
     Ok(())
 }

@@ -82,6 +82,7 @@ pub fn run(cli: Cli, matches: &ArgMatches, printer: &Printer) -> Result<(), CliE
         Command::Container(c) => edit::component(&ctx, hsm_schema::ComponentKind::Container, c),
         Command::Group(c) => edit::group(&ctx, c),
         Command::Profile(a) => edit::profile(&ctx, &a),
+        Command::Set(a) => edit::set(&ctx, &a),
         Command::Registry(c) => registry::run(&ctx, c),
         Command::Up(a) => runtime::compose(&ctx, "up", &a),
         Command::Down(a) => runtime::compose(&ctx, "down", &a),

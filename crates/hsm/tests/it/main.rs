@@ -24,6 +24,7 @@ mod pip;
 mod review;
 mod seeds;
 mod services;
+mod settings;
 mod uv;
 
 #[test]
