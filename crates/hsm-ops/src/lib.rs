@@ -23,6 +23,7 @@ pub mod env_vars;
 mod error;
 pub mod init;
 pub mod list;
+pub mod names;
 pub mod plan;
 mod project;
 pub mod registry;

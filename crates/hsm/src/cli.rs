@@ -11,6 +11,7 @@ use hsm_schema::{
 
 use crate::parse::{self, PypiSpec};
 use hsm_ops::env_vars;
+use hsm_ops::names::Names;
 
 fn mode_parser() -> impl clap::builder::TypedValueParser<Value = Mode> {
     PossibleValuesParser::new(["dev", "prod"]).map(|s| Mode::parse(&s).unwrap_or_default())
@@ -191,7 +192,11 @@ pub struct SyncArgs {
 #[derive(Debug, Args)]
 pub struct ModeArgs {
     /// Component or group name (omit with --all)
-    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    #[arg(
+        required_unless_present = "all",
+        conflicts_with = "all",
+        add = crate::complete::candidates(Names::ModeTargets)
+    )]
     pub target: Option<String>,
     /// The mode
     #[arg(value_parser = mode_parser(), required_unless_present = "all", conflicts_with = "all")]
@@ -205,6 +210,7 @@ pub struct ModeArgs {
 #[derive(Debug, Args)]
 pub struct SetArgs {
     /// The setting: package-manager, mode, registry
+    #[arg(add = crate::complete::settings_names())]
     pub setting: String,
     /// Its value (omit with --unset)
     #[arg(required_unless_present = "unset", conflicts_with = "unset")]
@@ -220,6 +226,7 @@ pub enum ComponentCmd {
     /// Add a standalone component
     Add {
         /// Registry name
+        #[arg(add = crate::complete::candidates(Names::RegistryComponents))]
         name: String,
         /// Mode of this component
         #[arg(long, value_parser = mode_parser())]
@@ -231,6 +238,7 @@ pub enum ComponentCmd {
     /// Remove a standalone component
     Remove {
         /// Registry name
+        #[arg(add = crate::complete::candidates(Names::ProjectComponents))]
         name: String,
     },
 }
@@ -241,9 +249,10 @@ pub enum GroupCmd {
     /// Select option(s) of a group (1-of-N replaces, M-of-N adds)
     Select {
         /// Group name
+        #[arg(add = crate::complete::candidates(Names::Groups))]
         group: String,
         /// Option name(s)
-        #[arg(required = true)]
+        #[arg(required = true, add = crate::complete::candidates(Names::Options))]
         options: Vec<String>,
         /// Create a new ad-hoc group (not in hsm.yaml nor in the registry) choosing among
         /// registry components of the options' kind
@@ -253,8 +262,10 @@ pub enum GroupCmd {
     /// Unselect one option, or remove the group from hsm.yaml
     Unselect {
         /// Group name
+        #[arg(add = crate::complete::candidates(Names::Groups))]
         group: String,
         /// Option to unselect (default: the whole group)
+        #[arg(add = crate::complete::candidates(Names::Options))]
         option: Option<String>,
     },
 }
@@ -263,8 +274,10 @@ pub enum GroupCmd {
 #[derive(Debug, Args)]
 pub struct ProfileArgs {
     /// Container group or standalone container
+    #[arg(add = crate::complete::candidates(Names::ModeTargets))]
     pub target: String,
     /// Profile name from the container's `deployment_profiles` (`none` clears it)
+    #[arg(add = crate::complete::candidates(Names::Profiles))]
     pub profile: String,
 }
 

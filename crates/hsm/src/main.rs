@@ -7,6 +7,7 @@
 mod adapters;
 mod cli;
 mod commands;
+mod complete;
 mod parse;
 mod settings;
 
@@ -86,6 +87,9 @@ fn command() -> clap::Command {
 }
 
 fn main() -> ExitCode {
+    // `COMPLETE=bash hsm` prints the shell's registration; the shell then calls hsm with
+    // `COMPLETE` set to get candidates. Otherwise this returns at once.
+    clap_complete::CompleteEnv::with_factory(command).complete();
     let matches = match command().try_get_matches() {
         Ok(m) => m,
         Err(e) => return usage_error(&e),

@@ -10,6 +10,7 @@ mod common;
 
 mod bad_input;
 mod cli;
+mod completion;
 mod defects;
 #[cfg(feature = "test-fakes")]
 mod defects_fakes;
