@@ -24,6 +24,7 @@ mod error;
 pub mod init;
 pub mod list;
 pub mod names;
+pub mod package_init;
 pub mod plan;
 mod project;
 pub mod registry;

@@ -112,9 +112,9 @@ pub enum Command {
     Status(StatusArgs),
     /// Set the mode of a component or group, or of everything with --all
     Mode(ModeArgs),
-    /// Add or remove standalone packages
+    /// Add or remove standalone packages, or make a new local one
     #[command(subcommand)]
-    Package(ComponentCmd),
+    Package(PackageCmd),
     /// Add or remove standalone containers
     #[command(subcommand)]
     Container(ComponentCmd),
@@ -171,7 +171,7 @@ pub struct StatusArgs {
 }
 
 /// `hsm sync`.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct SyncArgs {
     /// Install from the lock file without updating it (`uv sync --frozen`)
     #[arg(long)]
@@ -218,6 +218,22 @@ pub struct SetArgs {
     /// Remove the setting from hsm.yaml (back to its default)
     #[arg(long)]
     pub unset: bool,
+}
+
+/// `hsm package …`: the component commands, and `init`.
+#[derive(Debug, Subcommand)]
+pub enum PackageCmd {
+    #[command(flatten)]
+    Component(ComponentCmd),
+    /// Make a new local Python package (`uv init --lib`), register it (editable in dev),
+    /// add it to hsm.yaml in dev mode and sync
+    Init {
+        /// The package name
+        name: String,
+        /// Its directory, relative to the project (default: packages/<name>)
+        #[arg(long, value_name = "DIR")]
+        path: Option<PathBuf>,
+    },
 }
 
 /// `hsm package|container add|remove`.

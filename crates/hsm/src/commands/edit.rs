@@ -98,3 +98,33 @@ pub fn set(ctx: &Ctx<'_>, args: &SetArgs) -> Result<(), CliError> {
     print(ctx, &r);
     Ok(())
 }
+
+pub fn package_init(
+    ctx: &Ctx<'_>,
+    name: &str,
+    path: Option<&std::path::Path>,
+    uv: &str,
+) -> Result<(), CliError> {
+    let r = hsm_ops::package_init::package_init(&ctx.ops(), name, path, uv)?;
+    let p = ctx.printer;
+    if !p.is_json() {
+        if r.scaffolded {
+            p.status(&format!("  created {} (uv init --lib)", r.path));
+        }
+        if let Some(w) = &r.registered {
+            p.status(&format!("  registered {}", w.written));
+        }
+        p.status(&format!("  {}", r.added.message));
+    }
+    let args = crate::cli::SyncArgs::default();
+    super::project::sync(ctx, &args)?;
+    if p.is_json() {
+        p.json(&r);
+    } else {
+        p.success(&format!(
+            "Package `{}` is ready in {}: installed editable, so edits show without syncing",
+            r.name, r.path
+        ));
+    }
+    Ok(())
+}

@@ -64,6 +64,7 @@ pub fn run(cli: Cli, matches: &ArgMatches, printer: &Printer) -> Result<(), CliE
         refuse_json(&cli.command)?;
     }
     let settings = crate::settings::resolve(&cli, matches)?;
+    let uv = cli.tooling.uv.clone();
     let ctx = Ctx {
         settings,
         tools: adapters::tools(&cli.tooling),
@@ -78,7 +79,12 @@ pub fn run(cli: Cli, matches: &ArgMatches, printer: &Printer) -> Result<(), CliE
         Command::List => project::list(&ctx),
         Command::Status(a) => project::status(&ctx, &a),
         Command::Mode(a) => edit::mode(&ctx, &a),
-        Command::Package(c) => edit::component(&ctx, hsm_schema::ComponentKind::Package, c),
+        Command::Package(crate::cli::PackageCmd::Component(c)) => {
+            edit::component(&ctx, hsm_schema::ComponentKind::Package, c)
+        }
+        Command::Package(crate::cli::PackageCmd::Init { name, path }) => {
+            edit::package_init(&ctx, &name, path.as_deref(), &uv)
+        }
         Command::Container(c) => edit::component(&ctx, hsm_schema::ComponentKind::Container, c),
         Command::Group(c) => edit::group(&ctx, c),
         Command::Profile(a) => edit::profile(&ctx, &a),

@@ -21,6 +21,7 @@ mod faults;
 mod index;
 mod json_output;
 mod original;
+mod package_init;
 mod pip;
 mod review;
 mod seeds;
