@@ -233,6 +233,9 @@ fn rest(e: OpsError) -> CliError {
             OpsError::AlreadyExists { .. } => validation(e).hint("pass `--force` to overwrite it"),
             OpsError::StillReferenced { .. } => validation(e).hint("remove those references first"),
             OpsError::Usage { .. } => CliError::new(ErrorKind::Usage, e),
+            OpsError::Kube(k) => kube(k),
+            OpsError::ForeignExportFile { .. } => validation(e)
+                .hint("export into another directory (`-o DIR`), or move that file away"),
             OpsError::NoEnvFile => failure(e).hint("run `hsm sync` first"),
             OpsError::EnvFile(_) => failure(e).hint("run `hsm sync` to write it again"),
             OpsError::NoComposeFile => failure(e).hint("run `hsm sync` first (or the stack has no managed containers)"),
@@ -321,5 +324,29 @@ fn sync(e: SyncError) -> CliError {
         SyncError::Interrupted { signal, .. } => {
             CliError::new(ErrorKind::Interrupted { signal }, e)
         }
+    }
+}
+
+/// Kinds and hints of an export that cannot be made.
+fn kube(e: hsm_kube::KubeError) -> CliError {
+    use hsm_kube::KubeError;
+    match e {
+        KubeError::BuildNeedsImage { ref target, .. } => {
+            let hint = format!(
+                "switch it to an image: `hsm mode {target} prod`, or select a deployment profile with an `image`"
+            );
+            validation(e).hint(hint)
+        }
+        KubeError::NoImage { .. } => {
+            validation(e).hint("give the container an `image` in the registry")
+        }
+        KubeError::Template { diagnostic } => CliError::diagnostics(
+            "the registry cannot be exported to Kubernetes",
+            vec![*diagnostic],
+        ),
+        KubeError::Clash { .. } => validation(e).hint(
+            "rename the container, group alias or network alias so each object has its own name",
+        ),
+        KubeError::Serialize { .. } => failure(e),
     }
 }

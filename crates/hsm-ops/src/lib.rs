@@ -21,6 +21,7 @@ pub mod edit;
 pub mod env;
 pub mod env_vars;
 mod error;
+pub mod export;
 pub mod init;
 pub mod list;
 pub mod names;

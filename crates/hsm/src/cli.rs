@@ -129,6 +129,9 @@ pub enum Command {
     /// Inspect and edit the registry
     #[command(subcommand)]
     Registry(RegistryCmd),
+    /// Export the resolved stack for another platform
+    #[command(subcommand)]
+    Export(ExportCmd),
     /// `docker compose up` with the generated files
     Up(ComposeArgs),
     /// `docker compose down` with the generated files
@@ -295,6 +298,24 @@ pub struct ProfileArgs {
     /// Profile name from the container's `deployment_profiles` (`none` clears it)
     #[arg(add = crate::complete::candidates(Names::Profiles))]
     pub profile: String,
+}
+
+/// `hsm export`.
+#[derive(Debug, Subcommand)]
+pub enum ExportCmd {
+    /// Write Kubernetes manifests (Deployments, Services, claims, ConfigMaps, Secret references, kustomization.yaml)
+    Kubernetes(KubernetesArgs),
+}
+
+/// `hsm export kubernetes`.
+#[derive(Debug, Args)]
+pub struct KubernetesArgs {
+    /// Directory to write the manifests to (created if missing)
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: PathBuf,
+    /// Namespace of every object (and of the kustomization)
+    #[arg(long, value_name = "N")]
+    pub namespace: Option<String>,
 }
 
 /// `hsm registry`.

@@ -2,6 +2,7 @@
 //! one `hsm_ops` operation, calls it and prints the report (text, or JSON with `--json`).
 
 mod edit;
+mod export;
 mod project;
 mod registry;
 mod runtime;
@@ -90,6 +91,7 @@ pub fn run(cli: Cli, matches: &ArgMatches, printer: &Printer) -> Result<(), CliE
         Command::Profile(a) => edit::profile(&ctx, &a),
         Command::Set(a) => edit::set(&ctx, &a),
         Command::Registry(c) => registry::run(&ctx, c),
+        Command::Export(crate::cli::ExportCmd::Kubernetes(a)) => export::kubernetes(&ctx, &a),
         Command::Up(a) => runtime::compose(&ctx, "up", &a),
         Command::Down(a) => runtime::compose(&ctx, "down", &a),
         Command::Ps(a) => runtime::compose(&ctx, "ps", &a),

@@ -1,6 +1,7 @@
 //! Integration tests: they drive the real `hsm` binary on copies of the bundled examples
 //! (and on purpose-built fixtures). Real tools are gated: uv (`HSM_TEST_UV=1`), pip
-//! (`HSM_TEST_PYTHON=1`), docker-compose (`HSM_TEST_COMPOSE=1`), a Docker engine
+//! (`HSM_TEST_PYTHON=1`), docker-compose (`HSM_TEST_COMPOSE=1`), kubernetes-validate
+//! (`HSM_TEST_KUBE=1`), a Docker engine
 //! (`HSM_TEST_DOCKER=1`); without a gate those tests skip, under `CI=true` a missing tool
 //! fails them. Fault injection needs `--features test-fakes` (a scripted fake uv).
 
@@ -20,6 +21,7 @@ mod error_classes;
 mod faults;
 mod index;
 mod json_output;
+mod kube;
 mod original;
 mod package_init;
 mod pip;
