@@ -233,7 +233,7 @@ pub enum PackageCmd {
     Init {
         /// The package name
         name: String,
-        /// Its directory, relative to the project (default: packages/<name>)
+        /// Its directory, relative to the project (default: packages/NAME)
         #[arg(long, value_name = "DIR")]
         path: Option<PathBuf>,
     },
