@@ -18,6 +18,8 @@ pub struct Comments {
     pub trailing: BTreeMap<usize, String>,
     /// Content lines preceded by a blank line.
     pub blank_before: BTreeSet<usize>,
+    /// Whether a blank line separates the header from the first content line.
+    pub blank_after_header: bool,
 }
 
 impl Comments {
@@ -26,7 +28,9 @@ impl Comments {
         let mut c = Self::default();
         let mut pending: Vec<String> = Vec::new();
         let mut seen_content = false;
+        // A blank line right above the current line, and above the pending comment block.
         let mut blank = false;
+        let mut blank_above_block = false;
         for (i, line) in text.lines().enumerate() {
             let n = i + 1;
             let trimmed = line.trim();
@@ -38,19 +42,31 @@ impl Comments {
                 continue;
             }
             if trimmed.starts_with('#') {
+                if pending.is_empty() {
+                    blank_above_block = blank;
+                }
                 pending.push(trimmed.to_string());
+                blank = false;
                 continue;
             }
             if trimmed == "---" {
                 continue;
             }
+            let separated = if pending.is_empty() {
+                blank
+            } else {
+                blank_above_block
+            };
             if !seen_content {
+                c.blank_after_header = !c.header.is_empty() && pending.is_empty() && blank;
                 c.header.append(&mut pending);
-            } else if !pending.is_empty() {
-                c.leading.insert(n, std::mem::take(&mut pending));
-            }
-            if blank && seen_content {
-                c.blank_before.insert(n);
+            } else {
+                if !pending.is_empty() {
+                    c.leading.insert(n, std::mem::take(&mut pending));
+                }
+                if separated {
+                    c.blank_before.insert(n);
+                }
             }
             seen_content = true;
             blank = false;

@@ -362,7 +362,11 @@ fn profiles(e: &Entry, r: &mut Report<'_>) -> Entry {
                     ),
                     "use `runtime: uv` for a Python service with its own environment, or `docker`",
                 ),
-                ("mode" | "runtime" | "external", _) => fields.push(f.clone()),
+                ("external", _) => {
+                    r.note(f.line, &at, "the original stored the connection and never used it; hsm exports it as `<CONTAINER>_<KEY>` variables to the containers' consumers");
+                    fields.push(f.clone());
+                }
+                ("mode" | "runtime", _) => fields.push(f.clone()),
                 (
                     "env" | "command" | "working_dir" | "ports" | "container_name" | "image"
                     | "volumes" | "labels",

@@ -20,11 +20,20 @@ pub fn emit(root: &Value, comments: &Comments, header: &[String]) -> (String, us
         comments,
         used: BTreeSet::new(),
     };
-    for line in header.iter().chain(&comments.header) {
+    for line in header {
         e.out.push_str(line);
         e.out.push('\n');
     }
-    if !e.out.is_empty() && root.entries().is_some_and(|x| !x.is_empty()) {
+    if !header.is_empty() && !comments.header.is_empty() {
+        e.out.push('\n');
+    }
+    for line in &comments.header {
+        e.out.push_str(line);
+        e.out.push('\n');
+    }
+    let separate =
+        (!header.is_empty() && comments.header.is_empty()) || comments.blank_after_header;
+    if separate && root.entries().is_some_and(|x| !x.is_empty()) {
         e.out.push('\n');
     }
     match root {

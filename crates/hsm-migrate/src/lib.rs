@@ -109,7 +109,17 @@ pub fn migrate(input: &Input<'_>) -> Migration {
         })
         .map(|p| p.stem.clone())
         .collect();
-    let project_legacy = migrate_manifest(input, &default_profiles, &mut m);
+    let implying: BTreeSet<String> = parsed
+        .iter()
+        .filter(|p| matches!(p.folder.holds, registry::Holds::Package))
+        .filter(|p| p.value.get("implies").is_some_and(|i| !i.value.is_empty()))
+        .map(|p| p.stem.clone())
+        .collect();
+    let known = project::Known {
+        default_profiles: &default_profiles,
+        implying: &implying,
+    };
+    let project_legacy = migrate_manifest(input, &known, &mut m);
     let reg = Registry {
         packages: &packages,
     };
@@ -177,7 +187,7 @@ fn parse_registry<'a>(input: &'a Input<'_>, m: &mut Migration) -> Vec<Parsed<'a>
 }
 
 /// Converts `hsm.yaml`; returns whether it was the original's.
-fn migrate_manifest(input: &Input<'_>, defaults: &BTreeSet<String>, m: &mut Migration) -> bool {
+fn migrate_manifest(input: &Input<'_>, known: &project::Known<'_>, m: &mut Migration) -> bool {
     let Some(text) = input.manifest else {
         return false;
     };
@@ -211,7 +221,7 @@ fn migrate_manifest(input: &Input<'_>, defaults: &BTreeSet<String>, m: &mut Migr
         file: "hsm.yaml".into(),
         findings: &mut m.findings,
     };
-    let converted = project::convert(&value, defaults, &mut r);
+    let converted = project::convert(&value, known, &mut r);
     let (after, lost) = emit::emit(&converted, &comments::Comments::of(text), &[]);
     registry::lost_comments("hsm.yaml", lost, &mut m.findings);
     m.changes.push(Change {
@@ -280,4 +290,16 @@ fn migrate_file(
             after: Some(after),
         });
     }
+}
+
+/// The registry folders either vocabulary uses, and whether only the original used it: the
+/// caller reads every `*.yaml` file in them.
+pub fn registry_folders() -> impl Iterator<Item = (&'static str, bool)> {
+    registry::FOLDERS.iter().map(|f| (f.dir, f.legacy))
+}
+
+/// The `registry:` an `hsm.yaml` in hsm's vocabulary names (the original's had none).
+pub fn manifest_registry(text: &str) -> Option<String> {
+    let root = tree::parse(text).ok()?;
+    root.get("registry")?.value.as_str().map(str::to_string)
 }

@@ -134,7 +134,12 @@ fn source(v: &Value, path: &str, rb: &Rebase<'_>, r: &mut Report<'_>) -> Option<
                 );
                 out.set_entry(f.clone());
             }
-            ("local", "path") => out.set_entry(rebased(f, &here, rb, r)),
+            ("local", "path") => {
+                if path == "sources.dev" {
+                    r.note(f.line, &here, "installed editable now: the original ignored `editable` and installed a copy");
+                }
+                out.set_entry(rebased(f, &here, rb, r));
+            }
             ("pypi", "name") => {
                 r.note(f.line, &here, "the original installed nothing for a `pypi` source; hsm installs this requirement");
                 out.set_entry(Entry {

@@ -43,15 +43,24 @@ pub fn generation(root: &Value) -> Generation {
     }
 }
 
-/// Converts a legacy `hsm.yaml`. `default_profiles`: containers whose registry file has a
-/// `default` deployment profile (0.4 applied it when the project named none).
-pub(crate) fn convert(
-    root: &Value,
-    default_profiles: &BTreeSet<String>,
-    r: &mut Report<'_>,
-) -> Value {
+/// What the project conversion needs to know about the registry.
+pub(crate) struct Known<'a> {
+    /// Containers whose registry file has a `default` deployment profile (0.4 applied it
+    /// when the project named none).
+    pub(crate) default_profiles: &'a BTreeSet<String>,
+    /// Packages whose own file has `implies` (which the original ignored when the package
+    /// was selected through a group).
+    pub(crate) implying: &'a BTreeSet<String>,
+}
+
+/// Converts a legacy `hsm.yaml`.
+pub(crate) fn convert(root: &Value, known: &Known<'_>, r: &mut Report<'_>) -> Value {
+    let default_profiles = known.default_profiles;
     let mut out = Value::map();
-    out.set("schema_version", Value::text("1"));
+    out.set(
+        "schema_version",
+        Value::Scalar("1".into(), crate::tree::Style::Plain),
+    );
     let mut services: Option<Entry> = None;
     for e in root.entries().unwrap_or_default() {
         match e.key.as_str() {
@@ -60,7 +69,7 @@ pub(crate) fn convert(
                     push(&mut out, p);
                 }
             }
-            "libraries" | "dependencies" => libraries(e, &mut out, r),
+            "libraries" | "dependencies" => libraries(e, &mut out, known.implying, r),
             "services" => services = Some(e.clone()),
             "modes" => push(&mut out, e.clone()),
             "schema_version" => {}
@@ -126,7 +135,7 @@ fn project(e: &Entry, r: &mut Report<'_>) -> Option<Entry> {
 }
 
 /// `libraries:` / `dependencies:` → `package_manager`, `packages`, `package_groups`.
-fn libraries(e: &Entry, out: &mut Value, r: &mut Report<'_>) {
+fn libraries(e: &Entry, out: &mut Value, implying: &BTreeSet<String>, r: &mut Report<'_>) {
     let section = e.key.as_str();
     let mut packages = None;
     let mut groups = None;
@@ -150,7 +159,9 @@ fn libraries(e: &Entry, out: &mut Value, r: &mut Report<'_>) {
             },
             "standalone" | "packages" => packages = Some(refs(f, &path, "packages", None, r)),
             "groups" | "package_groups" => {
-                groups = Some(group_selections(f, &path, "package_groups", None, r));
+                let converted = group_selections(f, &path, "package_groups", None, r);
+                through_groups(&converted, implying, &path, r);
+                groups = Some(converted);
             }
             other => r.refuse(
                 f.line,
@@ -354,5 +365,21 @@ fn group_selections(
         key: key.into(),
         line: e.line,
         value: Value::Map(groups, false),
+    }
+}
+
+/// Notes the packages selected through a group whose own `implies` now apply.
+fn through_groups(groups: &Entry, implying: &BTreeSet<String>, path: &str, r: &mut Report<'_>) {
+    for g in groups.value.entries().unwrap_or_default() {
+        let Some(sel) = g.value.get("selection") else {
+            continue;
+        };
+        let names: Vec<&str> = match &sel.value {
+            Value::Seq(items, _) => items.iter().filter_map(|i| i.value.as_str()).collect(),
+            v => v.as_str().into_iter().collect(),
+        };
+        for n in names.into_iter().filter(|n| implying.contains(*n)) {
+            r.note(sel.line, &format!("{path}.{}.selection", g.key), format!("the `implies` of `{n}` now apply: the original ignored a library's own implications when a group selected it"));
+        }
     }
 }

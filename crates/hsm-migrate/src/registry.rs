@@ -154,11 +154,14 @@ pub(crate) fn convert_file(job: &FileJob<'_>, findings: &mut Vec<Finding>) -> Op
         };
         match job.folder.holds {
             Holds::Package => (
-                package::convert(job.parsed, job.stem, &rb, &mut r),
+                pruned(package::convert(job.parsed, job.stem, &rb, &mut r), legacy),
                 Vec::new(),
             ),
             Holds::Container => (
-                container::convert(job.parsed, job.stem, job.registry, &rb, &mut r),
+                pruned(
+                    container::convert(job.parsed, job.stem, job.registry, &rb, &mut r),
+                    legacy,
+                ),
                 Vec::new(),
             ),
             Holds::Group(t) => group::convert(job.parsed, job.stem, t, legacy, &mut r),
@@ -189,6 +192,15 @@ pub(crate) fn convert_file(job: &FileJob<'_>, findings: &mut Vec<Finding>) -> Op
     let (text, lost) = emit(&value, &comments, &header);
     lost_comments(&job.display, lost, findings);
     Some(text)
+}
+
+/// The original's tools wrote every key, empty or not (`network_aliases: []`,
+/// `container_name: null`); in a file that is plainly the original's, those go.
+fn pruned(mut v: Value, legacy: bool) -> Value {
+    if legacy && let Value::Map(entries, _) = &mut v {
+        entries.retain(|e| e.key == "name" || !e.value.is_empty());
+    }
+    v
 }
 
 /// A note for comments that belonged to keys the migration removed.

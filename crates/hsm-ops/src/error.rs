@@ -192,6 +192,15 @@ pub enum OpsError {
         /// The option.
         option: String,
     },
+    /// `hsm migrate` met constructs of the original it cannot carry over.
+    #[error("{} of the original cannot be carried over; nothing was changed", count_constructs(diagnostics.len()))]
+    Unconvertible {
+        /// One per construct, with its file, line and what to do.
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// The migrated files did not load back; every file was restored.
+    #[error("the migrated project does not pass `hsm check --offline`; every file was restored")]
+    MigratedInvalid(#[source] Box<OpsError>),
     /// A value given on the command line is not valid.
     #[error("{message}")]
     Usage {
@@ -272,4 +281,8 @@ impl From<hsm_resolve::ResolveError> for OpsError {
     fn from(e: hsm_resolve::ResolveError) -> Self {
         OpsError::Sync(e.into())
     }
+}
+
+fn count_constructs(n: usize) -> String {
+    infra_cli::count(n, "construct", "constructs")
 }

@@ -24,6 +24,7 @@ mod error;
 pub mod export;
 pub mod init;
 pub mod list;
+pub mod migrate;
 pub mod names;
 pub mod package_init;
 pub mod plan;

@@ -33,7 +33,7 @@ pub use lock::{HSM_DIR, ProjectLock, check_env_file, check_generated_file, check
 pub use plan::{PlanInput, PlannedFile, SyncPlan, plan};
 pub use requirements::{PackageRef, requirement, requirements};
 pub use services::UvService;
-pub use vars::{check_vars, usages};
+pub use vars::{check_vars, is_unset_variable, usages};
 
 /// The generated compose file name.
 pub use hsm_compose::GENERATED_FILE as COMPOSE_FILE;

@@ -93,6 +93,12 @@ pub fn usages(stack: &Stack<'_>) -> Vec<Usage> {
     out
 }
 
+/// Whether `d` is one of [`check_vars`]'s problems: a variable the environment lacks, which
+/// says nothing about the files themselves (`hsm migrate` keeps files with such problems).
+pub fn is_unset_variable(d: &Diagnostic) -> bool {
+    d.message.starts_with("variable `") && d.message.contains("` is not set; used by ")
+}
+
 /// Fails with one located problem per unset variable (without default) naming every place
 /// that uses it. Values are never printed.
 pub fn check_vars(usages: &[Usage], env: &EnvSource) -> Result<(), Vec<Diagnostic>> {

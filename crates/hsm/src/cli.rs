@@ -129,6 +129,9 @@ pub enum Command {
     /// Inspect and edit the registry
     #[command(subcommand)]
     Registry(RegistryCmd),
+    /// Convert a project and registry written for the original Python hsm (0.2, 0.3, 0.4)
+    /// into hsm's vocabulary: shows the plan, then writes every file in one transaction
+    Migrate(MigrateArgs),
     /// Export the resolved stack for another platform
     #[command(subcommand)]
     Export(ExportCmd),
@@ -207,6 +210,14 @@ pub struct ModeArgs {
     /// Set the project default and every explicit mode
     #[arg(long, value_name = "MODE", value_parser = mode_parser())]
     pub all: Option<Mode>,
+}
+
+/// `hsm migrate`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Print the plan and the notes, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `hsm set`.

@@ -3,6 +3,7 @@
 
 mod edit;
 mod export;
+mod migrate;
 mod project;
 mod registry;
 mod runtime;
@@ -90,6 +91,7 @@ pub fn run(cli: Cli, matches: &ArgMatches, printer: &Printer) -> Result<(), CliE
         Command::Group(c) => edit::group(&ctx, c),
         Command::Profile(a) => edit::profile(&ctx, &a),
         Command::Set(a) => edit::set(&ctx, &a),
+        Command::Migrate(a) => migrate::migrate(&ctx, &a),
         Command::Registry(c) => registry::run(&ctx, c),
         Command::Export(crate::cli::ExportCmd::Kubernetes(a)) => export::kubernetes(&ctx, &a),
         Command::Up(a) => runtime::compose(&ctx, "up", &a),

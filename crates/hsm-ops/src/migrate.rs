@@ -1,0 +1,303 @@
+//! `hsm migrate`: the original hsm's project and registry in hsm's vocabulary, as a plan
+//! first and then one transaction.
+//!
+//! The conversion itself is `hsm-migrate` (in memory); this reads the files, refuses when a
+//! construct cannot be carried over (exit 3, nothing written), writes every file in one
+//! transaction under the project lock, and checks the result as `hsm check --offline`
+//! would — rolling everything back if hsm could not read what it wrote.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use hsm_migrate::{Finding, Generation, Input, Migration, SourceFile};
+use infra_diag::Diagnostic;
+use infra_fs::{FsError, Transaction};
+use infra_plan::{FileChange, Plan, PlanJson, render_json};
+use serde::Serialize;
+
+use crate::{Context, OpsError};
+
+/// `hsm migrate`'s options.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MigrateOptions {
+    /// Show the plan and write nothing.
+    pub dry_run: bool,
+}
+
+/// A note about a construct that carried over.
+#[derive(Debug, Clone, Serialize)]
+pub struct Note {
+    /// The file, relative to the project.
+    pub file: String,
+    /// 1-based line, `null` for the whole file.
+    pub line: Option<usize>,
+    /// The key path, `null` for the whole file.
+    pub key: Option<String>,
+    /// What to know.
+    pub message: String,
+}
+
+impl Note {
+    /// `file:line (at `key`): message`.
+    pub fn describe(&self) -> String {
+        let at = match (self.line, &self.key) {
+            (Some(l), Some(k)) => format!("{}:{l} (at `{k}`)", self.file),
+            (Some(l), None) => format!("{}:{l}", self.file),
+            (None, Some(k)) => format!("{} (at `{k}`)", self.file),
+            (None, None) => self.file.clone(),
+        };
+        format!("{at}: {}", self.message)
+    }
+}
+
+/// What `hsm migrate` did or would do.
+#[derive(Debug)]
+pub struct MigrateOutcome {
+    /// `0.2`, `0.3/0.4` or `hsm` (hsm.yaml's vocabulary), `null` without a project.
+    pub from: Option<&'static str>,
+    /// The registry directory, as shown.
+    pub registry: String,
+    /// File changes.
+    pub plan: Plan,
+    /// Constructs that carried over with something to know.
+    pub notes: Vec<Note>,
+    /// Whether the files were written.
+    pub applied: bool,
+    /// Variables `hsm check` needs that the environment does not set (the files are fine).
+    pub unset: Vec<String>,
+}
+
+/// The JSON form of a [`MigrateOutcome`].
+#[derive(Debug, Serialize)]
+pub struct MigrateReport<'a> {
+    /// hsm.yaml's vocabulary.
+    pub from: Option<&'static str>,
+    /// The registry, as shown.
+    pub registry: &'a str,
+    /// The plan: `changes`, `steps`, `summary`.
+    #[serde(flatten)]
+    pub plan: PlanJson<'a>,
+    /// Notes.
+    pub notes: &'a [Note],
+    /// Whether the files were written.
+    pub applied: bool,
+    /// Problems `hsm check --offline` still reports that are about the environment.
+    pub unset: &'a [String],
+}
+
+impl MigrateOutcome {
+    /// The JSON document.
+    pub fn report(&self) -> MigrateReport<'_> {
+        MigrateReport {
+            from: self.from,
+            registry: &self.registry,
+            plan: render_json(&self.plan),
+            notes: &self.notes,
+            applied: self.applied,
+            unset: &self.unset,
+        }
+    }
+}
+
+/// Runs `hsm migrate`.
+pub fn migrate(ctx: &Context<'_>, opts: MigrateOptions) -> Result<MigrateOutcome, OpsError> {
+    let root = ctx.root().unwrap_or_else(|_| ctx.settings.cwd.clone());
+    let _lock = if opts.dry_run {
+        None
+    } else {
+        Some(ctx.lock(&root)?)
+    };
+    let manifest_path = root.join("hsm.yaml");
+    let manifest = read_optional(&manifest_path)?;
+    let registry_dir = match (
+        &ctx.settings.registry,
+        manifest.as_deref().and_then(hsm_migrate::manifest_registry),
+    ) {
+        (Some(r), _) => r.value.clone(),
+        (None, Some(r)) => infra_fs::resolve(&root.join(r)),
+        (None, None) => root.join("hsm-registry"),
+    };
+    let registry_display = display(&registry_dir, &root);
+    let files = registry_files(&registry_dir)?;
+    let exists = |p: &Path| p.exists();
+    let input = Input {
+        project_root: &root,
+        manifest: manifest.as_deref(),
+        registry_dir: &registry_dir,
+        registry_display: &registry_display,
+        registry: files,
+        exists: &exists,
+    };
+    let migration = hsm_migrate::migrate(&input);
+    if migration.is_blocked() {
+        return Err(unconvertible(&migration));
+    }
+    let plan = Plan {
+        changes: migration
+            .changes
+            .iter()
+            .map(|c| FileChange::new(c.display.clone(), c.before.clone(), c.after.clone(), false))
+            .collect(),
+        steps: Vec::new(),
+    };
+    let mut outcome = MigrateOutcome {
+        from: migration.generation.map(|g| match g {
+            Generation::V02 => "0.2",
+            Generation::V03 => "0.3/0.4",
+            Generation::Current => "hsm",
+        }),
+        registry: registry_display,
+        notes: migration.findings.iter().map(note).collect(),
+        plan,
+        applied: false,
+        unset: Vec::new(),
+    };
+    if opts.dry_run || outcome.plan.is_noop() {
+        return Ok(outcome);
+    }
+    outcome.unset = apply(ctx, &migration, manifest.is_some())?;
+    remove_empty_legacy_folders(&registry_dir);
+    outcome.applied = true;
+    Ok(outcome)
+}
+
+/// Writes every change in one transaction; with a project, loads it back (as `hsm check
+/// --offline` does) before keeping anything.
+fn apply(
+    ctx: &Context<'_>,
+    migration: &Migration,
+    has_project: bool,
+) -> Result<Vec<String>, OpsError> {
+    let mut tx = Transaction::new();
+    let written = (|| {
+        for c in &migration.changes {
+            match &c.after {
+                Some(text) => tx.write(&c.path, text.as_bytes(), None)?,
+                None => tx.remove(&c.path)?,
+            }
+        }
+        if has_project {
+            return loads_back(ctx);
+        }
+        Ok::<Vec<String>, OpsError>(Vec::new())
+    })();
+    match written {
+        Ok(unset) => {
+            tx.commit();
+            Ok(unset)
+        }
+        Err(e) => {
+            // The error that stopped the migration is the one to report; a failed rollback
+            // is reported instead, as it leaves files changed.
+            if let Err(errors) = tx.rollback() {
+                return Err(errors.into_iter().next().map_or(e, OpsError::Fs));
+            }
+            Err(OpsError::MigratedInvalid(Box::new(e)))
+        }
+    }
+}
+
+/// Loads the written project back and plans a sync, as `hsm check --offline` does. Unset
+/// variables are the environment's business, not the files': they come back as messages.
+fn loads_back(ctx: &Context<'_>) -> Result<Vec<String>, OpsError> {
+    let project = ctx.open()?;
+    match project.plan(ctx, false) {
+        Ok(_) => Ok(Vec::new()),
+        Err(OpsError::Sync(hsm_sync::SyncError::Invalid { problems }))
+            if problems.iter().all(hsm_sync::is_unset_variable) =>
+        {
+            Ok(problems.into_iter().map(|d| d.message).collect())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn read_optional(path: &Path) -> Result<Option<String>, OpsError> {
+    match infra_fs::read_text_optional(path)? {
+        None => Ok(None),
+        Some(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
+            OpsError::Fs(FsError::new(
+                "read",
+                path,
+                std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"),
+            ))
+        }),
+    }
+}
+
+/// Every regular `*.yaml` file (and, in the original's folders, every other file, so it
+/// can be reported) under the registry's folders, sorted.
+fn registry_files(dir: &Path) -> Result<Vec<SourceFile>, OpsError> {
+    let mut out = Vec::new();
+    for (folder, legacy) in hsm_migrate::registry_folders() {
+        let path = dir.join(folder);
+        let Ok(entries) = fs::read_dir(&path) else {
+            continue;
+        };
+        let mut names: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        names.sort();
+        for file in names {
+            let Some(name) = file.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if name.starts_with('.') || file.is_dir() || (!legacy && !name.ends_with(".yaml")) {
+                continue;
+            }
+            let text = if name.ends_with(".yaml") {
+                read_optional(&file)?.unwrap_or_default()
+            } else {
+                String::new()
+            };
+            out.push(SourceFile {
+                path: format!("{folder}/{name}"),
+                text,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The original's folders, once their files moved (only when empty).
+fn remove_empty_legacy_folders(dir: &Path) {
+    for (folder, legacy) in hsm_migrate::registry_folders() {
+        if legacy {
+            let _ = fs::remove_dir(dir.join(folder));
+        }
+    }
+}
+
+fn display(path: &Path, root: &Path) -> String {
+    if path.starts_with(root) {
+        infra_fs::relative_to(path, root)
+    } else {
+        path.display().to_string()
+    }
+}
+
+fn note(f: &Finding) -> Note {
+    Note {
+        file: f.file.clone(),
+        line: (f.line > 0).then_some(f.line),
+        key: (!f.key.is_empty()).then(|| f.key.clone()),
+        message: f.message.clone(),
+    }
+}
+
+fn unconvertible(m: &Migration) -> OpsError {
+    let diagnostics: Vec<Diagnostic> = m
+        .findings
+        .iter()
+        .filter(|f| f.blocking)
+        .map(|f| {
+            let mut d = Diagnostic::new(&f.file, f.message.clone());
+            if f.line > 0 {
+                d = d.at_line(f.line as u64);
+            }
+            if !f.key.is_empty() {
+                d = d.key(f.key.clone());
+            }
+            d.maybe_hint(f.hint.clone())
+        })
+        .collect();
+    OpsError::Unconvertible { diagnostics }
+}
