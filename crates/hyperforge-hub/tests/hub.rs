@@ -556,3 +556,37 @@ fn refresh_plan_converge_and_single_repository_sync() {
         "{shown}"
     );
 }
+
+#[test]
+fn the_bearer_scheme_is_case_insensitive_over_http() {
+    let fx = Fixture::new();
+    let call = r#"{"jsonrpc":"2.0","method":"org.list","id":1}"#;
+    for scheme in ["bearer", "BEARER", "Bearer"] {
+        let resp = fx
+            .client
+            .post(fx.url("/rpc"))
+            .header("authorization", format!("{scheme} {HUB_TOKEN}"))
+            .body(call)
+            .send()
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 200, "{scheme}");
+    }
+}
+
+#[test]
+fn a_batch_over_the_limit_gets_one_error_and_runs_nothing() {
+    let fx = Fixture::new();
+    let one = json!({"jsonrpc": "2.0", "method": "repos.create",
+        "params": {"org": "acme", "repo": "x"}, "id": 1});
+    let batch = Value::Array(vec![one; hyperforge_hub::rpc::MAX_BATCH + 1]);
+    let (status, text) = fx.post(&batch.to_string(), None);
+    assert_eq!(status, 200, "{text}");
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["error"]["code"], -32600, "{v}");
+    assert_eq!(
+        v["error"]["message"], "invalid request: batch of 101 requests exceeds the limit of 100",
+        "{v}"
+    );
+    let listed = fx.ok("repos.list", json!({"org": "acme"}));
+    assert_eq!(listed, json!([]), "none of the calls ran");
+}
