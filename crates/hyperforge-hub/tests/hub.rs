@@ -292,6 +292,16 @@ fn safety_flags_are_passed_through() {
     fx.ok("repos.sync", json!({"org": "acme", "yes": true}));
     let refused = fx.err("repos.remove", json!({"org": "acme", "repo": "a"}));
     assert_eq!(refused["data"]["kind"], "protected", "{refused}");
+    assert_eq!(refused["data"]["field"], "force", "{refused}");
+    let unknown = fx.err(
+        "repos.create",
+        json!({"org": "acme", "repo": "z", "forges": ["gitlab"]}),
+    );
+    assert_eq!(unknown["data"]["field"], "forges", "{unknown}");
+    assert!(
+        !unknown["message"].as_str().unwrap().contains("--"),
+        "{unknown}"
+    );
     fx.ok(
         "repos.remove",
         json!({"org": "acme", "repo": "a", "force": true}),
@@ -320,7 +330,15 @@ fn safety_flags_are_passed_through() {
     let refused = fx.err("repos.sync", json!({"org": "acme", "yes": true}));
     assert_eq!(refused["code"], -32002, "{refused}");
     assert!(
-        refused["message"].as_str().unwrap().contains("allow-large"),
+        !refused["message"].as_str().unwrap().contains("--"),
+        "params, not CLI flags: {refused}"
+    );
+    assert_eq!(refused["data"]["field"], "allow_large", "{refused}");
+    assert!(
+        refused["data"]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("\"allow_large\": true"),
         "{refused}"
     );
     assert_eq!(Fixture::names(&fx.gh), ["b", "c", "d"]);
@@ -459,7 +477,14 @@ fn only_loopback_addresses_are_served() {
         let addr: SocketAddr = addr.parse().unwrap();
         let factory = support::factory(dir.path().to_path_buf(), std::sync::Arc::clone(&env));
         let called = std::cell::Cell::new(false);
-        let e = serve(factory, addr, Secret::new(HUB_TOKEN), |_| called.set(true)).unwrap_err();
+        let e = serve(
+            factory,
+            addr,
+            Secret::new(HUB_TOKEN),
+            |_| called.set(true),
+            |_| {},
+        )
+        .unwrap_err();
         assert!(matches!(e, HubError::NotLoopback(a) if a == addr), "{e:?}");
         assert!(e.to_string().contains("loopback"), "{e}");
         assert!(!called.get());

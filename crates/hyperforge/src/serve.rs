@@ -127,25 +127,39 @@ pub fn run(a: &ServeArgs, settings: &Settings, p: &Printer) -> Result<u8, CliErr
     let (token, made) = token(&token_file)?;
     // The config must load now: a broken file is reported before the daemon starts.
     settings.hub()?;
-    let for_requests = settings.clone();
+    // One interrupt for every request's hub: the first signal stops an apply in flight at
+    // its next step boundary (the step log keeps it resumable).
+    let interrupt = infra_process::Interrupt::none();
+    let mut for_requests = settings.clone();
+    for_requests.interrupt = interrupt.clone();
     let factory: hyperforge_hub::HubFactory = Arc::new(move || for_requests.hub_ops());
     let printer = *p;
-    hyperforge_hub::serve(factory, listen, token, |addr| {
-        if printer.is_json() {
-            printer.json_line(&serde_json::json!({
-                "type": "listening",
-                "url": format!("http://{addr}"),
-                "token_file": token_file,
-            }));
-        } else {
-            printer.data(&format!("listening on http://{addr}"));
-        }
-        printer.status(&format!(
-            "  token {}: {} (send `Authorization: Bearer <token>`; JSON-RPC 2.0 at POST /rpc)",
-            if made { "made in" } else { "from" },
-            token_file.display()
-        ));
-    })
+    let on_signal = move |signal| {
+        interrupt.trigger(signal);
+        crate::stopping::say_stopping(&printer);
+    };
+    hyperforge_hub::serve(
+        factory,
+        listen,
+        token,
+        |addr| {
+            if printer.is_json() {
+                printer.json_line(&serde_json::json!({
+                    "type": "listening",
+                    "url": format!("http://{addr}"),
+                    "token_file": token_file,
+                }));
+            } else {
+                printer.data(&format!("listening on http://{addr}"));
+            }
+            printer.status(&format!(
+                "  token {}: {} (send `Authorization: Bearer <token>`; JSON-RPC 2.0 at POST /rpc)",
+                if made { "made in" } else { "from" },
+                token_file.display()
+            ));
+        },
+        on_signal,
+    )
     .map_err(|e| {
         let kind = match e {
             hyperforge_hub::HubError::NotLoopback(_) => ErrorKind::Usage,
