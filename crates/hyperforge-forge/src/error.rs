@@ -94,7 +94,8 @@ fn is_token_refusal(status: u16, message: &str) -> bool {
 
 impl ForgeError {
     /// The error a refusal (401, 403) means: [`Self::Auth`] when it is about the token
-    /// ([`is_token_refusal`]), [`Self::Forbidden`] otherwise.
+    /// (401, or a 403 whose words are about credentials or scopes), [`Self::Forbidden`]
+    /// otherwise.
     pub fn refused(forge: String, status: u16, message: String) -> Self {
         if is_token_refusal(status, &message) {
             Self::Auth {
