@@ -34,6 +34,17 @@ pub enum ApplyError {
         #[source]
         source: ForgeError,
     },
+    /// A signal asked the apply to stop: it stopped at a step boundary, every step before
+    /// is done and logged, so the same apply resumes where it stopped.
+    #[error("stopped by signal {signal} after {done} of {total} steps")]
+    Interrupted {
+        /// The signal (2 SIGINT, 15 SIGTERM).
+        signal: i32,
+        /// Steps done (this apply's and an earlier one's).
+        done: usize,
+        /// Steps of the plan.
+        total: usize,
+    },
     /// The step log could not be written.
     #[error("cannot write the step log")]
     Log(#[source] std::io::Error),
@@ -74,7 +85,13 @@ pub struct RestEngine<'a> {
     pub forges: BTreeMap<String, &'a dyn Forge>,
     /// The owner login of the org on each forge.
     pub owners: BTreeMap<String, String>,
+    /// Asked before each step: a signal number stops the apply at that step boundary
+    /// ([`ApplyError::Interrupted`]); `None` goes on.
+    pub stop: Option<StopCheck<'a>>,
 }
+
+/// Whether to stop before the next step: the signal that asked for it.
+pub type StopCheck<'a> = &'a dyn Fn() -> Option<i32>;
 
 impl Engine for RestEngine<'_> {
     fn apply(
@@ -88,8 +105,55 @@ impl Engine for RestEngine<'_> {
     }
 }
 
-/// One step, done: what the forge returned.
-fn run_step(forge: &dyn Forge, owner: &str, step: &Step) -> Result<Option<RemoteRepo>, ForgeError> {
+/// An update: its fields in one PATCH, ordered around the archive flag, since forges
+/// refuse edits to an archived repository ("Repository was archived so is read-only."):
+/// an archived one that stays archived is unarchived, edited and archived again; one being
+/// unarchived is unarchived first; one being archived is edited first. `archived_now`:
+/// whether the forge holds it archived before the step.
+fn update(
+    forge: &dyn Forge,
+    owner: &str,
+    name: &str,
+    changes: &[hyperforge_plan::FieldChange],
+    archived_now: bool,
+) -> Result<RemoteRepo, ForgeError> {
+    let mut edits = RepoPatch::default();
+    let mut archive = None;
+    for c in changes {
+        match c.field.as_str() {
+            "description" => {
+                edits.description = Some(c.to.as_str().unwrap_or_default().to_string())
+            }
+            "private" => edits.private = c.to.as_bool(),
+            "archived" => archive = c.to.as_bool(),
+            _ => {}
+        }
+    }
+    let archived = |a: bool| RepoPatch {
+        archived: Some(a),
+        ..RepoPatch::default()
+    };
+    if edits == RepoPatch::default() {
+        return forge.update_repo(owner, name, &archived(archive.unwrap_or(archived_now)));
+    }
+    if archived_now {
+        forge.update_repo(owner, name, &archived(false))?;
+    }
+    let edited = forge.update_repo(owner, name, &edits)?;
+    if archive.unwrap_or(archived_now) {
+        return forge.update_repo(owner, name, &archived(true));
+    }
+    Ok(edited)
+}
+
+/// One step, done: what the forge returned. `archived_now`: whether the forge holds the
+/// repository archived before the step.
+fn run_step(
+    forge: &dyn Forge,
+    owner: &str,
+    step: &Step,
+    archived_now: bool,
+) -> Result<Option<RemoteRepo>, ForgeError> {
     match step {
         Step::Create {
             name,
@@ -116,18 +180,7 @@ fn run_step(forge: &dyn Forge, owner: &str, step: &Step) -> Result<Option<Remote
             Ok(Some(created))
         }
         Step::Update { name, changes, .. } => {
-            let mut patch = RepoPatch::default();
-            for c in changes {
-                match c.field.as_str() {
-                    "description" => {
-                        patch.description = Some(c.to.as_str().unwrap_or_default().to_string())
-                    }
-                    "private" => patch.private = c.to.as_bool(),
-                    "archived" => patch.archived = c.to.as_bool(),
-                    _ => {}
-                }
-            }
-            forge.update_repo(owner, name, &patch).map(Some)
+            update(forge, owner, name, changes, archived_now).map(Some)
         }
         Step::Rename { from, name, .. } => {
             let patch = RepoPatch {
@@ -177,6 +230,13 @@ pub fn apply(
             }
             continue;
         }
+        if let Some(signal) = engine.stop.and_then(|stop| stop()) {
+            return Err(ApplyError::Interrupted {
+                signal,
+                done: i,
+                total: plan.steps.len(),
+            });
+        }
         let forge = *engine
             .forges
             .get(step.forge())
@@ -185,11 +245,22 @@ pub fn apply(
             .owners
             .get(step.forge())
             .map_or(plan.org.as_str(), String::as_str);
-        let result = run_step(forge, owner, step).map_err(|source| ApplyError::Step {
-            step: i,
-            what: format!("{} {}/{owner}/{}", step.op(), step.forge(), step.name()),
-            source,
-        })?;
+        // What this apply made of it (a rename earlier in the plan), else what was seen.
+        let archived_now = applied.synced.get(&key).map_or_else(
+            || {
+                now.0
+                    .get(step.forge())
+                    .and_then(|held| held.get(step.name()))
+                    .is_some_and(|r| r.archived)
+            },
+            |r| r.archived,
+        );
+        let result =
+            run_step(forge, owner, step, archived_now).map_err(|source| ApplyError::Step {
+                step: i,
+                what: format!("{} {}/{owner}/{}", step.op(), step.forge(), step.name()),
+                source,
+            })?;
         log.record(i, result.clone()).map_err(ApplyError::Log)?;
         on_step(i, step, false);
         match result {

@@ -12,5 +12,5 @@
 mod engine;
 mod log;
 
-pub use engine::{Applied, ApplyError, Engine, OnStep, RestEngine, apply};
+pub use engine::{Applied, ApplyError, Engine, OnStep, RestEngine, StopCheck, apply};
 pub use log::StepLog;

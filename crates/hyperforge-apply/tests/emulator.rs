@@ -145,6 +145,7 @@ fn a_plan_applied_on_two_forges_then_planned_again_is_empty_and_a_stale_plan_is_
     let engine = RestEngine {
         forges: forges.clone(),
         owners: BTreeMap::new(),
+        stop: None,
     };
     let dir = tempfile::tempdir().unwrap();
     let desired = vec![want("api", "the API"), want("web", "the site")];
@@ -240,4 +241,138 @@ fn every_injected_fault_is_retried_or_reported() {
         "a forge that keeps failing is reported: {err}"
     );
     assert!(!err.is_auth());
+}
+
+#[test]
+fn edits_to_an_archived_repository_are_made_around_the_archive_flag() {
+    for (kind, dialect) in [("github", Dialect::GitHub), ("gitea", Dialect::Gitea)] {
+        let e = start(kind);
+        let f = client(&e, dialect, "secret-token");
+        let forges: BTreeMap<String, &dyn Forge> =
+            [("github".to_string(), &f as &dyn Forge)].into();
+        let engine = RestEngine {
+            forges: forges.clone(),
+            owners: BTreeMap::new(),
+            stop: None,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let one = |name: &str, description: &str, archived: bool| DesiredRepo {
+            archived,
+            forges: ["github".to_string()].into(),
+            ..want(name, description)
+        };
+        let run = |desired: Vec<DesiredRepo>, log: &str| {
+            let p = plan("acme", &desired, &BTreeSet::new(), &observe(&forges));
+            let mut log = StepLog::open(&dir.path().join(log), &p.hash());
+            apply(&engine, &p, &observe(&forges), &mut log, &|_, _, _| {})
+        };
+        run(
+            vec![one("keep", "v1", true), one("wake", "v1", true)],
+            "1.log",
+        )
+        .unwrap();
+        // The forge itself refuses an edit of an archived repository, not as a token problem.
+        let refused = f
+            .update_repo(
+                "acme",
+                "keep",
+                &hyperforge_forge::RepoPatch {
+                    description: Some("direct".into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap_err();
+        assert!(
+            matches!(refused, ForgeError::Forbidden { .. }),
+            "{kind}: {refused:?}"
+        );
+        assert!(
+            refused.to_string().contains("archived"),
+            "{kind}: {refused}"
+        );
+        // Stays archived: unarchived, edited, archived again. Unarchived: unarchived first.
+        run(
+            vec![one("keep", "v2", true), one("wake", "v2", false)],
+            "2.log",
+        )
+        .unwrap();
+        let held = observe(&forges);
+        let (keep, wake) = (&held.0["github"]["keep"], &held.0["github"]["wake"]);
+        assert_eq!(
+            (keep.description.as_deref(), keep.archived),
+            (Some("v2"), true),
+            "{kind}"
+        );
+        assert_eq!(
+            (wake.description.as_deref(), wake.archived),
+            (Some("v2"), false),
+            "{kind}"
+        );
+        // Archived with an edit: edited first.
+        run(
+            vec![one("keep", "v2", true), one("wake", "v3", true)],
+            "3.log",
+        )
+        .unwrap();
+        let wake = &observe(&forges).0["github"]["wake"];
+        assert_eq!(
+            (wake.description.as_deref(), wake.archived),
+            (Some("v3"), true),
+            "{kind}"
+        );
+    }
+}
+
+#[test]
+fn a_stop_request_ends_the_apply_at_a_step_boundary_and_it_resumes() {
+    let e = start("github");
+    let f = client(&e, Dialect::GitHub, "secret-token");
+    let forges: BTreeMap<String, &dyn Forge> = [("github".to_string(), &f as &dyn Forge)].into();
+    let desired: Vec<DesiredRepo> = ["a", "b", "c"]
+        .iter()
+        .map(|n| DesiredRepo {
+            forges: ["github".to_string()].into(),
+            ..want(n, "x")
+        })
+        .collect();
+    let p = plan("acme", &desired, &BTreeSet::new(), &observe(&forges));
+    let dir = tempfile::tempdir().unwrap();
+    let steps = std::cell::Cell::new(0);
+    let stop = || (steps.get() >= 1).then_some(15);
+    let engine = RestEngine {
+        forges: forges.clone(),
+        owners: BTreeMap::new(),
+        stop: Some(&stop),
+    };
+    let mut log = StepLog::open(&dir.path().join("apply.log"), &p.hash());
+    let before = observe(&forges);
+    let err = apply(&engine, &p, &before, &mut log, &|_, _, _| {
+        steps.set(steps.get() + 1)
+    });
+    assert!(
+        matches!(
+            err,
+            Err(ApplyError::Interrupted {
+                signal: 15,
+                done: 1,
+                total: 3
+            })
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        observe(&forges).0["github"].len(),
+        1,
+        "one step, then stopped"
+    );
+    let engine = RestEngine {
+        stop: None,
+        ..engine
+    };
+    let mut log = StepLog::open(&dir.path().join("apply.log"), &p.hash());
+    let applied = apply(&engine, &p, &observe(&forges), &mut log, &|_, _, _| {}).unwrap();
+    assert_eq!(
+        (applied.resumed, observe(&forges).0["github"].len()),
+        (1, 3)
+    );
 }

@@ -146,11 +146,11 @@ impl GitLabForge {
         let taken = || String::from_utf8_lossy(&answer.body).contains("has already been taken");
         match answer.status {
             200..=299 => Ok(answer),
-            401 | 403 => Err(ForgeError::Auth {
-                forge: self.forge(),
-                status: answer.status,
-                message: message(&answer.body),
-            }),
+            401 | 403 => Err(ForgeError::refused(
+                self.forge(),
+                answer.status,
+                message(&answer.body),
+            )),
             404 => Err(ForgeError::NotFound {
                 forge: self.forge(),
                 what: what.to_string(),

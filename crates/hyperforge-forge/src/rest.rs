@@ -135,11 +135,7 @@ impl RestForge {
         };
         match answer.status {
             200..=299 => Ok(answer),
-            401 | 403 => Err(ForgeError::Auth {
-                forge: self.forge(),
-                status: answer.status,
-                message: message(),
-            }),
+            401 | 403 => Err(ForgeError::refused(self.forge(), answer.status, message())),
             404 => Err(ForgeError::NotFound {
                 forge: self.forge(),
                 what: what.to_string(),

@@ -37,6 +37,18 @@ impl From<OpsError> for RpcError {
         if let OpsError::Exists { hint, .. } = &e {
             data["hint"] = json!(hint);
         }
+        // The option is named as this surface's param, never as the CLI's flag.
+        if let Some(param) = e.param() {
+            data["field"] = json!(param);
+            let lifts = match &e {
+                OpsError::Safety(_) => Some("apply it anyway"),
+                OpsError::ProtectedRemove(_) => Some("remove it anyway"),
+                _ => None,
+            };
+            if let Some(lifts) = lifts {
+                data["hint"] = json!(format!("pass \"{param}\": true to {lifts}"));
+            }
+        }
         RpcError::new(code, chain(&e)).with_data(data)
     }
 }
@@ -55,7 +67,13 @@ mod tests {
             },
         ));
         assert_eq!(e.code, SAFETY_REFUSED);
-        assert!(e.message.contains("--allow-large"), "{}", e.message);
+        assert!(!e.message.contains("--"), "no CLI flag: {}", e.message);
+        let data = e.data.unwrap_or_default();
+        assert_eq!(data["field"], "allow_large");
+        assert_eq!(
+            data["hint"],
+            "pass \"allow_large\": true to apply it anyway"
+        );
         let e = RpcError::from(OpsError::UnknownRepo("x".into()));
         assert_eq!(
             (e.code, e.data),

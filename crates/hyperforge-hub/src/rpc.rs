@@ -22,6 +22,11 @@ pub const CONFIRMATION_REQUIRED: i64 = -32001;
 /// or `allow_large` lift them.
 pub const SAFETY_REFUSED: i64 = -32002;
 
+/// The most calls one batch may hold: each runs in turn on the blocking pool, so a batch
+/// of thousands would hold a connection (and an org's lock, call after call) for as long
+/// as it pleases; the body limit alone lets through tens of thousands of tiny calls.
+pub const MAX_BATCH: usize = 100;
+
 /// A JSON-RPC error object.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RpcError {
@@ -90,7 +95,8 @@ pub fn failure(id: Value, error: &RpcError) -> Value {
     json!({"jsonrpc": "2.0", "error": error.to_json(), "id": id})
 }
 
-/// Reads a request body; `Err` is the response to send (a parse error, an empty batch).
+/// Reads a request body; `Err` is the response to send (a parse error, an empty batch, a
+/// batch of more than [`MAX_BATCH`] calls — refused whole, none of its calls run).
 pub fn parse(body: &[u8]) -> Result<Incoming, Value> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         failure(
@@ -102,6 +108,17 @@ pub fn parse(body: &[u8]) -> Result<Incoming, Value> {
         Value::Array(items) if items.is_empty() => Err(failure(
             Value::Null,
             &RpcError::new(INVALID_REQUEST, "invalid request: an empty batch"),
+        )),
+        Value::Array(items) if items.len() > MAX_BATCH => Err(failure(
+            Value::Null,
+            &RpcError::new(
+                INVALID_REQUEST,
+                format!(
+                    "invalid request: batch of {} requests exceeds the limit of {MAX_BATCH}",
+                    items.len()
+                ),
+            )
+            .with_data(json!({ "limit": MAX_BATCH, "size": items.len() })),
         )),
         Value::Array(items) => Ok(Incoming::Batch(items.into_iter().map(call).collect())),
         other => Ok(Incoming::Single(call(other))),
@@ -175,6 +192,20 @@ mod tests {
             panic!("not refused")
         };
         assert_eq!(code(&e), INVALID_PARAMS);
+    }
+
+    #[test]
+    fn a_batch_over_the_limit_is_refused_whole() {
+        let call = json!({"jsonrpc": "2.0", "method": "org.list", "id": 1});
+        let at = serde_json::to_vec(&vec![call.clone(); MAX_BATCH]).unwrap();
+        assert!(matches!(parse(&at), Ok(Incoming::Batch(b)) if b.len() == MAX_BATCH));
+        let over = serde_json::to_vec(&vec![call; MAX_BATCH + 1]).unwrap();
+        let e = parse(&over).unwrap_err();
+        assert_eq!((code(&e), e["id"].clone()), (INVALID_REQUEST, Value::Null));
+        assert_eq!(
+            e["error"]["message"],
+            "invalid request: batch of 101 requests exceeds the limit of 100"
+        );
     }
 
     #[test]

@@ -22,14 +22,24 @@ pub type HubFactory = Arc<dyn Fn() -> Result<Hub, OpsError> + Send + Sync>;
 pub const MAX_BODY: usize = 1024 * 1024;
 
 /// Serves the operations on `listen` (loopback only) until SIGTERM or SIGINT, calling
-/// `ready` with the bound address first.
+/// `ready` with the bound address first. The first signal is handed to `on_signal` (which
+/// says so, and records it in the interrupt the factory's hubs share, so an apply in
+/// flight stops at its next step boundary) and stops the hub once the requests in flight
+/// are answered; a second signal exits the process at once (`128 + signal`).
 pub fn serve(
     factory: HubFactory,
     listen: SocketAddr,
     token: Secret,
     ready: impl FnOnce(SocketAddr),
+    on_signal: impl FnOnce(i32) + Send + 'static,
 ) -> Result<(), HubError> {
-    start(factory, listen, token, ready, None)
+    start(
+        factory,
+        listen,
+        token,
+        ready,
+        Ending::Signals(Box::new(on_signal)),
+    )
 }
 
 /// As [`serve`], but ends when `stop` is triggered instead of on signals (which are left
@@ -41,7 +51,15 @@ pub fn serve_until(
     ready: impl FnOnce(SocketAddr),
     stop: Stop,
 ) -> Result<(), HubError> {
-    start(factory, listen, token, ready, Some(stop))
+    start(factory, listen, token, ready, Ending::Stop(stop))
+}
+
+/// What ends the hub.
+enum Ending {
+    /// SIGTERM or SIGINT; the first is handed to the callback.
+    Signals(Box<dyn FnOnce(i32) + Send>),
+    /// A [`Stop`].
+    Stop(Stop),
 }
 
 fn start(
@@ -49,7 +67,7 @@ fn start(
     listen: SocketAddr,
     token: Secret,
     ready: impl FnOnce(SocketAddr),
-    stop: Option<Stop>,
+    stop: Ending,
 ) -> Result<(), HubError> {
     if !listen.ip().is_loopback() {
         return Err(HubError::NotLoopback(listen));
@@ -75,12 +93,12 @@ async fn run(
     app: Arc<App>,
     listen: SocketAddr,
     ready: impl FnOnce(SocketAddr),
-    stop: Option<Stop>,
+    stop: Ending,
 ) -> Result<(), HubError> {
     // Handlers first: a signal sent right after `ready` must stop us gracefully.
     let shutdown: Shutdown = match stop {
-        Some(s) => Box::pin(s.stopped()),
-        None => Box::pin(signals()?),
+        Ending::Stop(s) => Box::pin(s.stopped()),
+        Ending::Signals(on_signal) => Box::pin(signals(on_signal)?),
     };
     let bind = |source| HubError::Bind {
         addr: listen,
@@ -94,14 +112,30 @@ async fn run(
         .map_err(HubError::Serve)
 }
 
-/// Resolves on the first SIGTERM or SIGINT.
-fn signals() -> Result<impl Future<Output = ()> + Send, HubError> {
+/// Resolves on the first SIGTERM or SIGINT, handing it to `on_signal`; a second one exits
+/// the process at once.
+fn signals(
+    on_signal: Box<dyn FnOnce(i32) + Send>,
+) -> Result<impl Future<Output = ()> + Send, HubError> {
     let mut term = signal(SignalKind::terminate()).map_err(HubError::Signals)?;
     let mut int = signal(SignalKind::interrupt()).map_err(HubError::Signals)?;
     Ok(async move {
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = int.recv() => {}
-        }
+        let first = next(&mut term, &mut int).await;
+        on_signal(first);
+        tokio::spawn(async move {
+            let again = next(&mut term, &mut int).await;
+            std::process::exit(128 + again);
+        });
     })
+}
+
+/// The next of SIGTERM (15) or SIGINT (2).
+async fn next(
+    term: &mut tokio::signal::unix::Signal,
+    int: &mut tokio::signal::unix::Signal,
+) -> i32 {
+    tokio::select! {
+        _ = term.recv() => 15,
+        _ = int.recv() => 2,
+    }
 }

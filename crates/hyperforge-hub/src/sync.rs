@@ -31,6 +31,7 @@ fn on_org<T>(
         log_dir: &logs,
         clock: &*hub.clock,
         emit,
+        interrupt: Some(&hub.interrupt),
     };
     f(&ctx, &connected)
 }

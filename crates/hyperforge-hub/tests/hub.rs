@@ -292,6 +292,16 @@ fn safety_flags_are_passed_through() {
     fx.ok("repos.sync", json!({"org": "acme", "yes": true}));
     let refused = fx.err("repos.remove", json!({"org": "acme", "repo": "a"}));
     assert_eq!(refused["data"]["kind"], "protected", "{refused}");
+    assert_eq!(refused["data"]["field"], "force", "{refused}");
+    let unknown = fx.err(
+        "repos.create",
+        json!({"org": "acme", "repo": "z", "forges": ["gitlab"]}),
+    );
+    assert_eq!(unknown["data"]["field"], "forges", "{unknown}");
+    assert!(
+        !unknown["message"].as_str().unwrap().contains("--"),
+        "{unknown}"
+    );
     fx.ok(
         "repos.remove",
         json!({"org": "acme", "repo": "a", "force": true}),
@@ -320,7 +330,15 @@ fn safety_flags_are_passed_through() {
     let refused = fx.err("repos.sync", json!({"org": "acme", "yes": true}));
     assert_eq!(refused["code"], -32002, "{refused}");
     assert!(
-        refused["message"].as_str().unwrap().contains("allow-large"),
+        !refused["message"].as_str().unwrap().contains("--"),
+        "params, not CLI flags: {refused}"
+    );
+    assert_eq!(refused["data"]["field"], "allow_large", "{refused}");
+    assert!(
+        refused["data"]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("\"allow_large\": true"),
         "{refused}"
     );
     assert_eq!(Fixture::names(&fx.gh), ["b", "c", "d"]);
@@ -459,7 +477,14 @@ fn only_loopback_addresses_are_served() {
         let addr: SocketAddr = addr.parse().unwrap();
         let factory = support::factory(dir.path().to_path_buf(), std::sync::Arc::clone(&env));
         let called = std::cell::Cell::new(false);
-        let e = serve(factory, addr, Secret::new(HUB_TOKEN), |_| called.set(true)).unwrap_err();
+        let e = serve(
+            factory,
+            addr,
+            Secret::new(HUB_TOKEN),
+            |_| called.set(true),
+            |_| {},
+        )
+        .unwrap_err();
         assert!(matches!(e, HubError::NotLoopback(a) if a == addr), "{e:?}");
         assert!(e.to_string().contains("loopback"), "{e}");
         assert!(!called.get());
@@ -555,4 +580,38 @@ fn refresh_plan_converge_and_single_repository_sync() {
         (json!(2), json!(1)),
         "{shown}"
     );
+}
+
+#[test]
+fn the_bearer_scheme_is_case_insensitive_over_http() {
+    let fx = Fixture::new();
+    let call = r#"{"jsonrpc":"2.0","method":"org.list","id":1}"#;
+    for scheme in ["bearer", "BEARER", "Bearer"] {
+        let resp = fx
+            .client
+            .post(fx.url("/rpc"))
+            .header("authorization", format!("{scheme} {HUB_TOKEN}"))
+            .body(call)
+            .send()
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 200, "{scheme}");
+    }
+}
+
+#[test]
+fn a_batch_over_the_limit_gets_one_error_and_runs_nothing() {
+    let fx = Fixture::new();
+    let one = json!({"jsonrpc": "2.0", "method": "repos.create",
+        "params": {"org": "acme", "repo": "x"}, "id": 1});
+    let batch = Value::Array(vec![one; hyperforge_hub::rpc::MAX_BATCH + 1]);
+    let (status, text) = fx.post(&batch.to_string(), None);
+    assert_eq!(status, 200, "{text}");
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["error"]["code"], -32600, "{v}");
+    assert_eq!(
+        v["error"]["message"], "invalid request: batch of 101 requests exceeds the limit of 100",
+        "{v}"
+    );
+    let listed = fx.ok("repos.list", json!({"org": "acme"}));
+    assert_eq!(listed, json!([]), "none of the calls ran");
 }

@@ -25,9 +25,13 @@ fn sigterm_ends_serve_cleanly() {
     let (tx, rx) = std::sync::mpsc::channel();
     let thread = std::thread::spawn(move || {
         let listen: SocketAddr = "127.0.0.1:0".parse().unwrap();
-        serve(factory, listen, Secret::new(support::HUB_TOKEN), move |a| {
-            tx.send(a).unwrap();
-        })
+        serve(
+            factory,
+            listen,
+            Secret::new(support::HUB_TOKEN),
+            move |a| tx.send(a).unwrap(),
+            |_| {},
+        )
     });
     let addr = rx.recv_timeout(Duration::from_secs(30)).unwrap();
     let client = support::http();

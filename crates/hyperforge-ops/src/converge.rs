@@ -38,6 +38,9 @@ pub struct Ctx<'a> {
     pub clock: Clock<'a>,
     /// Where events go.
     pub emit: Emit<'a>,
+    /// Asked between apply steps: a signal recorded here stops the apply at the next step
+    /// boundary (the step log keeps it resumable); `None`: never stopped.
+    pub interrupt: Option<&'a infra_process::Interrupt>,
 }
 
 /// What the forges hold now: every repository of the org's owner on each forge. The forges
@@ -623,9 +626,11 @@ fn plan_of(ctx: &Ctx<'_>, s: &Scope, observed: &Observed) -> Plan {
 }
 
 fn run_apply(ctx: &Ctx<'_>, p: &Plan, observed: &Observed) -> Result<Applied, OpsError> {
+    let stop = || ctx.interrupt.and_then(infra_process::Interrupt::signal);
     let engine = RestEngine {
         forges: ctx.of.forges.clone(),
         owners: ctx.of.owners.clone(),
+        stop: Some(&stop),
     };
     std::fs::create_dir_all(ctx.log_dir)
         .map_err(|e| OpsError::Fs(infra_fs::FsError::new("create", ctx.log_dir, e)))?;

@@ -168,6 +168,20 @@ pub enum OpsError {
     NoWorkspace(String),
 }
 
+impl OpsError {
+    /// The option that holds the bad value or would lift the refusal, named neutrally
+    /// (`force`, `allow_large`, `forges`): the CLI renders it as a flag (`--allow-large`),
+    /// the hub as a JSON-RPC param (`allow_large`), so messages name neither.
+    pub fn param(&self) -> Option<&'static str> {
+        match self {
+            Self::Safety(s) => Some(s.param()),
+            Self::ProtectedRemove(_) => Some("force"),
+            Self::Invalid { what, .. } if what == "forge" => Some("forges"),
+            _ => None,
+        }
+    }
+}
+
 /// `e` and its causes on one line (`a: b: c`), for warnings.
 pub fn chain(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();

@@ -130,7 +130,7 @@ fn validated(
         match f.iter().flatten().find(|forge| !oc.forges.contains(*forge)) {
             None => Ok(()),
             Some(forge) => Err(OpsError::Invalid {
-                what: "--forges".into(),
+                what: "forge".into(),
                 value: forge.to_string(),
                 expected: format!(
                     "forges of org `{org}`: {}",

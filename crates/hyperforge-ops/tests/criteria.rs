@@ -127,6 +127,7 @@ impl Fixture {
             log_dir: logs,
             clock: &|| "2026-11-28T12:00:00Z".to_string(),
             emit: &|_| {},
+            interrupt: None,
         }
     }
 

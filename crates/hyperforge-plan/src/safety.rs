@@ -19,7 +19,7 @@ pub struct Safety {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SafetyError {
     /// A protected repository would be deleted or made private.
-    #[error("{forge}/{name} is protected: it would be {what}; pass --force to do it anyway")]
+    #[error("{forge}/{name} is protected: it would be {what}")]
     Protected {
         /// The forge.
         forge: String,
@@ -30,7 +30,7 @@ pub enum SafetyError {
     },
     /// Too much at once.
     #[error(
-        "the plan deletes or changes {touched} of {total} repositories, more than the limit of {limit:.0} %; pass --allow-large to apply it anyway"
+        "the plan deletes or changes {touched} of {total} repositories, more than the limit of {limit:.0} %"
     )]
     BlastRadius {
         /// Repositories deleted or changed.
@@ -40,6 +40,18 @@ pub enum SafetyError {
         /// The limit, in percent.
         limit: f64,
     },
+}
+
+impl SafetyError {
+    /// The option that lifts this rule, named neutrally (`force`, `allow_large`): each
+    /// surface renders it its own way (the CLI as `--allow-large`, the hub as the JSON-RPC
+    /// param `allow_large`), so the message itself names neither.
+    pub fn param(&self) -> &'static str {
+        match self {
+            Self::Protected { .. } => "force",
+            Self::BlastRadius { .. } => "allow_large",
+        }
+    }
 }
 
 /// Checks `plan` for an org of `total` repositories; `protected` says which names are.

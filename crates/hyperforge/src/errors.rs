@@ -28,6 +28,11 @@ fn state(e: StateError) -> CliError {
     }
 }
 
+/// A neutral option name (`allow_large`, [`OpsError::param`]) as the command line's flag.
+fn flag(param: &str) -> String {
+    format!("--{}", param.replace('_', "-"))
+}
+
 fn forge(e: ForgeError) -> CliError {
     let hint = match &e {
         ForgeError::Auth { .. } => {
@@ -40,7 +45,9 @@ fn forge(e: ForgeError) -> CliError {
         ForgeError::NotFound { .. } => {
             "check the org's owner login on that forge (`hyperforge org show`)"
         }
-        ForgeError::Conflict { .. } | ForgeError::Protocol { .. } => "",
+        ForgeError::Conflict { .. }
+        | ForgeError::Protocol { .. }
+        | ForgeError::Forbidden { .. } => "",
     };
     CliError::new(ErrorKind::Failure, e).maybe_hint((!hint.is_empty()).then(|| hint.to_string()))
 }
@@ -54,14 +61,24 @@ impl From<Wrapped> for CliError {
                 CliError::new(ErrorKind::Failure, e)
                     .hint("make a new plan with `hyperforge repos plan --out` and apply that")
             }
+            OpsError::Apply(hyperforge_apply::ApplyError::Interrupted { signal, .. }) => {
+                let code = u8::try_from(128 + signal).unwrap_or(130);
+                CliError::new(ErrorKind::Exit(code), e).hint(
+                    "the steps done are logged; run the same command again to resume",
+                )
+            }
             OpsError::Apply(_) => CliError::new(ErrorKind::Failure, e).hint(
                 "the steps before it are done and logged; run the same command again to resume",
             ),
             OpsError::Safety(_) | OpsError::ProtectedRemove(_) => {
                 let hint = match &e {
-                    OpsError::ProtectedRemove(_) => Some("pass --force to remove it anyway".into()),
-                    _ => None,
+                    OpsError::ProtectedRemove(_) => "remove it anyway",
+                    OpsError::Safety(hyperforge_plan::SafetyError::Protected { .. }) => {
+                        "do it anyway"
+                    }
+                    _ => "apply it anyway",
                 };
+                let hint = e.param().map(|p| format!("pass {} to {hint}", flag(p)));
                 CliError::new(ErrorKind::Exit(REFUSED), e).maybe_hint(hint)
             }
             OpsError::Drift(_) => CliError::new(ErrorKind::Failure, e)

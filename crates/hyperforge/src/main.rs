@@ -10,6 +10,7 @@ mod print;
 mod repos_cmd;
 mod serve;
 mod settings;
+mod stopping;
 
 use std::process::ExitCode;
 

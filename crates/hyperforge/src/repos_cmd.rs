@@ -43,6 +43,8 @@ fn each_org(
     for org in &orgs {
         match f(org) {
             Ok(code) => worst = worst.max(code),
+            // A signal stops the whole command, not just this org.
+            Err(e) if e.code() >= 128 => return Err(e.details([format!("in org `{org}`")])),
             Err(e) => {
                 let e = e.details([format!("in org `{org}`")]);
                 crate::report(p, &e);
@@ -81,6 +83,7 @@ fn with_ctx<T>(
         log_dir: &log_dir,
         clock: &now,
         emit: &emit,
+        interrupt: Some(&hub.interrupt),
     };
     let out = op(&ctx, &connected);
     emit(connected.requests());
@@ -334,7 +337,7 @@ fn apply_cmd(
     settings: &Settings,
     p: &Printer,
 ) -> Result<u8, CliError> {
-    let hub = settings.hub()?;
+    let hub = crate::stopping::interruptible(settings.hub()?)?;
     let plan = repos::read_plan(path).cli()?;
     let org = hub.store.org(&plan.org).cli()?.0.clone();
     if !p.is_json() {
@@ -344,7 +347,7 @@ fn apply_cmd(
     let s = hub.safety(&org, flags.force, flags.allow_large);
     let _sync = hub.store.sync_lock(&org).cli()?;
     let report = with_ctx(&hub, &org, p, |ctx, connected| {
-        let report = execute(ctx, &plan, None, s).cli()?;
+        let report = crate::stopping::drained(ctx, p, || execute(ctx, &plan, None, s))?;
         after_sync(
             &hub,
             &org,
@@ -397,7 +400,7 @@ fn sync_cmd(o: &Orgs, how: &How<'_>, settings: &Settings, p: &Printer) -> Result
         verb,
         auto_import,
     } = *how;
-    let hub = settings.hub()?;
+    let hub = crate::stopping::interruptible(settings.hub()?)?;
     if let Some(r) = repo {
         repo_name(r)?;
     }
@@ -426,7 +429,8 @@ fn sync_cmd(o: &Orgs, how: &How<'_>, settings: &Settings, p: &Printer) -> Result
             confirm(p, &plan, flags.yes)?;
             hyperforge_ops::ssh_blocks(&hub, &org, false).cli()?;
             hyperforge_ops::remotes_before(&hub, &org, connected, &observed, ctx.emit).cli()?;
-            let report = execute(ctx, &plan, Some(observed), s).cli()?;
+            let report =
+                crate::stopping::drained(ctx, p, || execute(ctx, &plan, Some(observed), s))?;
             after_sync(
                 &hub,
                 &org,
@@ -475,7 +479,7 @@ pub fn watch(a: &WatchArgs, settings: &Settings, p: &Printer) -> Result<u8, CliE
     let mut failed = false;
     loop {
         round += 1;
-        let hub = settings.hub()?;
+        let hub = crate::stopping::interruptible(settings.hub()?)?;
         for org in orgs_of(&hub.store, &a.orgs)? {
             let s = hub.safety(&org, a.flags.force, a.flags.allow_large);
             let _sync = a
@@ -487,7 +491,9 @@ pub fn watch(a: &WatchArgs, settings: &Settings, p: &Printer) -> Result<u8, CliE
                 let (plan, observed) = diff(ctx, None, a.flags.purge).cli()?;
                 print::result(p, "diff", &DiffReport::of(&plan), &print::plan_text(&plan));
                 if a.apply && !plan.is_empty() {
-                    let report = execute(ctx, &plan, Some(observed), s).cli()?;
+                    let report = crate::stopping::drained(ctx, p, || {
+                        execute(ctx, &plan, Some(observed), s)
+                    })?;
                     after_sync(
                         &hub,
                         &org,

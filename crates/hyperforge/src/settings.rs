@@ -23,6 +23,9 @@ pub struct Settings {
     pub timeout: Duration,
     /// `secret-tool`, when a keyring is reachable.
     pub keyring: Option<PathBuf>,
+    /// What the hubs made from these settings are interrupted by (`serve` shares one
+    /// among its requests; the applying commands install the signal handlers).
+    pub interrupt: infra_process::Interrupt,
     env: Environment,
 }
 
@@ -80,6 +83,7 @@ impl Settings {
             home,
             timeout: Duration::from_secs(timeout),
             keyring,
+            interrupt: infra_process::Interrupt::none(),
             env,
         })
     }
@@ -117,7 +121,7 @@ impl Settings {
             clock: Arc::new(infra_fs::time::now),
             ssh_config: self.home.as_ref().map(|h| h.join(".ssh").join("config")),
             home: self.home.clone(),
-            interrupt: infra_process::Interrupt::none(),
+            interrupt: self.interrupt.clone(),
         })
     }
 }

@@ -520,8 +520,144 @@ fn serve_answers_json_rpc_with_its_token_and_stops_on_sigterm() {
     assert!(status.success(), "SIGTERM stops it cleanly: {status:?}");
 
     let t = w.run(&["serve", "--listen", "0.0.0.0:0"]);
-    assert_eq!(t.code, Some(1), "{}", t.render());
+    assert_eq!(t.code, Some(2), "{}", t.render());
     assert!(t.stderr.contains("loopback"), "{}", t.render());
+}
+
+#[test]
+fn serve_checks_the_address_before_the_token_file_and_refuses_unsafe_token_files() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let w = World::with_org();
+    // The address first: a refused one is a usage error and writes no token file.
+    let fresh = w.config_dir().join("made/deeper/hub.token");
+    let t = w.run(&[
+        "serve",
+        "--listen",
+        "0.0.0.0:0",
+        "--token-file",
+        fresh.to_str().unwrap(),
+    ]);
+    assert_eq!(t.code, Some(2), "{}", t.render());
+    assert!(
+        !fresh.exists() && !w.config_dir().join("made").exists(),
+        "{}",
+        t.render()
+    );
+    let t = w.run(&["serve", "--listen", "[::]:0"]);
+    assert_eq!(t.code, Some(2), "{}", t.render());
+    assert!(!w.config_dir().join("hub.token").exists());
+
+    let dir = w.config_dir().join("tokens");
+    std::fs::create_dir(&dir).unwrap();
+    let token = "0123456789abcdef0123456789abcdef\n";
+    // Open to the group or others: refused with a chmod hint naming the file.
+    let loose = dir.join("loose.token");
+    std::fs::write(&loose, token).unwrap();
+    for mode in [0o640, 0o604, 0o660, 0o644] {
+        std::fs::set_permissions(&loose, std::fs::Permissions::from_mode(mode)).unwrap();
+        let t = w.run(&[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--token-file",
+            loose.to_str().unwrap(),
+        ]);
+        assert_eq!(t.code, Some(3), "{mode:o}: {}", t.render());
+        assert!(
+            t.stderr.contains("loose.token") && t.stderr.contains("chmod 600"),
+            "{}",
+            t.render()
+        );
+        assert!(!t.stderr.contains("0123456789abcdef"), "{}", t.render());
+    }
+    // A symbolic link, dangling or not: refused.
+    std::fs::set_permissions(&loose, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let link = dir.join("link.token");
+    std::os::unix::fs::symlink(&loose, &link).unwrap();
+    let dangling = dir.join("dangling.token");
+    std::os::unix::fs::symlink(dir.join("nowhere"), &dangling).unwrap();
+    for f in [&link, &dangling] {
+        let t = w.run(&[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--token-file",
+            f.to_str().unwrap(),
+        ]);
+        assert_eq!(t.code, Some(3), "{}", t.render());
+        assert!(t.stderr.contains("symbolic link"), "{}", t.render());
+    }
+    assert!(
+        !dir.join("nowhere").exists(),
+        "nothing written through a dangling link"
+    );
+    // Owned by another user (only testable as root, who can give a file away).
+    let theirs = dir.join("theirs.token");
+    std::fs::write(&theirs, token).unwrap();
+    std::fs::set_permissions(&theirs, std::fs::Permissions::from_mode(0o600)).unwrap();
+    if std::os::unix::fs::chown(&theirs, Some(65534), None).is_ok()
+        && std::fs::metadata(&theirs)
+            .map(|m| std::os::unix::fs::MetadataExt::uid(&m))
+            .ok()
+            == Some(65534)
+    {
+        let t = w.run(&[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--token-file",
+            theirs.to_str().unwrap(),
+        ]);
+        assert_eq!(t.code, Some(3), "{}", t.render());
+        assert!(t.stderr.contains("owned by another user"), "{}", t.render());
+    }
+    // Too large: says so, with the size and the limit.
+    let big = dir.join("big.token");
+    std::fs::write(&big, "x".repeat(5000)).unwrap();
+    std::fs::set_permissions(&big, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let t = w.run(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--token-file",
+        big.to_str().unwrap(),
+    ]);
+    assert_eq!(t.code, Some(3), "{}", t.render());
+    assert!(
+        t.stderr.contains("too large (5000 bytes)") && t.stderr.contains("4096"),
+        "{}",
+        t.render()
+    );
+    // A token file made in new directories: the file 0600, the directories 0700.
+    let made = dir.join("a/b/hub.token");
+    let mut child = w
+        .cmd()
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--token-file",
+            made.to_str().unwrap(),
+        ])
+        .spawn();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert!(line.starts_with("listening on "), "{line}");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&made), 0o600);
+    assert_eq!(
+        (mode(&dir.join("a")), mode(&dir.join("a/b"))),
+        (0o700, 0o700)
+    );
+    std::process::Command::new("kill")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(child.wait().unwrap().success());
 }
 
 #[test]

@@ -16,6 +16,7 @@ mod gitlab;
 mod plan_apply;
 mod review;
 mod safety;
+mod serve_review;
 
 #[test]
 fn every_test_file_is_registered() {
