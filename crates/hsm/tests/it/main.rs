@@ -22,6 +22,7 @@ mod faults;
 mod index;
 mod json_output;
 mod kube;
+mod migrate;
 mod original;
 mod package_init;
 mod pip;
