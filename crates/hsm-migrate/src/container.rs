@@ -160,7 +160,7 @@ fn source(
 ) -> Option<Value> {
     let type_line = v.get("type").map_or(0, |t| t.line);
     let kind = v.get("type").and_then(|t| t.value.as_str()).unwrap_or("");
-    if !matches!(kind, "docker-image" | "image" | "build" | "local") && !(kind == "git" && uv) {
+    if !(matches!(kind, "docker-image" | "image" | "build" | "local") || kind == "git" && uv) {
         r.refuse(
             type_line,
             &format!("{path}.type"),

@@ -224,30 +224,41 @@ pub fn parse(text: &str) -> Result<Value, ParseProblem> {
             },
             _ => continue,
         };
-        let node_line = first_line(&node).unwrap_or(line);
-        match stack.last_mut() {
-            None => root = Some(node),
-            Some(Frame::Seq(items, _)) => items.push(Item {
-                line: node_line,
-                value: node,
-            }),
-            Some(Frame::Map(entries, _, pending)) => {
-                let (key, key_line) = pending.take().unwrap_or_default();
-                if entries.iter().any(|e| e.key == key) {
-                    return Err(ParseProblem {
-                        line: key_line,
-                        message: format!("key `{key}` is written twice"),
-                    });
-                }
-                entries.push(Entry {
-                    key,
-                    line: key_line,
-                    value: node,
-                });
-            }
-        }
+        attach(&mut stack, &mut root, node, line)?;
     }
     Ok(root.unwrap_or(Value::Scalar(String::new(), Style::Plain)))
+}
+
+/// Puts a finished node into its parent (or makes it the root).
+fn attach(
+    stack: &mut [Frame],
+    root: &mut Option<Value>,
+    node: Value,
+    line: usize,
+) -> Result<(), ParseProblem> {
+    let node_line = first_line(&node).unwrap_or(line);
+    match stack.last_mut() {
+        None => *root = Some(node),
+        Some(Frame::Seq(items, _)) => items.push(Item {
+            line: node_line,
+            value: node,
+        }),
+        Some(Frame::Map(entries, _, pending)) => {
+            let (key, key_line) = pending.take().unwrap_or_default();
+            if entries.iter().any(|e| e.key == key) {
+                return Err(ParseProblem {
+                    line: key_line,
+                    message: format!("key `{key}` is written twice"),
+                });
+            }
+            entries.push(Entry {
+                key,
+                line: key_line,
+                value: node,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The line of the first key or item inside a collection (where a sequence item starts).

@@ -194,6 +194,29 @@ fn lookup(e: OpsError) -> CliError {
     }
 }
 
+/// `hsm migrate`: what cannot be carried over, and a result that does not load back.
+fn migrate(e: OpsError) -> CliError {
+    match e {
+        OpsError::Unconvertible { diagnostics } => {
+            let headline = format!(
+                "{} of the original cannot be carried over; nothing was changed",
+                infra_cli::count(diagnostics.len(), "construct", "constructs")
+            );
+            CliError::diagnostics(headline, diagnostics).hint(
+                "change or remove each one in the original's files, then run `hsm migrate` again",
+            )
+        }
+        OpsError::MigratedInvalid(inner) => {
+            let mut c = convert(*inner);
+            c.hints.push(
+                "every file was restored; fix the original's files (the original did not check this), then run `hsm migrate` again".into(),
+            );
+            c
+        }
+        other => validation(other),
+    }
+}
+
 /// Everything else: edits, registry authoring, the synced project's files, tools, drift.
 fn rest(e: OpsError) -> CliError {
     match e {
@@ -233,19 +256,7 @@ fn rest(e: OpsError) -> CliError {
             OpsError::AlreadyExists { .. } => validation(e).hint("pass `--force` to overwrite it"),
             OpsError::StillReferenced { .. } => validation(e).hint("remove those references first"),
             OpsError::Usage { .. } => CliError::new(ErrorKind::Usage, e),
-            OpsError::Unconvertible { diagnostics } => {
-                let headline = format!(
-                    "{} of the original cannot be carried over; nothing was changed",
-                    infra_cli::count(diagnostics.len(), "construct", "constructs")
-                );
-                CliError::diagnostics(headline, diagnostics)
-                    .hint("change or remove each one in the original's files, then run `hsm migrate` again")
-            }
-            OpsError::MigratedInvalid(inner) => {
-                let mut c = convert(*inner);
-                c.hints.push("every file was restored; this is a bug in `hsm migrate`: please report it with the files".into());
-                c
-            }
+            e @ (OpsError::Unconvertible { .. } | OpsError::MigratedInvalid(_)) => migrate(e),
             OpsError::Kube(k) => kube(k),
             OpsError::ForeignExportFile { .. } => validation(e)
                 .hint("export into another directory (`-o DIR`), or move that file away"),

@@ -166,3 +166,25 @@ fn a_file_hsm_did_not_write_is_not_replaced() {
     assert!(!dir.join("k8s/old-service.yaml").exists());
     assert!(dir.join("k8s/db-service.yaml").exists());
 }
+
+/// The whole export of two seed projects as golden files: any change to what is written
+/// shows up in review. A second export writes the same bytes.
+#[test]
+fn exports_match_their_golden_files_and_are_deterministic() {
+    for project in ["shared-db", "hybrid-cloud"] {
+        let s = Scratch::examples();
+        let dir = export(&s, project);
+        let all: String = files(&dir)
+            .iter()
+            .map(|f| {
+                let name = f.file_name().unwrap().to_string_lossy().into_owned();
+                format!("=== {name}\n{}", read(f))
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        insta::assert_snapshot!(format!("kube_export_{project}"), s.filter(&all));
+        let before = snapshot_tree(&dir);
+        export(&s, project);
+        unchanged(&before, &dir);
+    }
+}
