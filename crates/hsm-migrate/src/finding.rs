@@ -50,12 +50,37 @@ impl Report<'_> {
         blocking: bool,
     ) {
         self.findings.push(Finding {
-            file: self.file.clone(),
+            file: shown(&self.file),
             line,
-            key: key.to_string(),
-            message,
+            key: shown(key),
+            message: shown(&message),
             hint,
             blocking,
         });
+    }
+}
+
+/// Text from the user's files as it may be shown on a terminal: control and invisible
+/// characters (an escape sequence in a key, a bidi override in a name) escaped.
+pub(crate) fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || infra_diag::is_invisible(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn terminal_control_is_escaped() {
+        assert_eq!(
+            super::shown("a\u{1b}[31mb\u{202e}c\n"),
+            "a\\u{1b}[31mb\\u{202e}c\\n"
+        );
     }
 }

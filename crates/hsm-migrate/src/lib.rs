@@ -139,7 +139,7 @@ struct Parsed<'a> {
 fn parse_registry<'a>(input: &'a Input<'_>, m: &mut Migration) -> Vec<Parsed<'a>> {
     let mut out: Vec<Parsed<'a>> = Vec::new();
     for file in &input.registry {
-        let display = format!("{}/{}", input.registry_display, file.path);
+        let display = format!("{}/{}", input.registry_display, finding::shown(&file.path));
         let Some((dir, name)) = file.path.split_once('/') else {
             continue;
         };
@@ -240,7 +240,11 @@ fn migrate_file(
     project_legacy: bool,
     m: &mut Migration,
 ) {
-    let display = format!("{}/{}", input.registry_display, p.file.path);
+    let display = format!(
+        "{}/{}",
+        input.registry_display,
+        finding::shown(&p.file.path)
+    );
     let new_dir = input.registry_dir.join(p.folder.new_dir);
     let job = FileJob {
         folder: p.folder,
@@ -278,7 +282,7 @@ fn migrate_file(
         });
         m.changes.push(Change {
             path: new,
-            display: format!("{}/{new_rel}", input.registry_display),
+            display: format!("{}/{}", input.registry_display, finding::shown(&new_rel)),
             before: None,
             after: Some(after),
         });

@@ -247,10 +247,10 @@ pub(crate) fn parse(display: &str, text: &str, findings: &mut Vec<Finding>) -> O
 
 pub(crate) fn blocking(file: &str, line: usize, message: &str, hint: &str) -> Finding {
     Finding {
-        file: file.to_string(),
+        file: crate::finding::shown(file),
         line,
         key: String::new(),
-        message: message.to_string(),
+        message: crate::finding::shown(message),
         hint: Some(hint.to_string()),
         blocking: true,
     }

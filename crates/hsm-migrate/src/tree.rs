@@ -244,7 +244,14 @@ fn attach(
             value: node,
         }),
         Some(Frame::Map(entries, _, pending)) => {
-            let (key, key_line) = pending.take().unwrap_or_default();
+            let Some((key, key_line)) = pending.take() else {
+                return Err(ParseProblem {
+                    line,
+                    message:
+                        "a key that is a mapping or a list cannot be carried over; use a plain key"
+                            .into(),
+                });
+            };
             if entries.iter().any(|e| e.key == key) {
                 return Err(ParseProblem {
                     line: key_line,
@@ -306,6 +313,12 @@ mod tests {
         assert_eq!(parse("a: 1\na: 2\n").unwrap_err().line, 2);
         assert!(parse("a: !!str 1\n").is_err());
         assert!(parse("a: [\n").is_err());
+        assert!(
+            parse("? {a: 1}\n: x\n")
+                .unwrap_err()
+                .message
+                .contains("plain key")
+        );
     }
 
     #[test]
