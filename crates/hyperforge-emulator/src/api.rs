@@ -275,6 +275,25 @@ fn parse_body(app: &App, body: &[u8]) -> Result<serde_json::Map<String, Value>, 
     }
 }
 
+/// GitHub's limits on a description (Gitea's 2048 characters are not reached in tests):
+/// at most 350 characters and no control characters, else 422 "Validation Failed" with the
+/// words GitHub uses.
+fn description_refused(kind: Kind, description: Option<&str>) -> Option<Refusal> {
+    let d = description.filter(|_| kind == Kind::GitHub)?;
+    if d.chars().count() > 350 {
+        return Some(Refusal::Field(
+            "description",
+            "description is too long (maximum is 350 characters)".into(),
+        ));
+    }
+    d.chars().any(char::is_control).then(|| {
+        Refusal::Field(
+            "description",
+            "description control characters are not allowed".into(),
+        )
+    })
+}
+
 async fn create(app: &Arc<App>, call: &Call<'_>, login: &str, owner: &str) -> Reply {
     let map = match parse_body(app, call.body) {
         Ok(m) => m,
@@ -285,6 +304,9 @@ async fn create(app: &Arc<App>, call: &Call<'_>, login: &str, owner: &str) -> Re
         .get("description")
         .and_then(Value::as_str)
         .map(str::to_string);
+    if let Some(r) = description_refused(app.kind, description.as_deref()) {
+        return render::refusal(app.kind, &r);
+    }
     let visibility = match (
         map.get("visibility").and_then(Value::as_str),
         map.get("private").and_then(Value::as_bool),
@@ -323,6 +345,9 @@ async fn patch(app: &Arc<App>, call: &Call<'_>, login: &str, repo: &Repo) -> Rep
         Err(reply) => return reply,
     };
     let text = |k: &str| map.get(k).and_then(Value::as_str).map(str::to_string);
+    if let Some(r) = description_refused(app.kind, text("description").as_deref()) {
+        return render::refusal(app.kind, &r);
+    }
     let change = Change {
         name: text("name").filter(|n| n != &repo.name),
         title: None,

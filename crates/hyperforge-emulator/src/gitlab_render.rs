@@ -149,6 +149,7 @@ pub fn refusal(refusal: &Refusal) -> Reply {
         Refusal::Duplicate => invalid(&["name", "path"], "has already been taken"),
         Refusal::Forbidden(_) | Refusal::Archived => error(StatusCode::FORBIDDEN, ""),
         Refusal::Invalid(m) => invalid(&["path"], m),
+        Refusal::Field(field, m) => invalid(&[field], m),
     }
 }
 

@@ -77,6 +77,8 @@ pub enum Refusal {
     Archived,
     /// A field is malformed.
     Invalid(String),
+    /// A field other than the name is refused (the field, the forge's words).
+    Field(&'static str, String),
 }
 
 /// The whole forge.

@@ -168,5 +168,15 @@ pub fn refusal(kind: Kind, refusal: &Refusal) -> Reply {
             }),
         ),
         (Refusal::Invalid(m), Kind::Gitea) => error(kind, StatusCode::UNPROCESSABLE_ENTITY, m),
+        (Refusal::Field(field, m), Kind::GitHub) => Reply::json(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({
+                "message": "Validation Failed",
+                "errors": [{"resource": "Repository", "code": "custom", "field": field, "message": m}],
+                "documentation_url": DOCS,
+                "status": "422",
+            }),
+        ),
+        (Refusal::Field(_, m), Kind::Gitea) => error(kind, StatusCode::UNPROCESSABLE_ENTITY, m),
     }
 }

@@ -348,6 +348,50 @@ fn duplicates_are_422_on_github_and_409_on_gitea() {
 }
 
 #[test]
+fn github_refuses_long_or_control_character_descriptions_with_422() {
+    let emu = Emu::github();
+    for (description, words) in [
+        (
+            "d".repeat(351),
+            "description is too long (maximum is 350 characters)",
+        ),
+        (
+            "a\nb".to_string(),
+            "description control characters are not allowed",
+        ),
+    ] {
+        let r = emu.post(
+            "/api/v3/user/repos",
+            json!({"name": "x", "description": description}),
+        );
+        assert_eq!(r.status(), 422);
+        let body = json(r);
+        assert_eq!(body["message"], "Validation Failed");
+        assert_eq!(body["errors"][0]["field"], "description");
+        assert_eq!(body["errors"][0]["message"], words);
+    }
+    let ok = "é".repeat(350);
+    let r = emu.post(
+        "/api/v3/user/repos",
+        json!({"name": "x", "description": ok}),
+    );
+    assert_eq!(r.status(), 201);
+    let r = emu.patch(
+        "/api/v3/repos/alice/x",
+        json!({"description": "a\u{1b}[31m"}),
+    );
+    assert_eq!(r.status(), 422);
+    assert_eq!(json(r)["errors"][0]["field"], "description");
+    // Gitea's limit (2048 characters) is far above GitHub's, and it takes control characters.
+    let gitea = Emu::gitea();
+    let r = gitea.post(
+        "/api/v1/user/repos",
+        json!({"name": "x", "description": "d".repeat(351) + "\u{202e}\u{1b}"}),
+    );
+    assert_eq!(r.status(), 201);
+}
+
+#[test]
 fn rename_redirects_the_old_name() {
     let emu = Emu::github();
     let created = json(emu.post(

@@ -6,7 +6,7 @@ use hyperforge_ops::OpsError;
 use hyperforge_ops::error::chain;
 use serde_json::json;
 
-use crate::rpc::{OPERATION_FAILED, RpcError, SAFETY_REFUSED};
+use crate::rpc::{INVALID_PARAMS, OPERATION_FAILED, RpcError, SAFETY_REFUSED};
 
 /// A short name for the kind of failure (`data.kind`).
 fn kind(e: &OpsError) -> &'static str {
@@ -31,6 +31,8 @@ impl From<OpsError> for RpcError {
     fn from(e: OpsError) -> Self {
         let code = match e {
             OpsError::Safety(_) => SAFETY_REFUSED,
+            // A value the forges would refuse is a bad param, as a malformed one is.
+            OpsError::Limit { .. } => INVALID_PARAMS,
             _ => OPERATION_FAILED,
         };
         let mut data = json!({ "kind": kind(&e) });
@@ -74,6 +76,12 @@ mod tests {
             data["hint"],
             "pass \"allow_large\": true to apply it anyway"
         );
+        let e = RpcError::from(OpsError::Limit {
+            key: "topics",
+            message: "topic `Rust` of repo `r` has …".into(),
+        });
+        assert_eq!(e.code, INVALID_PARAMS);
+        assert_eq!(e.data.clone().unwrap_or_default()["field"], "topics");
         let e = RpcError::from(OpsError::UnknownRepo("x".into()));
         assert_eq!(
             (e.code, e.data),

@@ -57,7 +57,7 @@ pub(crate) struct Create {
     pub protected: Option<bool>,
     #[serde(default)]
     pub default_branch: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "hyperforge_schema::limits::unique_topics")]
     pub topics: BTreeSet<String>,
 }
 
@@ -80,7 +80,10 @@ pub(crate) struct Update {
     pub archived: Option<bool>,
     #[serde(default)]
     pub default_branch: Option<String>,
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "hyperforge_schema::limits::unique_topics_opt"
+    )]
     pub topics: Option<BTreeSet<String>>,
     /// A new name (staged alone).
     #[serde(default)]

@@ -615,3 +615,60 @@ fn a_batch_over_the_limit_gets_one_error_and_runs_nothing() {
     let listed = fx.ok("repos.list", json!({"org": "acme"}));
     assert_eq!(listed, json!([]), "none of the calls ran");
 }
+
+#[test]
+fn values_the_forges_refuse_are_invalid_params_and_nothing_is_staged() {
+    let fx = Fixture::new();
+    let long = "d".repeat(351);
+    for (method, params, field, says) in [
+        (
+            "repos.create",
+            json!({"org": "acme", "repo": "r", "description": long}),
+            "description",
+            "the description of repo `r` is 351 characters long: expected at most 350",
+        ),
+        (
+            "repos.create",
+            json!({"org": "acme", "repo": "r", "description": "a\u{1b}[31mred"}),
+            "description",
+            "control character `\\u{1b}`",
+        ),
+        (
+            "repos.create",
+            json!({"org": "acme", "repo": "r", "topics": ["Rust"]}),
+            "topics",
+            "topic `Rust` of repo `r`",
+        ),
+        (
+            "repos.create",
+            json!({"org": "acme", "repo": "r", "default_branch": "a..b"}),
+            "default_branch",
+            "default_branch `a..b` of repo `r` contains `..`",
+        ),
+    ] {
+        let e = fx.err(method, params);
+        assert_eq!(e["code"], -32602, "{e}");
+        assert_eq!(e["data"]["field"], field, "{e}");
+        assert!(e["message"].as_str().unwrap().contains(says), "{e}");
+    }
+    let twice = fx.err(
+        "repos.create",
+        json!({"org": "acme", "repo": "r", "topics": ["a", "a"]}),
+    );
+    assert_eq!(twice["code"], -32602, "{twice}");
+    assert!(
+        twice["message"].as_str().unwrap().contains("listed twice"),
+        "{twice}"
+    );
+    assert_eq!(fx.ok("repos.list", json!({"org": "acme"})), json!([]));
+    fx.ok("repos.create", json!({"org": "acme", "repo": "r"}));
+    let e = fx.err(
+        "repos.update",
+        json!({"org": "acme", "repo": "r", "topics": ["ok", "-bad"]}),
+    );
+    assert_eq!(
+        (e["code"].clone(), e["data"]["field"].clone()),
+        (json!(-32602), json!("topics")),
+        "{e}"
+    );
+}

@@ -48,6 +48,15 @@ pub enum OpsError {
         /// What was expected.
         expected: String,
     },
+    /// A value a forge would refuse (see `hyperforge_schema::limits`); the message names
+    /// the repository, the key and what is expected.
+    #[error("{message}")]
+    Limit {
+        /// `description`, `topics` or `default_branch`.
+        key: &'static str,
+        /// What is wrong and what was expected.
+        message: String,
+    },
     /// Something to add exists already.
     #[error("{what} `{name}` exists already with other settings")]
     Exists {
@@ -177,6 +186,7 @@ impl OpsError {
             Self::Safety(s) => Some(s.param()),
             Self::ProtectedRemove(_) => Some("force"),
             Self::Invalid { what, .. } if what == "forge" => Some("forges"),
+            Self::Limit { key, .. } => Some(key),
             _ => None,
         }
     }

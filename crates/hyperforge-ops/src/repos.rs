@@ -161,15 +161,21 @@ fn validated(
             existing: twin.to_string(),
         });
     }
+    let within_limits = |problems: Vec<(&'static str, String)>| match problems.into_iter().next() {
+        None => Ok(()),
+        Some((key, message)) => Err(OpsError::Limit { key, message }),
+    };
     match change {
         Change::Create(_) if exists => Err(OpsError::RepoExists(name.to_string())),
         Change::Create(spec) => {
             check_forges(&spec.forges)?;
+            within_limits(spec.problems(name.as_str()))?;
             Ok(StagedChange::Create(spec))
         }
         _ if !exists => Err(OpsError::UnknownRepo(name.to_string())),
         Change::Update(patch) => {
             check_forges(&patch.forges)?;
+            within_limits(patch.problems(name.as_str()))?;
             Ok(StagedChange::Update(patch))
         }
         Change::Rename(to) => {

@@ -30,11 +30,20 @@ pub struct ReposFile {
 
 impl ReposFile {
     /// Problems serde cannot see, as (key path, message): repos whose names differ only in
-    /// case, which every forge treats as one repo.
+    /// case, which every forge treats as one repo, and values the forges refuse (see
+    /// [`crate::limits`]).
     pub fn problems(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
         let mut seen: BTreeMap<String, &RepoName> = BTreeMap::new();
-        for name in self.repos.keys() {
+        for (name, repo) in &self.repos {
+            for (key, message) in crate::limits::field_problems(
+                name.as_str(),
+                repo.description.as_deref(),
+                Some(&repo.topics),
+                repo.default_branch.as_deref(),
+            ) {
+                out.push((format!("repos.{name}.{key}"), message));
+            }
             let folded = name.as_str().to_ascii_lowercase();
             if let Some(first) = seen.get(&folded) {
                 out.push((
@@ -76,8 +85,12 @@ pub struct Repo {
     /// Default branch, when hyperforge should set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
-    /// Topics.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    /// Topics (each listed once).
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeSet::is_empty",
+        deserialize_with = "crate::limits::unique_topics"
+    )]
     pub topics: BTreeSet<String>,
     /// What hyperforge last created or updated on each forge.
     #[serde(
@@ -320,6 +333,36 @@ repos:
             problems[0].1,
             "repo `substrate` differs from `Substrate` only in case; forges treat them as one repo"
         );
+    }
+
+    #[test]
+    fn values_the_forges_refuse_are_problems_at_their_keys() {
+        let long = "d".repeat(351);
+        let text = SEED.replace(
+            "    protected: true\n",
+            &format!(
+                "    protected: true\n    description: {long}\n    topics: [Rust]\n    default_branch: a..b\n"
+            ),
+        )
+        .replace("    description: \"Core infrastructure\"\n", "");
+        let problems = load(&text).unwrap().problems();
+        let keys: Vec<&str> = problems.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "repos.substrate.description",
+                "repos.substrate.topics",
+                "repos.substrate.default_branch"
+            ]
+        );
+        assert!(
+            problems[0].1.contains("expected at most 350"),
+            "{problems:?}"
+        );
+
+        let twice = SEED.replace("protected: true", "protected: true\n    topics: [a, a]");
+        let err = load(&twice).unwrap_err().to_string();
+        assert!(err.contains("topic `a` is listed twice"), "{err}");
     }
 
     #[test]

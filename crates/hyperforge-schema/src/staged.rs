@@ -43,8 +43,12 @@ pub struct RepoSpec {
     /// Default branch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
-    /// Topics.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    /// Topics (each listed once).
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeSet::is_empty",
+        deserialize_with = "crate::limits::unique_topics"
+    )]
     pub topics: BTreeSet<String>,
 }
 
@@ -70,8 +74,12 @@ pub struct RepoPatch {
     /// New default branch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_branch: Option<String>,
-    /// New topics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// New topics (each listed once).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::limits::unique_topics_opt"
+    )]
     pub topics: Option<BTreeSet<String>>,
 }
 
@@ -90,6 +98,16 @@ pub enum StagedChange {
 }
 
 impl RepoSpec {
+    /// Values the forges would refuse, as (key, message) (see [`crate::limits`]).
+    pub fn problems(&self, repo: &str) -> Vec<(&'static str, String)> {
+        crate::limits::field_problems(
+            repo,
+            self.description.as_deref(),
+            Some(&self.topics),
+            self.default_branch.as_deref(),
+        )
+    }
+
     fn into_repo(self) -> Repo {
         Repo {
             description: self.description,
@@ -117,6 +135,16 @@ impl RepoSpec {
 }
 
 impl RepoPatch {
+    /// Values the forges would refuse, as (key, message) (see [`crate::limits`]).
+    pub fn problems(&self, repo: &str) -> Vec<(&'static str, String)> {
+        crate::limits::field_problems(
+            repo,
+            self.description.as_deref(),
+            self.topics.as_ref(),
+            self.default_branch.as_deref(),
+        )
+    }
+
     /// Applies the patch to `repo`, leaving `_synced` and `_discovered` alone.
     pub fn apply(self, repo: &mut Repo) {
         if self.description.is_some() {

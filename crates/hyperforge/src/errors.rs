@@ -117,6 +117,7 @@ impl From<Wrapped> for CliError {
                     .hint("`hyperforge workspace bind DIR ORG` binds a directory")
             }
             OpsError::Invalid { .. }
+            | OpsError::Limit { .. }
             | OpsError::NoOwner { .. }
             | OpsError::PlanOrg { .. }
             | OpsError::PlanFile { .. }

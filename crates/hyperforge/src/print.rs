@@ -10,6 +10,16 @@ use hyperforge_plan::{Plan, Step};
 use infra_cli::Printer;
 use serde::Serialize;
 
+/// `text` as printed for people: each line with its control and invisible characters
+/// escaped (`\u{1b}`, `\u{202e}`), so a description or URL a forge sent cannot recolour
+/// the terminal or reorder what is shown. JSON output is never passed through this.
+pub fn shown(text: &str) -> String {
+    text.split('\n')
+        .map(infra_diag::escape_invisible)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// One event: an NDJSON line with `--json`, else a line on stderr.
 pub fn event(p: &Printer, e: &Event) {
     if p.is_json() {
@@ -64,7 +74,7 @@ pub fn event(p: &Printer, e: &Event) {
             change,
             url,
         } => {
-            let line = format!("remote {remote} of {repo}: {change} ({url})");
+            let line = shown(&format!("remote {remote} of {repo}: {change} ({url})"));
             if change == "kept" {
                 p.debug(&line)
             } else {
@@ -72,7 +82,7 @@ pub fn event(p: &Printer, e: &Event) {
             }
         }
         Event::Pushed { repo, forge } => p.success(&format!("pushed {repo} to {forge}")),
-        Event::Cloned { repo, path } => p.success(&format!("cloned {repo} into {path}")),
+        Event::Cloned { repo, path } => p.success(&shown(&format!("cloned {repo} into {path}"))),
         Event::Requests { forges, total } => {
             let each: Vec<String> = forges.iter().map(|(f, n)| format!("{f} {n}")).collect();
             p.debug(&format!(
@@ -85,7 +95,7 @@ pub fn event(p: &Printer, e: &Event) {
                 each.join(", ")
             ));
         }
-        Event::Warning { message } => p.warn(message),
+        Event::Warning { message } => p.warn(&shown(message)),
     }
 }
 
@@ -105,7 +115,7 @@ pub fn result<T: Serialize>(p: &Printer, ty: &str, value: &T, text: &str) {
         };
         p.json_line(&obj);
     } else if !text.is_empty() {
-        p.data(text);
+        p.data(&shown(text));
     }
 }
 
@@ -211,8 +221,12 @@ pub fn refresh_text(org: &str, r: &RefreshReport) -> String {
 
 /// Rows as aligned columns under a header.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|cell| shown(cell)).collect())
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
+    for row in &rows {
         for (i, cell) in row.iter().enumerate() {
             if let Some(w) = widths.get_mut(i) {
                 *w = (*w).max(cell.chars().count());
@@ -232,7 +246,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     };
     let mut out = line(header.to_vec());
     out.push('\n');
-    for row in rows {
+    for row in &rows {
         out.push_str(&line(row.iter().map(String::as_str).collect()));
         out.push('\n');
     }

@@ -341,7 +341,7 @@ fn apply_cmd(
     let plan = repos::read_plan(path).cli()?;
     let org = hub.store.org(&plan.org).cli()?.0.clone();
     if !p.is_json() {
-        p.data(&print::plan_text(&plan));
+        p.data(&print::shown(&print::plan_text(&plan)));
     }
     confirm(p, &plan, flags.yes)?;
     let s = hub.safety(&org, flags.force, flags.allow_large);

@@ -74,6 +74,11 @@ pub fn drained<T>(
                 }
                 std::thread::sleep(Duration::from_millis(20));
             }
+            // The apply may see the signal at a step boundary and end before this thread
+            // wakes up: the signal is still said.
+            if interrupt.is_set() {
+                say_stopping(p);
+            }
         });
         let out = apply();
         done.store(true, Ordering::SeqCst);

@@ -15,4 +15,4 @@ mod text;
 
 pub use diagnostic::{Diagnostic, sort_and_dedup};
 pub use position::Loc;
-pub use text::{is_invisible, utf8_text};
+pub use text::{escape_invisible, is_invisible, utf8_text};

@@ -37,9 +37,44 @@ pub fn is_invisible(c: char) -> bool {
     )
 }
 
+/// `text` safe to print on one line of a terminal: control characters escaped (`\n`,
+/// `\t`, `\r`, others as `\u{1b}`) and [`is_invisible`] characters too (`\u{202e}`);
+/// borrowed unchanged when there is none. For values from users and forges in text output
+/// (JSON output needs no such thing: serde escapes what JSON requires).
+pub fn escape_invisible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() || is_invisible(c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() || is_invisible(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::utf8_text;
+    use super::{escape_invisible, utf8_text};
+
+    #[test]
+    fn control_and_invisible_characters_are_escaped() {
+        assert!(matches!(
+            escape_invisible("plain é ✓"),
+            std::borrow::Cow::Borrowed("plain é ✓")
+        ));
+        assert_eq!(
+            escape_invisible("a\nb\tc\r\u{1b}[31mred\u{7f}"),
+            "a\\nb\\tc\\r\\u{1b}[31mred\\u{7f}"
+        );
+        assert_eq!(
+            escape_invisible("abc\u{202e}fed\u{2066}\u{200f}\u{61c}\u{feff}"),
+            "abc\\u{202e}fed\\u{2066}\\u{200f}\\u{61c}\\u{feff}"
+        );
+    }
     use std::path::Path;
 
     #[test]

@@ -13,6 +13,7 @@ mod common;
 mod criteria;
 mod faults;
 mod gitlab;
+mod limits;
 mod plan_apply;
 mod review;
 mod safety;
