@@ -63,15 +63,7 @@ impl Report<'_> {
 /// Text from the user's files as it may be shown on a terminal: control and invisible
 /// characters (an escape sequence in a key, a bidi override in a name) escaped.
 pub(crate) fn shown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() || infra_diag::is_invisible(c) {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    infra_diag::escape_invisible(text).into_owned()
 }
 
 #[cfg(test)]
