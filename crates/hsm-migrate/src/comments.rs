@@ -20,6 +20,8 @@ pub struct Comments {
     pub blank_before: BTreeSet<usize>,
     /// Whether a blank line separates the header from the first content line.
     pub blank_after_header: bool,
+    /// Comment lines after the last content line.
+    pub footer: Vec<String>,
 }
 
 impl Comments {
@@ -74,6 +76,11 @@ impl Comments {
                 c.trailing.insert(n, line[at..].trim_end().to_string());
             }
         }
+        if seen_content {
+            c.footer = pending;
+        } else {
+            c.header.append(&mut pending);
+        }
         c
     }
 
@@ -120,6 +127,13 @@ mod tests {
         assert_eq!(c.trailing[&7], "# two");
         assert!(c.blank_before.contains(&7));
         assert_eq!(c.attached(), 3);
+    }
+
+    #[test]
+    fn comments_after_the_last_key_are_the_footer() {
+        let c = Comments::of("a: 1\n# end\n# really\n");
+        assert_eq!(c.footer, ["# end", "# really"]);
+        assert!(c.leading.is_empty());
     }
 
     #[test]

@@ -426,7 +426,10 @@ fn dependencies(e: &Entry, reg: &Registry<'_>, r: &mut Report<'_>) -> Entry {
                 item.line,
                 &here,
                 format!("dependency `{name}` is not a registry package"),
-                format!("add `packages/{name}.yaml` (with `sources: {{prod: {{type: pypi, spec: \"{name}…\"}}}}` for a PyPI requirement) and name it here"),
+                {
+                    let bare = name.split(|c: char| "<>=!~[; @".contains(c)).next().unwrap_or(name);
+                    format!("add `packages/{bare}.yaml` (for a PyPI requirement: `sources: {{prod: {{type: pypi, spec: \"{name}\"}}}}`) and list `{bare}` here")
+                },
             );
             continue;
         }

@@ -42,6 +42,12 @@ pub fn emit(root: &Value, comments: &Comments, header: &[String]) -> (String, us
             let _ = writeln!(e.out, "{}", inline(other));
         }
     }
+    if !comments.footer.is_empty() {
+        for line in &comments.footer {
+            e.out.push_str(line);
+            e.out.push('\n');
+        }
+    }
     let lost = comments
         .leading
         .iter()
@@ -64,7 +70,8 @@ struct Emitter<'a> {
 
 impl Emitter<'_> {
     fn leading(&mut self, line: usize, indent: usize) {
-        if line == 0 {
+        // A line's comments are written once, even when two nodes start on it.
+        if line == 0 || self.used.contains(&line) {
             return;
         }
         if let Some(lines) = self.comments.leading.get(&line) {
@@ -75,11 +82,11 @@ impl Emitter<'_> {
     }
 
     fn trailing(&mut self, line: usize) {
-        if line != 0 {
-            self.used.insert(line);
-            if let Some(c) = self.comments.trailing.get(&line) {
-                let _ = write!(self.out, " {c}");
-            }
+        if line != 0
+            && self.used.insert(line)
+            && let Some(c) = self.comments.trailing.get(&line)
+        {
+            let _ = write!(self.out, " {c}");
         }
         self.out.push('\n');
     }
@@ -195,7 +202,10 @@ fn key(k: &str) -> String {
 fn scalar(s: &str, style: Style, in_flow: bool) -> String {
     match style {
         Style::Plain if s.is_empty() => String::new(),
-        // As written: its meaning (text, number, bool) is what the original file said.
+        // As written: its meaning (text, number, bool) is what the original file said —
+        // except the YAML 1.1 booleans (`yes`, `on`, `y`…), which the original's YAML 1.2
+        // reader took as text and hsm's reader would take as booleans.
+        Style::Plain if yaml11_bool(s) => double(s),
         Style::Plain if !(in_flow && s.contains([',', '[', ']', '{', '}'])) => s.to_string(),
         Style::Text if plain_ok(s, in_flow) => s.to_string(),
         Style::Single if !s.contains('\n') && !s.chars().any(char::is_control) => {
@@ -229,6 +239,13 @@ fn plain_ok(s: &str, in_flow: bool) -> bool {
         || lower.starts_with("0o")
         || lower == ".inf"
         || lower == ".nan")
+}
+
+fn yaml11_bool(s: &str) -> bool {
+    matches!(
+        s.to_ascii_lowercase().as_str(),
+        "y" | "n" | "yes" | "no" | "on" | "off"
+    )
 }
 
 fn double(s: &str) -> String {

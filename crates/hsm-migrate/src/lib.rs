@@ -115,18 +115,43 @@ pub fn migrate(input: &Input<'_>) -> Migration {
         .filter(|p| p.value.get("implies").is_some_and(|i| !i.value.is_empty()))
         .map(|p| p.stem.clone())
         .collect();
+    let names: BTreeSet<String> = parsed.iter().map(|p| p.stem.clone()).collect();
     let known = project::Known {
         default_profiles: &default_profiles,
         implying: &implying,
+        names: &names,
     };
     let project_legacy = migrate_manifest(input, &known, &mut m);
+    if project_legacy && !input.registry_dir.starts_with(input.project_root) {
+        m.findings.push(Finding {
+            file: finding::shown(input.registry_display),
+            line: 0,
+            key: String::new(),
+            message: "the registry is outside this project: its relative paths are rebased against this project, and other projects sharing it will resolve them there too".into(),
+            hint: None,
+            blocking: false,
+        });
+    }
     let reg = Registry {
         packages: &packages,
     };
+    let mut targets = BTreeSet::new();
     for p in &parsed {
-        migrate_file(input, p, &reg, project_legacy, &mut m);
+        migrate_file(input, p, &reg, project_legacy, &mut targets, &mut m);
     }
+    order(&mut m.changes);
     m
+}
+
+/// Writes first, `hsm.yaml` after the registry, removals last: a run stopped anywhere (even
+/// by `kill -9`) never leaves an entry without a file, and a project that still reads as the
+/// original's until its registry is done — so running `hsm migrate` again finishes the job.
+fn order(changes: &mut [Change]) {
+    changes.sort_by_key(|c| match (&c.after, c.display.as_str()) {
+        (None, _) => 2,
+        (Some(_), "hsm.yaml") => 1,
+        (Some(_), _) => 0,
+    });
 }
 
 struct Parsed<'a> {
@@ -166,23 +191,6 @@ fn parse_registry<'a>(input: &'a Input<'_>, m: &mut Migration) -> Vec<Parsed<'a>
             });
         }
     }
-    // Two files landing on one name (`libraries/x.yaml` and `packages/x.yaml`).
-    for (i, a) in out.iter().enumerate() {
-        if let Some(b) = out[..i]
-            .iter()
-            .find(|b| b.folder.new_dir == a.folder.new_dir && b.stem == a.stem)
-        {
-            m.findings.push(blocking(
-                &format!("{}/{}", input.registry_display, a.file.path),
-                0,
-                &format!(
-                    "`{}` and `{}` would both become `{}/{}.yaml`",
-                    b.file.path, a.file.path, a.folder.new_dir, a.stem
-                ),
-                "keep one of them (the original read the first folder it found)",
-            ));
-        }
-    }
     out
 }
 
@@ -207,7 +215,7 @@ fn migrate_manifest(input: &Input<'_>, known: &project::Known<'_>, m: &mut Migra
                 "hsm.yaml",
                 p.line,
                 &p.message,
-                "fix the YAML first",
+                "rewrite it as plain YAML (no anchors, aliases, tags or repeated keys), then run `hsm migrate` again",
             ));
             return false;
         }
@@ -238,6 +246,7 @@ fn migrate_file(
     p: &Parsed<'_>,
     reg: &Registry<'_>,
     project_legacy: bool,
+    targets: &mut BTreeSet<String>,
     m: &mut Migration,
 ) {
     let display = format!(
@@ -265,12 +274,14 @@ fn migrate_file(
     if p.folder.legacy {
         let new_rel = format!("{}/{}.yaml", p.folder.new_dir, p.stem);
         let new = input.registry_dir.join(&new_rel);
-        if (input.exists)(&new) {
+        let there = input.registry.iter().find(|f| f.path == new_rel);
+        let finished = there.is_some_and(|f| f.text == after);
+        if !targets.insert(new_rel.clone()) || ((input.exists)(&new) && !finished) {
             m.findings.push(blocking(
                 &display,
                 0,
-                &format!("`{new_rel}` exists already"),
-                "remove one of the two (they name the same entry)",
+                &format!("`{new_rel}` exists already, with other content"),
+                "keep one of the two (they name the same entry; the original read the first folder it found)",
             ));
             return;
         }
@@ -280,12 +291,14 @@ fn migrate_file(
             before: Some(p.file.text.clone()),
             after: None,
         });
-        m.changes.push(Change {
-            path: new,
-            display: format!("{}/{}", input.registry_display, finding::shown(&new_rel)),
-            before: None,
-            after: Some(after),
-        });
+        if !finished {
+            m.changes.push(Change {
+                path: new,
+                display: format!("{}/{}", input.registry_display, finding::shown(&new_rel)),
+                before: None,
+                after: Some(after),
+            });
+        }
     } else {
         m.changes.push(Change {
             path: old,

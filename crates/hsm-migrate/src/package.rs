@@ -2,7 +2,7 @@
 
 use crate::finding::Report;
 use crate::implies;
-use crate::rebase::Rebase;
+use crate::rebase::{Policy, Rebase};
 use crate::tree::{Entry, Value};
 
 /// Converts a library file named `stem`.
@@ -23,8 +23,8 @@ pub(crate) fn convert(root: &Value, stem: &str, rb: &Rebase<'_>, r: &mut Report<
                     "move the file to the folder of its kind (`services/` for a service)",
                 ),
             },
-            "sources" => out.set_entry(sources(e, rb, r)),
-            "implies" => out.set_entry(implies::convert(e, "implies", r)),
+            "sources" => out.set_entry(sources(e, stem, rb, r)),
+            "implies" => out.set_entry(without_self(implies::convert(e, "implies", r), stem, r)),
             "dependencies" => {
                 if !e.value.is_empty() {
                     r.note(e.line, "dependencies", "dropped: the original never read a library's `dependencies` (the package's own pyproject.toml declares them)");
@@ -48,7 +48,26 @@ pub(crate) fn convert(root: &Value, stem: &str, rb: &Rebase<'_>, r: &mut Report<
     out
 }
 
-fn sources(e: &Entry, rb: &Rebase<'_>, r: &mut Report<'_>) -> Entry {
+/// A library implying that its own group selects it: a no-op in the original (a library's
+/// own group implications were never read), a cycle for hsm — dropped with a note.
+fn without_self(mut e: Entry, stem: &str, r: &mut Report<'_>) -> Entry {
+    if let Value::Map(entries, _) = &mut e.value {
+        entries.retain(|t| {
+            let own = t.key.starts_with("package_group:")
+                && match &t.value {
+                    Value::Seq(items, _) => items.iter().all(|i| i.value.as_str() == Some(stem)),
+                    v => v.as_str() == Some(stem),
+                };
+            if own {
+                r.note(t.line, &format!("implies.{}", t.key), format!("dropped: `{stem}` selecting itself in its group did nothing in the original"));
+            }
+            !own
+        });
+    }
+    e
+}
+
+fn sources(e: &Entry, stem: &str, rb: &Rebase<'_>, r: &mut Report<'_>) -> Entry {
     let mut out = Value::map_like(&e.value);
     for s in e.value.entries().unwrap_or_default() {
         let path = format!("sources.{}", s.key);
@@ -64,7 +83,7 @@ fn sources(e: &Entry, rb: &Rebase<'_>, r: &mut Report<'_>) -> Entry {
         if s.value.is_null() {
             continue;
         }
-        if let Some(v) = source(&s.value, &path, rb, r) {
+        if let Some(v) = source(&s.value, &path, stem, rb, r) {
             out.set_entry(Entry {
                 value: v,
                 ..s.clone()
@@ -77,7 +96,7 @@ fn sources(e: &Entry, rb: &Rebase<'_>, r: &mut Report<'_>) -> Entry {
     }
 }
 
-fn source(v: &Value, path: &str, rb: &Rebase<'_>, r: &mut Report<'_>) -> Option<Value> {
+fn source(v: &Value, path: &str, stem: &str, rb: &Rebase<'_>, r: &mut Report<'_>) -> Option<Value> {
     let kind = v.get("type").and_then(|t| t.value.as_str()).unwrap_or("");
     let allowed: &[&str] = match kind {
         "git" => &[
@@ -150,10 +169,40 @@ fn source(v: &Value, path: &str, rb: &Rebase<'_>, r: &mut Report<'_>) -> Option<
             _ => out.set_entry(f.clone()),
         }
     }
-    if kind == "pypi" && v.get("name").is_none() {
-        r.note(v.get("type").map_or(0, |t| t.line), path, "the original installed nothing for a `pypi` source; hsm installs the distribution named like the package");
+    if kind == "pypi"
+        && v.get("name").is_none()
+        && v.get("spec").is_none()
+        && rb.policy != Policy::Never
+    {
+        r.note(
+            v.get("type").map_or(0, |t| t.line),
+            path,
+            format!("the original installed nothing for a `pypi` source; hsm installs `{stem}` at any version (`spec: {stem}`: the original never used `version`, which hsm would pin)"),
+        );
+        out.set("spec", Value::text(stem));
+    }
+    if kind == "local" && v.get("git").is_none() && rb.policy != Policy::Never {
+        missing_path(&out, path, rb, r);
     }
     Some(out)
+}
+
+/// A note when a local path (as written after the migration) names nothing: hsm refuses a
+/// source whose directory is missing when the source is used.
+fn missing_path(out: &Value, path: &str, rb: &Rebase<'_>, r: &mut Report<'_>) {
+    let Some(p) = out.get("path") else { return };
+    let Some(text) = p.value.as_str() else { return };
+    if text.contains("${") {
+        r.note(p.line, &format!("{path}.path"), "hsm does not expand variables in paths (nor did the original): hsm refuses this source when it is used");
+    } else if !rb.resolves(text) {
+        r.note(
+            p.line,
+            &format!("{path}.path"),
+            format!(
+                "`{text}` does not exist: create it, or hsm refuses this source when it is used"
+            ),
+        );
+    }
 }
 
 /// A `path` entry, rebased onto the registry file (with a note when it changes).
@@ -161,6 +210,9 @@ pub(crate) fn rebased(f: &Entry, here: &str, rb: &Rebase<'_>, r: &mut Report<'_>
     let Some(old) = f.value.as_str() else {
         return f.clone();
     };
+    if let Some(target) = rb.outside(old) {
+        r.note(f.line, here, format!("`{old}` points outside this project (to `{target}` from it); the original meant a path inside the project — another project sharing this registry may have migrated it"));
+    }
     match rb.path(old) {
         Some(new) => {
             r.note(f.line, here, format!("`{old}` is now `{new}`: hsm resolves paths against the registry file, not the project"));

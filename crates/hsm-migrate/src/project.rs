@@ -51,6 +51,8 @@ pub(crate) struct Known<'a> {
     /// Packages whose own file has `implies` (which the original ignored when the package
     /// was selected through a group).
     pub(crate) implying: &'a BTreeSet<String>,
+    /// Every entry and group name in the registry.
+    pub(crate) names: &'a BTreeSet<String>,
 }
 
 /// Converts a legacy `hsm.yaml`.
@@ -71,7 +73,11 @@ pub(crate) fn convert(root: &Value, known: &Known<'_>, r: &mut Report<'_>) -> Va
             }
             "libraries" | "dependencies" => libraries(e, &mut out, known.implying, r),
             "services" => services = Some(e.clone()),
-            "modes" => push(&mut out, e.clone()),
+            "modes" => {
+                if let Some(m) = modes(e, known.names, r) {
+                    push(&mut out, m);
+                }
+            }
             "schema_version" => {}
             other => r.refuse(
                 e.line,
@@ -290,7 +296,7 @@ fn refs(
     Entry {
         key: key.into(),
         line: e.line,
-        value: Value::Seq(items, false),
+        value: Value::Seq(items, matches!(e.value, Value::Seq(_, true))),
     }
 }
 
@@ -310,7 +316,11 @@ fn group_selections(
         let mut selection: Vec<String> = Vec::new();
         for f in g.value.entries().unwrap_or_default() {
             match f.key.as_str() {
-                "strategy" => {}
+                "strategy" => r.note(
+                    f.line,
+                    &format!("{here}.strategy"),
+                    "dropped: the registry's group decides the strategy",
+                ),
                 "selection" => {
                     selection = match &f.value {
                         Value::Seq(items, _) => items
@@ -364,7 +374,7 @@ fn group_selections(
     Entry {
         key: key.into(),
         line: e.line,
-        value: Value::Map(groups, false),
+        value: Value::Map(groups, matches!(e.value, Value::Map(_, true))),
     }
 }
 
@@ -382,4 +392,34 @@ fn through_groups(groups: &Entry, implying: &BTreeSet<String>, path: &str, r: &m
             r.note(sel.line, &format!("{path}.{}.selection", g.key), format!("the `implies` of `{n}` now apply: the original ignored a library's own implications when a group selected it"));
         }
     }
+}
+
+/// `modes`: entries naming nothing in the registry go (the original ignored them; hsm
+/// refuses them).
+fn modes(e: &Entry, names: &BTreeSet<String>, r: &mut Report<'_>) -> Option<Entry> {
+    let Value::Map(entries, flow) = &e.value else {
+        return (!e.value.is_null()).then(|| e.clone());
+    };
+    let kept: Vec<Entry> = entries
+        .iter()
+        .filter(|m| {
+            let known = names.contains(&m.key);
+            if !known {
+                r.note(
+                    m.line,
+                    &format!("modes.{}", m.key),
+                    format!(
+                        "removed: `{}` is not in the registry (the original ignored it)",
+                        m.key
+                    ),
+                );
+            }
+            known
+        })
+        .cloned()
+        .collect();
+    (!kept.is_empty()).then(|| Entry {
+        value: Value::Map(kept, *flow),
+        ..e.clone()
+    })
 }

@@ -54,6 +54,21 @@ impl Rebase<'_> {
         (rel != path).then_some(rel)
     }
 
+    /// Whether `path`, as the converted file will say it, names something that exists.
+    pub(crate) fn resolves(&self, path: &str) -> bool {
+        (self.exists)(&self.file_dir.join(path))
+    }
+
+    /// For a path kept as it was in a file that may already have been migrated: where it
+    /// points when that is outside the project (so the original meant something else).
+    pub(crate) fn outside(&self, path: &str) -> Option<String> {
+        if self.policy != Policy::Guarded || Path::new(path).is_absolute() {
+            return None;
+        }
+        let target = infra_fs::relative_to(&self.file_dir.join(path), self.project_root);
+        target.starts_with("..").then_some(target)
+    }
+
     /// A volume in compose short syntax: the host side is rebased when it is a relative path
     /// (`./data:/data`); named volumes and absolute paths stay.
     pub(crate) fn volume(&self, volume: &str) -> Option<String> {

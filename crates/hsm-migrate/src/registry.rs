@@ -168,6 +168,7 @@ pub(crate) fn convert_file(job: &FileJob<'_>, findings: &mut Vec<Finding>) -> Op
         }
     };
     let mut found = Vec::new();
+    let mut guarded = false;
     let (value, header) = if job.folder.legacy {
         run(Policy::Always, true, &mut found)
     } else {
@@ -177,14 +178,16 @@ pub(crate) fn convert_file(job: &FileJob<'_>, findings: &mut Vec<Finding>) -> Op
             run(Policy::Always, true, &mut found)
         } else if job.project_legacy {
             found.clear();
+            guarded = true;
             run(Policy::Guarded, false, &mut found)
         } else {
             (probe, probe_header)
         }
     };
     if value == *job.parsed && header.is_empty() && !job.folder.legacy {
-        // hsm's already: whatever the notes said, nothing changes.
-        findings.extend(found.into_iter().filter(|f| f.blocking));
+        // hsm's already. Its notes still matter to a project that was the original's (what
+        // its entries mean changed for it); otherwise only refusals do.
+        findings.extend(found.into_iter().filter(|f| f.blocking || guarded));
         return None;
     }
     findings.extend(found);
@@ -238,7 +241,7 @@ pub(crate) fn parse(display: &str, text: &str, findings: &mut Vec<Finding>) -> O
                 display,
                 p.line,
                 &p.message,
-                "fix the YAML (the original could not have read it either)",
+                "rewrite it as plain YAML (no anchors, aliases, tags or repeated keys), then run `hsm migrate` again",
             ));
             None
         }

@@ -107,18 +107,40 @@ pub fn migrate(ctx: &Context<'_>, opts: MigrateOptions) -> Result<MigrateOutcome
     } else {
         Some(ctx.lock(&root)?)
     };
-    let manifest_path = root.join("hsm.yaml");
-    let manifest = read_optional(&manifest_path)?;
-    let registry_dir = match (
+    let mut problems = Vec::new();
+    let manifest = match infra_fs::read_text_optional(&root.join("hsm.yaml"))? {
+        None => None,
+        Some(bytes) => match infra_diag::utf8_text(Path::new("hsm.yaml"), bytes) {
+            Ok(t) => Some(t),
+            Err(d) => {
+                problems.push(d);
+                None
+            }
+        },
+    };
+    let (registry_dir, origin) = match (
         &ctx.settings.registry,
         manifest.as_deref().and_then(hsm_migrate::manifest_registry),
     ) {
-        (Some(r), _) => r.value.clone(),
-        (None, Some(r)) => infra_fs::resolve(&root.join(r)),
-        (None, None) => root.join("hsm-registry"),
+        (Some(r), _) => (r.value.clone(), r.provenance.to_string()),
+        (None, Some(r)) => (
+            infra_fs::resolve(&root.join(r)),
+            "`registry:` in hsm.yaml".into(),
+        ),
+        (None, None) => (
+            root.join("hsm-registry"),
+            "the default `./hsm-registry`".into(),
+        ),
     };
+    if !registry_dir.is_dir() {
+        return Err(OpsError::Registry(hsm_registry::RegistryError::Missing {
+            path: registry_dir,
+            origin,
+        }));
+    }
     let registry_display = display(&registry_dir, &root);
-    let files = registry_files(&registry_dir)?;
+    let (files, unreadable) = registry_files(&registry_dir, &registry_display)?;
+    problems.extend(unreadable);
     let exists = |p: &Path| p.exists();
     let input = Input {
         project_root: &root,
@@ -129,8 +151,8 @@ pub fn migrate(ctx: &Context<'_>, opts: MigrateOptions) -> Result<MigrateOutcome
         exists: &exists,
     };
     let migration = hsm_migrate::migrate(&input);
-    if migration.is_blocked() {
-        return Err(unconvertible(&migration));
+    if migration.is_blocked() || !problems.is_empty() {
+        return Err(unconvertible(&migration, problems));
     }
     let plan = Plan {
         changes: migration
@@ -161,25 +183,38 @@ pub fn migrate(ctx: &Context<'_>, opts: MigrateOptions) -> Result<MigrateOutcome
     Ok(outcome)
 }
 
-/// Writes every change in one transaction; with a project, loads it back (as `hsm check
-/// --offline` does) before keeping anything.
+/// Writes every change in one transaction, stopping (and undoing) at a signal; with a
+/// project, loads it back (as `hsm check --offline` does) before keeping anything.
 fn apply(
     ctx: &Context<'_>,
     migration: &Migration,
     has_project: bool,
 ) -> Result<Vec<String>, OpsError> {
     let mut tx = Transaction::new();
+    let interrupted = || {
+        ctx.interrupt.signal().map(|signal| {
+            OpsError::Sync(hsm_sync::SyncError::Interrupted {
+                signal,
+                step: "migrate".into(),
+            })
+        })
+    };
     let written = (|| {
         for c in &migration.changes {
+            if let Some(e) = interrupted() {
+                return Err(e);
+            }
             match &c.after {
                 Some(text) => tx.write(&c.path, text.as_bytes(), None)?,
                 None => tx.remove(&c.path)?,
             }
         }
-        if has_project {
-            return loads_back(ctx);
-        }
-        Ok::<Vec<String>, OpsError>(Vec::new())
+        let unset = if has_project {
+            loads_back(ctx).map_err(|e| OpsError::MigratedInvalid(Box::new(e)))?
+        } else {
+            Vec::new()
+        };
+        interrupted().map_or(Ok(unset), Err)
     })();
     match written {
         Ok(unset) => {
@@ -192,7 +227,7 @@ fn apply(
             if let Err(errors) = tx.rollback() {
                 return Err(errors.into_iter().next().map_or(e, OpsError::Fs));
             }
-            Err(OpsError::MigratedInvalid(Box::new(e)))
+            Err(e)
         }
     }
 }
@@ -212,25 +247,24 @@ fn loads_back(ctx: &Context<'_>) -> Result<Vec<String>, OpsError> {
     }
 }
 
-fn read_optional(path: &Path) -> Result<Option<String>, OpsError> {
-    match infra_fs::read_text_optional(path)? {
-        None => Ok(None),
-        Some(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
-            OpsError::Fs(FsError::new(
-                "read",
-                path,
-                std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"),
-            ))
-        }),
-    }
-}
-
 /// Every regular `*.yaml` file (and, in the original's folders, every other file, so it
-/// can be reported) under the registry's folders, sorted.
-fn registry_files(dir: &Path) -> Result<Vec<SourceFile>, OpsError> {
+/// can be reported) under the registry's folders, sorted; and what cannot be read as the
+/// original's text. Links in the original's folders are refused: moving a file out of a
+/// linked folder would delete it where the link points (another project's registry), and
+/// replacing a linked entry with a copy would cut it off from the file it shares.
+fn registry_files(
+    dir: &Path,
+    display: &str,
+) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), OpsError> {
     let mut out = Vec::new();
+    let mut problems = Vec::new();
     for (folder, legacy) in hsm_migrate::registry_folders() {
         let path = dir.join(folder);
+        let shown = format!("{display}/{folder}");
+        if legacy && path.is_symlink() {
+            problems.push(linked(&shown));
+            continue;
+        }
         let Ok(entries) = fs::read_dir(&path) else {
             continue;
         };
@@ -243,8 +277,19 @@ fn registry_files(dir: &Path) -> Result<Vec<SourceFile>, OpsError> {
             if name.starts_with('.') || file.is_dir() || (!legacy && !name.ends_with(".yaml")) {
                 continue;
             }
+            let shown = format!("{shown}/{name}");
+            if legacy && file.is_symlink() {
+                problems.push(linked(&shown));
+                continue;
+            }
             let text = if name.ends_with(".yaml") {
-                read_optional(&file)?.unwrap_or_default()
+                match read_text(&file, &shown)? {
+                    Ok(t) => t,
+                    Err(d) => {
+                        problems.push(d);
+                        continue;
+                    }
+                }
             } else {
                 String::new()
             };
@@ -254,7 +299,25 @@ fn registry_files(dir: &Path) -> Result<Vec<SourceFile>, OpsError> {
             });
         }
     }
-    Ok(out)
+    Ok((out, problems))
+}
+
+fn linked(shown: &str) -> Diagnostic {
+    Diagnostic::new(
+        infra_diag::escape_invisible(shown).into_owned(),
+        "is a symbolic link: moving its entries would change the files it points to",
+    )
+    .hint("replace the link with a copy, or migrate the registry it points to where it lives (`hsm --registry DIR migrate`)")
+}
+
+/// A file's text, or a located problem when it is not UTF-8.
+fn read_text(path: &Path, shown: &str) -> Result<Result<String, Diagnostic>, OpsError> {
+    let bytes =
+        infra_fs::read_text_file(path).map_err(|e| OpsError::Fs(FsError::new("read", path, e)))?;
+    Ok(infra_diag::utf8_text(
+        Path::new(&infra_diag::escape_invisible(shown).into_owned()),
+        bytes,
+    ))
 }
 
 /// The original's folders, once their files moved (only when empty).
@@ -283,8 +346,8 @@ fn note(f: &Finding) -> Note {
     }
 }
 
-fn unconvertible(m: &Migration) -> OpsError {
-    let diagnostics: Vec<Diagnostic> = m
+fn unconvertible(m: &Migration, mut problems: Vec<Diagnostic>) -> OpsError {
+    let found: Vec<Diagnostic> = m
         .findings
         .iter()
         .filter(|f| f.blocking)
@@ -299,5 +362,8 @@ fn unconvertible(m: &Migration) -> OpsError {
             d.maybe_hint(f.hint.clone())
         })
         .collect();
-    OpsError::Unconvertible { diagnostics }
+    problems.extend(found);
+    OpsError::Unconvertible {
+        diagnostics: problems,
+    }
 }

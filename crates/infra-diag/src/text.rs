@@ -20,7 +20,7 @@ pub fn utf8_text(display: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
         let byte = bytes.get(at).copied().unwrap_or_default();
         Diagnostic::new(
             display,
-            format!("expected UTF-8 text, found the byte 0x{byte:02x}, which is not"),
+            format!("expected UTF-8 text, found the byte 0x{byte:02x}, which is not valid UTF-8"),
         )
         .at(Some(Loc::of_offset(prefix, at)))
         .hint("save the file as UTF-8 (editors call it \"UTF-8\" or \"Unicode\")")

@@ -50,7 +50,7 @@ pub fn migrate(ctx: &Ctx<'_>, args: &MigrateArgs) -> Result<(), CliError> {
         ));
     } else {
         p.success(&format!(
-            "Would migrate {files} from {from} (dry run: nothing written)"
+            "Would migrate {files} from {from} (dry run: nothing written; the result is loaded back when it is applied)"
         ));
     }
     Ok(())

@@ -258,3 +258,175 @@ fn hsm_projects_are_not_touched() {
     assert!(out.stderr.contains("Nothing to change"), "{}", out.render());
     unchanged(&before, &s.path());
 }
+
+/// A run stopped after it wrote an entry's new file and before it removed the original's
+/// (`kill -9`) loses nothing: the next run sees the finished entry and completes the rest.
+#[test]
+fn a_migration_stopped_half_way_finishes_on_the_next_run() {
+    let (clean, clean_dir) = fixture("0.3");
+    ok(&run(clean.hsm(&clean_dir).args(["migrate"])));
+    let (s, dir) = fixture("0.3");
+    let done = read(&clean_dir.join("hsm-registry/packages/chunker.yaml"));
+    s.write("project/hsm-registry/packages/chunker.yaml", &done);
+    assert!(dir.join("hsm-registry/libraries/chunker.yaml").exists());
+    ok(&run(s.hsm(&dir).args(["migrate"])));
+    assert_eq!(migrated_files(&dir), migrated_files(&clean_dir));
+    // Another file under the new name is no finished entry: refused, nothing written.
+    let (s, dir) = fixture("0.3");
+    s.write(
+        "project/hsm-registry/packages/chunker.yaml",
+        "name: chunker\nsources:\n  prod: {type: pypi}\n",
+    );
+    let before = snapshot_tree(&dir);
+    let err = fails_with(&run(s.hsm(&dir).args(["migrate"])), 3);
+    assert!(
+        err.contains("`packages/chunker.yaml` exists already"),
+        "{err}"
+    );
+    unchanged(&before, &dir);
+}
+
+/// SIGINT while a large registry migrates: every file is as it was, exit 130.
+#[test]
+fn a_signal_during_a_migration_restores_every_file() {
+    let s = Scratch::empty();
+    let dir = s.path().join("big");
+    let mut manifest = String::from("project: {name: big}\nlibraries:\n  standalone: [lib1]\n");
+    manifest.push_str("services:\n  standalone: [svc1]\n");
+    s.write("big/hsm.yaml", &manifest);
+    for i in 0..3000 {
+        s.write(
+            &format!("big/hsm-registry/libraries/lib{i}.yaml"),
+            &format!("# lib {i}\nname: lib{i}\nversion: '1'\nsources:\n  prod: {{type: pypi}}\n"),
+        );
+    }
+    for i in 0..500 {
+        s.write(
+            &format!("big/hsm-registry/services/svc{i}.yaml"),
+            &format!("name: svc{i}\ntype: service\nsources:\n  prod: {{type: docker-image, image: nginx}}\n"),
+        );
+    }
+    let before = snapshot_tree(&dir);
+    let child = s.hsm(&dir).arg("migrate").spawn();
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    infra_testkit::signal_process(child.id(), infra_testkit::Signal::INT);
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    unchanged(&before, &dir);
+}
+
+/// What the original ignored in hsm.yaml and the registry, and hsm would refuse, goes with
+/// a note: unknown names in `modes`, a library selecting itself in its group; names the
+/// original's YAML 1.2 reader took as text (`y`) stay text; a `pypi` source installs its
+/// package unpinned (the original never used `version`).
+#[test]
+fn what_the_original_ignored_goes_with_a_note() {
+    let s = Scratch::empty();
+    let dir = s.path().join("p");
+    s.write(
+        "p/hsm.yaml",
+        "project: {name: p}\nlibraries:\n  groups:\n    server: {strategy: 1-of-N, selection: a}\n  standalone: [y]\nmodes:\n  ghost: dev\n  y: prod\n# the end\n",
+    );
+    s.write(
+        "p/hsm-registry/library_groups/server.yaml",
+        "name: server\ntype: library_group\nstrategy: 1-of-N\noptions: [{name: a}]\n",
+    );
+    s.write(
+        "p/hsm-registry/libraries/a.yaml",
+        "name: a\nversion: '1'\nsources:\n  prod: {type: pypi}\nimplies:\n  library_group:server: a\n",
+    );
+    s.write(
+        "p/hsm-registry/libraries/y.yaml",
+        "name: y\nversion: 0.1.0\nsources:\n  prod: {type: pypi}\n",
+    );
+    let out = run(s.hsm(&dir).args(["migrate"]));
+    ok(&out);
+    for expected in [
+        "hsm.yaml:7 (at `modes.ghost`): removed: `ghost` is not in the registry",
+        "(at `implies.package_group:server`): dropped: `a` selecting itself",
+        "hsm installs `y` at any version",
+    ] {
+        assert!(
+            out.stderr.contains(expected),
+            "{expected} missing:\n{}",
+            out.render()
+        );
+    }
+    let manifest = read(&dir.join("hsm.yaml"));
+    assert!(
+        manifest.contains("packages: [\"y\"]") && manifest.ends_with("# the end\n"),
+        "{manifest}"
+    );
+    assert!(read(&dir.join("hsm-registry/packages/y.yaml")).contains("spec: \"y\""));
+    ok(&run(s.hsm(&dir).args(["check", "--offline"])));
+}
+
+/// A registry shared by two projects, outside both: the first migration rebases it against
+/// the first project, and the second project is told its paths now point into the first.
+#[test]
+fn a_shared_registry_outside_the_project_is_named() {
+    let s = Scratch::empty();
+    s.write(
+        "reg/libraries/x.yaml",
+        "name: x\nversion: '1'\nsources:\n  dev: {type: local, path: libs/x, editable: true}\n",
+    );
+    for p in ["p1", "p2/sub"] {
+        s.write(
+            &format!("{p}/libs/x/pyproject.toml"),
+            "[project]\nname = \"x\"\nversion = \"0.1.0\"\n",
+        );
+        s.write(
+            &format!("{p}/hsm.yaml"),
+            "project: {name: proj}\nlibraries:\n  standalone: [{name: x, mode: dev}]\n",
+        );
+    }
+    let first = run(s
+        .hsm(s.path().join("p1"))
+        .args(["--registry", "../reg", "migrate"]));
+    ok(&first);
+    assert!(
+        first
+            .stderr
+            .contains("the registry is outside this project"),
+        "{}",
+        first.render()
+    );
+    let second = run(s
+        .hsm(s.path().join("p2/sub"))
+        .args(["--registry", "../../reg", "migrate"]));
+    ok(&second);
+    assert!(
+        second.stderr.contains("points outside this project"),
+        "{}",
+        second.render()
+    );
+}
+
+/// Links in the original's folders would make a move delete what they point to.
+#[test]
+fn links_in_the_originals_folders_are_refused() {
+    let (s, dir) = fixture("0.3");
+    let shared = s.path().join("shared");
+    std::fs::rename(dir.join("hsm-registry/service_groups"), &shared).unwrap();
+    std::os::unix::fs::symlink(&shared, dir.join("hsm-registry/service_groups")).unwrap();
+    let before = snapshot_tree(s.path());
+    let err = fails_with(&run(s.hsm(&dir).args(["migrate"])), 3);
+    assert!(
+        err.contains("hsm-registry/service_groups") && err.contains("symbolic link"),
+        "{err}"
+    );
+    unchanged(&before, &s.path());
+}
+
+#[test]
+fn a_missing_registry_is_named_before_anything_else() {
+    let (s, dir) = fixture("0.2");
+    let err = fails_with(
+        &run(s
+            .hsm(&dir)
+            .args(["--registry", "nowhere", "migrate", "--dry-run"])),
+        3,
+    );
+    assert!(err.contains("nowhere"), "{err}");
+}

@@ -113,7 +113,7 @@ fn a_manifest_that_is_not_utf8_is_a_located_validation_error() {
     insta::assert_snapshot!(t.render(), @r#"
     exit: 3
     --- stderr
-    error: expected UTF-8 text, found the byte 0xff, which is not
+    error: expected UTF-8 text, found the byte 0xff, which is not valid UTF-8
       --> hsm.yaml:1:12
       hint: save the file as UTF-8 (editors call it "UTF-8" or "Unicode")
     "#);
