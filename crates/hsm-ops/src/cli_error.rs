@@ -209,7 +209,7 @@ fn migrate(e: OpsError) -> CliError {
         OpsError::MigratedInvalid(inner) => {
             let mut c = convert(*inner);
             c.hints.push(
-                "every file was restored; fix the original's files (the original did not check this), then run `hsm migrate` again".into(),
+                "every file was restored: the positions above are in the files the migration wrote; fix the same keys in the original's files, then run `hsm migrate` again".into(),
             );
             c
         }
