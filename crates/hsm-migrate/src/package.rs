@@ -98,31 +98,15 @@ fn sources(e: &Entry, stem: &str, rb: &Rebase<'_>, r: &mut Report<'_>) -> Entry 
 
 fn source(v: &Value, path: &str, stem: &str, rb: &Rebase<'_>, r: &mut Report<'_>) -> Option<Value> {
     let kind = v.get("type").and_then(|t| t.value.as_str()).unwrap_or("");
-    let allowed: &[&str] = match kind {
-        "git" => &[
-            "type",
-            "url",
-            "ref",
-            "tag",
-            "branch",
-            "rev",
-            "subdirectory",
-            "editable",
-        ],
-        "local" => &["type", "path", "editable", "git"],
-        "pypi" => &["type", "name", "spec", "index"],
-        _ => {
-            let line = v.get("type").map_or(0, |t| t.line);
-            r.refuse(
-                line,
-                &format!("{path}.type"),
-                format!(
-                    "source type `{kind}` cannot be installed (the original skipped it silently)"
-                ),
-                "use `git` (url, ref), `local` (path) or `pypi`",
-            );
-            return None;
-        }
+    let Some(allowed) = allowed_keys(kind) else {
+        let line = v.get("type").map_or(0, |t| t.line);
+        r.refuse(
+            line,
+            &format!("{path}.type"),
+            format!("source type `{kind}` cannot be installed (the original skipped it silently)"),
+            "use `git` (url, ref), `local` (path) or `pypi`",
+        );
+        return None;
     };
     let mut out = Value::map_like(v);
     for f in v.entries().unwrap_or_default() {
@@ -169,6 +153,41 @@ fn source(v: &Value, path: &str, stem: &str, rb: &Rebase<'_>, r: &mut Report<'_>
             _ => out.set_entry(f.clone()),
         }
     }
+    finish(kind, v, &mut out, path, stem, rb, r);
+    Some(out)
+}
+
+/// The keys a source of `kind` may have (`type` first), or `None` for a kind hsm cannot
+/// install.
+fn allowed_keys(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "git" => &[
+            "type",
+            "url",
+            "ref",
+            "tag",
+            "branch",
+            "rev",
+            "subdirectory",
+            "editable",
+        ],
+        "local" => &["type", "path", "editable", "git"],
+        "pypi" => &["type", "name", "spec", "index"],
+        _ => return None,
+    })
+}
+
+/// What a source needs once its keys are converted: a `pypi` source names its package
+/// (unpinned), a `local` path is looked at.
+fn finish(
+    kind: &str,
+    v: &Value,
+    out: &mut Value,
+    path: &str,
+    stem: &str,
+    rb: &Rebase<'_>,
+    r: &mut Report<'_>,
+) {
     if kind == "pypi"
         && v.get("name").is_none()
         && v.get("spec").is_none()
@@ -182,9 +201,8 @@ fn source(v: &Value, path: &str, stem: &str, rb: &Rebase<'_>, r: &mut Report<'_>
         out.set("spec", Value::text(stem));
     }
     if kind == "local" && v.get("git").is_none() && rb.policy != Policy::Never {
-        missing_path(&out, path, rb, r);
+        missing_path(out, path, rb, r);
     }
-    Some(out)
 }
 
 /// A note when a local path (as written after the migration) names nothing: hsm refuses a
