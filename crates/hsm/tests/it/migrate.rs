@@ -159,6 +159,13 @@ fn migrated_projects_sync_with_uv() {
                     "{compose}"
                 );
                 assert!(compose.contains("Dockerfile.dev"), "{compose}");
+                // The external profile's connection (stored and never used by the original)
+                // reaches the library that implies the service.
+                let env = ok(&run(s.hsm(&dir).arg("env")));
+                assert!(
+                    env.contains("QDRANT_HOST=10.0.0.50") && env.contains("QDRANT_PORT=6333"),
+                    "{env}"
+                );
             }
             _ => {
                 assert_eq!(
