@@ -127,6 +127,15 @@ pub fn export(stack: &Stack<'_>, opts: Options<'_>) -> Result<Export, KubeError>
             }
         }
     }
+    let defaulted = defaulted(stack, &keys);
+    if !defaulted.is_empty() {
+        notes.push(format!(
+            "{} a default in the registry (`${{VAR:-…}}`) that a cluster does not see: the Secret must hold {}",
+            defaulted.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+                + if defaulted.len() == 1 { " has" } else { " have" },
+            if defaulted.len() == 1 { "that key" } else { "those keys" }
+        ));
+    }
     if !keys.is_empty() {
         let body = Object {
             api_version: "v1",
@@ -392,4 +401,29 @@ fn external(
         service_file(out, s, &c.name, spec, &format!("container `{}`", c.name))?;
     }
     Ok(None)
+}
+
+/// The Secret keys whose variables have a default in the registry (`${VAR:-x}`): compose
+/// falls back to it, a Kubernetes Secret reference does not (and the default, possibly a
+/// demo password, is never written).
+fn defaulted(stack: &Stack<'_>, keys: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for c in &stack.containers {
+        let spec = c.spec;
+        let profiles = spec
+            .deployment_profiles
+            .values()
+            .flat_map(|p| p.env.values());
+        for text in spec.env.values().chain(profiles) {
+            let Ok(t) = infra_interp::parse(&text.0) else {
+                continue;
+            };
+            for v in t.vars() {
+                if v.has_default && keys.contains(&v.name) {
+                    out.insert(v.name);
+                }
+            }
+        }
+    }
+    out
 }

@@ -258,6 +258,9 @@ fn rest(e: OpsError) -> CliError {
             OpsError::Usage { .. } => CliError::new(ErrorKind::Usage, e),
             e @ (OpsError::Unconvertible { .. } | OpsError::MigratedInvalid(_)) => migrate(e),
             OpsError::Kube(k) => kube(k),
+            OpsError::ExportFileIsLink { .. } => {
+                validation(e).hint("remove the link, or export into another directory with `-o`")
+            }
             OpsError::ForeignExportFile { .. } => validation(e)
                 .hint("export into another directory (`-o DIR`), or move that file away"),
             OpsError::NoEnvFile => failure(e).hint("run `hsm sync` first"),

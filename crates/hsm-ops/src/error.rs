@@ -31,6 +31,12 @@ pub enum OpsError {
         /// The file, under the directory as given.
         file: String,
     },
+    /// The export would write through a symbolic link.
+    #[error("`{file}` is a symbolic link; hsm does not write exported files through links")]
+    ExportFileIsLink {
+        /// The file, under the directory as given.
+        file: String,
+    },
     /// A file could not be written or read.
     #[error("{0}")]
     Fs(#[from] FsError),

@@ -55,6 +55,17 @@ pub fn kubernetes(ctx: &Context<'_>, opts: &ExportOptions) -> Result<ExportRepor
     )?;
     let dir = ctx.settings.cwd.join(&opts.out);
     let shown = opts.out.display().to_string();
+    let resolved = infra_fs::resolve(&dir);
+    if resolved.parent().is_none() {
+        return Err(OpsError::Usage {
+            message: format!("`-o {shown}` is the filesystem root: give a directory of its own"),
+        });
+    }
+    if resolved.exists() && !resolved.is_dir() {
+        return Err(OpsError::Usage {
+            message: format!("`-o {shown}` is not a directory"),
+        });
+    }
     for (name, _) in &export.files {
         refuse_foreign(&dir.join(name), &shown, name)?;
     }
@@ -89,10 +100,12 @@ fn refuse_foreign(path: &Path, dir: &str, name: &str) -> Result<(), OpsError> {
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         return Ok(());
     };
-    if meta.file_type().is_symlink() || !generated(path) {
-        return Err(OpsError::ForeignExportFile {
-            file: format!("{}/{name}", dir.trim_end_matches('/')),
-        });
+    let file = format!("{}/{name}", dir.trim_end_matches('/'));
+    if meta.file_type().is_symlink() {
+        return Err(OpsError::ExportFileIsLink { file });
+    }
+    if !generated(path) {
+        return Err(OpsError::ForeignExportFile { file });
     }
     Ok(())
 }

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use hsm_schema::{ComponentKind, Mode};
+use infra_fs::Transaction;
 use infra_process::{Cmd, Output};
 use serde::Serialize;
 
@@ -44,32 +45,113 @@ fn min_python(root: &Path) -> Option<String> {
     (!version.is_empty()).then_some(version)
 }
 
-/// Scaffolds (unless `dir` already holds a `pyproject.toml`), registers (unless the
-/// registry has `name`) and adds package `name`; `uv` is the uv program.
+/// Where the package goes, checked: inside the project, neither the project root nor hsm's
+/// own `.hsm/`, and either empty, absent or a uv project of this very name.
+fn place(root: &Path, name: &str, dir: Option<&Path>) -> Result<(PathBuf, PathBuf), OpsError> {
+    if let Some(problem) = hsm_schema::entry_name_problem(name, "package") {
+        return Err(OpsError::Usage { message: problem });
+    }
+    let rel_dir: PathBuf = dir.map_or_else(|| Path::new("packages").join(name), Path::to_path_buf);
+    let abs = infra_fs::resolve(&root.join(&rel_dir));
+    let usage = |why: &str| OpsError::Usage {
+        message: format!("--path `{}` {why}", rel_dir.display()),
+    };
+    if !abs.starts_with(root) {
+        return Err(usage("is outside the project"));
+    }
+    if abs == root {
+        return Err(usage(
+            "is the project itself: a package needs a directory of its own",
+        ));
+    }
+    if abs.starts_with(root.join(hsm_sync::HSM_DIR)) {
+        return Err(usage("is inside hsm's own state directory"));
+    }
+    let pyproject = abs.join("pyproject.toml");
+    if pyproject.exists() {
+        let text = std::fs::read_to_string(&pyproject).unwrap_or_default();
+        let found = hsm_pyproject::project_name(&text).unwrap_or_default();
+        if hsm_schema::normalize_name(&found) != hsm_schema::normalize_name(name) {
+            return Err(usage(&format!(
+                "holds the Python project `{found}`, not `{name}`: pass its name, or another --path"
+            )));
+        }
+    } else if std::fs::read_dir(&abs).is_ok_and(|mut d| d.next().is_some()) {
+        return Err(usage(
+            "exists and is not empty, but holds no pyproject.toml",
+        ));
+    }
+    Ok((rel_dir, abs))
+}
+
+/// A `package init` not yet kept: the hsm.yaml and registry edits and the scaffold, undone
+/// together when what follows (the sync) fails.
+pub struct Pending(Transaction);
+
+impl Pending {
+    /// Keeps everything.
+    pub fn keep(self) {
+        self.0.commit();
+    }
+
+    /// Restores hsm.yaml and the registry entry, and removes the scaffold it made.
+    pub fn undo(self) -> Result<(), OpsError> {
+        self.0.rollback().map_err(|errors| {
+            errors.into_iter().next().map_or(
+                OpsError::Usage {
+                    message: String::new(),
+                },
+                OpsError::Fs,
+            )
+        })
+    }
+}
+
+/// Scaffolds (unless `dir` already holds this package's `pyproject.toml`), registers
+/// (unless the registry has `name`) and adds package `name`; `uv` is the uv program. What
+/// it changed is kept only once the caller says so ([`Pending`]).
 pub fn package_init(
     ctx: &Context<'_>,
     name: &str,
     dir: Option<&Path>,
     uv: &str,
-) -> Result<PackageInitReport, OpsError> {
+) -> Result<(PackageInitReport, Pending), OpsError> {
     let root = ctx.root()?;
-    let rel_dir: PathBuf = dir.map_or_else(|| Path::new("packages").join(name), Path::to_path_buf);
-    let abs = infra_fs::resolve(&root.join(&rel_dir));
-    if !abs.starts_with(&root) {
-        return Err(OpsError::Usage {
-            message: format!("--path {} is outside the project", rel_dir.display()),
-        });
+    let (rel_dir, abs) = place(&root, name, dir)?;
+    let project = ctx.open()?;
+    let mut tx = Transaction::new();
+    tx.track(&root.join("hsm.yaml"))?;
+    tx.track(
+        &project
+            .registry
+            .value
+            .join("packages")
+            .join(format!("{name}.yaml")),
+    )?;
+    tx.track_new_dir(&abs);
+    match steps(ctx, &project, name, &rel_dir, &abs, uv) {
+        Ok(report) => Ok((report, Pending(tx))),
+        Err(e) => {
+            // The error is what to report; a failed rollback leaves files to name instead.
+            if let Err(errors) = tx.rollback() {
+                return Err(errors.into_iter().next().map_or(e, OpsError::Fs));
+            }
+            Err(e)
+        }
     }
+}
+
+fn steps(
+    ctx: &Context<'_>,
+    project: &crate::Project,
+    name: &str,
+    rel_dir: &Path,
+    abs: &Path,
+    uv: &str,
+) -> Result<PackageInitReport, OpsError> {
+    let root = project.root();
     let scaffolded = !abs.join("pyproject.toml").exists();
     if scaffolded {
-        if abs.exists() && std::fs::read_dir(&abs).is_ok_and(|mut d| d.next().is_some()) {
-            return Err(OpsError::Usage {
-                message: format!(
-                    "{} exists and is not empty, but holds no pyproject.toml",
-                    rel_dir.display()
-                ),
-            });
-        }
         let mut cmd = Cmd::new(uv).args([
             "init",
             "--lib",
@@ -77,18 +159,16 @@ pub fn package_init(
             "--vcs",
             "none",
             "--no-pin-python",
-            "--name",
-            name,
         ]);
+        cmd = cmd.arg(format!("--name={name}"));
         // The package must not ask for a newer Python than the project allows (uv would
         // write the interpreter it finds), or the project cannot install it.
-        if let Some(min) = min_python(&root) {
+        if let Some(min) = min_python(root) {
             cmd = cmd.args(["--python", &min]);
         }
-        let cmd = cmd.arg("--").arg(&abs).stdin_null();
+        let cmd = cmd.arg("--").arg(abs).stdin_null();
         infra_process::run(&cmd, Output::Capture, ctx.interrupt)?;
     }
-    let project = ctx.open()?;
     let registered = if project
         .loaded
         .registry
@@ -99,7 +179,7 @@ pub fn package_init(
     } else {
         // Paths in a registry entry are relative to its file: `<registry>/packages/`.
         let from = project.registry.value.join("packages");
-        let rel = infra_fs::relative_to(&abs, &from);
+        let rel = infra_fs::relative_to(abs, &from);
         let new = NewPackage {
             name: name.to_string(),
             version: None,

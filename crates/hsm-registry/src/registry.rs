@@ -427,6 +427,16 @@ impl Registry {
             index: PathIndex::build(&text),
         };
         let written = name_of(&entry.spec);
+        // The name becomes a distribution name, a compose service name and a file name:
+        // one that breaks any of them is refused here, where it is written.
+        if let Some(problem) = hsm_schema::entry_name_problem(written, kind.noun()) {
+            return Err(entry
+                .error("name", problem)
+                .hint(
+                    "rename the entry (and its file) with ASCII letters, digits, `-`, `_` and `.`",
+                )
+                .into());
+        }
         let same = if kind == Kind::PACKAGE {
             normalize_name(written) == normalize_name(name)
         } else {

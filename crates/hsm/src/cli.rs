@@ -227,7 +227,11 @@ pub struct SetArgs {
     #[arg(add = crate::complete::settings_names())]
     pub setting: String,
     /// Its value (omit with --unset)
-    #[arg(required_unless_present = "unset", conflicts_with = "unset")]
+    #[arg(
+        required_unless_present = "unset",
+        conflicts_with = "unset",
+        add = crate::complete::setting_values()
+    )]
     pub value: Option<String>,
     /// Remove the setting from hsm.yaml (back to its default)
     #[arg(long)]
@@ -324,9 +328,24 @@ pub struct KubernetesArgs {
     /// Directory to write the manifests to (created if missing)
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     pub output: PathBuf,
-    /// Namespace of every object (and of the kustomization)
-    #[arg(long, value_name = "N")]
+    /// Namespace of every object (and of the kustomization): a DNS label
+    #[arg(long, value_name = "N", value_parser = namespace)]
     pub namespace: Option<String>,
+}
+
+/// A Kubernetes namespace: an RFC 1123 label (lowercase letters, digits and `-`, starting
+/// and ending with a letter or digit, at most 63 characters).
+fn namespace(s: &str) -> Result<String, String> {
+    let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+    let ends = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if s.len() <= 63 && s.chars().all(ok_char) && ends(s.chars().next()) && ends(s.chars().last()) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "`{}` is not a namespace: expected up to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit",
+            s.escape_default()
+        ))
+    }
 }
 
 /// `hsm registry`.

@@ -32,6 +32,11 @@ fn of(what: Names) -> Vec<CompletionCandidate> {
         .map(|s| names(&s, what))
         .unwrap_or_default()
         .into_iter()
+        // A name a shell would print as an escape sequence or a line break is no candidate.
+        .filter(|n| {
+            !n.chars()
+                .any(|c| c.is_control() || infra_diag::is_invisible(c))
+        })
         .map(CompletionCandidate::new)
         .collect()
 }
@@ -47,6 +52,16 @@ pub fn settings_names() -> ArgValueCandidates {
         hsm_ops::edit::SETTINGS
             .iter()
             .map(|(name, _)| CompletionCandidate::new(*name))
+            .collect()
+    })
+}
+
+/// Values of `hsm set` (the setting is not known here: the fixed values of all of them).
+pub fn setting_values() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        ["uv", "pip", "dev", "prod"]
+            .into_iter()
+            .map(CompletionCandidate::new)
             .collect()
     })
 }

@@ -44,10 +44,18 @@ fn key_of(name: &str) -> Result<&'static str, OpsError> {
 /// Checks `value` for `key`.
 fn check(ctx: &Context<'_>, key: &str, value: &str) -> Result<(), OpsError> {
     match key {
-        "package_manager" if ctx.tools.get(value).is_none() => Err(OpsError::UnknownAdapter {
-            name: value.to_string(),
-            known: ctx.tools.names().iter().map(ToString::to_string).collect(),
-            diagnostic: None,
+        // A value from the command line is a usage error (exit 2), for every setting.
+        "package_manager" if ctx.tools.get(value).is_none() => Err(OpsError::Usage {
+            message: format!(
+                "package manager `{}` is not one hsm drives: expected {}",
+                value.escape_default(),
+                ctx.tools
+                    .names()
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
         }),
         "mode" if Mode::parse(value).is_none() => Err(OpsError::Usage {
             message: format!(
@@ -70,6 +78,9 @@ pub fn set(ctx: &Context<'_>, name: &str, value: Option<&str>) -> Result<EditRep
     if let Some(v) = value {
         check(ctx, key, v)?;
     }
+    if key == "registry" {
+        return set_registry(ctx, value);
+    }
     let mut s = Session::open(ctx)?;
     let changed = s.editor.set_top_scalar(key, value)?;
     let cli = key.replace('_', "-");
@@ -78,4 +89,43 @@ pub fn set(ctx: &Context<'_>, name: &str, value: Option<&str>) -> Result<EditRep
         None => format!("{cli} is back to its default"),
     };
     s.save(changed, what)
+}
+
+/// `registry`: the new directory must exist; the current one need not (setting the
+/// registry is how a project whose registry moved is repaired), so the registry is not
+/// loaded — only hsm.yaml is edited, under the project lock.
+fn set_registry(ctx: &Context<'_>, value: Option<&str>) -> Result<EditReport, OpsError> {
+    let root = ctx.root()?;
+    if let Some(v) = value
+        && !root.join(v).is_dir()
+    {
+        return Err(OpsError::Usage {
+            message: format!(
+                "registry `{}` is not a directory (relative to hsm.yaml's directory)",
+                v.escape_default()
+            ),
+        });
+    }
+    let _lock = ctx.lock(&root)?;
+    let path = root.join(hsm_sync::MANIFEST);
+    let bytes = infra_fs::read_text_file(&path)
+        .map_err(|e| OpsError::Fs(infra_fs::FsError::new("read", &path, e)))?;
+    let text = infra_diag::utf8_text(std::path::Path::new(hsm_sync::MANIFEST), bytes)
+        .map_err(|d| OpsError::Sync(hsm_sync::SyncError::invalid(vec![d])))?;
+    let mut editor = hsm_edit::ManifestEditor::parse(&text)?;
+    let changed = editor.set_top_scalar("registry", value)?;
+    let new_text = editor.to_string();
+    let message = match value {
+        Some(v) => format!("registry is `{v}`"),
+        None => "registry is back to its default".to_string(),
+    };
+    if changed && new_text != text {
+        infra_fs::write_atomic(&path, new_text.as_bytes(), None)?;
+    }
+    Ok(EditReport {
+        changed: changed && new_text != text,
+        message,
+        implied: Vec::new(),
+        still_invalid: false,
+    })
 }

@@ -105,7 +105,7 @@ pub fn package_init(
     path: Option<&std::path::Path>,
     uv: &str,
 ) -> Result<(), CliError> {
-    let r = hsm_ops::package_init::package_init(&ctx.ops(), name, path, uv)?;
+    let (r, pending) = hsm_ops::package_init::package_init(&ctx.ops(), name, path, uv)?;
     let p = ctx.printer;
     if !p.is_json() {
         if r.scaffolded {
@@ -117,7 +117,20 @@ pub fn package_init(
         p.status(&format!("  {}", r.added.message));
     }
     let args = crate::cli::SyncArgs::default();
-    super::project::sync(ctx, &args)?;
+    if let Err(mut e) = super::project::sync(ctx, &args) {
+        // Nothing of the new package stays behind a sync that failed.
+        match pending.undo() {
+            Ok(()) => e.hints.push(format!(
+                "`{}` was taken back: hsm.yaml, its registry entry and the scaffold are as before",
+                r.name
+            )),
+            Err(u) => e
+                .hints
+                .push(format!("taking `{}` back failed too: {u}", r.name)),
+        }
+        return Err(e);
+    }
+    pending.keep();
     if p.is_json() {
         p.json(&r);
     } else {

@@ -188,3 +188,62 @@ fn exports_match_their_golden_files_and_are_deterministic() {
         unchanged(&before, &dir);
     }
 }
+
+/// `--namespace` is a DNS label, `-o` a directory of its own; a link among the files is
+/// named as a link; a `${VAR:-default}` says its default does not reach the cluster.
+#[test]
+fn export_arguments_are_checked_and_defaults_are_named() {
+    let s = Scratch::examples();
+    let dir = s.project("shared-db");
+    std::fs::write(dir.join(".env"), "POSTGRES_PASSWORD=s3cr3t-pg-pw\n").unwrap();
+    for ns in [
+        "Prod",
+        "a_b",
+        "",
+        "x\ny",
+        "${NS}",
+        "ns: evil",
+        &"a".repeat(64),
+    ] {
+        let err = fails_with(
+            &run(s
+                .hsm(&dir)
+                .args(["export", "kubernetes", "-o", "k8s", "--namespace", ns])),
+            2,
+        );
+        assert!(err.contains("is not a namespace"), "{ns:?}: {err}");
+    }
+    std::fs::write(dir.join("afile"), "x").unwrap();
+    let err = fails_with(
+        &run(s.hsm(&dir).args(["export", "kubernetes", "-o", "afile"])),
+        2,
+    );
+    assert!(err.contains("is not a directory"), "{err}");
+    let err = fails_with(
+        &run(s.hsm(&dir).args(["export", "kubernetes", "-o", "/"])),
+        2,
+    );
+    assert!(err.contains("filesystem root"), "{err}");
+    assert!(!dir.join("k8s").exists());
+    let out = run(s.hsm(&dir).args(["export", "kubernetes", "-o", "k8s"]));
+    ok(&out);
+    assert!(
+        out.stderr
+            .contains("`POSTGRES_PASSWORD` has a default in the registry"),
+        "{}",
+        out.render()
+    );
+    assert!(
+        !out.stderr.contains("s3cr3t") && !out.stderr.contains(":-postgres"),
+        "{}",
+        out.render()
+    );
+    let target = dir.join("k8s/postgres-service.yaml");
+    std::fs::rename(&target, dir.join("elsewhere.yaml")).unwrap();
+    std::os::unix::fs::symlink(dir.join("elsewhere.yaml"), &target).unwrap();
+    let err = fails_with(
+        &run(s.hsm(&dir).args(["export", "kubernetes", "-o", "k8s"])),
+        3,
+    );
+    assert!(err.contains("is a symbolic link"), "{err}");
+}

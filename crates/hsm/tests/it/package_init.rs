@@ -64,3 +64,80 @@ fn package_init_refuses_a_directory_that_is_not_a_package_or_outside_the_project
     assert!(err.contains("outside the project"), "{err}");
     unchanged(&before, &dir);
 }
+
+/// The name and the place are checked before uv runs: a name that is no PEP 508 name (or
+/// looks like an option), the project root, hsm's `.hsm/`, or a uv project of another name.
+#[test]
+fn package_init_checks_the_name_and_the_place_before_anything_runs() {
+    let s = Scratch::empty();
+    let dir = s.path().join("proj");
+    std::fs::create_dir_all(&dir).unwrap();
+    ok(&run(s.hsm(&dir).args(["init", "--name", "proj"])));
+    std::fs::create_dir_all(dir.join("other")).unwrap();
+    std::fs::write(
+        dir.join("other/pyproject.toml"),
+        "[project]\nname = \"other\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap();
+    let before = snapshot_tree(&dir);
+    for name in [
+        "../evil",
+        ".",
+        "a/b",
+        "x y",
+        "ünï",
+        "a-",
+        "-rf",
+        "a\u{1b}[31mred",
+    ] {
+        let err = fails_with(&run(s.hsm(&dir).args(["package", "init", "--", name])), 2);
+        assert!(
+            err.contains("is not a valid package name") || err.contains("empty"),
+            "{name}: {err}"
+        );
+        assert!(!err.contains('\u{1b}'), "raw escape in: {err}");
+    }
+    for (path, why) in [
+        (".", "is the project itself"),
+        (".hsm/x", "hsm's own state"),
+        ("other", "holds the Python project `other`"),
+    ] {
+        let err = fails_with(
+            &run(s.hsm(&dir).args(["package", "init", "foo", "--path", path])),
+            2,
+        );
+        assert!(err.contains(why), "{path}: {err}");
+    }
+    unchanged(&before, &dir);
+}
+
+/// A sync that fails after the package was made takes it back: hsm.yaml and the registry
+/// are as before (the directory it did not make stays).
+#[test]
+fn a_failed_sync_takes_the_new_package_back() {
+    need!("uv", "HSM_TEST_UV");
+    let s = Scratch::empty();
+    let dir = s.path().join("proj");
+    std::fs::create_dir_all(&dir).unwrap();
+    ok(&run(s.hsm(&dir).args(["init", "--name", "proj"])));
+    std::fs::create_dir_all(dir.join("libs/foo")).unwrap();
+    // A Python no interpreter satisfies: uv cannot install it.
+    std::fs::write(
+        dir.join("libs/foo/pyproject.toml"),
+        "[project]\nname = \"foo\"\nversion = \"0.1.0\"\nrequires-python = \">=99\"\n",
+    )
+    .unwrap();
+    let manifest = read(&dir.join("hsm.yaml"));
+    let out = run(s
+        .hsm(&dir)
+        .args(["package", "init", "foo", "--path", "libs/foo"]));
+    assert_ne!(out.code, Some(0), "{}", out.render());
+    assert!(
+        out.stderr.contains("`foo` was taken back"),
+        "{}",
+        out.render()
+    );
+    assert_eq!(read(&dir.join("hsm.yaml")), manifest);
+    assert!(!dir.join("hsm-registry/packages/foo.yaml").exists());
+    assert!(dir.join("libs/foo/pyproject.toml").exists());
+}

@@ -682,3 +682,24 @@ fn an_edit_never_goes_through_a_yaml_alias_or_merge_key() {
         assert_eq!(read(&dir.join("hsm.yaml")), text);
     }
 }
+
+/// A registry entry whose name is no PEP 508 name (`odd name`) is refused where it is
+/// written, by check and validate alike, before uv would choke on it.
+#[test]
+fn registry_names_that_break_pep_508_are_refused_where_written() {
+    let s = Scratch::empty();
+    let dir = s.path().join("p");
+    s.write(
+        "p/hsm-registry/packages/odd name.yaml",
+        "name: odd name\nsources:\n  prod: {type: pypi}\n",
+    );
+    s.write("p/hsm.yaml", "packages:\n  - \"odd name\"\n");
+    let err = fails_with(&run(s.hsm(&dir).args(["check", "--offline"])), 3);
+    assert!(
+        err.contains("hsm-registry/packages/odd name.yaml:1")
+            && err.contains("is not a valid package name"),
+        "{err}"
+    );
+    let err = fails_with(&run(s.hsm(&dir).args(["registry", "validate"])), 3);
+    assert!(err.contains("is not a valid package name"), "{err}");
+}

@@ -45,7 +45,7 @@ fn set_refuses_unknown_settings_and_values_and_writes_nothing() {
     let before = snapshot_tree(&dir);
     let err = fails_with(
         &run(s.hsm(&dir).args(["set", "package-manager", "poetry"])),
-        3,
+        2,
     );
     assert!(err.contains("poetry") && err.contains("uv"), "{err}");
     let err = fails_with(&run(s.hsm(&dir).args(["set", "mode", "staging"])), 2);
@@ -55,4 +55,26 @@ fn set_refuses_unknown_settings_and_values_and_writes_nothing() {
     let err = fails_with(&run(s.hsm(&dir).args(["set", "mode"])), 2);
     assert!(err.contains("--unset") || err.contains("<VALUE>"), "{err}");
     unchanged(&before, &dir);
+}
+
+/// `set registry`: the new directory must exist (relative to hsm.yaml), and the registry is
+/// not loaded, so a project whose registry is gone can still be pointed elsewhere or back.
+#[test]
+fn set_registry_needs_a_directory_and_works_when_the_old_one_is_gone() {
+    let s = Scratch::examples();
+    let dir = s.project("hybrid-stack");
+    let before = snapshot_tree(&dir);
+    for bad in ["/nonexistent", "${HOME}/reg", "hsm.yaml"] {
+        let err = fails_with(&run(s.hsm(&dir).args(["set", "registry", bad])), 2);
+        assert!(err.contains("is not a directory"), "{err}");
+    }
+    unchanged(&before, &dir);
+    // The registry moves away; hsm.yaml still names it.
+    std::fs::rename(s.path().join("registry"), s.path().join("moved")).unwrap();
+    ok(&run(s.hsm(&dir).args(["set", "registry", "../../moved"])));
+    assert!(read(&dir.join("hsm.yaml")).contains("registry: ../../moved"));
+    ok(&run(s.hsm(&dir).args(["check", "--offline"])));
+    std::fs::rename(s.path().join("moved"), s.path().join("gone")).unwrap();
+    ok(&run(s.hsm(&dir).args(["set", "registry", "--unset"])));
+    assert!(!read(&dir.join("hsm.yaml")).contains("registry:"));
 }
