@@ -17,6 +17,10 @@ pub enum Names {
     RegistryComponents,
     /// Standalone packages and containers in hsm.yaml (`… remove`).
     ProjectComponents,
+    /// Packages, or containers, in the registry (`hsm package add`, `hsm container add`).
+    RegistryOf(ComponentKind),
+    /// Standalone packages, or containers, in hsm.yaml (`hsm package remove`, …).
+    ProjectOf(ComponentKind),
     /// Groups of either kind in the registry.
     Groups,
     /// Options of every group (the group is not known while completing its option).
@@ -53,6 +57,16 @@ pub fn names(settings: &Settings, what: Names) -> Vec<String> {
             .chain(&manifest.services.containers)
             .map(|r| r.name.clone())
             .collect(),
+        Names::RegistryOf(kind) => owned(reg.names(Kind::Component(kind))),
+        Names::ProjectOf(ComponentKind::Package) => {
+            manifest.packages.iter().map(|r| r.name.clone()).collect()
+        }
+        Names::ProjectOf(ComponentKind::Container) => manifest
+            .services
+            .containers
+            .iter()
+            .map(|r| r.name.clone())
+            .collect(),
         Names::Groups => {
             let mut g = owned(reg.names(Kind::PACKAGE_GROUP));
             g.extend(owned(reg.names(Kind::CONTAINER_GROUP)));
@@ -67,6 +81,12 @@ pub fn names(settings: &Settings, what: Names) -> Vec<String> {
             t
         }
     };
+    // A name a shell would print raw (an escape, a newline, a tab that splits the reply)
+    // is no candidate: no command could use it anyway.
+    out.retain(|n| {
+        !n.chars()
+            .any(|c| c.is_control() || infra_diag::is_invisible(c))
+    });
     out.sort();
     out.dedup();
     out

@@ -4,6 +4,7 @@
 
 use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 use hsm_ops::names::{Names, names};
+use hsm_schema::ComponentKind;
 
 /// Settings for a completion request: the shell's directory, `HSM_REGISTRY_PATH`, no parse
 /// cache (a completion must not write one).
@@ -27,16 +28,37 @@ fn settings() -> Option<hsm_ops::Settings> {
     })
 }
 
+/// The words of the command line being completed (after the `--` the shell's completion
+/// function passes), empty when this is not a completion request.
+fn words() -> Vec<String> {
+    std::env::args_os()
+        .skip_while(|a| a != "--")
+        .skip(2)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect()
+}
+
+/// `what`, narrowed to one kind when the command line says which (`package add` offers
+/// packages, `container remove` containers): one argument definition serves both.
+fn narrowed(what: Names) -> Names {
+    let kind = words().iter().find_map(|w| match w.as_str() {
+        "package" => Some(ComponentKind::Package),
+        "container" => Some(ComponentKind::Container),
+        _ => None,
+    });
+    match (what, kind) {
+        (Names::RegistryComponents, Some(k)) => Names::RegistryOf(k),
+        (Names::ProjectComponents, Some(k)) => Names::ProjectOf(k),
+        _ => what,
+    }
+}
+
 fn of(what: Names) -> Vec<CompletionCandidate> {
+    let what = narrowed(what);
     settings()
         .map(|s| names(&s, what))
         .unwrap_or_default()
         .into_iter()
-        // A name a shell would print as an escape sequence or a line break is no candidate.
-        .filter(|n| {
-            !n.chars()
-                .any(|c| c.is_control() || infra_diag::is_invisible(c))
-        })
         .map(CompletionCandidate::new)
         .collect()
 }
@@ -56,12 +78,24 @@ pub fn settings_names() -> ArgValueCandidates {
     })
 }
 
-/// Values of `hsm set` (the setting is not known here: the fixed values of all of them).
+/// The values of the setting `hsm set` is given (its possible values): `mode` → dev, prod;
+/// `package-manager` → uv, pip; nothing for `registry` (a path).
 pub fn setting_values() -> ArgValueCandidates {
     ArgValueCandidates::new(|| {
-        ["uv", "pip", "dev", "prod"]
-            .into_iter()
-            .map(CompletionCandidate::new)
+        let words = words();
+        let setting = words
+            .iter()
+            .position(|w| w == "set")
+            .and_then(|i| words.get(i + 1))
+            .map(|s| s.replace('_', "-"));
+        let values: &[&str] = match setting.as_deref() {
+            Some("mode") => &["dev", "prod"],
+            Some("package-manager") => &["uv", "pip"],
+            _ => &[],
+        };
+        values
+            .iter()
+            .map(|v| CompletionCandidate::new(*v))
             .collect()
     })
 }

@@ -80,3 +80,47 @@ fn zsh_and_fish_registrations_are_printed() {
         );
     }
 }
+
+#[test]
+fn completion_offers_the_right_kind_skips_unprintable_names_and_completes_set_values() {
+    let s = Scratch::examples();
+    let dir = s.project("db-switch");
+    for bad in ["esc\u{1b}[31mred", "new\nline", "tab\tbed", "rtl\u{202e}x"] {
+        s.write(&format!("registry/packages/{bad}.yaml"), "name: x\n");
+    }
+    let packages = complete(&dir, &["hsm", "package", "add", ""]);
+    assert!(
+        packages.contains(&"neo4j-client".to_string()),
+        "{packages:?}"
+    );
+    assert!(
+        !packages.contains(&"postgres".to_string()),
+        "no containers: {packages:?}"
+    );
+    assert!(
+        packages
+            .iter()
+            .all(|p| !p.chars().any(|c| c.is_control() || c == '\u{202e}')),
+        "{packages:?}"
+    );
+    assert!(
+        !packages
+            .iter()
+            .any(|p| p.starts_with("esc") || p.starts_with("new") || p.starts_with("rtl")),
+        "{packages:?}"
+    );
+    let containers = complete(&dir, &["hsm", "container", "add", ""]);
+    assert!(
+        containers.contains(&"postgres".to_string()),
+        "{containers:?}"
+    );
+    assert!(
+        !containers.contains(&"neo4j-client".to_string()),
+        "no packages: {containers:?}"
+    );
+    assert_eq!(complete(&dir, &["hsm", "set", "mode", ""]), ["dev", "prod"]);
+    assert_eq!(
+        complete(&dir, &["hsm", "set", "package-manager", ""]),
+        ["uv", "pip"]
+    );
+}
