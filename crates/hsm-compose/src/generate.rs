@@ -121,10 +121,7 @@ impl Context<'_, '_> {
     ) -> Result<Service, ComposeError> {
         let spec = c.spec;
         let profile_name = c.profile.clone().unwrap_or_default();
-        let profile = c
-            .profile
-            .as_ref()
-            .and_then(|p| spec.deployment_profiles.get(p));
+        let profile = c.active_profile();
         let pkey = |k: &str| format!("deployment_profiles.{profile_name}.{k}");
         let mut svc = Service::default();
         let mut em = Emitter::new(&c.registry_file, c.index, &c.params, usages);

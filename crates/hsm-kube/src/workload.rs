@@ -50,10 +50,7 @@ pub fn workload(
 ) -> Result<Workload, KubeError> {
     let spec = c.spec;
     let pname = c.profile.clone().unwrap_or_default();
-    let profile = c
-        .profile
-        .as_ref()
-        .and_then(|p| spec.deployment_profiles.get(p));
+    let profile = c.active_profile();
     let pkey = |k: &str| format!("deployment_profiles.{pname}.{k}");
     let mut w = Workload::default();
     let mut v = Values::new(&c.registry_file, c.index, &c.params, keys);

@@ -84,11 +84,7 @@ fn split_templated(mapping: &str) -> (Option<String>, String) {
 /// container's), duplicates removed.
 pub fn effective_ports<'a>(c: &ResolvedContainer<'a>) -> Vec<&'a PortSpec> {
     let spec = c.spec;
-    let profile_ports = c
-        .profile
-        .as_ref()
-        .and_then(|p| spec.deployment_profiles.get(p))
-        .and_then(|p| p.ports.as_ref());
+    let profile_ports = c.active_profile().and_then(|p| p.ports.as_ref());
     let list = profile_ports.unwrap_or(&spec.ports);
     let mut out: Vec<&PortSpec> = Vec::new();
     for p in list {

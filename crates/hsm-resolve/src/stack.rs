@@ -22,7 +22,15 @@ pub struct Stack<'r> {
     pub auto: Vec<AutoChange>,
 }
 
-impl ResolvedContainer<'_> {
+impl<'r> ResolvedContainer<'r> {
+    /// The deployment profile the project chose for it, if any.
+    pub fn active_profile(&self) -> Option<&'r hsm_schema::Profile> {
+        let spec: &'r ContainerSpec = self.spec;
+        self.profile
+            .as_ref()
+            .and_then(|p| spec.deployment_profiles.get(p))
+    }
+
     /// Whether Docker Compose runs it (managed, container runtime).
     pub fn in_compose(&self) -> bool {
         self.deployment == Deployment::Managed && self.runtime == hsm_schema::Runtime::Docker

@@ -114,10 +114,7 @@ fn service_env(
     source_env: &BTreeMap<EnvName, ScalarString>,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<(String, String)> {
-    let profile = c
-        .profile
-        .as_ref()
-        .and_then(|p| c.spec.deployment_profiles.get(p));
+    let profile = c.active_profile();
     let layers = [
         ("env".to_string(), Some(&c.spec.env)),
         (format!("sources.{}.env", c.mode), Some(source_env)),
