@@ -193,7 +193,7 @@ fn key(k: &str) -> String {
     if plain_ok(k, true) {
         k.to_string()
     } else {
-        double(k)
+        infra_yaml::double_quoted(k)
     }
 }
 
@@ -205,13 +205,13 @@ fn scalar(s: &str, style: Style, in_flow: bool) -> String {
         // As written: its meaning (text, number, bool) is what the original file said —
         // except the YAML 1.1 booleans (`yes`, `on`, `y`…), which the original's YAML 1.2
         // reader took as text and hsm's reader would take as booleans.
-        Style::Plain if yaml11_bool(s) => double(s),
+        Style::Plain if yaml11_bool(s) => infra_yaml::double_quoted(s),
         Style::Plain if !(in_flow && s.contains([',', '[', ']', '{', '}'])) => s.to_string(),
         Style::Text if plain_ok(s, in_flow) => s.to_string(),
         Style::Single if !s.contains('\n') && !s.chars().any(char::is_control) => {
             format!("'{}'", s.replace('\'', "''"))
         }
-        _ => double(s),
+        _ => infra_yaml::double_quoted(s),
     }
 }
 
@@ -246,26 +246,6 @@ fn yaml11_bool(s: &str) -> bool {
         s.to_ascii_lowercase().as_str(),
         "y" | "n" | "yes" | "no" | "on" | "off"
     )
-}
-
-fn double(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod cache;
 mod error;
 mod load;
 mod paths;
+mod quote;
 mod suggest;
 
 pub use cache::ParseCache;
@@ -20,5 +21,6 @@ pub use error::YamlError;
 pub use infra_diag::{Diagnostic, Loc, utf8_text};
 pub use load::from_str;
 pub use paths::PathIndex;
+pub use quote::double_quoted;
 pub use serde_saphyr::Spanned;
 pub use suggest::did_you_mean;
