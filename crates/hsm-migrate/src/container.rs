@@ -116,29 +116,10 @@ fn volumes(e: &Entry, path: &str, rb: &Rebase<'_>, r: &mut Report<'_>) -> Entry 
 /// `sources`: `docker-image` → `image`, `local` → `build`, `git` (uv services) → `build`
 /// with a clone on demand; source-level ports, aliases and names lifted to the top.
 fn sources(e: &Entry, stem: &str, uv: bool, out: &mut Value, rb: &Rebase<'_>, r: &mut Report<'_>) {
-    let mut converted = Value::map_like(&e.value);
     let mut lifted: Vec<(String, Entry)> = Vec::new();
-    for s in e.value.entries().unwrap_or_default() {
-        let path = format!("sources.{}", s.key);
-        if !matches!(s.key.as_str(), "prod" | "dev") {
-            r.refuse(
-                s.line,
-                &path,
-                format!("`{}` is not a mode", s.key),
-                "sources are `prod` and `dev`",
-            );
-            continue;
-        }
-        if s.value.is_null() {
-            continue;
-        }
-        if let Some(v) = source(&s.value, &path, stem, uv, &mut lifted, rb, r) {
-            converted.set_entry(Entry {
-                value: v,
-                ..s.clone()
-            });
-        }
-    }
+    let converted = super::registry::convert_sources(e, r, |v, path, r| {
+        source(v, path, stem, uv, &mut lifted, rb, r)
+    });
     lift(&lifted, e.value.entries().map_or(0, <[Entry]>::len), out, r);
     if !converted.is_empty() {
         out.set_entry(Entry {

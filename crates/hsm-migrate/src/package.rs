@@ -68,30 +68,8 @@ fn without_self(mut e: Entry, stem: &str, r: &mut Report<'_>) -> Entry {
 }
 
 fn sources(e: &Entry, stem: &str, rb: &Rebase<'_>, r: &mut Report<'_>) -> Entry {
-    let mut out = Value::map_like(&e.value);
-    for s in e.value.entries().unwrap_or_default() {
-        let path = format!("sources.{}", s.key);
-        if !matches!(s.key.as_str(), "prod" | "dev") {
-            r.refuse(
-                s.line,
-                &path,
-                format!("`{}` is not a mode", s.key),
-                "sources are `prod` and `dev`",
-            );
-            continue;
-        }
-        if s.value.is_null() {
-            continue;
-        }
-        if let Some(v) = source(&s.value, &path, stem, rb, r) {
-            out.set_entry(Entry {
-                value: v,
-                ..s.clone()
-            });
-        }
-    }
     Entry {
-        value: out,
+        value: super::registry::convert_sources(e, r, |v, path, r| source(v, path, stem, rb, r)),
         ..e.clone()
     }
 }

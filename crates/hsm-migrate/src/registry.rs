@@ -125,6 +125,38 @@ pub(crate) fn name_entry(e: &Entry, stem: &str, r: &mut Report<'_>) -> Entry {
     }
 }
 
+/// `sources` of a library or service: each `prod`/`dev` source converted by `convert`
+/// (given the source and its key path), null ones dropped, other keys refused.
+pub(crate) fn convert_sources(
+    e: &Entry,
+    r: &mut Report<'_>,
+    mut convert: impl FnMut(&Value, &str, &mut Report<'_>) -> Option<Value>,
+) -> Value {
+    let mut out = Value::map_like(&e.value);
+    for s in e.value.entries().unwrap_or_default() {
+        let path = format!("sources.{}", s.key);
+        if !matches!(s.key.as_str(), "prod" | "dev") {
+            r.refuse(
+                s.line,
+                &path,
+                format!("`{}` is not a mode", s.key),
+                "sources are `prod` and `dev`",
+            );
+            continue;
+        }
+        if s.value.is_null() {
+            continue;
+        }
+        if let Some(v) = convert(&s.value, &path, r) {
+            out.set_entry(Entry {
+                value: v,
+                ..s.clone()
+            });
+        }
+    }
+    out
+}
+
 /// One registry file to convert.
 pub(crate) struct FileJob<'a> {
     pub(crate) folder: &'static Folder,
