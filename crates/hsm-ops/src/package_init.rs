@@ -96,14 +96,14 @@ impl Pending {
 
     /// Restores hsm.yaml and the registry entry, and removes the scaffold it made.
     pub fn undo(self) -> Result<(), OpsError> {
-        self.0.rollback().map_err(|errors| {
-            errors.into_iter().next().map_or(
-                OpsError::Usage {
-                    message: String::new(),
-                },
-                OpsError::Fs,
-            )
-        })
+        match self.0.rollback() {
+            Ok(()) => Ok(()),
+            // An empty list would mean nothing failed.
+            Err(errors) => errors
+                .into_iter()
+                .next()
+                .map_or(Ok(()), |e| Err(OpsError::Fs(e))),
+        }
     }
 }
 
